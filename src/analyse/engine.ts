@@ -1,0 +1,147 @@
+import { COMMIT_MSG } from "../model.js";
+import type { FileDiff, Finding, Patch, Series, Severity } from "../model.js";
+import { extractFunctions } from "../parse/c/functions.js";
+import type { CFunction } from "../parse/c/types.js";
+import { fingerprintOf } from "../report/fingerprint.js";
+import { formatMessage } from "./rule-api.js";
+import type { ReportDescriptor, Rule, RuleContext, RuleVisitors } from "./rule-api.js";
+
+export type RuleLevel = Severity | "off";
+
+export interface EngineOptions {
+  rules: readonly Rule[];
+  /** Per-rule level from the config; absent means the rule's default. */
+  levels?: Readonly<Record<string, RuleLevel>>;
+  /** Per-rule options from the config, validated against the rule's schema. */
+  ruleOptions?: Readonly<Record<string, unknown>>;
+  /** Cover letters are reviewed for typos only. */
+  onlyClasses?: readonly string[];
+}
+
+export interface EngineResult {
+  findings: Finding[];
+  /** Reports that did not touch an added line and were dropped by the diff filter. */
+  offDiff: number;
+}
+
+interface LineInfo {
+  text: string;
+  added: boolean;
+}
+
+/** New-side lines of each file, and commit-message lines under COMMIT_MSG. */
+export function lineIndex(patch: Patch): Map<string, Map<number, LineInfo>> {
+  const index = new Map<string, Map<number, LineInfo>>();
+  const msg = new Map<number, LineInfo>();
+  patch.commitMessage.forEach((text, i) => msg.set(i + 1, { text, added: true }));
+  index.set(COMMIT_MSG, msg);
+  for (const file of patch.files) {
+    const lines = index.get(file.path) ?? new Map<number, LineInfo>();
+    for (const hunk of file.hunks) {
+      for (const l of hunk.lines) {
+        if (l.newLine !== null) lines.set(l.newLine, { text: l.text, added: l.kind === "add" });
+      }
+    }
+    index.set(file.path, lines);
+  }
+  return index;
+}
+
+const C_FILE = /\.(c|h)$/;
+
+/**
+ * One walk over a patch with every enabled rule. The engine, not the rules,
+ * decides what counts: a report is kept only when its range touches a line
+ * the patch adds (reviewdog's diff filter), so no rule can comment on code
+ * the patch did not write.
+ */
+export function runRules(patch: Patch, series: Series | null, options: EngineOptions): EngineResult {
+  const index = lineIndex(patch);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  let offDiff = 0;
+  const fnCache = new Map<FileDiff, CFunction[]>();
+  const functions = (file: FileDiff): CFunction[] => {
+    let fns = fnCache.get(file);
+    if (!fns) {
+      fns = C_FILE.test(file.path) ? extractFunctions(file) : [];
+      fnCache.set(file, fns);
+    }
+    return fns;
+  };
+
+  const active: { rule: Rule; severity: Severity; visitors: RuleVisitors }[] = [];
+  for (const rule of options.rules) {
+    const level = options.levels?.[rule.meta.id] ?? rule.meta.severity;
+    if (level === "off") continue;
+    if (options.onlyClasses && !options.onlyClasses.includes(rule.meta.class)) continue;
+    const rawOptions = options.ruleOptions?.[rule.meta.id] ?? {};
+    const ruleOptions = rule.meta.options ? rule.meta.options.parse(rawOptions) : {};
+    const report = (d: ReportDescriptor): void => {
+      const endLine = Math.max(d.line, d.endLine ?? d.line);
+      const lines = index.get(d.file);
+      let touchesAdded = false;
+      const anchored: string[] = [];
+      for (let n = d.line; n <= endLine; n++) {
+        const info = lines?.get(n);
+        if (!info) continue;
+        anchored.push(info.text);
+        if (info.added) touchesAdded = true;
+      }
+      if (!touchesAdded) {
+        offDiff++;
+        return;
+      }
+      const message = formatMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data);
+      const fingerprint = fingerprintOf(rule.meta.id, d.file, anchored.join("\n"), d.fix?.from ?? d.messageId);
+      const key = `${fingerprint}:${d.line}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const finding: Finding = {
+        rule: rule.meta.id,
+        class: rule.meta.class,
+        severity: level,
+        file: d.file,
+        line: d.line,
+        endLine,
+        message,
+        source: "rule",
+        fingerprint,
+        tags: [],
+      };
+      if (d.fix) finding.fix = d.fix;
+      findings.push(finding);
+    };
+    const ctx: RuleContext = { patch, series, options: ruleOptions, functions, report };
+    active.push({ rule, severity: level, visitors: rule.create(ctx) });
+  }
+
+  for (const { visitors } of active) visitors.patch?.(patch);
+  for (const { visitors } of active) visitors.commitMessage?.(patch.commitMessage);
+  for (const file of patch.files) {
+    for (const { visitors } of active) visitors.file?.(file);
+    for (const hunk of file.hunks) {
+      for (const { visitors } of active) visitors.hunk?.(hunk, file);
+    }
+    if (active.some((a) => a.visitors.cFunction)) {
+      for (const fn of functions(file)) {
+        for (const { visitors } of active) visitors.cFunction?.(fn, file);
+      }
+    }
+  }
+
+  return { findings: sortFindings(findings, patch), offDiff };
+}
+
+/** Findings in the order their lines appear in the patch: commit message first, then files as sent. */
+export function sortFindings(findings: Finding[], patch: Patch): Finding[] {
+  const order = new Map<string, number>([[COMMIT_MSG, -1]]);
+  patch.files.forEach((f, i) => order.set(f.path, i));
+  return [...findings].sort(
+    (a, b) =>
+      (order.get(a.file) ?? 1e9) - (order.get(b.file) ?? 1e9) ||
+      a.line - b.line ||
+      a.endLine - b.endLine ||
+      a.rule.localeCompare(b.rule),
+  );
+}
