@@ -156,6 +156,8 @@ export interface Finding {
   fix?: { from: string; to: string };
   /** Content fingerprint: rule, path and normalised anchored text (never line numbers). */
   fingerprint: string;
+  /** The rule's message template key (rules only); not part of the JSON output. */
+  messageId?: string;
   /** Extra labels: `doubtful`, `pre-existing`, `model-confirmed`, ... */
   tags: string[];
 }

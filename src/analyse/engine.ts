@@ -106,6 +106,7 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
         endLine,
         message,
         source: "rule",
+        messageId: d.messageId,
         fingerprint,
         tags: [],
       };
