@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "./config.js";
+import type { Config } from "./config.js";
+import { describeError } from "./errors.js";
+import type { CommandIo } from "./commands/io.js";
+import { runReview } from "./commands/review.js";
+import { runRulesCommand } from "./commands/rules.js";
+import { VERSION } from "./version.js";
+
+/** argv -> config -> command -> exit status. Thin on purpose. */
+
+const USAGE = `lkreview ${VERSION}: patch review for Linux kernel mailing lists
+
+usage: lkreview <command> [options]
+
+commands:
+  review [PATH ...]   review patch mails (mbox, .eml, .patch, directory, - for stdin)
+  rules               list the rules with their class, level and description
+  queue <sub>         the maintainer triage queue (list, show, approve, edit, dismiss, send)
+  watch [--once]      watch an IMAP mailbox and reply to new patches
+  github              review a GitHub pull request
+  serve               the triage web page (and the GitHub webhook)
+
+Run "lkreview <command> --help" for a command's options.
+Global: --config FILE (else ./lkreview.yaml, .yml or .json when present)`;
+
+/** Finds `--config FILE` anywhere in argv (it applies to every command). */
+function configPath(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    if (a === "--config") return argv[i + 1];
+    if (a.startsWith("--config=")) return a.slice("--config=".length);
+  }
+  return undefined;
+}
+
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    io.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "--version" || command === "-V") {
+    io.stdout.write(`lkreview ${VERSION}\n`);
+    return 0;
+  }
+  let config: Config;
+  try {
+    const file = configPath(rest);
+    config = loadConfig(file ? { file, env: io.env } : { env: io.env });
+  } catch (err) {
+    io.stderr.write(`lkreview: ${describeError(err)}\n`);
+    return 2;
+  }
+  switch (command) {
+    case "review":
+      return runReview(rest, io, config);
+    case "rules":
+      return runRulesCommand(rest, io);
+    default:
+      io.stderr.write(`lkreview: unknown command "${command}"\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const io: CommandIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`lkreview: ${describeError(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
