@@ -26,3 +26,15 @@ export const DEFAULT_LIMITS: Limits = {
   maxGunzipBytes: 8 * 1024 * 1024 * 1024,
   maxHeaderLength: 16 * 1024,
 };
+
+/**
+ * Caps on what one GitHub review posts. GitHub refuses a body over 65,536
+ * characters; a review with hundreds of inline comments buries the author, so
+ * points beyond the inline cap go to the body and those beyond the body cap
+ * are only counted (they come back on a later run, being still unposted).
+ */
+export const GITHUB_LIMITS = {
+  maxBodyChars: 60_000,
+  maxInlineComments: 50,
+  maxBodyPoints: 100,
+} as const;

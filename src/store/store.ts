@@ -24,6 +24,8 @@ export interface QueueItem {
   draft: string | null;
   /** Lower is more urgent: derived from the worst severity and age. */
   priority: number;
+  /** The patch text (mail body: commit message and diff) the findings point into; null when not kept. */
+  patch: string | null;
   assignee: string | null;
   notes: { at: string; who: string; text: string }[];
   createdAt: string;
@@ -38,7 +40,12 @@ export interface NewItem {
   paths: string[];
   findings: Finding[];
   draft: string | null;
+  /** The patch text (mail body), so the web page can show findings beside the quoted diff. */
+  patch?: string | null;
 }
+
+/** Columns the queue can be ordered by. */
+export type QueueSort = "priority" | "id" | "created" | "state" | "subject" | "author" | "findings";
 
 export interface QueueFilter {
   state?: ItemState;
@@ -50,6 +57,10 @@ export interface QueueFilter {
   /** ISO date: items created at or after. */
   since?: string;
   limit?: number;
+  /** Default `priority` (most urgent first). */
+  sort?: QueueSort;
+  /** Default `asc`. */
+  dir?: "asc" | "desc";
 }
 
 export interface Suppression {

@@ -1,11 +1,250 @@
-import type { FileDiff } from "../../model.js";
-import type { CFunction } from "./types.js";
+import type { FileDiff, Hunk } from "../../model.js";
+import { parseStatements } from "./structure.js";
+import { codeTokens, tokenize, tokensText } from "./tokenizer.js";
+import type { CFunction, CLine } from "./types.js";
 
 /**
- * The functions the new side of a file diff shows. Placeholder until the C
- * structure pass lands: returns nothing, so C-aware rules stay quiet.
+ * Reconstructs the functions the new side of a file diff shows, from the
+ * context and added lines of its hunks. Kernel style makes this reliable
+ * without a full parser: a definition starts at column 0 and its body ends at
+ * a `}` in column 0. A hunk that starts inside a body (git names the function
+ * on the `@@` line) yields a partial function; two hunks of the same function
+ * are joined, with `hasGaps` set because the lines between them are unseen.
+ */
+
+interface Signature {
+  name: string;
+  returnType: string;
+  isVoid: boolean;
+  params: string[];
+}
+
+/** How many lines a signature may span before we give up on it. */
+const MAX_SIGNATURE_LINES = 12;
+
+function newSideLines(hunk: Hunk): CLine[] {
+  const out: CLine[] = [];
+  for (const l of hunk.lines) {
+    if (l.newLine !== null) out.push({ newLine: l.newLine, text: l.text, added: l.kind === "add" });
+  }
+  return out;
+}
+
+const isBlank = (t: string): boolean => t.trim() === "";
+const atColumn0 = (t: string): boolean => t.length > 0 && t[0] !== " " && t[0] !== "\t";
+const isCloseBrace = (t: string): boolean => /^}\s*(\/[/*].*)?$/.test(t);
+const isLabelLine = (t: string): boolean => /^[A-Za-z_]\w*:(\s|$)/.test(t) && !t.startsWith("default:");
+
+/** Parses a declaration `static int foo(struct bar *b, int n)` (possibly cut short). */
+export function parseSignature(text: string): Signature | null {
+  const toks = codeTokens(tokenize([{ newLine: 0, text: text.replace(/\s+/g, " "), added: false }]));
+  const open = toks.findIndex((t, i) => t.text === "(" && toks[i - 1]?.kind === "id");
+  if (open < 1) return null;
+  const name = toks[open - 1]?.text ?? "";
+  if (["if", "for", "while", "switch", "return", "sizeof"].includes(name)) return null;
+  const before = toks.slice(0, open - 1);
+  if (before.some((t) => t.text === "=" || t.text === ";" || t.text === "{" || t.text === "(")) return null;
+  const returnType = tokensText(before);
+  const isVoid = before.some((t) => t.text === "void") && !before.some((t) => t.text === "*");
+  const params: string[] = [];
+  let depth = 0;
+  let current: typeof toks = [];
+  const flush = (): void => {
+    if (current.length === 0) return;
+    const fnPtr = current.findIndex((t, i) => t.text === "*" && current[i - 1]?.text === "(");
+    const all = current.filter((t) => t.kind === "id");
+    // Annotations (`__user`, `__maybe_unused`) are not names unless nothing else is.
+    const named = all.filter((t) => !/^__\w+$/.test(t.text));
+    const ids = named.length > 1 ? named : all;
+    const nameTok = fnPtr >= 0 ? current[fnPtr + 1] : ids[ids.length - 1];
+    const only = current.length === 1 && current[0]?.text === "void";
+    if (current.some((t) => t.text === "...")) params.push("...");
+    else if (!only && nameTok && ids.length > 1) params.push(nameTok.text);
+    current = [];
+  };
+  for (let i = open + 1; i < toks.length; i++) {
+    const t = toks[i];
+    if (!t) break;
+    if (t.text === "(" || t.text === "[") depth++;
+    else if (t.text === ")" || t.text === "]") {
+      if (depth === 0) break;
+      depth--;
+    } else if (t.text === "," && depth === 0) {
+      flush();
+      continue;
+    }
+    // Array bounds (`int a[N]`) are not names; skip their contents.
+    if (depth > 0 && current.some((c) => c.text === "[")) continue;
+    current.push(t);
+  }
+  flush();
+  return { name, returnType, isVoid, params };
+}
+
+/** True when git's `@@` function context names a function (not a struct or an initializer). */
+function contextIsFunction(ctx: string): boolean {
+  if (!ctx || ctx.startsWith("#") || !ctx.includes("(")) return false;
+  if (/^(struct|union|enum)\s+\w+\s*\{/.test(ctx)) return false;
+  return parseSignature(ctx) !== null;
+}
+
+/** True when the hunk's first code lines lie inside a block (indented code, labels, a closing brace). */
+function startsInsideBody(lines: readonly CLine[]): boolean {
+  for (const l of lines) {
+    if (isBlank(l.text)) continue;
+    const t = l.text;
+    if (t.startsWith("#")) continue;
+    return !atColumn0(t) || isLabelLine(t) || isCloseBrace(t) || /^\{\s*$/.test(t);
+  }
+  return false;
+}
+
+/** If a definition starts at `i`, the index of the line that holds its opening brace. */
+function definitionAt(lines: readonly CLine[], i: number): number {
+  const first = lines[i]?.text ?? "";
+  if (!atColumn0(first) || first.startsWith("#") || first.startsWith("/") || first.startsWith("*") || first.startsWith("}") || first.startsWith("{")) return -1;
+  if (isLabelLine(first)) return -1;
+  let text = "";
+  for (let k = i; k < lines.length && k < i + MAX_SIGNATURE_LINES; k++) {
+    const t = lines[k]?.text ?? "";
+    if (k > i && t.startsWith("{")) return text.includes("(") && parseSignature(text) ? k : -1;
+    text += " " + t.replace(/\/\*.*?\*\/|\/\/.*$/g, "");
+    if (/[;=]\s*$/.test(t) || /^\s*(struct|union|enum)\s+\w*\s*\{/.test(t)) return -1;
+    if (/\)\s*\{\s*$/.test(t)) return parseSignature(text) ? k : -1;
+  }
+  return -1;
+}
+
+/** The `/** ... *\/` comment ending right above line index `i`, if any. */
+function kernelDocAbove(lines: readonly CLine[], i: number): CLine[] | null {
+  const end = i - 1;
+  if (!(lines[end]?.text ?? "").trim().endsWith("*/")) return null;
+  for (let k = end; k >= 0 && k > end - 200; k--) {
+    const t = (lines[k]?.text ?? "").trim();
+    if (t.startsWith("/**")) return lines.slice(k, end + 1) as CLine[];
+    if (t.startsWith("/*")) return null;
+  }
+  return null;
+}
+
+interface Piece {
+  sig: Signature;
+  signatureText: string;
+  lines: CLine[];
+  /** Index in `lines` of the line with the opening brace (-1 for a partial start). */
+  braceLine: number;
+  hasStart: boolean;
+  hasEnd: boolean;
+  hasGaps: boolean;
+  kernelDoc: CLine[] | null;
+}
+
+function build(file: string, p: Piece): CFunction {
+  const toks = tokenize(p.lines);
+  let from = 0;
+  if (p.hasStart) {
+    const braceLineNo = p.lines[p.braceLine]?.newLine ?? 0;
+    from = toks.findIndex((t) => t.text === "{" && t.line >= braceLineNo && t.kind === "punct");
+    from = from < 0 ? toks.length : from + 1;
+  }
+  let to = toks.length;
+  if (p.hasEnd) {
+    for (let k = toks.length - 1; k >= from; k--) {
+      if (toks[k]?.text === "}") {
+        to = k;
+        break;
+      }
+    }
+  }
+  const bodyToks = toks.slice(from, to);
+  const first = p.lines[0];
+  const last = p.lines[p.lines.length - 1];
+  return {
+    file,
+    name: p.sig.name,
+    signature: p.signatureText.replace(/\s+/g, " ").trim(),
+    returnType: p.sig.returnType,
+    isVoid: p.sig.isVoid,
+    params: p.sig.params,
+    lines: p.lines,
+    complete: p.hasStart && p.hasEnd && !p.hasGaps,
+    startLine: first?.newLine ?? 0,
+    endLine: last?.newLine ?? 0,
+    kernelDoc: p.kernelDoc,
+    body: parseStatements(codeTokens(bodyToks)),
+    comments: bodyToks.filter((t) => t.kind === "comment").map((t) => ({ line: t.line, text: t.text })),
+    hasStart: p.hasStart,
+    hasEnd: p.hasEnd,
+    hasGaps: p.hasGaps,
+  };
+}
+
+/**
+ * The functions the new side of a file diff shows, complete or partial, in
+ * the order they appear.
  */
 export function extractFunctions(file: FileDiff): CFunction[] {
-  void file;
-  return [];
+  const pieces: Piece[] = [];
+  let open: Piece | null = null;
+  for (const hunk of file.hunks) {
+    const lines = newSideLines(hunk);
+    let i = 0;
+    let stillOpen: Piece | null = null;
+    if (startsInsideBody(lines)) {
+      const ctxSig = contextIsFunction(hunk.functionContext) ? parseSignature(hunk.functionContext) : null;
+      let end = lines.findIndex((l) => isCloseBrace(l.text));
+      const hasEnd = end >= 0;
+      if (!hasEnd) end = lines.length - 1;
+      const body = lines.slice(0, end + 1);
+      if (open && ctxSig && open.sig.name === ctxSig.name) {
+        open.lines.push(...body);
+        open.hasGaps = true;
+        open.hasEnd = hasEnd;
+        if (!hasEnd) stillOpen = open;
+      } else if (ctxSig) {
+        // A hunk that opens with the body's `{` in column 0: git's context line is the signature right above it.
+        const opensBody = /^\{\s*$/.test(body.find((l) => !isBlank(l.text))?.text ?? "");
+        const braceLine = opensBody ? body.findIndex((l) => !isBlank(l.text)) : -1;
+        const piece: Piece = { sig: ctxSig, signatureText: hunk.functionContext, lines: body, braceLine, hasStart: opensBody, hasEnd, hasGaps: false, kernelDoc: null };
+        pieces.push(piece);
+        if (!hasEnd) stillOpen = piece;
+      }
+      i = end + 1;
+    }
+    open = stillOpen;
+    while (i < lines.length) {
+      const brace = definitionAt(lines, i);
+      if (brace < 0) {
+        i++;
+        continue;
+      }
+      const sigText = lines.slice(i, brace + 1).map((l) => l.text).join(" ").replace(/\{\s*$/, "");
+      const sig = parseSignature(sigText);
+      let end = -1;
+      for (let k = brace + 1; k < lines.length; k++) {
+        if (isCloseBrace(lines[k]?.text ?? "")) {
+          end = k;
+          break;
+        }
+      }
+      const hasEnd = end >= 0;
+      const last = hasEnd ? end : lines.length - 1;
+      if (sig) {
+        const piece: Piece = {
+          sig,
+          signatureText: sigText,
+          lines: lines.slice(i, last + 1),
+          braceLine: brace - i,
+          hasStart: true,
+          hasEnd,
+          hasGaps: false,
+          kernelDoc: kernelDocAbove(lines, i),
+        };
+        pieces.push(piece);
+        if (!hasEnd) open = piece;
+      }
+      i = last + 1;
+    }
+  }
+  return pieces.map((p) => build(file.path, p));
 }

@@ -1,0 +1,249 @@
+import { defineRule } from "../src/analyse/rule-api.js";
+import type { CFunction, CStmt } from "../src/parse/c/types.js";
+import { pairFor } from "./data/pairs.js";
+import { blocked, flatten, guardingIfs, labelCode } from "./utils/c-flow.js";
+import type { FlatNode } from "./utils/c-flow.js";
+import {
+  ERR_VAR, OPTIONAL_WORDS, bareCond, branchStatements, callsDeep, commentsBetween, failureSubject, isErrorLog, isFailureCond, isUserspacePath, returnsErrno,
+} from "./utils/c-errors.js";
+import { allowsOtherCodes, codesIn, parseKdoc } from "./utils/kdoc.js";
+import { patchIndex } from "./utils/patch-index.js";
+
+/**
+ * `errcode`: error paths that report success or the wrong kind of code.
+ * Only int functions whose result is an errno are judged; logging and
+ * returning 0 on purpose (optional features, deprecated parameters) is left
+ * alone when the message or a comment says so.
+ */
+
+const ERRNO = new Set(
+  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP ENODATA ETIME ETIMEDOUT EOVERFLOW EOPNOTSUPP ENOTSUPP EPROTO EBADMSG ENOTCONN ECONNREFUSED EALREADY EINPROGRESS ESTALE ECANCELED ENOKEY EKEYREJECTED EPROBE_DEFER ENOIOCTLCMD ERESTARTSYS EWOULDBLOCK EMSGSIZE ENOBUFS EADDRINUSE EAFNOSUPPORT ENOMSG EIDRM ENOLINK ETXTBSY EUCLEAN EREMOTEIO EDQUOT ENOMEDIUM EHWPOISON ESHUTDOWN EBADFD ENOPKG EILSEQ ENOEXEC ENOTBLK".split(" "),
+);
+
+/** Functions whose int result is not an errno even when it is -1: comparisons, lookups of an index. */
+const NON_ERRNO_NAME = /cmp|compare|_to_|_sort|find|index|idx|lookup|search|_pos$|_pos_|ffs|fls|bsearch|_order$|sign|diff|dist|_nr$|count|_len$|parse_|str/i;
+
+const LOOKS_OK = (text: string): boolean => OPTIONAL_WORDS.test(text);
+
+function isAllocCall(name: string, identifiers: ReadonlySet<string>): boolean {
+  return pairFor(name, identifiers)?.kind === "alloc" || /(^|_)(alloc|zalloc|dup|kmalloc|kzalloc|vmalloc)(_|$)/.test(name);
+}
+
+/** The node that last assigns `v` before `at` on every path (dominating assignment), or null. */
+function lastAssignment(nodes: readonly FlatNode[], at: FlatNode, v: string): FlatNode | null {
+  const assign = new RegExp(`(^|[^\\w>.])${v}\\s*(=[^=]|\\+=|-=|\\|=)`);
+  for (let i = at.index - 1; i >= 0; i--) {
+    const n = nodes[i] as FlatNode;
+    if (n.stmt.kind !== "expr" || !assign.test(n.stmt.text)) continue;
+    if (blocked(n, at)) continue;
+    const depth = n.path.length - 1;
+    const dominates = depth < at.path.length && n.path.slice(0, depth + 1).every((s, k) => {
+      const o = at.path[k];
+      return o?.parent === s.parent && (k < depth ? o.child === s.child : o.child > s.child);
+    });
+    return dominates ? n : null;
+  }
+  return null;
+}
+
+/** True when `v` is 0 right before `guardNode`: set to 0, or set by a call whose failure was checked already. */
+function stillZero(nodes: readonly FlatNode[], guardNode: FlatNode, v: string): boolean {
+  const last = lastAssignment(nodes, guardNode, v);
+  if (!last || last.stmt.kind !== "expr") return false;
+  const text = last.stmt.text;
+  for (let i = last.index + 1; i < guardNode.index; i++) {
+    const s = (nodes[i] as FlatNode).stmt;
+    if (s.calls.some((c) => c.args.some((a) => a.replace(/\s/g, "") === `&${v}`))) return false;
+  }
+  if (new RegExp(`(^|\\s)${v}\\s*=\\s*0$`).test(text)) return true;
+  const call = last.stmt.calls.find((c) => c.assignedTo === v);
+  if (!call) return false;
+  // `ret = foo(); if (ret) goto err;` leaves ret == 0 for everything after the check.
+  for (let i = last.index + 1; i < guardNode.index; i++) {
+    const s = (nodes[i] as FlatNode).stmt;
+    if (s.kind === "if" && s.else === null && new RegExp(`^(${v}|${v}\\s*!=\\s*0)$`).test(bareCond(s.cond))) {
+      const exits = branchStatements(s.then).some((x) => x.kind === "return" || x.kind === "goto");
+      if (exits) return true;
+    }
+  }
+  return false;
+}
+
+function assignsIn(s: CStmt, v: string): boolean {
+  const re = new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]|&${v}\\b`);
+  let found = false;
+  const visit = (x: CStmt): void => {
+    if (x.kind === "expr" && re.test(x.text)) found = true;
+    if (x.calls.some((c) => c.assignedTo === v || c.args.some((a) => a.replace(/\s/g, "") === `&${v}`))) found = true;
+    if (x.kind === "block") x.body.forEach(visit);
+    if (x.kind === "if") {
+      visit(x.then);
+      if (x.else) visit(x.else);
+    }
+    if (x.kind === "loop" || x.kind === "macro" || x.kind === "switch") visit(x.body);
+  };
+  visit(s);
+  return found;
+}
+
+/** Text that may say the path is deliberate: log strings in the branch and comments around it. */
+function intentText(fn: CFunction, g: CStmt): string {
+  const strings = callsDeep(g.kind === "if" ? g.then : g).map((c) => c.args.join(" ")).join(" ");
+  return strings + " " + commentsBetween(fn, g.line - 3, g.endLine);
+}
+
+export default defineRule({
+  meta: {
+    id: "errcode",
+    class: "errcode",
+    severity: "warning",
+    description: "Error paths that return 0, a positive errno or -1 instead of a negative error code.",
+    messages: {
+      loggedZero: "This reports an error but returns 0, so the caller thinks it worked. Shouldn't it return {code}?",
+      failedZero: "If {failed}() fails, this returns 0 and the caller never learns about it. Shouldn't it return {code}?",
+      fallThrough: "This logs the failure but then returns 0, so the caller thinks it worked. Should it return {code} here?",
+      stillZero: "{var} is still 0 here, so this error path returns success. Should {var} be set to an error code first?",
+      stillZeroGoto: "This error path jumps to {label} with {var} still 0, so the function returns success. Should {var} be set to an error code first?",
+      positive: "Kernel functions return negative error codes; {code} here is positive. Shouldn't it be -{code}?",
+      minusOne: "Returning -1 makes callers see -EPERM. Shouldn't this return a proper error code such as -EINVAL?",
+      docPromises: "The kernel-doc says this function returns {code}, but it never does. Is the Return: section out of date?",
+      docMissing: "This returns {code}, which the kernel-doc's Return: section does not mention. Should the comment list it?",
+    },
+  },
+  create(ctx) {
+    return {
+      cFunction(fn, file) {
+        const user = isUserspacePath(file.path);
+        const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
+        const nodes = flatten(fn);
+        // Thread functions (`int fn(void *data)`) return a value nobody reads.
+        const threadFn = fn.params.length === 1 && /\(\s*void\s*\*\s*\w+\s*\)/.test(fn.signature);
+        const errnoFn = returnsErrno(fn) && !/ssize_t/.test(fn.returnType) && !threadFn;
+        const index = patchIndex(ctx);
+        const seenLines = new Set<number>();
+        const report = (messageId: string, line: number, data: Record<string, string>, endLine = line): void => {
+          if (seenLines.has(line)) return;
+          seenLines.add(line);
+          ctx.report({ messageId, data, file: file.path, line, endLine });
+        };
+
+        for (const n of nodes) {
+          const s = n.stmt;
+          // Positive errno: `return ENOMEM;`, `ERR_PTR(EINVAL)`, `ret = EIO;`.
+          if (!user && !/^fs\/xfs\//.test(file.path) && added.has(s.line)) {
+            const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
+            const m = /^(?:ERR_PTR\s*\(\s*)?(E[A-Z0-9]+)\s*\)?$/.exec(text) ?? (s.kind === "expr" ? /^(?:\w+\s+)?(?:ret|err|rc|error|retval)\s*=\s*(E[A-Z0-9]+)$/.exec(text) : null);
+            if (m?.[1] && ERRNO.has(m[1])) report("positive", s.line, { code: m[1] });
+          }
+          if (s.kind === "return" && s.expr.replace(/\s/g, "") === "-1" && added.has(s.line) && !user && errnoFn && !NON_ERRNO_NAME.test(fn.name)) {
+            const others = nodes.filter((o) => o.stmt.kind === "return" && o !== n).map((o) => (o.stmt.kind === "return" ? o.stmt.expr.replace(/\s/g, "") : ""));
+            if (!others.some((e) => /^\d+$/.test(e) && e !== "0") && !others.some((e) => /^[a-z]\w*$/.test(e) && !ERR_VAR.test(e))) report("minusOne", s.line, {});
+          }
+          if (!errnoFn || user) continue;
+
+          if (s.kind === "if" && s.else === null) {
+            const then = branchStatements(s.then);
+            const log = callsDeep(s.then).find(isErrorLog) ?? null;
+            const subj = failureSubject(s.cond);
+            const subjCall = subj ? findAssigningCall(nodes, n, subj) : null;
+            const ret0 = then.find((x) => x.kind === "return" && x.expr.replace(/\s/g, "") === "0");
+            const intent = intentText(fn, s);
+            if (ret0 && (added.has(ret0.line) || added.has(s.line)) && !LOOKS_OK(intent)) {
+              const allocFail = subjCall !== null && bareCond(s.cond).startsWith("!") && isAllocCall(subjCall, index.identifiers);
+              const errFail = subj !== null && ERR_VAR.test(subj) && subjCall !== null;
+              const strongLog = log !== null && !/warn/.test(log.name);
+              const code = allocFail ? "-ENOMEM" : subj && ERR_VAR.test(subj) ? subj : /IS_ERR/.test(s.cond) && subj ? `PTR_ERR(${subj})` : "-EINVAL";
+              if (strongLog || (log && (allocFail || errFail))) report("loggedZero", ret0.line, { code }, ret0.line);
+              else if (!log && (allocFail || errFail) && subjCall) report("failedZero", ret0.line, { failed: subjCall, code }, ret0.line);
+            }
+            // `if (ret) pr_err(...);` followed straight by `return 0;`.
+            if (!ret0 && log && then.every((x) => x.kind === "expr" && x.calls[0] !== undefined && isErrorLog(x.calls[0])) && subj && ERR_VAR.test(subj) && subjCall && !LOOKS_OK(intent)) {
+              const parent = n.path[n.path.length - 1];
+              const next = parent?.parent.kind === "block" ? parent.parent.body[parent.child + 1] : undefined;
+              if (next?.kind === "return" && next.expr.replace(/\s/g, "") === "0" && (added.has(s.line) || added.has(next.line))) {
+                report("fallThrough", s.line, { code: subj }, next.line);
+              }
+            }
+          }
+
+          // `goto out` / `return ret` with ret still 0 after a failure.
+          if ((s.kind === "goto" || s.kind === "return") && added.has(s.line)) {
+            const guard = guardingIfs(n)[0];
+            if (!guard || guard.kind !== "if") continue;
+            let v = s.kind === "return" ? s.expr : "";
+            let label = "";
+            if (s.kind === "goto") {
+              const code = labelCode(fn, nodes, s.label);
+              if (!code?.ret || code.ret.kind !== "return" || code.label.line < s.line) continue;
+              v = code.ret.expr;
+              label = s.label;
+            }
+            if (!ERR_VAR.test(v) || guard.cond.includes(v)) continue;
+            // "Nothing found, nothing to do" often returns 0 on purpose: only a logged error, a failed
+            // allocation or an ERR_PTR counts as evidence that this is an error path.
+            const gsubj = failureSubject(guard.cond);
+            const gNode = nodes.find((x) => x.stmt === guard);
+            const gCall = gsubj && gNode ? findAssigningCall(nodes, gNode, gsubj) : null;
+            const isError = callsDeep(guard.then).some(isErrorLog) || /IS_ERR/.test(guard.cond) || (gCall !== null && bareCond(guard.cond).startsWith("!") && isAllocCall(gCall, index.identifiers));
+            if (!isError || assignsIn(guard.then, v) || LOOKS_OK(intentText(fn, guard))) continue;
+            const guardNode = nodes.find((x) => x.stmt === guard);
+            if (!guardNode || !stillZero(nodes, guardNode, v)) continue;
+            if (s.kind === "goto") report("stillZeroGoto", s.line, { label, var: v });
+            else report("stillZero", s.line, { var: v });
+          }
+        }
+        checkDoc(fn, nodes, added, report);
+      },
+    };
+  },
+});
+
+function findAssigningCall(nodes: readonly FlatNode[], at: FlatNode, v: string): string | null {
+  const inCond = at.stmt.calls.find((c) => c.assignedTo === v);
+  if (inCond) return inCond.name;
+  for (let i = at.index - 1; i >= 0 && i > at.index - 30; i--) {
+    const n = nodes[i] as FlatNode;
+    const c = n.stmt.calls.find((x) => x.assignedTo === v);
+    if (c) return c.name;
+    if (n.stmt.kind === "expr" && new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]`).test(n.stmt.text)) return null;
+  }
+  return null;
+}
+
+/** Kernel-doc `Return:` against the codes a complete function really returns. */
+function checkDoc(fn: CFunction, nodes: readonly FlatNode[], added: ReadonlySet<number>, report: (id: string, line: number, data: Record<string, string>) => void): void {
+  if (!fn.complete || !fn.kernelDoc) return;
+  const doc = parseKdoc(fn.kernelDoc);
+  if (doc.returns.length === 0) return;
+  const docText = doc.returns.map((r) => r.text).join(" ");
+  const promised = codesIn(docText);
+  const literal = new Map<string, number>();
+  let propagates = false;
+  const assignedFromCall = new Set<string>();
+  for (const n of nodes) {
+    for (const c of n.stmt.calls) if (c.assignedTo) assignedFromCall.add(c.assignedTo);
+  }
+  for (const n of nodes) {
+    const s = n.stmt;
+    const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
+    for (const m of text.matchAll(/-E[A-Z][A-Z0-9_]+/g)) if (!literal.has(m[0])) literal.set(m[0], s.line);
+    if (s.kind === "return") {
+      const e = s.expr.replace(/\s/g, "");
+      if (/^[a-z_]\w*$/.test(e) && assignedFromCall.has(e)) propagates = true;
+      if (/^\w+\(/.test(e) && !/^(ERR_PTR|PTR_ERR)\(-?E/.test(e)) propagates = true;
+      if (/^PTR_ERR\(/.test(e)) propagates = true;
+    }
+  }
+  if (!propagates) {
+    for (const code of promised) {
+      if (literal.has(code)) continue;
+      const at = doc.returns.find((r) => r.text.includes(code));
+      if (at && at.added) report("docPromises", at.line, { code });
+    }
+  }
+  if (promised.length > 0 && !allowsOtherCodes(docText)) {
+    for (const [code, line] of literal) {
+      if (!promised.includes(code) && added.has(line)) report("docMissing", line, { code });
+    }
+  }
+}

@@ -1,0 +1,265 @@
+import { defineRule } from "../src/analyse/rule-api.js";
+import type { CCall, CFunction } from "../src/parse/c/types.js";
+import { pairFor, WORDING } from "./data/pairs.js";
+import type { PairInfo } from "./data/pairs.js";
+import { blocked, enclosingLoops, encloses, flatten, gapBetween, guardingIfs, handleOf, labelCode, sameHandle } from "./utils/c-flow.js";
+import type { FlatNode } from "./utils/c-flow.js";
+import { ERR_VAR, failureSubject, isErrnoExpr, isErrorLog, isFailureCond, logsError } from "./utils/c-errors.js";
+import { callReaches, patchIndex } from "./utils/patch-index.js";
+import type { PatchIndex } from "./utils/patch-index.js";
+
+/**
+ * `unreleased`: an acquisition followed by an error exit on which the
+ * matching release does not run. Exits are followed through goto ladders
+ * (labels fall into later labels) and through helpers the patch shows.
+ * Whenever the view is partial or ownership may have moved, it stays silent.
+ */
+
+interface Acquisition {
+  node: FlatNode;
+  call: CCall;
+  info: PairInfo;
+  handle: string;
+  /** The `if` right after the acquisition that tests its result, when there is one. */
+  ownCheck: FlatNode | null;
+}
+
+/** Labels that jump to an error path by their name alone. */
+const ERROR_LABEL = /err|fail|bad|abort|unwind|undo|free|put|release|clean|unreg|destroy|rollback|remove|unmap|disable|unlock|drop|del|exit_|nomem|inval|fault/i;
+
+/** Calls not shown by the patch that may well undo an acquisition: stay silent when one takes the object. */
+const CLEANUP_WORD = /(cleanup|clean_up|free|release|destroy|teardown|tear_down|unwind|undo|put|remove|deinit|uninit|unregister|deregister|delete|_del|fini|rollback|revert|unprepare|disable|unmap|unlock|close|drop)/i;
+
+/** The object in the reviewer's words: "the hook registered by klp_hook_register()". */
+function whatOf(info: PairInfo, handle: string, acquire: string): string {
+  const done = WORDING[info.kind].done;
+  let noun = "";
+  if (info.kind === "request" && /irq/.test(acquire)) noun = "IRQ";
+  else if (/firmware/.test(acquire)) noun = "firmware";
+  else if (/region/.test(acquire)) noun = "region";
+  else if (info.kind === "alloc") noun = "memory";
+  else if (info.kind === "lock") noun = "lock";
+  else if (info.kind === "ref") noun = "reference";
+  else if (/->|\./.test(handle)) {
+    const last = handle.split(/->|\./).pop() ?? "";
+    if (/^[a-z][a-z_]{2,}$/.test(last) && !/^(dev|data|priv|ptr|obj)$/.test(last)) noun = last.replace(/_/g, " ");
+  }
+  return noun ? `the ${noun} ${done} by ${acquire}()` : `what ${acquire}() ${done}`;
+}
+
+function findOwnCheck(nodes: readonly FlatNode[], at: FlatNode, call: CCall): FlatNode | null {
+  if (at.stmt.kind === "if" && at.stmt.calls.includes(call)) return at;
+  if (!call.assignedTo) return null;
+  const v = call.assignedTo;
+  for (let i = at.index + 1; i < nodes.length && i < at.index + 40; i++) {
+    const n = nodes[i] as FlatNode;
+    if (n.path.length !== at.path.length) continue;
+    if (n.stmt.kind === "if") {
+      const subj = failureSubject(n.stmt.cond);
+      if (subj === v || n.stmt.cond.includes(v)) return n;
+      return null;
+    }
+    if (n.stmt.kind !== "expr") return null;
+  }
+  return null;
+}
+
+function isErrorExit(fn: CFunction, e: FlatNode, info: PairInfo): boolean {
+  const s = e.stmt;
+  const guards = guardingIfs(e);
+  const guard = guards[0];
+  const failed = guards.some((g) => g.kind === "if" && (isFailureCond(g.cond) || logsError(g.then) !== null));
+  if (s.kind === "return") {
+    if (info.kind === "lock") return true;
+    if (isErrnoExpr(s.expr)) return true;
+    if (ERR_VAR.test(s.expr) && guard?.kind === "if" && (failed || guard.cond.includes(s.expr))) return true;
+    if ((s.expr === "NULL" || s.expr === "false" || s.expr === "") && failed) return true;
+    return false;
+  }
+  if (s.kind === "goto") {
+    if (info.kind === "lock") return true;
+    return ERROR_LABEL.test(s.label) || failed;
+  }
+  void fn;
+  return false;
+}
+
+function releases(index: PatchIndex, call: CCall, acq: Acquisition): boolean {
+  if (callReaches(index, call, acq.info.release)) {
+    if (!acq.info.release.includes(call.name) || acq.info.handle === "none" || !acq.handle) return true;
+    return call.args.some((a) => sameHandle(acq.handle, handleOf(a)));
+  }
+  if (index.functions.has(call.name)) return false;
+  if (!CLEANUP_WORD.test(call.name)) return false;
+  const root = acq.handle.split(/->|\.|\[/)[0] ?? "";
+  return !root || call.args.some((a) => new RegExp(`\\b${root.replace(/\W/g, "")}\\b`).test(a));
+}
+
+/** Locals declared as plain structs or arrays (`struct i2c_msg msgs[2]`): storing into them hands nothing over. */
+function localAggregates(nodes: readonly FlatNode[]): Set<string> {
+  const out = new Set<string>();
+  for (const n of nodes) {
+    if (n.stmt.kind !== "expr") continue;
+    const m = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/.exec(n.stmt.text) ?? /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/.exec(n.stmt.text);
+    if (m?.[1]) out.add(m[1]);
+  }
+  return out;
+}
+
+/** True when the object is stored or handed over between the two nodes: the caller owns it then. */
+function handedOver(nodes: readonly FlatNode[], from: number, to: number, acq: Acquisition): boolean {
+  if (acq.info.kind === "lock" || !acq.handle) return false;
+  const h = acq.handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const rhs = new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`);
+  const locals = localAggregates(nodes);
+  for (let i = from + 1; i <= to && i < nodes.length; i++) {
+    const s = (nodes[i] as FlatNode).stmt;
+    if (s.kind === "expr") {
+      const eq = /[^=!<>]=[^=]/.exec(s.text);
+      if (eq) {
+        const lhs = s.text.slice(0, eq.index + 1).trim();
+        const root = /^\*?\s*(\w+)/.exec(lhs)?.[1] ?? "";
+        const intoObject = lhs.startsWith("*") || lhs.includes("->") || lhs.includes(".") || lhs.includes("]");
+        if (intoObject && rhs.test(s.text.slice(eq.index + 2)) && !locals.has(root)) return true;
+      }
+    }
+    if (s.kind === "return" && new RegExp(`^&?${h}$`).test(s.expr)) return true;
+    for (const c of s.calls) {
+      if (/^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail)$/.test(c.name) && c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a))) return true;
+    }
+  }
+  return false;
+}
+
+/** True when the release runs on the way from the acquisition to (and through) the exit. */
+function releasedOn(fn: CFunction, nodes: readonly FlatNode[], index: PatchIndex, acq: Acquisition, from: FlatNode, exit: FlatNode): boolean | null {
+  if (gapBetween(fn, from.stmt.line, exit.stmt.line)) return null;
+  for (let i = from.index + 1; i <= exit.index; i++) {
+    const m = nodes[i] as FlatNode;
+    if (i < exit.index && blocked(m, exit)) continue;
+    if (m.stmt.calls.some((c) => c !== acq.call && releases(index, c, acq))) return true;
+  }
+  if (exit.stmt.kind === "goto") {
+    const code = labelCode(fn, nodes, exit.stmt.label);
+    if (!code || !code.known) return null;
+    if (code.label.line < exit.stmt.line) return null;
+    return code.calls.some((c) => releases(index, c, acq));
+  }
+  return false;
+}
+
+/** The call whose failure leads to the exit, for the wording ("If foo() fails, ..."). */
+function failedCall(nodes: readonly FlatNode[], exit: FlatNode): string | null {
+  const guard = guardingIfs(exit)[0];
+  if (!guard || guard.kind !== "if") return null;
+  const inCond = guard.calls.find((c) => !isErrorLog(c) && !/^(unlikely|likely|IS_ERR|IS_ERR_OR_NULL|WARN_ON\w*)$/.test(c.name));
+  if (inCond && isFailureCond(guard.cond) && failureSubject(guard.cond) === null) return inCond.name;
+  const subj = failureSubject(guard.cond);
+  if (!subj) return null;
+  const guardNode = nodes.find((n) => n.stmt === guard);
+  for (let i = (guardNode?.index ?? 0) - 1; i >= 0; i--) {
+    const c = (nodes[i] as FlatNode).stmt.calls.find((x) => x.assignedTo === subj);
+    if (c) return c.name;
+  }
+  return null;
+}
+
+export default defineRule({
+  meta: {
+    id: "unreleased",
+    class: "unreleased",
+    severity: "warning",
+    description: "An error path after an acquisition (register, alloc, get, lock, ...) that does not release it.",
+    messages: {
+      afterCall: "If {failed}() fails, {what} above is never {undone}. Should this error path call {release}()?",
+      onExit: "On this error path, {what} above is never {undone}. Should it call {release}()?",
+      loop: "If {failed}() fails for a later item, what {acquire}() {done} for the earlier items is never {undone}, so this loop does not clean up after itself. Should the error path call {release}() on them?",
+      ownFailure: "{acquire}() leaves a reference behind even when it fails, so this error path leaks it. Shouldn't it call {release}()?",
+    },
+  },
+  create(ctx) {
+    return {
+      cFunction(fn, file) {
+        if (/__acquires|__releases/.test(fn.signature)) return;
+        const index = patchIndex(ctx);
+        const nodes = flatten(fn);
+        const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
+        // Scope-based cleanup (`__free(kfree)`, `__cleanup(...)`) releases by itself.
+        const autoFreed = new Set<string>();
+        for (const n of nodes) {
+          if (n.stmt.kind !== "expr") continue;
+          for (const m of n.stmt.text.matchAll(/(\w+)\s+(?:__free|__cleanup)\s*\(/g)) if (m[1]) autoFreed.add(m[1]);
+        }
+        const acqs: Acquisition[] = [];
+        for (const node of nodes) {
+          for (const call of node.stmt.calls) {
+            const info = pairFor(call.name, index.identifiers);
+            if (!info) continue;
+            if (info.kind === "lock" && /lock/.test(fn.name)) continue;
+            if (info.release.includes(fn.name) || fn.name === call.name) continue;
+            const handle = info.handle === "result" ? (call.assignedTo ?? "") : info.handle === "arg" ? handleOf(call.args[0]) : "";
+            if (info.handle === "result" && !call.assignedTo) continue;
+            if (call.assignedTo && autoFreed.has(call.assignedTo)) continue;
+            // Stored straight into an object (`x->dev = get_device(dev)`): its owner releases it.
+            if (call.assignedTo && /->|\./.test(call.assignedTo) && info.kind !== "lock" && info.kind !== "register" && info.kind !== "enable") continue;
+            acqs.push({ node, call, info, handle, ownCheck: findOwnCheck(nodes, node, call) });
+          }
+        }
+        const reported = new Set<number>();
+        const report = (acq: Acquisition, exit: FlatNode, messageId: string, failed: string | null): void => {
+          const a = acq.call.line;
+          const e = exit.stmt.line;
+          if (!added.has(a) && !added.has(e)) return;
+          if (reported.has(e)) return;
+          reported.add(e);
+          const w = WORDING[acq.info.kind];
+          const release = acq.info.release[0] ?? "";
+          ctx.report({
+            messageId: failed ? messageId : messageId === "afterCall" ? "onExit" : messageId,
+            data: { failed: failed ?? acq.call.name, what: whatOf(acq.info, acq.handle, acq.call.name), done: w.done, undone: w.undone, acquire: acq.call.name, release },
+            file: file.path,
+            line: added.has(a) && a <= e ? a : e,
+            endLine: e,
+          });
+        };
+
+        // Later acquisitions first, so an exit is blamed on the nearest one.
+        for (const acq of [...acqs].reverse()) {
+          const loop = enclosingLoops(acq.node)[0];
+          const loopNode = loop ? nodes.find((n) => n.stmt === loop) : undefined;
+          const ownThen = acq.ownCheck && acq.ownCheck.stmt.kind === "if" ? acq.ownCheck : null;
+          const perItemRelease = loopNode && nodes.some((n) => n.index > acq.node.index && encloses(loopNode, n) && n.stmt.calls.some((c) => acq.info.release.includes(c.name)));
+          const accumulates = loopNode && !perItemRelease && !(acq.info.kind === "alloc" && /[[.>]/.test(acq.handle)) && acq.info.kind !== "lock";
+
+          for (const exit of nodes) {
+            if (exit.index <= acq.node.index || (exit.stmt.kind !== "return" && exit.stmt.kind !== "goto")) continue;
+            if (blocked(acq.node, exit)) continue;
+            const inOwn = ownThen !== null && (exit === ownThen || encloses(ownThen, exit));
+            const inLoop = loopNode !== undefined && encloses(loopNode, exit);
+            if (!isErrorExit(fn, exit, acq.info)) continue;
+            if (handedOver(nodes, acq.node.index, exit.index, acq)) break;
+            if (inOwn && !(accumulates && inLoop)) {
+              if (!acq.info.releaseOnOwnFailure) continue;
+              if (releasedOn(fn, nodes, index, acq, acq.node, exit) === false) report(acq, exit, "ownFailure", acq.call.name);
+              break;
+            }
+            if (accumulates && inLoop && loopNode) {
+              const done = releasedOn(fn, nodes, index, acq, loopNode, exit);
+              if (done === false) report(acq, exit, "loop", failedCall(nodes, exit) ?? acq.call.name);
+              break;
+            }
+            if (inLoop && !accumulates && loopNode && !perItemRelease) continue;
+            const done = releasedOn(fn, nodes, index, acq, acq.node, exit);
+            if (done === null) break;
+            if (done === false) {
+              const failed = failedCall(nodes, exit);
+              report(acq, exit, "afterCall", failed === acq.call.name ? null : failed);
+              break;
+            }
+          }
+        }
+      },
+    };
+  },
+});
+

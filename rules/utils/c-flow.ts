@@ -1,0 +1,163 @@
+import { childrenOf } from "../../src/parse/c/structure.js";
+import type { CCall, CFunction, CStmt, LabelStmt } from "../../src/parse/c/types.js";
+
+/**
+ * Control-flow helpers over the structure the C pass builds: statements in
+ * source order with their enclosing chain, which statements can follow each
+ * other, what runs under a goto label. Structured C (plus forward gotos, the
+ * kernel's error-handling idiom: Documentation/process/coding-style.rst,
+ * "Centralized exiting of functions") is all the rules need.
+ */
+
+/** One step of a statement's position: the enclosing statement and which child holds it. */
+export interface Step {
+  parent: CStmt;
+  child: number;
+}
+
+export interface FlatNode {
+  stmt: CStmt;
+  /** Enclosing statements, outermost first. */
+  path: Step[];
+  /** Position in source order. */
+  index: number;
+}
+
+/** Every statement of the function, depth first, in source order. */
+export function flatten(fn: CFunction): FlatNode[] {
+  const out: FlatNode[] = [];
+  const visit = (s: CStmt, path: Step[]): void => {
+    out.push({ stmt: s, path, index: out.length });
+    childrenOf(s).forEach((child, i) => visit(child, [...path, { parent: s, child: i }]));
+  };
+  // Top-level statements hang off a virtual block holding the body, so siblings compare like any others.
+  const root: CStmt = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: [], body: fn.body };
+  fn.body.forEach((s, i) => visit(s, [{ parent: root, child: i }]));
+  return out;
+}
+
+/** True when `a` and `b` lie in different branches of one `if` (or different arms of a switch). */
+export function exclusive(a: FlatNode, b: FlatNode): boolean {
+  const n = Math.min(a.path.length, b.path.length);
+  for (let i = 0; i < n; i++) {
+    const sa = a.path[i] as Step;
+    const sb = b.path[i] as Step;
+    if (sa.parent !== sb.parent) return false;
+    if (sa.child !== sb.child) return sa.parent.kind === "if";
+  }
+  return false;
+}
+
+/** True when `inner` lies inside `outer` (outer encloses it). */
+export function encloses(outer: FlatNode, inner: FlatNode): boolean {
+  return inner.path.some((s) => s.parent === outer.stmt);
+}
+
+function isJumpOut(s: CStmt): boolean {
+  return s.kind === "return" || s.kind === "goto";
+}
+
+/**
+ * True when control cannot flow from `a` to the later `b`: they are in
+ * exclusive branches, or a block that holds `a` (but not `b`) ends in an
+ * unconditional return/goto after `a`.
+ */
+export function blocked(a: FlatNode, b: FlatNode): boolean {
+  if (exclusive(a, b)) return true;
+  for (let i = a.path.length - 1; i >= 0; i--) {
+    const step = a.path[i] as Step;
+    if (b.path[i]?.parent === step.parent && b.path[i]?.child !== undefined) {
+      // Common ancestor reached: only siblings between a and b matter.
+      if (step.parent.kind === "block") {
+        const lo = step.child;
+        const hi = b.path[i]?.child ?? lo;
+        for (let k = lo + 1; k < hi; k++) if (isJumpOut(step.parent.body[k] as CStmt)) return true;
+      }
+      return false;
+    }
+    if (step.parent.kind === "block") {
+      for (let k = step.child + 1; k < step.parent.body.length; k++) if (isJumpOut(step.parent.body[k] as CStmt)) return true;
+    }
+  }
+  return false;
+}
+
+/** The `if` statements whose then-branch holds `node`, innermost first. */
+export function guardingIfs(node: FlatNode): CStmt[] {
+  const out: CStmt[] = [];
+  for (let i = node.path.length - 1; i >= 0; i--) {
+    const s = node.path[i] as Step;
+    if (s.parent.kind === "if" && s.child === 0) out.push(s.parent);
+    if (s.parent.kind === "loop") break;
+  }
+  return out;
+}
+
+/** The loops enclosing `node`, innermost first. */
+export function enclosingLoops(node: FlatNode): CStmt[] {
+  return node.path.filter((s) => s.parent.kind === "loop").map((s) => s.parent).reverse();
+}
+
+/** New-side line numbers right after an unseen gap (joined hunks). */
+export function gapLines(fn: CFunction): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < fn.lines.length; i++) {
+    const prev = fn.lines[i - 1]?.newLine ?? 0;
+    const cur = fn.lines[i]?.newLine ?? 0;
+    if (cur !== prev + 1) out.push(cur);
+  }
+  return out;
+}
+
+/** True when an unseen gap lies between the two lines. */
+export function gapBetween(fn: CFunction, from: number, to: number): boolean {
+  return gapLines(fn).some((g) => g > from && g <= to);
+}
+
+export interface LabelCode {
+  /** Calls that run from the label on, through later labels, up to the first return. */
+  calls: CCall[];
+  /** False when the code runs out of the visible lines before returning. */
+  known: boolean;
+  /** The return statement reached, if any. */
+  ret: CStmt | null;
+  label: LabelStmt;
+}
+
+/** What runs after `goto name`: the code under the label and the labels it falls into. */
+export function labelCode(fn: CFunction, nodes: readonly FlatNode[], name: string, seen: Set<string> = new Set()): LabelCode | null {
+  seen.add(name);
+  const at = nodes.find((n) => n.stmt.kind === "label" && n.stmt.name === name);
+  if (!at || at.stmt.kind !== "label") return null;
+  const calls: CCall[] = [];
+  const depth = at.path.length;
+  for (let i = at.index + 1; i < nodes.length; i++) {
+    const n = nodes[i] as FlatNode;
+    if (n.path.length < depth) break;
+    calls.push(...n.stmt.calls);
+    if (n.path.length === depth && n.stmt.kind === "return") {
+      return { calls, known: !gapBetween(fn, at.stmt.line, n.stmt.line), ret: n.stmt, label: at.stmt };
+    }
+    if (n.path.length === depth && n.stmt.kind === "goto") {
+      const next = seen.has(n.stmt.label) ? null : labelCode(fn, nodes, n.stmt.label, seen);
+      if (!next) return { calls, known: false, ret: null, label: at.stmt };
+      return { calls: [...calls, ...next.calls], known: next.known, ret: next.ret, label: at.stmt };
+    }
+  }
+  const lastLine = fn.lines[fn.lines.length - 1]?.newLine ?? at.stmt.line;
+  return { calls, known: depth === 1 && fn.hasEnd && !gapBetween(fn, at.stmt.line, lastLine), ret: null, label: at.stmt };
+}
+
+/** Normalises an argument for comparing handles: `&obj->hook` and `obj->hook` are one object. */
+export function handleOf(arg: string | undefined): string {
+  if (!arg) return "";
+  return arg.replace(/\s+/g, "").replace(/^\(\w[\w\s*]*\*\)/, "").replace(/^[&*]+/, "").replace(/^\((.*)\)$/, "$1");
+}
+
+/** True when two handles name the same object as far as text can tell. */
+export function sameHandle(a: string, b: string): boolean {
+  if (!a || !b) return true;
+  if (a === b) return true;
+  const last = (s: string): string => s.split(/->|\./).pop() ?? s;
+  return a.includes("->") || b.includes("->") || a.includes(".") || b.includes(".") ? last(a) === last(b) : false;
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { DENYLIST, KERNEL_TYPOS, SHORT_KEEP } from "../data/typos-kernel.js";
+
+/**
+ * The misspelling dictionary of the `typo` rule: the `en` part of
+ * @cspell/dict-en-common-misspellings (never its en-us/en-gb files, which
+ * would call British spellings wrong), filtered for kernel text, plus our own
+ * kernel list. Loaded from node_modules at first use so the data is never
+ * copied into the repository.
+ */
+
+/** Misspelling (lower case) -> the one correction we offer. */
+export type Dictionary = ReadonlyMap<string, string>;
+
+let cached: Dictionary | null = null;
+
+interface DictFile {
+  dictionaryDefinitions?: { flagWords?: unknown; suggestWords?: unknown }[];
+}
+
+/** Levenshtein distance, small strings only (dictionary words). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/**
+ * The correction for one dictionary entry, or null when the entry is not
+ * trusted: short entries are kept only when listed in SHORT_KEEP; with
+ * several suggestions the closest one is taken, and ties go to the
+ * dictionary's first choice (its suggestions are ordered by likelihood).
+ */
+export function chooseCorrection(wrong: string, suggestions: string[]): string | null {
+  const key = wrong.toLowerCase();
+  if (DENYLIST.has(key)) return null;
+  if (key.length <= 4 && !SHORT_KEEP.has(key)) return null;
+  const usable = suggestions.map((s) => s.trim()).filter((s) => s !== "" && !s.includes("'"));
+  if (usable.length === 0) return null;
+  if (usable.length === 1) return usable[0] ?? null;
+  // Several suggestions: only trust entries long enough that the slip is
+  // clearly a misspelling, and offer the nearest spelling.
+  if (key.length < 6) return null;
+  let best: string | null = null;
+  let bestDist = Infinity;
+  for (const s of usable) {
+    const d = editDistance(key, s.toLowerCase());
+    if (d < bestDist) {
+      best = s;
+      bestDist = d;
+    }
+  }
+  return bestDist <= 2 ? best : null;
+}
+
+/** Parses the dictionary file's `wrong->right` / `wrong->a, b` entries. */
+export function buildDictionary(entries: readonly string[]): Map<string, string> {
+  const dict = new Map<string, string>();
+  for (const entry of entries) {
+    const arrow = entry.indexOf("->");
+    if (arrow <= 0) continue;
+    const wrong = entry.slice(0, arrow).trim();
+    // Entries with spaces or punctuation cannot match one prose word.
+    if (!/^[A-Za-z]+$/.test(wrong)) continue;
+    const fix = chooseCorrection(wrong, entry.slice(arrow + 2).split(","));
+    if (fix !== null) dict.set(wrong.toLowerCase(), fix);
+  }
+  for (const [wrong, right] of Object.entries(KERNEL_TYPOS)) dict.set(wrong, right);
+  return dict;
+}
+
+/** The dictionary, loaded once per process. */
+export function loadDictionary(): Dictionary {
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  // The package exports only its cspell-ext.json; the word list sits beside it.
+  const ext = require.resolve("@cspell/dict-en-common-misspellings/cspell-ext.json");
+  const file = join(dirname(ext), "dict", "dict-en.json");
+  const data = JSON.parse(readFileSync(file, "utf8")) as DictFile;
+  const entries: string[] = [];
+  for (const def of data.dictionaryDefinitions ?? []) {
+    for (const list of [def.flagWords, def.suggestWords]) {
+      if (Array.isArray(list)) for (const e of list) if (typeof e === "string") entries.push(e);
+    }
+  }
+  cached = buildDictionary(entries);
+  return cached;
+}

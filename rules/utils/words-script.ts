@@ -1,0 +1,126 @@
+import type { DiffLine } from "../../src/model.js";
+import { addIdentifiers, cleanStringLiteral, newBlock } from "./words-c.js";
+import type { ProseResult, ProseSpan } from "./words-c.js";
+
+/**
+ * Prose in `#`-comment languages (shell, Python, Perl, Makefiles, Kbuild,
+ * YAML) and in Kconfig files (comments, prompts and `help` text).
+ */
+
+/**
+ * Where the `#` comment of a line starts, or -1. A `#` inside quotes, in
+ * `$#`/`${#x}`, or glued to a word is not a comment.
+ */
+export function hashCommentStart(text: string, makefile: boolean): number {
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (!makefile && (c === '"' || c === "'")) {
+      quote = c;
+      continue;
+    }
+    if (c === "#") {
+      // Make treats every unescaped `#` as a comment; shells only one that starts a word.
+      if (makefile || i === 0 || /\s/.test(text[i - 1] ?? "")) return i;
+    }
+  }
+  return -1;
+}
+
+/** Scans a hunk of a `#`-comment language. */
+export function scanHashComments(lines: readonly DiffLine[], makefile: boolean): ProseResult {
+  const spans: ProseSpan[] = [];
+  const identifiers = new Set<string>();
+  let block = newBlock();
+  let prevWasComment = false;
+  for (const l of lines) {
+    if (l.kind === "del") continue;
+    const text = l.text;
+    const at = text.startsWith("#!") ? -1 : hashCommentStart(text, makefile);
+    const code = at < 0 ? text : text.slice(0, at);
+    addIdentifiers(code.replace(/(["'])(?:\\.|(?!\1).)*\1/g, " "), identifiers);
+    if (at < 0) {
+      prevWasComment = false;
+      continue;
+    }
+    const onlyComment = code.trim() === "";
+    if (!(prevWasComment && onlyComment)) block = newBlock();
+    prevWasComment = onlyComment;
+    const prose = text.slice(at).replace(/^#+/, (m) => " ".repeat(m.length));
+    if (l.kind === "add" && l.newLine !== null && /[A-Za-z]/.test(prose)) {
+      spans.push({ line: l.newLine, text: prose, block, kind: "comment" });
+    }
+  }
+  return { spans, identifiers };
+}
+
+const KCONFIG_KEYWORD =
+  /^(config|menuconfig|choice|endchoice|menu|endmenu|if|endif|source|rsource|osource|comment|mainmenu|bool|boolean|tristate|string|hex|int|prompt|default|def_bool|def_tristate|depends|select|imply|range|visible|option|modules|transitional|help|---help---)\b/;
+const KCONFIG_PROMPT = /^(bool|boolean|tristate|string|hex|int|prompt|comment|menu|mainmenu)\s+"((?:\\.|[^"\\])*)"/;
+
+function indentOf(text: string): number {
+  let n = 0;
+  for (const c of text) {
+    if (c === " ") n++;
+    else if (c === "\t") n = n - (n % 8) + 8;
+    else break;
+  }
+  return n;
+}
+
+/**
+ * Scans a Kconfig hunk: `help` text runs while lines are indented deeper than
+ * the `help` keyword. A hunk that opens inside help text (deeply indented
+ * lines that are not keywords) starts in help mode.
+ */
+export function scanKconfig(lines: readonly DiffLine[]): ProseResult {
+  const spans: ProseSpan[] = [];
+  const identifiers = new Set<string>();
+  const newSide = lines.filter((l) => l.kind !== "del");
+  const first = newSide.find((l) => l.text.trim() !== "");
+  let helpIndent = -1;
+  if (first && !KCONFIG_KEYWORD.test(first.text.trim()) && !first.text.trim().startsWith("#") && indentOf(first.text) >= 9) {
+    helpIndent = indentOf(first.text) - 1;
+  }
+  let block = newBlock();
+  for (const l of newSide) {
+    const text = l.text;
+    const trimmed = text.trim();
+    const emit = (s: string, b: number): void => {
+      if (l.kind === "add" && l.newLine !== null && /[A-Za-z]/.test(s)) spans.push({ line: l.newLine, text: s, block: b, kind: "doc" });
+    };
+    if (helpIndent >= 0) {
+      if (trimmed === "") {
+        block = newBlock();
+        continue;
+      }
+      if (indentOf(text) > helpIndent) {
+        emit(text, block);
+        continue;
+      }
+      helpIndent = -1;
+    }
+    if (/^(help|---help---)$/.test(trimmed)) {
+      helpIndent = indentOf(text);
+      block = newBlock();
+      continue;
+    }
+    if (trimmed.startsWith("#")) {
+      emit(trimmed.replace(/^#+/, ""), newBlock());
+      continue;
+    }
+    const prompt = KCONFIG_PROMPT.exec(trimmed);
+    if (prompt) emit(cleanStringLiteral(prompt[2] ?? ""), newBlock());
+    addIdentifiers(trimmed.replace(/"(?:\\.|[^"\\])*"/g, " "), identifiers);
+  }
+  return { spans, identifiers };
+}

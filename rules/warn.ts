@@ -1,0 +1,137 @@
+import { defineRule } from "../src/analyse/rule-api.js";
+import type { CFunction, CStmt } from "../src/parse/c/types.js";
+import { enclosingLoops, flatten } from "./utils/c-flow.js";
+import type { FlatNode } from "./utils/c-flow.js";
+import { ERR_VAR, WARN_CALL, bareCond, branchStatements, callsDeep, failureSubject, isErrorLog, isUserspacePath } from "./utils/c-errors.js";
+import { patchIndex } from "./utils/patch-index.js";
+
+/**
+ * `warn`: in a void teardown path (release, put, free, unregister, exit...),
+ * a branch whose condition means a bug and that only prints an error and
+ * returns. Nobody can act on the error, so WARN_ON_ONCE() (with its stack
+ * trace) is the useful report (Documentation/process/coding-style.rst, "Do
+ * not crash the kernel"). Also an undo loop that silently skips entries of a
+ * kind it cannot undo, when the patch shows the matching apply step.
+ */
+
+/** Name words of teardown paths, with the noun the reply uses. */
+const TEARDOWN: [RegExp, string][] = [
+  [/unregister|deregister/, "unregister"],
+  [/release|_put$|_put_|^put_|unref|_dec$|_dec_|unpin|uncharge/, "release"],
+  [/free|dealloc|dispose/, "free"],
+  [/remove|_del$|_del_|delete|unlink|detach|unbind/, "removal"],
+  [/exit|cleanup|clean_up|teardown|tear_down|destroy|deinit|uninit|fini|shutdown|unload|stop|disable|close|kill|drop|discard|purge|unmap/, "teardown"],
+  [/clear|revert|undo|unpatch|unapply|restore/, "undo"],
+];
+
+/** Handlers of user input: a plain error message is the right answer there. */
+const USER_INPUT = /store|write|parse|param|_set$|_set_|ioctl|sysctl|proc_|_show|cmdline|setup_|__setup|_opt|option|input|user/;
+
+const REFCOUNT = /ref|count|cnt|users|usage|_use\b|nr_/;
+
+/** Messages that say the branch is expected (not a bug): an unsupported or optional case. */
+const EXPECTED_CASE = /not supported|unsupported|optional|ignor\w*|skipp\w*|deprecated|fall(ing)? ?back|not available|unavailable|nothing to do/i;
+
+function teardownKind(name: string): string | null {
+  for (const [re, kind] of TEARDOWN) if (re.test(name)) return kind;
+  return null;
+}
+
+/** True when a branch only logs (and maybe unlocks) before it returns. */
+function onlyLogsAndReturns(then: CStmt): boolean {
+  const list = branchStatements(then);
+  const last = list[list.length - 1];
+  if (!last || last.kind !== "return" || last.expr !== "") return false;
+  let logged = false;
+  for (const s of list.slice(0, -1)) {
+    // The statement's outer call decides; calls nested in its arguments only format the message.
+    const outer = s.kind === "expr" ? s.calls[0] : undefined;
+    if (!outer) return false;
+    if (isErrorLog(outer)) logged = true;
+    else if (!/unlock|_irqrestore$/.test(outer.name)) return false;
+  }
+  return logged;
+}
+
+/** Calls a bug condition may use: reading our own state, not asking hardware or a callee. */
+const STATE_READ = /^(list_empty|list_empty_careful|hlist_empty|hlist_unhashed|atomic_read|atomic64_read|atomic_long_read|refcount_read|kref_read|test_bit|READ_ONCE|RB_EMPTY_NODE|RB_EMPTY_ROOT|completion_done|work_pending|delayed_work_pending|timer_pending|mutex_is_locked)$/;
+
+/** Assignments that only find an object we already own (so "missing" means a bug). */
+const LOOKUP = /find|lookup|search|drvdata|container_of|^to_|_from_|xa_load|idr_find|radix_tree_lookup/;
+
+/** True when the condition reads hardware or a callee's result (a runtime failure, not a bug). */
+function testsCallResult(nodes: readonly FlatNode[], at: FlatNode, cond: string): boolean {
+  const subj = failureSubject(cond);
+  if (subj && ERR_VAR.test(subj)) return true;
+  if (/IS_ERR/.test(bareCond(cond))) return true;
+  if (at.stmt.calls.some((c) => !STATE_READ.test(c.name))) return true;
+  const roots = new Set([...cond.matchAll(/(?<![\w>.])([a-z_]\w*)/g)].map((m) => m[1] ?? ""));
+  for (let i = at.index - 1; i >= 0 && i > at.index - 8; i--) {
+    for (const call of (nodes[i] as FlatNode).stmt.calls) {
+      const root = (call.assignedTo ?? "").split(/->|\./)[0] ?? "";
+      if (root && roots.has(root)) return !LOOKUP.test(call.name);
+    }
+  }
+  return false;
+}
+
+/** `x->type != FOO_BAR` (&& another), the shape of "not a kind we can undo". */
+function isKindMismatch(cond: string): boolean {
+  const parts = bareCond(cond).split("&&").map((p) => p.trim());
+  return parts.length > 0 && parts.every((p) => /^[\w>.\-[\]()]+\s*!=\s*[A-Z][A-Z0-9_]{2,}$/.test(p));
+}
+
+function counterpartShown(fn: CFunction, identifiers: ReadonlySet<string>): boolean {
+  const m = /^(clear|revert|undo|unapply|unpatch|restore)_(\w+)$/.exec(fn.name);
+  if (!m?.[2]) return false;
+  return ["apply_", "patch_", "do_", "set_"].some((p) => identifiers.has(p + m[2])) || identifiers.has(`${m[2]}_apply`);
+}
+
+export default defineRule({
+  meta: {
+    id: "warn",
+    class: "warn",
+    severity: "warning",
+    description: "A void teardown path that only prints an error for a condition that means a bug; WARN_ON_ONCE() would show it.",
+    messages: {
+      refcount: "This is a void {kind} path, so nobody can act on the error, and it means a refcounting bug somewhere. WARN_ON_ONCE() would make it visible.",
+      state: "This is a void {kind} path, so nobody can act on the error, and the condition means a bug somewhere. WARN_ON_ONCE() would make it visible.",
+      silentSkip: "Is it OK to just continue here? An entry of another kind means something this function cannot undo, and it is skipped silently. A WARN_ON_ONCE() would make that visible.",
+    },
+  },
+  create(ctx) {
+    return {
+      cFunction(fn, file) {
+        if (!fn.isVoid || isUserspacePath(file.path)) return;
+        const kind = teardownKind(fn.name);
+        if (!kind || USER_INPUT.test(fn.name)) return;
+        if (fn.params.some((p) => p === "buf" || p === "kp" || p === "ubuf")) return;
+        const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
+        const nodes = flatten(fn);
+        for (const n of nodes) {
+          const s = n.stmt;
+          if (s.kind !== "if" || s.else !== null) continue;
+          const range = [s.line, s.endLine];
+          const touches = fn.lines.some((l) => l.added && l.newLine >= (range[0] ?? 0) && l.newLine <= (range[1] ?? 0));
+          if (!touches) continue;
+          if (/WARN|BUG/.test(s.cond) || callsDeep(s.then).some((c) => WARN_CALL.test(c.name))) continue;
+
+          if (onlyLogsAndReturns(s.then)) {
+            if (testsCallResult(nodes, n, s.cond)) continue;
+            const text = callsDeep(s.then).map((c) => c.args.join(" ")).join(" ");
+            if (EXPECTED_CASE.test(text)) continue;
+            const messageId = REFCOUNT.test(s.cond) ? "refcount" : "state";
+            ctx.report({ messageId, data: { kind }, file: file.path, line: s.line, endLine: s.endLine });
+            continue;
+          }
+
+          const only = branchStatements(s.then);
+          if (kind === "undo" && only.length === 1 && only[0]?.kind === "continue" && enclosingLoops(n).length > 0 && isKindMismatch(s.cond)) {
+            if (!added.has(s.line) || !counterpartShown(fn, patchIndex(ctx).identifiers)) continue;
+            ctx.report({ messageId: "silentSkip", file: file.path, line: s.line, endLine: s.endLine });
+          }
+        }
+      },
+    };
+  },
+});

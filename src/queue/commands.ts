@@ -1,0 +1,208 @@
+import { parseArgs } from "node:util";
+import { describeError, LkreviewError } from "../errors.js";
+import { isItemState } from "../store/queue-rules.js";
+import type { QueueFilter, QueueSort, Store } from "../store/store.js";
+import { approveItem, dismissItem, markFalsePositive, parseItemId, saveDraft } from "./actions.js";
+import { editText } from "./editor.js";
+import { clean, listJson, listText, showText, suppressionsText } from "./format.js";
+import { sendApproved } from "./send.js";
+import type { Deliver } from "./send.js";
+
+/** Where a command writes; `process.stdout` fits. */
+export interface Out {
+  write(text: string): unknown;
+}
+
+export interface QueueIo {
+  stdout: Out;
+  stderr: Out;
+  env: NodeJS.ProcessEnv;
+  /** The mail transport for `queue send`; without it drafts only reach the outbox. */
+  deliver?: Deliver;
+}
+
+export interface ListOptions {
+  state?: string;
+  list?: string;
+  author?: string;
+  path?: string;
+  since?: string;
+  sort?: string;
+  limit?: string;
+  format?: string;
+}
+
+const SORTS: readonly QueueSort[] = ["priority", "id", "created", "state", "subject", "author", "findings"];
+
+/** `queue list`: the filtered queue as a table or as `[{ id, state, subject, messageId, findings, priority }]`. */
+export async function queueList(store: Store, o: ListOptions): Promise<string> {
+  const filter: QueueFilter = {};
+  if (o.state !== undefined) {
+    if (!isItemState(o.state)) throw new LkreviewError("USAGE", o.state, "not a queue state (new, needs-attention, clean, approved, sent, dismissed)");
+    filter.state = o.state;
+  }
+  if (o.list) filter.listId = o.list;
+  if (o.author) filter.author = o.author;
+  if (o.path) filter.path = o.path;
+  if (o.since) filter.since = o.since;
+  if (o.sort !== undefined) {
+    const [col, dir] = o.sort.split(":");
+    if (!SORTS.includes(col as QueueSort)) throw new LkreviewError("USAGE", o.sort, `not a sort column (${SORTS.join(", ")})`);
+    filter.sort = col as QueueSort;
+    if (dir === "desc" || dir === "asc") filter.dir = dir;
+  }
+  if (o.limit !== undefined) filter.limit = parseItemId(o.limit);
+  const items = await store.listItems(filter);
+  return o.format === "json" ? `${listJson(items)}\n` : listText(items);
+}
+
+/** `queue show ID`: findings and the draft reply. */
+export async function queueShow(store: Store, id: number, format = "text"): Promise<string> {
+  const item = await store.getItem(id);
+  if (!item) throw new LkreviewError("USAGE", `item ${id}`, "no such item");
+  return format === "json" ? `${JSON.stringify(item, null, 2)}\n` : showText(item);
+}
+
+export async function queueApprove(store: Store, id: number, who: string): Promise<string> {
+  await approveItem(store, id, who);
+  return `item ${id}: approved\n`;
+}
+
+export async function queueDismiss(store: Store, id: number, who: string): Promise<string> {
+  await dismissItem(store, id, who);
+  return `item ${id}: dismissed\n`;
+}
+
+/** `queue edit ID`: the draft in `$VISUAL`/`$EDITOR`, saved when changed. */
+export async function queueEdit(store: Store, id: number, env: NodeJS.ProcessEnv, who: string): Promise<string> {
+  const item = await store.getItem(id);
+  if (!item) throw new LkreviewError("USAGE", `item ${id}`, "no such item");
+  if (item.state === "sent") throw new LkreviewError("USAGE", `item ${id}`, "the reply was already sent; its draft cannot change");
+  const before = item.draft ?? "";
+  const after = await editText(before, env, `item ${id}`);
+  if (after === before) return `item ${id}: draft unchanged\n`;
+  await saveDraft(store, id, after, who);
+  return `item ${id}: draft saved\n`;
+}
+
+export async function queueSuppressions(store: Store): Promise<string> {
+  return suppressionsText(await store.listSuppressions());
+}
+
+export async function queueSuppress(store: Store, id: number, fingerprint: string, who: string, reason: string): Promise<string> {
+  const item = await markFalsePositive(store, id, fingerprint, who, reason);
+  return `item ${id}: ${fingerprint} marked false positive; item is ${item.state}\n`;
+}
+
+export async function queueUnsuppress(store: Store, rule: string, fingerprint: string): Promise<string> {
+  await store.unsuppress(rule, fingerprint);
+  return `${clean(rule)} ${clean(fingerprint)}: no longer suppressed\n`;
+}
+
+/** `queue send`: approved drafts to the outbox and, with a sender, out. Failures are listed, not fatal to the rest. */
+export async function queueSend(store: Store, deliver: Deliver | undefined, who: string): Promise<{ text: string; failed: number }> {
+  const r = await sendApproved(store, deliver, who);
+  const lines = [
+    ...r.sent.map((id) => `item ${id}: sent`),
+    ...r.queued.map((id) => `item ${id}: in the outbox, not sent (no mail transport configured)`),
+    ...r.failed.map((f) => `item ${f.id}: not sent: ${clean(f.error)}`),
+  ];
+  if (!lines.length) lines.push("Nothing approved to send.");
+  return { text: `${lines.join("\n")}\n`, failed: r.failed.length };
+}
+
+const USAGE = `usage: lkreview queue <command>
+  list [--state S] [--list LIST-ID] [--author TEXT] [--path TEXT] [--since DATE] [--sort COL[:desc]] [--limit N] [--format text|json]
+  show ID [--format text|json]
+  approve ID | dismiss ID | edit ID
+  suppress ID FINGERPRINT [--reason TEXT]     mark a finding false positive
+  unsuppress RULE FINGERPRINT
+  suppressions
+  send
+`;
+
+/**
+ * `lkreview queue ...`: parses its own arguments and prints to `io`.
+ * Exit status: 0 done, 1 some item failed (send), 2 bad usage or refused
+ * action (illegal transition, unknown item).
+ */
+export async function runQueueCommand(argv: string[], store: Store, io: QueueIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const who = io.env["LKREVIEW_USER"] || io.env["USER"] || "cli";
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        state: { type: "string" },
+        list: { type: "string" },
+        author: { type: "string" },
+        path: { type: "string" },
+        since: { type: "string" },
+        sort: { type: "string" },
+        limit: { type: "string" },
+        format: { type: "string" },
+        reason: { type: "string" },
+      },
+    });
+    if (values.format !== undefined && values.format !== "text" && values.format !== "json") {
+      throw new LkreviewError("USAGE", values.format, "not a format (text or json)");
+    }
+    const format = values.format ?? "text";
+    const arity = (n: number): void => {
+      if (positionals.length !== n) throw new LkreviewError("USAGE", `queue ${cmd ?? ""}`, `expects ${n} argument${n === 1 ? "" : "s"}`);
+    };
+    let text: string;
+    switch (cmd) {
+      case "list":
+        arity(0);
+        text = await queueList(store, values);
+        break;
+      case "show":
+        arity(1);
+        text = await queueShow(store, parseItemId(positionals[0]), format);
+        break;
+      case "approve":
+        arity(1);
+        text = await queueApprove(store, parseItemId(positionals[0]), who);
+        break;
+      case "dismiss":
+        arity(1);
+        text = await queueDismiss(store, parseItemId(positionals[0]), who);
+        break;
+      case "edit":
+        arity(1);
+        text = await queueEdit(store, parseItemId(positionals[0]), io.env, who);
+        break;
+      case "suppress":
+        arity(2);
+        text = await queueSuppress(store, parseItemId(positionals[0]), positionals[1]!, who, values.reason ?? "");
+        break;
+      case "unsuppress":
+        arity(2);
+        text = await queueUnsuppress(store, positionals[0]!, positionals[1]!);
+        break;
+      case "suppressions":
+        arity(0);
+        text = await queueSuppressions(store);
+        break;
+      case "send": {
+        arity(0);
+        const r = await queueSend(store, io.deliver, who);
+        io.stdout.write(r.text);
+        return r.failed ? 1 : 0;
+      }
+      default:
+        io.stderr.write(cmd === undefined || cmd === "help" ? USAGE : `lkreview queue: unknown command ${clean(cmd)}\n${USAGE}`);
+        return cmd === "help" ? 0 : 2;
+    }
+    io.stdout.write(text);
+    return 0;
+  } catch (err) {
+    io.stderr.write(`lkreview queue: ${clean(describeError(err))}\n`);
+    if (err instanceof LkreviewError) return err.code === "USAGE" ? 2 : 1;
+    // parseArgs reports unknown options with a plain TypeError (ERR_PARSE_ARGS_*).
+    return (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? 2 : 1;
+  }
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { extractFunctions } from "../../../src/parse/c/functions.js";
+import { walkStatements } from "../../../src/parse/c/structure.js";
+import type { CFunction, CStmt } from "../../../src/parse/c/types.js";
+import { hunkLines, makePatch } from "../../helpers/make-patch.js";
+import type { HunkSpec } from "../../helpers/make-patch.js";
+
+function fnsOf(hunks: HunkSpec[], path = "kernel/livepatch/core.c"): CFunction[] {
+  const patch = makePatch({ files: [{ path, hunks }] });
+  const file = patch.files[0];
+  if (!file) throw new Error("no file");
+  return extractFunctions(file);
+}
+
+function kinds(fn: CFunction): string[] {
+  const out: string[] = [];
+  walkStatements(fn.body, (s: CStmt) => out.push(s.kind === "label" ? `label:${s.name}` : s.kind === "goto" ? `goto:${s.label}` : s.kind));
+  return out;
+}
+
+describe("extractFunctions", () => {
+  it("reconstructs a whole function added by the patch", () => {
+    const [fn, ...rest] = fnsOf([
+      {
+        start: 10,
+        lines: hunkLines(`
++/**
++ * foo_setup() - set up a foo
++ * @foo: the foo
++ */
++static int foo_setup(struct foo *foo, unsigned long flags)
++{
++	int ret;
++
++	ret = foo_register(foo);
++	if (ret)
++		goto err;
++	return 0;
++err:
++	kfree(foo);
++	return ret;
++}`),
+      },
+    ]);
+    expect(rest).toHaveLength(0);
+    expect(fn?.name).toBe("foo_setup");
+    expect(fn?.params).toEqual(["foo", "flags"]);
+    expect(fn?.returnType).toBe("static int");
+    expect(fn?.isVoid).toBe(false);
+    expect(fn?.complete).toBe(true);
+    expect(fn?.kernelDoc?.length).toBe(4);
+    expect(fn?.startLine).toBe(14);
+    expect(fn?.endLine).toBe(25);
+    expect(fn ? kinds(fn) : []).toEqual(["expr", "expr", "if", "goto:err", "return", "label:err", "expr", "return"]);
+  });
+
+  it("names a partial function after the @@ context and marks it incomplete", () => {
+    const [fn] = fnsOf([
+      {
+        start: 40,
+        fn: "static void klp_free_hooks(struct klp_patch *patch)",
+        lines: hunkLines(`
+ 	list_for_each_entry_safe(hook, tmp, &patch->hooks, node) {
++		if (!hook->refs) {
++			pr_err("bad\\n");
++			return;
++		}
+ 		list_del(&hook->node);
+ 	}
+ }`),
+      },
+    ]);
+    expect(fn?.name).toBe("klp_free_hooks");
+    expect(fn?.isVoid).toBe(true);
+    expect(fn?.complete).toBe(false);
+    expect(fn?.hasEnd).toBe(true);
+    expect(fn ? kinds(fn) : []).toEqual(["loop", "block", "if", "block", "expr", "return", "expr"]);
+  });
+
+  it("joins two hunks of the same function and records the gap", () => {
+    const ctx = "static int bar_probe(struct bar *bar)";
+    const fns = fnsOf([
+      { start: 5, lines: hunkLines(`\n ${ctx}\n {\n+\tint ret = 0;\n \tbar->x = 1;`) },
+      { start: 60, fn: ctx, lines: hunkLines(`\n \treturn ret;\n }`) },
+    ]);
+    expect(fns).toHaveLength(1);
+    expect(fns[0]?.hasGaps).toBe(true);
+    expect(fns[0]?.complete).toBe(false);
+    expect(fns[0]?.hasEnd).toBe(true);
+  });
+
+  it("keeps comments, strings and preprocessor lines out of the statements", () => {
+    const [fn] = fnsOf([
+      {
+        lines: hunkLines(`
++void baz(void)
++{
++	/* if (x) { return; */
++	pr_info("{ not a block\\n");
++#if defined(CONFIG_FOO) && \\
++	defined(CONFIG_BAR)
++	do_foo();
++#endif
++	// return 1;
++}`),
+      },
+    ]);
+    expect(fn ? kinds(fn) : []).toEqual(["expr", "expr"]);
+    expect(fn?.comments).toHaveLength(2);
+  });
+
+  it("reads else-if chains, do/while, switch and iterator macros", () => {
+    const [fn] = fnsOf([
+      {
+        lines: hunkLines(`
++int qux(int a)
++{
++	if (a == 1)
++		a++;
++	else if (a == 2)
++		a--;
++	else
++		return -EINVAL;
++	do {
++		a = next(a);
++	} while (a);
++	for_each_online_cpu(cpu)
++		use(cpu);
++	switch (a) {
++	case 1:
++		break;
++	default:
++		return a;
++	}
++	return 0;
++}`),
+      },
+    ]);
+    expect(fn ? kinds(fn) : []).toEqual([
+      "if", "expr", "if", "expr", "return", "loop", "block", "expr", "loop", "expr", "switch", "block", "label:case", "break", "label:case", "return", "return",
+    ]);
+  });
+
+  it("finishes on hostile input", () => {
+    const long = "+\tx = " + "a + ".repeat(1250) + "b;";
+    const parens = "+\tif " + "(".repeat(10000) + "x";
+    const braces = Array.from({ length: 3000 }, () => "+{").join("\n");
+    const fns = fnsOf([{ lines: hunkLines(`\n+int evil(void)\n+{\n${long}\n${parens}\n${braces}\n+}`) }]);
+    expect(fns).toHaveLength(1);
+    expect(fns[0]?.name).toBe("evil");
+  });
+});

@@ -1,0 +1,467 @@
+import { describe, expect, it } from "vitest";
+import unreleased from "../../rules/unreleased.js";
+import { findingsOf, RuleTester } from "../helpers/rule-tester.js";
+
+new RuleTester().run(unreleased, {
+  valid: [
+    {
+      name: "goto ladder releases through a later label",
+      code: `
++static int foo_setup(struct foo *foo)
++{
++	int ret;
++
++	foo->buf = NULL;
++	ret = foo_hook_register(&foo->hook);
++	if (ret)
++		return ret;
++
++	ret = foo_start(foo);
++	if (ret)
++		goto err_unregister;
++
++	ret = foo_enable_irq(foo);
++	if (ret)
++		goto err_stop;
++	return 0;
++
++err_stop:
++	foo_stop(foo);
++err_unregister:
++	foo_hook_unregister(&foo->hook);
++	return ret;
++}`,
+    },
+    {
+      name: "release inside the error branch before returning",
+      code: `
++static int bar_load(struct bar *bar)
++{
++	char *name;
++
++	name = kstrdup(bar->label, GFP_KERNEL);
++	if (!name)
++		return -ENOMEM;
++	if (strlen(name) > BAR_MAX) {
++		kfree(name);
++		return -EINVAL;
++	}
++	bar->name = name;
++	return 0;
++}`,
+    },
+    {
+      name: "a helper the patch adds does the release",
+      code: `
++static void baz_cleanup(struct baz *baz)
++{
++	baz_notifier_unregister(&baz->nb);
++}
++
++static int baz_init_one(struct baz *baz)
++{
++	int err;
++
++	err = baz_notifier_register(&baz->nb);
++	if (err)
++		return err;
++	err = baz_fill(baz);
++	if (err) {
++		baz_cleanup(baz);
++		return err;
++	}
++	return 0;
++}`,
+    },
+    {
+      name: "managed devm_ allocations need no release",
+      code: `
++static int qux_probe(struct platform_device *pdev)
++{
++	struct qux *q;
++
++	q = devm_kzalloc(&pdev->dev, sizeof(*q), GFP_KERNEL);
++	if (!q)
++		return -ENOMEM;
++	if (qux_read_id(q) < 0)
++		return -ENODEV;
++	return 0;
++}`,
+    },
+    {
+      name: "ownership is handed to the caller's structure",
+      code: `
++static int zap_attach(struct zap_dev *zd)
++{
++	struct zap_buf *b;
++
++	b = kzalloc(sizeof(*b), GFP_KERNEL);
++	if (!b)
++		return -ENOMEM;
++	zd->buf = b;
++	if (zap_check(zd))
++		return -EIO;
++	return 0;
++}`,
+    },
+    {
+      name: "the acquisition's own failure check needs no release",
+      code: `
++static int mod_track(struct module *mod)
++{
++	struct mod_entry *e;
++
++	e = kmalloc(sizeof(*e), GFP_KERNEL);
++	if (!e) {
++		pr_err("no memory for %s\\n", mod->name);
++		return -ENOMEM;
++	}
++	list_add(&e->list, &mod_entries);
++	return 0;
++}`,
+    },
+    {
+      name: "goto to a label the hunk does not show: stay silent",
+      start: 120,
+      fn: "static int klp_init_object(struct klp_patch *patch, struct klp_object *obj)",
+      code: `
+ 	int ret;
++	ret = klp_hook_register(obj->hook);
++	if (ret)
++		return ret;
++	ret = klp_init_object_loaded(patch, obj);
++	if (ret)
++		goto out;`,
+    },
+    {
+      name: "lock released before the error return",
+      code: `
++static int cnt_bump(struct cnt *c)
++{
++	int v;
++
++	mutex_lock(&c->lock);
++	v = ++c->val;
++	mutex_unlock(&c->lock);
++	if (v > CNT_MAX)
++		return -EOVERFLOW;
++	return 0;
++}`,
+    },
+    {
+      name: "lock released on the error path through out_unlock",
+      code: `
++static int cnt_set(struct cnt *c, int v)
++{
++	int ret = 0;
++
++	mutex_lock(&c->lock);
++	if (v < 0) {
++		ret = -EINVAL;
++		goto out_unlock;
++	}
++	c->val = v;
++out_unlock:
++	mutex_unlock(&c->lock);
++	return ret;
++}`,
+    },
+    {
+      name: "ambiguous getter without a put in sight is not an acquisition",
+      code: `
++static int cfg_apply(struct cfg *cfg)
++{
++	struct cfg_ops *ops;
++
++	ops = cfg_ops_get(cfg);
++	if (!ops)
++		return -ENODEV;
++	if (ops->apply(cfg))
++		return -EIO;
++	return 0;
++}`,
+    },
+    {
+      name: "a loop that unwinds earlier items on failure",
+      code: `
++static int grp_register_all(struct grp *g)
++{
++	int i, ret;
++
++	for (i = 0; i < g->n; i++) {
++		ret = grp_item_register(&g->items[i]);
++		if (ret)
++			goto unwind;
++	}
++	return 0;
++unwind:
++	while (--i >= 0)
++		grp_item_unregister(&g->items[i]);
++	return ret;
++}`,
+    },
+    {
+      name: "lock and unlock per iteration is not accumulation",
+      code: `
++static int tbl_scan(struct tbl *t)
++{
++	struct tbl_ent *e;
++
++	list_for_each_entry(e, &t->list, node) {
++		spin_lock(&e->lock);
++		e->seen = true;
++		spin_unlock(&e->lock);
++	}
++	if (!t->n)
++		return -ENOENT;
++	return 0;
++}`,
+    },
+    {
+      name: "a cleanup call not in the patch that takes the object",
+      code: `
++static int dev_prep(struct dev_ctx *dc)
++{
++	dc->map = kcalloc(dc->n, sizeof(*dc->map), GFP_KERNEL);
++	if (!dc->map)
++		return -ENOMEM;
++	if (dev_prep_hw(dc)) {
++		dev_ctx_teardown(dc);
++		return -EIO;
++	}
++	return 0;
++}`,
+    },
+    {
+      name: "pre-existing leak the patch does not touch is not ours",
+      code: `
+ static int old_fn(struct old *o)
+ {
+ 	char *p = kmalloc(16, GFP_KERNEL);
+ 	if (!p)
+ 		return -ENOMEM;
++	o->flags |= OLD_READY;
+ 	if (o->bad)
+ 		return -EINVAL;
+ 	kfree(p);
+ 	return 0;
+ }`,
+    },
+    {
+      name: "scope-based cleanup with __free needs no release",
+      code: `
++static int cfg_load(struct cfg *c)
++{
++	char *buf __free(kfree) = NULL;
++
++	buf = kmalloc(CFG_MAX, GFP_KERNEL);
++	if (!buf)
++		return -ENOMEM;
++	if (cfg_read(c, buf))
++		return -EIO;
++	return cfg_parse(c, buf);
++}`,
+    },
+    {
+      name: "a reference stored straight into the object",
+      code: `
++static int port_bind(struct port *p, struct device *dev)
++{
++	p->dev = get_device(dev);
++	if (port_check(p))
++		return -EINVAL;
++	return 0;
++}`,
+    },
+    {
+      name: "storing into a local array is no hand-over",
+      code: `
++static int xfer_one(struct xdev *xd, size_t len)
++{
++	struct xmsg msgs[1];
++	u8 *buf;
++
++	buf = kmalloc(len, GFP_KERNEL);
++	if (!buf)
++		return -ENOMEM;
++	msgs[0].buf = buf;
++	kfree(buf);
++	return xdev_send(xd, msgs, 1);
++}`,
+    },
+  ],
+  invalid: [
+    {
+      name: "error path after a register without unregister",
+      code: `
++static int klp_init_object(struct klp_patch *patch, struct klp_object *obj)
++{
++	int ret;
++
++	ret = klp_hook_register(obj->hook);
++	if (ret)
++		return ret;
++
++	ret = klp_init_object_loaded(patch, obj);
++	if (ret)
++		return ret;
++	return 0;
++}`,
+      errors: [
+        {
+          messageId: "afterCall",
+          line: 5,
+          endLine: 11,
+          data: { failed: "klp_init_object_loaded", what: "the hook registered by klp_hook_register()", undone: "unregistered", acquire: "klp_hook_register", release: "klp_hook_unregister" },
+        },
+      ],
+    },
+    {
+      name: "kzalloc leaked when a later check fails",
+      code: `
++static int sess_open(struct sess *s, int id)
++{
++	struct sess_priv *priv;
++
++	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
++	if (!priv)
++		return -ENOMEM;
++	if (id >= SESS_MAX)
++		return -EINVAL;
++	s->priv = priv;
++	return 0;
++}`,
+      errors: [{ messageId: "onExit", line: 5, endLine: 9 }],
+    },
+    {
+      name: "goto to a label that frees something else",
+      code: `
++static int pkt_setup(struct pkt *p)
++{
++	void *hdr, *body;
++	int ret = -ENOMEM;
++
++	hdr = kmalloc(PKT_HDR, GFP_KERNEL);
++	if (!hdr)
++		return -ENOMEM;
++	body = vzalloc(p->len);
++	if (!body)
++		goto err_hdr;
++	ret = pkt_fill(p, hdr, body);
++	if (ret)
++		goto err_hdr;
++	return 0;
++err_hdr:
++	kfree(hdr);
++	return ret;
++}`,
+      errors: [{ messageId: "afterCall", line: 9, endLine: 14, data: { failed: "pkt_fill", what: "the memory allocated by vzalloc()", undone: "freed", acquire: "vzalloc", release: "vfree" } }],
+    },
+    {
+      name: "mutex held on an error return",
+      code: `
++static int cnt_add(struct cnt *c, int v)
++{
++	mutex_lock(&c->lock);
++	if (c->val + v > CNT_MAX)
++		return -EOVERFLOW;
++	c->val += v;
++	mutex_unlock(&c->lock);
++	return 0;
++}`,
+      errors: [{ messageId: "onExit", line: 3, endLine: 5, data: { what: "the lock taken by mutex_lock()", acquire: "mutex_lock", undone: "released", release: "mutex_unlock" } }],
+    },
+    {
+      name: "spin_lock_irqsave without the restore on an early return",
+      start: 200,
+      fn: "static void q_push(struct q *q, struct q_item *it)",
+      code: `
+ 	unsigned long flags;
+ 
+ 	spin_lock_irqsave(&q->lock, flags);
++	if (q->dead)
++		return;
+ 	list_add_tail(&it->node, &q->items);
+ 	spin_unlock_irqrestore(&q->lock, flags);`,
+      errors: [{ messageId: "onExit", line: 204, endLine: 204, data: { what: "the lock taken by spin_lock_irqsave()", acquire: "spin_lock_irqsave", undone: "released", release: "spin_unlock_irqrestore" } }],
+    },
+    {
+      name: "loop registering per item bails out without undoing earlier items",
+      code: `
++static int grp_register_all(struct grp *g)
++{
++	int i, ret;
++
++	for (i = 0; i < g->n; i++) {
++		ret = grp_item_register(&g->items[i]);
++		if (ret)
++			return ret;
++	}
++	return 0;
++}`,
+      errors: [{ messageId: "loop", line: 6, endLine: 8 }],
+    },
+    {
+      name: "kobject_init_and_add failure still needs kobject_put",
+      code: `
++static int obj_sysfs_add(struct obj *o, struct kobject *parent)
++{
++	int ret;
++
++	ret = kobject_init_and_add(&o->kobj, &obj_ktype, parent, "%s", o->name);
++	if (ret)
++		return ret;
++	return 0;
++}`,
+      errors: [{ messageId: "ownFailure", line: 5, endLine: 7 }],
+    },
+    {
+      name: "the patch pairs its own get and put",
+      files: [
+        {
+          path: "drivers/misc/widget.c",
+          hunks: [
+            {
+              lines: [
+                "+static int widget_use(struct widget *w)",
+                "+{",
+                "+	widget_ref_get(w);",
+                "+	if (w->broken)",
+                "+		return -EIO;",
+                "+	widget_ref_put(w);",
+                "+	return 0;",
+                "+}",
+              ],
+            },
+          ],
+        },
+      ],
+      errors: [{ messageId: "onExit", file: "drivers/misc/widget.c", line: 3, endLine: 5 }],
+    },
+    {
+      name: "request_irq not freed when a later step fails, exit only added",
+      start: 50,
+      fn: "static int snd_probe(struct snd_dev *sd)",
+      code: `
+ 	ret = request_irq(sd->irq, snd_isr, 0, "snd", sd);
+ 	if (ret)
+ 		return ret;
++	ret = snd_hw_init(sd);
++	if (ret)
++		return ret;
+ 	return 0;
+ }`,
+      errors: [{ messageId: "afterCall", line: 55, endLine: 55, data: { failed: "snd_hw_init", what: "the IRQ requested by request_irq()", undone: "released", acquire: "request_irq", release: "free_irq" } }],
+    },
+  ],
+});
+
+describe("unreleased on hostile input", () => {
+  it("returns on 10,000 parentheses, a 5,000-character line and deep nesting", () => {
+    const parens = "+\tif " + "(".repeat(10000);
+    const long = "+\tp = kzalloc(" + "x".repeat(5000) + ");";
+    const nest = Array.from({ length: 2000 }, () => "+\t{ ret = foo_register(x); if (ret) goto err;").join("\n");
+    const found = findingsOf(unreleased, { name: "hostile", code: `\n+int h(void)\n+{\n${parens}\n${long}\n${nest}\n+}` });
+    expect(Array.isArray(found)).toBe(true);
+  });
+});
