@@ -7,6 +7,7 @@ import { describeError } from "./errors.js";
 import type { CommandIo } from "./commands/io.js";
 import { runReview } from "./commands/review.js";
 import { runRulesCommand } from "./commands/rules.js";
+import { runGithub, runQueue, runServe, runWatch } from "./commands/dispatch.js";
 import { VERSION } from "./version.js";
 
 /** argv -> config -> command -> exit status. Thin on purpose. */
@@ -59,6 +60,14 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       return runReview(rest, io, config);
     case "rules":
       return runRulesCommand(rest, io);
+    case "queue":
+      return runQueue(rest, io, config);
+    case "watch":
+      return runWatch(rest, io, config);
+    case "github":
+      return runGithub(rest, io, config);
+    case "serve":
+      return runServe(rest, io, config);
     default:
       io.stderr.write(`lkreview: unknown command "${command}"\n${USAGE}\n`);
       return 2;

@@ -105,7 +105,9 @@ describe("lkreview review", () => {
     expect(out.errors).toHaveLength(1);
     expect(out.errors[0]?.message).toContain("<nodiff-1@example.org>");
     expect(out.errors[0]?.message).toMatch(/no unified diff/);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    const errorLines = r.stderr.trim().split("\n").filter((l) => !l.includes("model review off"));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatch(/<nodiff-1@example.org>: no unified diff/);
   });
 
   it("exits 2 for a missing file and for bad usage", () => {

@@ -1,11 +1,13 @@
 import type { Config } from "../config.js";
 import type { ModelReviewer } from "../analyse/analyse.js";
+import { TokenBudget, createModelReviewer, mergeFindings, modelStatus } from "../analyse/model-layer/index.js";
+import type { ModelReviewerDeps } from "../analyse/model-layer/index.js";
 import type { Store } from "../store/store.js";
 import type { CommandIo } from "./io.js";
 
 /**
- * The model layer for this run, or null for rules only. With no key and no
- * base URL it is off and says so once, in one line, on stderr.
+ * The model layer for this run, or null for rules only. When it is off it
+ * says so once, in one line, on stderr. The store (when open) is its cache.
  */
 export function setUpModel(
   config: Config,
@@ -13,11 +15,28 @@ export function setUpModel(
   store: Store | null,
   io: CommandIo,
 ): ModelReviewer | null {
-  void store;
-  if (flags.noModel || !config.model.enabled) return null;
-  if (!config.model.apiKey && !config.model.baseUrl) {
-    io.stderr.write("lkreview: model layer off (no OPENAI_API_KEY or OPENAI_BASE_URL); reviewing with the rules alone\n");
+  const statusFlags: { noModel: boolean; model?: string } = { noModel: flags.noModel };
+  if (flags.model) statusFlags.model = flags.model;
+  const status = modelStatus(config.model, statusFlags);
+  if (!status.enabled) {
+    // Saying nothing on --no-model: the user asked for rules only.
+    if (!flags.noModel) io.stderr.write(`${status.reason}\n`);
     return null;
   }
-  return null;
+  const cfg = { ...config.model, name: flags.model ?? config.model.name };
+  const deps: ModelReviewerDeps = { noCache: flags.noCache };
+  if (cfg.maxTokensTotal) deps.budget = new TokenBudget(cfg.maxTokensTotal);
+  if (store && cfg.cache) deps.cache = { get: (k) => store.cacheGet(k), put: (k, v) => store.cachePut(k, v) };
+  const reviewer = createModelReviewer(cfg, deps);
+  return {
+    async review(patch, series, ruleFindings) {
+      const result = await reviewer.review(patch, series, ruleFindings);
+      return {
+        findings: result.findings,
+        merged: mergeFindings(ruleFindings, result, patch),
+        usage: result.usage,
+        errors: result.stats.errors,
+      };
+    },
+  };
 }

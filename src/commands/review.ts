@@ -150,6 +150,7 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
             paths: r.patch.files.map((f) => f.path),
             findings: r.all,
             draft: r.composed ? r.composed.raw : null,
+            patch: r.patch.mail.body,
           });
         }
       }
@@ -200,7 +201,7 @@ async function writeOutput(format: string, outDir: string | undefined, result: B
       io.stdout.write(`${JSON.stringify(reviewJson(result), null, 2)}\n`);
       return;
     case "terse":
-      io.stdout.write(formatTerse(result.reviewed.map((r) => r.review)));
+      io.stdout.write(formatTerse(result.reviewed.flatMap((r) => r.review.findings)));
       return;
     case "sarif":
       io.stdout.write(`${JSON.stringify(toSarif(result.reviewed.map((r) => r.review), RULES), null, 2)}\n`);
