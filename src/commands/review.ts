@@ -12,6 +12,7 @@ import type { BatchDeps, BatchResult } from "../pipeline.js";
 import { toEml, toMbox } from "../report/lkml/mbox.js";
 import { toSarif } from "../report/sarif.js";
 import { formatTerse } from "../report/terse.js";
+import { checkDescription, checkStateFor, reportPatchworkCheck } from "../patchwork.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/store.js";
 import { RULES } from "../../rules/index.js";
@@ -138,11 +139,12 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
     });
     const result = await reviewBatch(items, deps);
 
+    const itemIds = new Map<string, number>();
     if (store) {
       for (const r of result.reviewed) {
         await store.markSeen(r.review.messageId, r.patch.mail.source);
         if (values.enqueue) {
-          await store.upsertItem({
+          const item = await store.upsertItem({
             messageId: r.review.messageId,
             subject: r.review.subject,
             author: r.patch.mail.from.name ? `${r.patch.mail.from.name} <${r.patch.mail.from.address}>` : r.patch.mail.from.address,
@@ -152,9 +154,11 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
             draft: r.composed ? r.composed.raw : null,
             patch: r.patch.mail.body,
           });
+          itemIds.set(r.review.messageId, item.id);
         }
       }
     }
+    await reportToPatchwork(config, result, itemIds, io);
 
     await writeOutput(format, values.out, result, io);
     for (const e of result.errors) io.stderr.write(`lkreview: ${e.message}\n`);
@@ -171,6 +175,33 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
     return 2;
   } finally {
     await store?.close();
+  }
+}
+
+/**
+ * With `patchwork.url` and `patchwork.token` configured, each review becomes
+ * a Patchwork check on the patch (found by Message-ID). A Patchwork failure
+ * is one line on stderr; it never fails the review.
+ */
+async function reportToPatchwork(config: Config, result: BatchResult, itemIds: Map<string, number>, io: CommandIo): Promise<void> {
+  const { url, token } = config.patchwork;
+  if (!url || !token) return;
+  const base = config.serve.baseUrl?.replace(/\/+$/, "");
+  for (const r of result.reviewed) {
+    const id = itemIds.get(r.review.messageId);
+    try {
+      await reportPatchworkCheck(
+        { url, token },
+        {
+          messageId: r.review.messageId,
+          state: checkStateFor(r.all),
+          description: checkDescription(r.all),
+          targetUrl: base && id !== undefined ? `${base}/items/${id}` : null,
+        },
+      );
+    } catch (err) {
+      io.stderr.write(`lkreview: patchwork check for ${r.review.messageId}: ${describeError(err)}\n`);
+    }
   }
 }
 
