@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
+import { engineOptionsFrom } from "../analyse/analyse.js";
 import { runRules } from "../analyse/engine.js";
-import type { RuleLevel } from "../analyse/engine.js";
 import type { Rule } from "../analyse/rule-api.js";
 import { loadConfig } from "../config.js";
 import type { Config } from "../config.js";
@@ -51,16 +51,8 @@ const SEVERITY_RANK: Record<Severity, number> = { note: 1, warning: 2, error: 3 
 
 /** Rules-only finding source, honouring the config's per-rule levels and options. */
 export function rulesFindingSource(config: Config, rules: readonly Rule[] = RULES): FindingSource {
-  const levels: Record<string, RuleLevel> = {};
-  const ruleOptions: Record<string, unknown> = {};
-  for (const [id, v] of Object.entries(config.rules)) {
-    if (typeof v === "string") levels[id] = v;
-    else {
-      if (v.level) levels[id] = v.level;
-      if (v.options) ruleOptions[id] = v.options;
-    }
-  }
-  return (patch) => Promise.resolve(runRules(patch, null, { rules, levels, ruleOptions }).findings);
+  const options = engineOptionsFrom(config, rules);
+  return (patch) => Promise.resolve(runRules(patch, null, options).findings);
 }
 
 interface Parsed {
