@@ -33,7 +33,7 @@ function findingCard(ctx: ViewContext, item: QueueItem, f: Finding, index: Map<s
     f.tags.filter((t) => t !== SUPPRESSED_TAG).length ? html` <span class="where">[${f.tags.filter((t) => t !== SUPPRESSED_TAG).join(", ")}]</span>` : ""
   }</div>
 ${quote(quoteFor(index, f.file, f.line, f.endLine), f)}
-<p class="message">${f.message}${f.fix ? html` <b>"${f.fix.from}" -&gt; "${f.fix.to}"</b>` : ""}</p>
+<p class="message">${f.fix ? html`<b>"${f.fix.from}" -&gt; "${f.fix.to}"</b>` : f.message}</p>
 ${
   suppressed
     ? html`<div class="where">Marked false positive. <a href="${ctx.base}/suppressions">Undo on the false-positive list</a></div>`
