@@ -121,3 +121,35 @@ describe("lkreview review", () => {
     expect(run(["review", "--fail-on", "warning", clean]).code).toBe(0);
   });
 });
+
+describe("lkreview review on a series", () => {
+  const dir = join(root, "test", "fixtures", "cli", "series");
+
+  it("reviews the cover letter for typos, each patch once, and skips the reply", () => {
+    const r = run(["review", "--format", "json", dir]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      reviews: { messageId: string; series: { version: number; index: number; total: number }; findings: { class: string; file: string; message: string }[]; reply: string | null }[];
+    };
+    expect(out.reviews.map((v) => v.series)).toEqual([
+      { version: 3, index: 0, total: 2 },
+      { version: 3, index: 1, total: 2 },
+      { version: 3, index: 2, total: 2 },
+    ]);
+    expect(out.reviews.some((v) => v.messageId === "<reply-1@example.com>")).toBe(false);
+    const [cover, first, second] = out.reviews;
+    expect(cover?.findings.map((f) => [f.class, f.file])).toEqual([["typo", "COMMIT_MSG"]]);
+    expect(first?.findings).toEqual([]);
+    expect(first?.reply).toBeNull();
+    expect(second?.findings.map((f) => f.class)).toEqual(["typo"]);
+  });
+
+  it("threads each reply under its own message", async () => {
+    const r = run(["review", dir]);
+    const messages = r.stdout.split(/^From \S+@\S+ .*$/m).filter((m) => m.trim() !== "");
+    expect(messages).toHaveLength(2);
+    const parsed = await Promise.all(messages.map((m) => PostalMime.parse(m.replace(/^\n/, ""))));
+    expect(parsed.map((p) => p.inReplyTo)).toEqual(["<20250310132000.900-0-jane@example.org>", "<20250310132000.900-2-jane@example.org>"]);
+    expect(parsed[1]?.text).toContain('"responsible"');
+  });
+});
