@@ -7,6 +7,8 @@ import { describeError } from "./errors.js";
 import type { CommandIo } from "./commands/io.js";
 import { runReview } from "./commands/review.js";
 import { runRulesCommand } from "./commands/rules.js";
+import { runStats } from "./commands/stats.js";
+import { runB4Check } from "./commands/b4-check.js";
 import { runGithub, runQueue, runServe, runWatch } from "./commands/dispatch.js";
 import { VERSION } from "./version.js";
 
@@ -23,6 +25,8 @@ commands:
   watch [--once]      watch an IMAP mailbox and reply to new patches
   github              review a GitHub pull request
   serve               the triage web page (and the GitHub webhook)
+  stats               per-rule and per-list figures from maintainers' feedback
+  b4-check            one patch mail on stdin -> b4's external check JSON
 
 Run "lkreview <command> --help" for a command's options.
 Global: --config FILE (else ./lkreview.yaml, .yml or .json when present)`;
@@ -68,6 +72,10 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       return runGithub(rest, io, config);
     case "serve":
       return runServe(rest, io, config);
+    case "stats":
+      return runStats(rest, io, config);
+    case "b4-check":
+      return runB4Check(rest, io, config);
     default:
       io.stderr.write(`lkreview: unknown command "${command}"\n${USAGE}\n`);
       return 2;

@@ -30,6 +30,24 @@ export const ListPolicySchema = z.object({
   max_per_hour: z.number().int().positive().default(20),
 });
 
+
+/**
+ * A policy for one person (matched on the patch author's address, a glob
+ * like `*@example.com` allowed). Fields set here override the list's policy
+ * for that author's patches; `mute: true` means the person's patches are not
+ * reviewed and the address never gets bot mail.
+ */
+export const PersonPolicySchema = z.object({
+  match: z.string(),
+  mute: z.boolean().default(false),
+  mode: z.enum(["off", "queue", "send"]).optional(),
+  reply_to_author: z.boolean().optional(),
+  reply_all: z.boolean().optional(),
+  cc: z.array(z.string()).optional(),
+  embargo: z.string().optional(),
+  positive: z.boolean().optional(),
+});
+
 export const ConfigSchema = z.object({
   /** The bot's identity: `Name <addr>`. */
   from: z.string().default("lkreview <lkreview@localhost>"),
@@ -98,6 +116,8 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
   lists: z.array(ListPolicySchema).default([]),
+  /** Per-person policies, first match wins (see PersonPolicySchema). */
+  people: z.array(PersonPolicySchema).default([]),
   github: z
     .object({
       token: z.string().optional(),
@@ -114,10 +134,13 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
   patchwork: z.object({ url: z.string().optional(), token: z.string().optional() }).prefault({}),
+  /** A kernel git checkout (`--tree DIR`): whole functions are read from the patched files. */
+  tree: z.string().optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ListPolicy = z.infer<typeof ListPolicySchema>;
+export type PersonPolicy = z.infer<typeof PersonPolicySchema>;
 
 const DEFAULT_FILES = ["lkreview.yaml", "lkreview.yml", "lkreview.json"];
 

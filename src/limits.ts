@@ -38,3 +38,15 @@ export const GITHUB_LIMITS = {
   maxInlineComments: 50,
   maxBodyPoints: 100,
 } as const;
+
+/**
+ * Caps of the etiquette layer. Human replies are kept in the store only to
+ * see which lines they commented on; feedback mail is a maintainer's word,
+ * and nobody marks hundreds of points in one mail.
+ */
+export const ETIQUETTE_LIMITS = {
+  /** Characters of a thread reply's body kept in the store. */
+  maxThreadBodyChars: 256 * 1024,
+  /** `lkreview:` commands honoured from one mail. */
+  maxFeedbackCommands: 50,
+} as const;

@@ -2,8 +2,9 @@ import type { Config } from "../config.js";
 import type { Finding, Patch, Series } from "../model.js";
 import { RULES } from "../../rules/index.js";
 import { runRules } from "./engine.js";
-import type { EngineOptions, RuleLevel } from "./engine.js";
+import type { EngineOptions, EngineResult, RuleLevel } from "./engine.js";
 import type { Rule } from "./rule-api.js";
+import { tagMovedFindings } from "../etiquette/moved.js";
 
 /**
  * Rules, then (when configured) the model layer, for one patch. The result
@@ -33,6 +34,8 @@ export interface AnalyseDeps {
   isSuppressed?: (rule: string, fingerprint: string) => Promise<boolean>;
   /** Cover letters are reviewed for typos only. */
   coverLetter?: boolean;
+  /** The rules' result when they already ran elsewhere (a worker thread); the rules are then not run again. */
+  ruleResult?: EngineResult;
 }
 
 export interface Analysis {
@@ -41,6 +44,8 @@ export interface Analysis {
   offDiff: number;
   usage?: { promptTokens: number; completionTokens: number; cached: boolean };
   modelErrors: string[];
+  /** With `--tree`: files judged on the hunks only because the tree view could not be rebuilt, one line each. */
+  treeNotes?: string[];
 }
 
 const NOT_FOR_REPLIES = new Set(["doubtful", "pre-existing", "suppressed"]);
@@ -59,11 +64,16 @@ export function engineOptionsFrom(config: Config, rules: readonly Rule[]): Engin
   return { rules, levels, ruleOptions };
 }
 
-export async function analysePatch(patch: Patch, series: Series | null, deps: AnalyseDeps): Promise<Analysis> {
-  const rules = deps.rules ?? RULES;
-  const options = engineOptionsFrom(deps.config, rules);
+/** Engine options for one patch: the config's levels and options; typo rules only for a cover letter. */
+export function ruleOptionsFor(deps: Pick<AnalyseDeps, "config" | "rules" | "coverLetter">): EngineOptions {
+  const options = engineOptionsFrom(deps.config, deps.rules ?? RULES);
   if (deps.coverLetter) options.onlyClasses = ["typo"];
-  const { findings: ruleFindings, offDiff } = runRules(patch, series, options);
+  else if (deps.config.tree) options.tree = deps.config.tree;
+  return options;
+}
+
+export async function analysePatch(patch: Patch, series: Series | null, deps: AnalyseDeps): Promise<Analysis> {
+  const { findings: ruleFindings, offDiff, notes } = deps.ruleResult ?? runRules(patch, series, ruleOptionsFor(deps));
 
   let findings = ruleFindings;
   let usage: Analysis["usage"];
@@ -75,6 +85,8 @@ export async function analysePatch(patch: Patch, series: Series | null, deps: An
     modelErrors.push(...result.errors);
   }
 
+  // Code the patch only moves is not the author's to fix (tagged pre-existing).
+  findings = tagMovedFindings(patch, findings);
   if (deps.isSuppressed) {
     for (const f of findings) {
       if (await deps.isSuppressed(f.rule, f.fingerprint)) f.tags = [...f.tags, "suppressed"];
@@ -83,5 +95,6 @@ export async function analysePatch(patch: Patch, series: Series | null, deps: An
   const reportable = findings.filter((f) => !f.tags.some((t) => NOT_FOR_REPLIES.has(t)));
   const analysis: Analysis = { findings, reportable, offDiff, modelErrors };
   if (usage) analysis.usage = usage;
+  if (notes) analysis.treeNotes = notes;
   return analysis;
 }

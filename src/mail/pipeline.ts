@@ -7,11 +7,12 @@ import type { ImapMessage } from "../ingest/imap.js";
 import type { Mail, Patch, Series } from "../model.js";
 import { parseMail } from "../parse/mime.js";
 import { classifyMail } from "../parse/patch.js";
-import { composeReply } from "../report/lkml/compose.js";
+import { observeReply } from "../etiquette/inbound.js";
+import { authorMutedBy, resolvePolicy } from "../etiquette/policy.js";
+import { releaseHeld, replyStep } from "../etiquette/reply-step.js";
+import type { ReplyDeps } from "../etiquette/reply-step.js";
 import type { Store } from "../store/store.js";
-import { deliverReply, modeFor } from "./deliver.js";
 import type { DeliverMode } from "./deliver.js";
-import { policyFor } from "./outbox.js";
 import { bareAddress, excludedMail, makeSelector } from "./select.js";
 import { SeriesCollector } from "./series-collector.js";
 
@@ -26,6 +27,8 @@ export interface PipelineDeps {
   rules?: readonly Rule[];
   model?: ModelReviewer | null;
   version: string;
+  /** The clock (embargoes, held replies); tests move it forward. */
+  now?: () => Date;
 }
 
 export interface ReviewOutcome {
@@ -91,6 +94,14 @@ export class WatchPipeline {
       }
       const c = classifyMail(mail);
       if ((c.kind !== "patch" && c.kind !== "cover") || !c.patch) {
+        try {
+          // Replies in patch threads: feedback on our reviews, and points humans made.
+          await observeReply(mail, { config: this.deps.config, store: this.deps.store, bot: this.bot, log: this.deps.log });
+        } catch (err) {
+          if (isFatal(err)) throw err;
+          this.errors++;
+          this.deps.log(`${mail.messageId}: ${describeError(err)}`);
+        }
         await this.deps.store.markSeen(mail.messageId, msg.source);
         settled.push(msg.uid);
         continue;
@@ -139,46 +150,43 @@ export class WatchPipeline {
     return out;
   }
 
+  /** Sends the replies whose embargo is over (after reading the thread again). */
+  async releaseHeld(): Promise<number> {
+    const n = await releaseHeld(this.replyDeps());
+    this.replies += n;
+    return n;
+  }
+
+  private replyDeps(): ReplyDeps {
+    return {
+      config: this.deps.config,
+      store: this.deps.store,
+      mode: this.deps.mode,
+      bot: this.bot,
+      log: this.deps.log,
+      ...(this.deps.print ? { print: this.deps.print } : {}),
+      version: this.deps.version,
+      now: this.deps.now ?? (() => new Date()),
+    };
+  }
+
   private async reviewOne(patch: Patch, series: Series): Promise<void> {
     const { config, store } = this.deps;
+    // A muted author's patches are not reviewed at all (first matching mute wins).
+    const muted = authorMutedBy(resolvePolicy(config, patch.mail), patch.mail);
+    if (muted) {
+      this.deps.log(`policy: ${patch.mail.messageId}: muted by ${muted}; not reviewed`);
+      return;
+    }
+    const started = Date.now();
     const analysis = await analysePatch(patch, series, {
       config,
       ...(this.deps.rules ? { rules: this.deps.rules } : {}),
       model: this.deps.model ?? null,
       isSuppressed: (rule, fp) => store.isSuppressed(rule, fp),
     });
-    const policy = policyFor(config.lists, patch.mail.listId);
-    const mode = modeFor(this.deps.mode, policy);
-    const reply = composeReply(patch, analysis.reportable, {
-      from: config.from,
-      signature: config.signature,
-      version: this.deps.version,
-      replyAll: policy?.reply_all ?? true,
-      ...(policy && policy.cc.length > 0 ? { extraCc: policy.cc } : {}),
-    });
-    const done = await deliverReply(reply, patch, analysis.findings, mode, {
-      mode: this.deps.mode,
-      store,
-      outboxDir: config.outbox,
-      log: this.deps.log,
-      ...(this.deps.print ? { print: this.deps.print } : {}),
-    });
-    const what = `${patch.mail.messageId} "${patch.mail.subject}": ${analysis.reportable.length} finding(s)`;
-    switch (done.how) {
-      case "dry-run":
-        this.replies++;
-        this.deps.log(`${what}; dry-run reply ${reply?.messageId ?? ""} written to ${done.file}`);
-        break;
-      case "queue":
-        this.deps.log(`${what}; queued as item ${done.itemId}`);
-        break;
-      case "outbox":
-        this.replies++;
-        this.deps.log(`${what}; reply ${reply?.messageId ?? ""} ${done.fresh ? "put in the outbox" : "already in the outbox"}`);
-        break;
-      case "none":
-        this.deps.log(`${what}; no reply (${done.why})`);
-        break;
-    }
+    const { line, replied } = await replyStep({ patch, series, analysis, durationMs: Date.now() - started }, this.replyDeps());
+    if (replied) this.replies++;
+    this.deps.log(line);
   }
 }

@@ -29,6 +29,8 @@ export interface WatchOptions {
   reconnect?: { minMs: number; maxMs: number };
   /** First SMTP retry delay after a 4xx or a network fault (doubles per attempt). */
   outboxBackoffMs?: number;
+  /** The clock for embargoes and series waits; tests move it forward. */
+  now?: () => Date;
 }
 
 const DEFAULT_RECONNECT = { minMs: 1000, maxMs: 5 * 60 * 1000 };
@@ -81,6 +83,7 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
     ...(opts.rules ? { rules: opts.rules } : {}),
     model: opts.model ?? null,
     version: opts.version ?? "0",
+    ...(opts.now ? { now: opts.now } : {}),
   });
   const reconnect = opts.reconnect ?? DEFAULT_RECONNECT;
   let delay = reconnect.minMs;
@@ -133,7 +136,7 @@ async function session(source: ImapSource, pipeline: WatchPipeline, sender: Smtp
   for (;;) {
     const fetched = await source.fetchNew((id) => store.hasSeen(id));
     await pipeline.ingest(fetched.messages);
-    const done = await pipeline.reviewReady(new Date());
+    const done = await pipeline.reviewReady(opts.now ? opts.now() : new Date());
     await source.markProcessed(done.reviewed);
     // The checkpoint never passes a part that is still waiting for its
     // series: after a restart it must be fetched again.
@@ -141,6 +144,8 @@ async function session(source: ImapSource, pipeline: WatchPipeline, sender: Smtp
     const upTo = pending.length > 0 ? Math.min(source.position, Math.min(...pending) - 1) : source.position;
     await source.checkpoint(Math.max(0, upTo));
 
+    // Replies whose embargo is over go to the outbox (or dry-run) first.
+    await pipeline.releaseHeld();
     if (sender) {
       const flushed = await flushOutbox({
         store,
@@ -150,6 +155,7 @@ async function session(source: ImapSource, pipeline: WatchPipeline, sender: Smtp
         log: opts.log,
         ...(opts.env ? { env: opts.env } : {}),
         alreadyDelivered: (id) => source.hasMessageId(id),
+        ...(opts.now ? { now: opts.now } : {}),
         ...(opts.outboxBackoffMs !== undefined ? { backoffMs: opts.outboxBackoffMs } : {}),
       });
       // A reply the server refused for good counts as a failed item.
@@ -159,7 +165,9 @@ async function session(source: ImapSource, pipeline: WatchPipeline, sender: Smtp
     }
     if (opts.once || opts.signal?.aborted) return;
 
-    const deadlines = [pipeline.collector.nextDeadline()?.getTime() ?? null, outboxRecheck].filter((t): t is number => t !== null);
+    // Held (embargoed) replies are looked at again at least this often.
+    const heldRecheck = Date.now() + OUTBOX_RECHECK_MS;
+    const deadlines = [pipeline.collector.nextDeadline()?.getTime() ?? null, outboxRecheck, heldRecheck].filter((t): t is number => t !== null);
     const until = deadlines.length > 0 ? new Date(Math.min(...deadlines)) : null;
     await source.waitForChange(until, opts.signal);
     if (source.isClosed) throw new LkreviewError("MAIL", source.display, "connection dropped");

@@ -13,7 +13,7 @@ import {
 } from "./queue-rules.js";
 import { likeEscape, placeholders } from "./sql.js";
 import type { Queryable, Row, SqlDb, SqlValue } from "./sql.js";
-import { StoreExtras } from "./store-extras.js";
+import { EtiquetteStore } from "./etiquette-store.js";
 import type { ItemState, NewItem, QueueFilter, QueueItem, QueueSort, Store, Suppression } from "./store.js";
 
 const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
@@ -72,7 +72,7 @@ function orderBy(sort: QueueSort, dir: "asc" | "desc"): string {
  * are confined to a few marked places (case-insensitive LIKE, work claiming,
  * the migration lock).
  */
-export class SqlStore extends StoreExtras implements Store {
+export class SqlStore extends EtiquetteStore implements Store {
   constructor(db: SqlDb) {
     super(db);
   }

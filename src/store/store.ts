@@ -95,6 +95,84 @@ export interface ImapCheckpoint {
   lastUid: number;
 }
 
+
+/** One point a review reported, as remembered for feedback, later versions and statistics. */
+export interface ReportedFinding {
+  rule: string;
+  fingerprint: string;
+  file: string;
+  line: number;
+  /** The comment as sent. */
+  message: string;
+  /** Text of the lines the point is anchored to (without diff prefix). */
+  anchored: string[];
+}
+
+/** What lkreview said about one patch mail (etiquette and the feedback loop). */
+export interface ReviewRecord {
+  /** The patch's Message-ID. */
+  messageId: string;
+  listId: string | null;
+  /** Bare author address, lower case. */
+  author: string;
+  /** The subject title, normalised: matches versions of the same patch. */
+  titleKey: string;
+  version: number;
+  part: number;
+  total: number;
+  /** Points the reply made (or will make once its embargo ends). */
+  findings: ReportedFinding[];
+  /** The bot's reply, once composed. */
+  replyMessageId: string | null;
+  /** Bare addresses the reply went to. */
+  recipients: string[];
+  /** When the reply was handed to the transport; null while held or when none was sent. */
+  repliedAt: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  durationMs: number;
+  createdAt: string;
+}
+
+export type FeedbackVerdict = "false-positive" | "ack";
+
+/** One `lkreview: false-positive` or `lkreview: ack` accepted from a mail. */
+export interface FeedbackEntry {
+  /** Message-ID of the mail that carried the command. */
+  mailId: string;
+  /** Message-ID of the reviewed patch. */
+  reviewId: string;
+  rule: string;
+  fingerprint: string;
+  verdict: FeedbackVerdict;
+  /** Bare address of the sender. */
+  who: string;
+  listId: string | null;
+  at: string;
+}
+
+/** A human reply seen in a patch thread. */
+export interface ThreadMessage {
+  messageId: string;
+  /** In-Reply-To and References, with angle brackets. */
+  parents: string[];
+  /** Bare sender address. */
+  from: string;
+  body: string;
+  at: string;
+}
+
+/** A reply held back by a list's embargo; `payload` is what is needed to compose it later (JSON). */
+export interface DeferredReply {
+  /** The patch's Message-ID. */
+  messageId: string;
+  listId: string | null;
+  dueAt: string;
+  payload: string;
+  state: "pending" | "sent" | "dropped";
+  createdAt: string;
+}
+
 export interface Store {
   /** Runs pending migrations; called once by `openStore`. */
   migrate(): Promise<void>;
@@ -148,4 +226,29 @@ export interface Store {
   workEnqueue(key: string, payload: string): Promise<boolean>;
   workClaim(worker: string, max: number, leaseMs: number): Promise<{ key: string; payload: string }[]>;
   workComplete(key: string): Promise<void>;
+
+  /** Saves (inserts or replaces, keeping createdAt) what a review reported. */
+  reviewSave(r: Omit<ReviewRecord, "createdAt">): Promise<void>;
+  reviewGet(messageId: string): Promise<ReviewRecord | null>;
+  /** The review whose reply carried this Message-ID. */
+  reviewByReply(replyMessageId: string): Promise<ReviewRecord | null>;
+  /** Earlier reviews of the same patch title by the same author (any version), oldest version first. */
+  reviewsByTitle(author: string, titleKey: string): Promise<ReviewRecord[]>;
+  /** Every review, oldest first; `since` (ISO) limits to those created at or after it. */
+  reviewsList(since?: string): Promise<ReviewRecord[]>;
+
+  /** Records feedback; false when the same mail already gave it for this finding. */
+  feedbackAdd(f: Omit<FeedbackEntry, "at">): Promise<boolean>;
+  feedbackList(): Promise<FeedbackEntry[]>;
+
+  /** Records a human reply in a patch thread; false when already known. */
+  threadAdd(m: Omit<ThreadMessage, "at">): Promise<boolean>;
+  /** Replies whose In-Reply-To or References name `messageId`. */
+  threadReplies(messageId: string): Promise<ThreadMessage[]>;
+
+  /** Holds a reply until `dueAt`; false when one is already held for this patch. */
+  deferPut(d: Pick<DeferredReply, "messageId" | "listId" | "dueAt" | "payload">): Promise<boolean>;
+  /** Pending held replies whose time has come, oldest due first. */
+  deferDue(now: Date): Promise<DeferredReply[]>;
+  deferDone(messageId: string, state: "sent" | "dropped"): Promise<void>;
 }

@@ -1,0 +1,63 @@
+import { COMMIT_MSG } from "../model.js";
+import type { Finding, Patch } from "../model.js";
+import { normaliseText } from "../report/fingerprint.js";
+
+/**
+ * Lines too common to identify code: blank lines, lone braces, `return;`,
+ * `break;`, `else`, labels' closing parts. Matching on them would call any
+ * finding "moved" or "already raised".
+ */
+export function isTrivialLine(text: string): boolean {
+  const t = normaliseText(text);
+  return t.length < 4 || /^(?:[{}();,\s]*|else|break;|continue;|return;|return 0;|return ret;|default:|#endif|\*\/|\/\*|\*)$/.test(t);
+}
+
+/** The added lines (new-side text, without prefix) a finding is anchored to, in order. */
+export function anchoredAddedLines(patch: Patch, f: Finding): string[] {
+  if (f.file === COMMIT_MSG) return [];
+  const last = Math.max(f.line, f.endLine);
+  const out: string[] = [];
+  for (const file of patch.files) {
+    if (file.path !== f.file) continue;
+    for (const hunk of file.hunks) {
+      for (const l of hunk.lines) {
+        if (l.kind === "add" && l.newLine !== null && l.newLine >= f.line && l.newLine <= last) out.push(l.text);
+      }
+    }
+  }
+  return out;
+}
+
+/** Every new-side line (added or context) a finding is anchored to: what the store remembers. */
+export function anchoredLines(patch: Patch, f: Finding): string[] {
+  if (f.file === COMMIT_MSG) return f.line >= 1 ? patch.commitMessage.slice(f.line - 1, Math.max(f.line, f.endLine)) : [];
+  const last = Math.max(f.line, f.endLine);
+  const out: string[] = [];
+  for (const file of patch.files) {
+    if (file.path !== f.file) continue;
+    for (const hunk of file.hunks) {
+      for (const l of hunk.lines) {
+        if (l.newLine !== null && l.newLine >= f.line && l.newLine <= last) out.push(l.text);
+      }
+    }
+  }
+  return out;
+}
+
+/** Normalised text of every line a patch removes, per path (old and new path both). */
+export function removedLines(patch: Patch): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const file of patch.files) {
+    for (const hunk of file.hunks) {
+      for (const l of hunk.lines) {
+        if (l.kind !== "del") continue;
+        for (const path of new Set([file.path, file.oldPath])) {
+          const set = out.get(path) ?? new Set<string>();
+          set.add(normaliseText(l.text));
+          out.set(path, set);
+        }
+      }
+    }
+  }
+  return out;
+}
