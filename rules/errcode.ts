@@ -104,10 +104,13 @@ export default defineRule({
       fallThrough: "This logs the failure but then returns 0, so the caller thinks it worked. Should it return {code} here?",
       stillZero: "{var} is still 0 here, so this error path returns success. Should {var} be set to an error code first?",
       stillZeroGoto: "This error path jumps to {label} with {var} still 0, so the function returns success. Should {var} be set to an error code first?",
+      stillZeroGotoUnseen: "{var} is still 0 here, while the other jumps to {label} carry an error code in {var}, so this error path probably returns success. Should {var} be set to an error code first?",
+      ptrErrNull: "When {var} is NULL, PTR_ERR() gives 0 and this returns success. Should the NULL case return an error code, or is IS_ERR() meant here?",
       positive: "Kernel functions return negative error codes; {code} here is positive. Shouldn't it be -{code}?",
       minusOne: "Returning -1 makes callers see -EPERM. Shouldn't this return a proper error code such as -EINVAL?",
       docPromises: "The kernel-doc says this function returns {code}, but it never does. Is the Return: section out of date?",
       docMissing: "This returns {code}, which the kernel-doc's Return: section does not mention. Should the comment list it?",
+      docMismatch: "The kernel-doc says this function returns {promised}, but here it returns {code}. Should one of them change?",
     },
   },
   create(ctx) {
@@ -121,9 +124,16 @@ export default defineRule({
         const errnoFn = returnsErrno(fn) && !/ssize_t/.test(fn.returnType) && !threadFn;
         const index = patchIndex(ctx);
         const seenLines = new Set<number>();
+        const gaps = docGaps(fn, nodes);
+        // A branch that returns 0 after an error is where the promised code went missing:
+        // one point there, worded with the code the kernel-doc promises (issue: one bug, one point).
+        let zeroReported = false;
+        const ZERO_IDS = new Set(["loggedZero", "failedZero", "fallThrough", "stillZero", "stillZeroGoto", "stillZeroGotoUnseen"]);
+        const guessed = gaps && gaps.missing.length === 1 ? (gaps.missing[0] ?? null) : null;
         const report = (messageId: string, line: number, data: Record<string, string>, endLine = line): void => {
           if (seenLines.has(line)) return;
           seenLines.add(line);
+          if (ZERO_IDS.has(messageId)) zeroReported = true;
           ctx.report({ messageId, data, file: file.path, line, endLine });
         };
 
@@ -141,6 +151,14 @@ export default defineRule({
           }
           if (!errnoFn || user) continue;
 
+          // `if (IS_ERR_OR_NULL(p)) return PTR_ERR(p);` returns 0 for NULL.
+          if (s.kind === "if") {
+            const m = /^IS_ERR_OR_NULL\s*\(\s*(.+?)\s*\)$/.exec(bareCond(s.cond));
+            const v = m?.[1]?.replace(/\s+/g, "");
+            const ptrErr = v ? branchStatements(s.then).find((x) => x.kind === "return" && x.expr.replace(/\s+/g, "") === `PTR_ERR(${v})`) : undefined;
+            if (v && ptrErr && added.has(ptrErr.line)) report("ptrErrNull", ptrErr.line, { var: v });
+          }
+
           if (s.kind === "if" && s.else === null) {
             const then = branchStatements(s.then);
             const log = callsDeep(s.then).find(isErrorLog) ?? null;
@@ -152,7 +170,7 @@ export default defineRule({
               const allocFail = subjCall !== null && bareCond(s.cond).startsWith("!") && isAllocCall(subjCall, index.identifiers);
               const errFail = subj !== null && ERR_VAR.test(subj) && subjCall !== null;
               const strongLog = log !== null && !/warn/.test(log.name);
-              const code = allocFail ? "-ENOMEM" : subj && ERR_VAR.test(subj) ? subj : /IS_ERR/.test(s.cond) && subj ? `PTR_ERR(${subj})` : "-EINVAL";
+              const code = allocFail ? "-ENOMEM" : subj && ERR_VAR.test(subj) ? subj : /IS_ERR/.test(s.cond) && subj ? `PTR_ERR(${subj})` : (guessed ?? "-EINVAL");
               if (strongLog || (log && (allocFail || errFail))) report("loggedZero", ret0.line, { code }, ret0.line);
               else if (!log && (allocFail || errFail) && subjCall) report("failedZero", ret0.line, { failed: subjCall, code }, ret0.line);
             }
@@ -172,11 +190,18 @@ export default defineRule({
             if (!guard || guard.kind !== "if") continue;
             let v = s.kind === "return" ? s.expr : "";
             let label = "";
+            let unseen = false;
             if (s.kind === "goto") {
               const code = labelCode(fn, nodes, s.label);
-              if (!code?.ret || code.ret.kind !== "return" || code.label.line < s.line) continue;
-              v = code.ret.expr;
               label = s.label;
+              if (code === null && !fn.complete) {
+                // The label lies outside the view: judge only when other jumps to it carry the code in a variable.
+                v = errVarOfOtherJumps(nodes, n, s.label) ?? "";
+                unseen = true;
+              } else {
+                if (!code?.ret || code.ret.kind !== "return" || code.label.line < s.line) continue;
+                v = code.ret.expr;
+              }
             }
             if (!ERR_VAR.test(v) || guard.cond.includes(v)) continue;
             // "Nothing found, nothing to do" often returns 0 on purpose: only a logged error, a failed
@@ -188,11 +213,11 @@ export default defineRule({
             if (!isError || assignsIn(guard.then, v) || LOOKS_OK(intentText(fn, guard))) continue;
             const guardNode = nodes.find((x) => x.stmt === guard);
             if (!guardNode || !stillZero(nodes, guardNode, v)) continue;
-            if (s.kind === "goto") report("stillZeroGoto", s.line, { label, var: v });
+            if (s.kind === "goto") report(unseen ? "stillZeroGotoUnseen" : "stillZeroGoto", s.line, { label, var: v });
             else report("stillZero", s.line, { var: v });
           }
         }
-        checkDoc(fn, nodes, added, report);
+        if (gaps) reportDocGaps(gaps, added, zeroReported, report);
       },
     };
   },
@@ -210,11 +235,20 @@ function findAssigningCall(nodes: readonly FlatNode[], at: FlatNode, v: string):
   return null;
 }
 
+/** What a complete function's kernel-doc `Return:` section and its code disagree on. */
+interface DocGaps {
+  /** Codes the doc promises that the function never returns, with the doc line naming each. */
+  missing: string[];
+  missingAt: Map<string, { line: number; added: boolean }>;
+  /** Codes returned that the doc does not list (only when the doc lists codes exhaustively). */
+  unlisted: Map<string, number>;
+}
+
 /** Kernel-doc `Return:` against the codes a complete function really returns. */
-function checkDoc(fn: CFunction, nodes: readonly FlatNode[], added: ReadonlySet<number>, report: (id: string, line: number, data: Record<string, string>) => void): void {
-  if (!fn.complete || !fn.kernelDoc) return;
+function docGaps(fn: CFunction, nodes: readonly FlatNode[]): DocGaps | null {
+  if (!fn.complete || !fn.kernelDoc) return null;
   const doc = parseKdoc(fn.kernelDoc);
-  if (doc.returns.length === 0) return;
+  if (doc.returns.length === 0) return null;
   const docText = doc.returns.map((r) => r.text).join(" ");
   const promised = codesIn(docText);
   const literal = new Map<string, number>();
@@ -234,16 +268,50 @@ function checkDoc(fn: CFunction, nodes: readonly FlatNode[], added: ReadonlySet<
       if (/^PTR_ERR\(/.test(e)) propagates = true;
     }
   }
+  const gaps: DocGaps = { missing: [], missingAt: new Map(), unlisted: new Map() };
   if (!propagates) {
     for (const code of promised) {
       if (literal.has(code)) continue;
       const at = doc.returns.find((r) => r.text.includes(code));
-      if (at && at.added) report("docPromises", at.line, { code });
+      if (!at) continue;
+      gaps.missing.push(code);
+      gaps.missingAt.set(code, { line: at.line, added: at.added });
     }
   }
   if (promised.length > 0 && !allowsOtherCodes(docText)) {
-    for (const [code, line] of literal) {
-      if (!promised.includes(code) && added.has(line)) report("docMissing", line, { code });
-    }
+    for (const [code, line] of literal) if (!promised.includes(code)) gaps.unlisted.set(code, line);
   }
+  return gaps;
+}
+
+/**
+ * One point per disagreement: a promised code that went missing where a
+ * branch returns 0 after an error is that branch's point already; a promised
+ * code replaced by one other code is one mismatch, not two findings.
+ */
+function reportDocGaps(gaps: DocGaps, added: ReadonlySet<number>, zeroReported: boolean, report: (id: string, line: number, data: Record<string, string>) => void): void {
+  const missing = zeroReported ? [] : gaps.missing;
+  const unlisted = [...gaps.unlisted].filter(([, line]) => added.has(line));
+  const first = unlisted[0];
+  if (missing.length === 1 && unlisted.length === 1 && first) {
+    report("docMismatch", first[1], { promised: missing[0] ?? "", code: first[0] });
+    return;
+  }
+  for (const code of missing) {
+    const at = gaps.missingAt.get(code);
+    if (at?.added) report("docPromises", at.line, { code });
+  }
+  for (const [code, line] of unlisted) report("docMissing", line, { code });
+}
+
+/** The error variable that other jumps to `label` carry (`if (ret) goto label;` before `at`), or null. */
+function errVarOfOtherJumps(nodes: readonly FlatNode[], at: FlatNode, label: string): string | null {
+  for (let i = at.index - 1; i >= 0; i--) {
+    const n = nodes[i] as FlatNode;
+    if (n.stmt.kind !== "goto" || n.stmt.label !== label) continue;
+    const g = guardingIfs(n)[0];
+    const subj = g && g.kind === "if" ? failureSubject(g.cond) : null;
+    if (subj && ERR_VAR.test(subj)) return subj;
+  }
+  return null;
 }

@@ -1,6 +1,6 @@
 import { defineRule } from "../src/analyse/rule-api.js";
 import type { CCall, CFunction } from "../src/parse/c/types.js";
-import { pairFor, WORDING } from "./data/pairs.js";
+import { ITERATOR_REFS, isKnownRelease, pairFor, WORDING } from "./data/pairs.js";
 import type { PairInfo } from "./data/pairs.js";
 import { blocked, enclosingLoops, encloses, flatten, gapBetween, guardingIfs, handleOf, labelCode, sameHandle } from "./utils/c-flow.js";
 import type { FlatNode } from "./utils/c-flow.js";
@@ -22,6 +22,8 @@ interface Acquisition {
   handle: string;
   /** The `if` right after the acquisition that tests its result, when there is one. */
   ownCheck: FlatNode | null;
+  /** Release names of the function's other acquisitions: calling one of them undoes that object, not this one. */
+  foreign: Set<string>;
 }
 
 /** Labels that jump to an error path by their name alone. */
@@ -73,7 +75,8 @@ function isErrorExit(fn: CFunction, e: FlatNode, info: PairInfo): boolean {
     if (info.kind === "lock") return true;
     if (isErrnoExpr(s.expr)) return true;
     if (ERR_VAR.test(s.expr) && guard?.kind === "if" && (failed || guard.cond.includes(s.expr))) return true;
-    if ((s.expr === "NULL" || s.expr === "false" || s.expr === "") && failed) return true;
+    // `return 0` after a logged failure is an error path too (errcode says so separately).
+    if ((s.expr === "NULL" || s.expr === "false" || s.expr === "" || s.expr === "0") && failed) return true;
     return false;
   }
   if (s.kind === "goto") {
@@ -84,12 +87,23 @@ function isErrorExit(fn: CFunction, e: FlatNode, info: PairInfo): boolean {
   return false;
 }
 
+/** True when a release's argument names the acquired object: its handle, or the variable that took the call's result (`map = bpf_map_get(fd)` is put as `bpf_map_put(map)`). */
+function namesObject(acq: Acquisition, arg: string | undefined): boolean {
+  const h = handleOf(arg);
+  if (sameHandle(acq.handle, h)) return true;
+  const result = acq.call.assignedTo ? handleOf(acq.call.assignedTo) : "";
+  return result !== "" && h !== "" && sameHandle(result, h);
+}
+
 function releases(index: PatchIndex, call: CCall, acq: Acquisition): boolean {
   if (callReaches(index, call, acq.info.release)) {
     if (!acq.info.release.includes(call.name) || acq.info.handle === "none" || !acq.handle) return true;
-    return call.args.some((a) => sameHandle(acq.handle, handleOf(a)));
+    return call.args.some((a) => namesObject(acq, a));
   }
   if (index.functions.has(call.name)) return false;
+  // A release the pair tables know for another kind of object (`kfree()` after
+  // kobject_init_and_add(), the unregister of an earlier step) undoes that object, not this one.
+  if (acq.foreign.has(call.name) || isKnownRelease(call.name)) return false;
   if (!CLEANUP_WORD.test(call.name)) return false;
   const root = acq.handle.split(/->|\.|\[/)[0] ?? "";
   return !root || call.args.some((a) => new RegExp(`\\b${root.replace(/\W/g, "")}\\b`).test(a));
@@ -125,7 +139,8 @@ function handedOver(nodes: readonly FlatNode[], from: number, to: number, acq: A
     }
     if (s.kind === "return" && new RegExp(`^&?${h}$`).test(s.expr)) return true;
     for (const c of s.calls) {
-      if (/^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail)$/.test(c.name) && c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a))) return true;
+      // Linked, published, or given to a refcounted core object whose release frees it (kobject_put() then, not kfree()).
+      if (c !== acq.call && /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(c.name) && c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a))) return true;
     }
   }
   return false;
@@ -146,6 +161,48 @@ function releasedOn(fn: CFunction, nodes: readonly FlatNode[], index: PatchIndex
     return code.calls.some((c) => releases(index, c, acq));
   }
   return false;
+}
+
+/** Index of the last statement inside `loop`. */
+function lastInside(nodes: readonly FlatNode[], loop: FlatNode): number {
+  let last = loop.index;
+  for (let i = loop.index + 1; i < nodes.length && encloses(loop, nodes[i] as FlatNode); i++) last = i;
+  return last;
+}
+
+/** Top-level arguments of a macro header: `np, child` -> ["np", "child"]. */
+function headerArgs(header: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of header) {
+    if (ch === "(" || ch === "[") depth++;
+    else if (ch === ")" || ch === "]") depth--;
+    if (ch === "," && depth === 0) {
+      out.push(cur.trim());
+      cur = "";
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/**
+ * Iterator loops that hold a reference on the current node (ITERATOR_REFS):
+ * an error exit out of the body keeps it unless the body drops it or hands
+ * the node on first. Yields the acquisition-like record and the exits to judge.
+ */
+function iteratorRefs(nodes: readonly FlatNode[]): { acq: Acquisition; loop: FlatNode }[] {
+  const out: { acq: Acquisition; loop: FlatNode }[] = [];
+  for (const n of nodes) {
+    if (n.stmt.kind !== "loop") continue;
+    const it = ITERATOR_REFS.get(n.stmt.loop);
+    const v = it ? headerArgs(n.stmt.header)[it.arg] : undefined;
+    if (!it || !v || !/^[A-Za-z_]\w*$/.test(v)) continue;
+    const call: CCall = { name: n.stmt.loop, args: headerArgs(n.stmt.header), line: n.stmt.line, assignedTo: v };
+    out.push({ acq: { node: n, call, info: { kind: "ref", release: [it.release], handle: "result" }, handle: v, ownCheck: null, foreign: new Set() }, loop: n });
+  }
+  return out;
 }
 
 /** The call whose failure leads to the exit, for the wording ("If foo() fails, ..."). */
@@ -175,6 +232,7 @@ export default defineRule({
       onExit: "On this error path, {what} above is never {undone}. Should it call {release}()?",
       loop: "If {failed}() fails for a later item, what {acquire}() {done} for the earlier items is never {undone}, so this loop does not clean up after itself. Should the error path call {release}() on them?",
       ownFailure: "{acquire}() leaves a reference behind even when it fails, so this error path leaks it. Shouldn't it call {release}()?",
+      iterator: "{acquire}() holds a reference on {var} while the body runs, and leaving the loop here keeps it. Should this error path call {release}({var}) first?",
     },
   },
   create(ctx) {
@@ -202,8 +260,11 @@ export default defineRule({
             if (call.assignedTo && autoFreed.has(call.assignedTo)) continue;
             // Stored straight into an object (`x->dev = get_device(dev)`): its owner releases it.
             if (call.assignedTo && /->|\./.test(call.assignedTo) && info.kind !== "lock" && info.kind !== "register" && info.kind !== "enable") continue;
-            acqs.push({ node, call, info, handle, ownCheck: findOwnCheck(nodes, node, call) });
+            acqs.push({ node, call, info, handle, ownCheck: findOwnCheck(nodes, node, call), foreign: new Set() });
           }
+        }
+        for (const acq of acqs) {
+          for (const other of acqs) for (const r of other.info.release) if (!acq.info.release.includes(r)) acq.foreign.add(r);
         }
         const reported = new Set<number>();
         const report = (acq: Acquisition, exit: FlatNode, messageId: string, failed: string | null): void => {
@@ -222,6 +283,25 @@ export default defineRule({
             endLine: e,
           });
         };
+
+        for (const { acq, loop } of iteratorRefs(nodes)) {
+          for (const exit of nodes) {
+            if (!encloses(loop, exit) || (exit.stmt.kind !== "return" && exit.stmt.kind !== "goto")) continue;
+            if (!isErrorExit(fn, exit, acq.info)) continue;
+            // A goto to a label inside the loop body stays in the loop.
+            if (exit.stmt.kind === "goto") {
+              const label = exit.stmt.label;
+              if (nodes.some((x) => x.stmt.kind === "label" && x.stmt.name === label && encloses(loop, x))) continue;
+            }
+            if (handedOver(nodes, loop.index, exit.index, acq)) continue;
+            if (releasedOn(fn, nodes, index, acq, loop, exit) !== false) continue;
+            if (!added.has(exit.stmt.line) || reported.has(exit.stmt.line)) continue;
+            reported.add(exit.stmt.line);
+            ctx.report({ messageId: "iterator", data: { acquire: acq.call.name, var: acq.handle, release: acq.info.release[0] ?? "" }, file: file.path, line: exit.stmt.line });
+            // One point per loop: every other early exit of the body has the same fix.
+            break;
+          }
+        }
 
         // Later acquisitions first, so an exit is blamed on the nearest one.
         for (const acq of [...acqs].reverse()) {
@@ -244,6 +324,8 @@ export default defineRule({
               break;
             }
             if (accumulates && inLoop && loopNode) {
+              // Each item is stored or linked somewhere before the next one starts: its owner cleans up.
+              if (handedOver(nodes, acq.node.index, lastInside(nodes, loopNode), acq)) break;
               const done = releasedOn(fn, nodes, index, acq, loopNode, exit);
               if (done === false) report(acq, exit, "loop", failedCall(nodes, exit) ?? acq.call.name);
               break;

@@ -81,10 +81,18 @@ function isKindMismatch(cond: string): boolean {
   return parts.length > 0 && parts.every((p) => /^[\w>.\-[\]()]+\s*!=\s*[A-Z][A-Z0-9_]{2,}$/.test(p));
 }
 
+/** The undo verbs of a name and the verbs of the step they undo. */
+const UNDO_VERB = /(^|_)(clear|revert|undo|unapply|unpatch|restore)(_|$)/;
+const APPLY_VERBS = ["apply", "patch", "do", "set", "write"];
+
+/** True when the patch shows the step this function undoes: `klp_clear_relocs` for `klp_write_relocs`, `clear_relocate_add` for `apply_relocate_add`. */
 function counterpartShown(fn: CFunction, identifiers: ReadonlySet<string>): boolean {
-  const m = /^(clear|revert|undo|unapply|unpatch|restore)_(\w+)$/.exec(fn.name);
-  if (!m?.[2]) return false;
-  return ["apply_", "patch_", "do_", "set_"].some((p) => identifiers.has(p + m[2])) || identifiers.has(`${m[2]}_apply`);
+  const m = UNDO_VERB.exec(fn.name);
+  if (!m) return false;
+  const candidates = APPLY_VERBS.map((v) => fn.name.replace(UNDO_VERB, `$1${v}$3`));
+  const rest = fn.name.replace(UNDO_VERB, "$1").replace(/^_|_$/g, "");
+  candidates.push(`${rest}_apply`);
+  return candidates.some((c) => c !== fn.name && identifiers.has(c));
 }
 
 export default defineRule({

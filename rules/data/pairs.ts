@@ -185,3 +185,25 @@ export const WORDING: Record<PairKind, { done: string; undone: string }> = {
   map: { done: "mapped", undone: "unmapped" },
   request: { done: "requested", undone: "released" },
 };
+
+/**
+ * Iterator macros that hold a reference on the current node while the body
+ * runs and drop it when they step on; leaving the loop early (return, goto)
+ * keeps that reference unless the body drops it (Documentation/devicetree/
+ * kernel-api.rst: "of_node_put() ... when breaking out of the loop"). `arg`
+ * is the position of the iterator variable in the macro's arguments. The
+ * `_scoped` variants release by themselves and are not listed.
+ */
+export const ITERATOR_REFS: ReadonlyMap<string, { arg: number; release: string }> = new Map([
+  ["for_each_child_of_node", { arg: 1, release: "of_node_put" }],
+  ["for_each_available_child_of_node", { arg: 1, release: "of_node_put" }],
+  ["for_each_node_by_name", { arg: 0, release: "of_node_put" }],
+  ["for_each_node_by_type", { arg: 0, release: "of_node_put" }],
+  ["for_each_compatible_node", { arg: 0, release: "of_node_put" }],
+  ["for_each_matching_node", { arg: 0, release: "of_node_put" }],
+  ["for_each_matching_node_and_match", { arg: 0, release: "of_node_put" }],
+  ["for_each_node_with_property", { arg: 0, release: "of_node_put" }],
+  ["device_for_each_child_node", { arg: 1, release: "fwnode_handle_put" }],
+  ["fwnode_for_each_child_node", { arg: 1, release: "fwnode_handle_put" }],
+  ["fwnode_for_each_available_child_node", { arg: 1, release: "fwnode_handle_put" }],
+]);

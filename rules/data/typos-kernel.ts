@@ -59,6 +59,9 @@ export const KERNEL_TYPOS: Readonly<Record<string, string>> = {
   // The dictionary offers "weather" first; kernel prose always means this.
   wether: "whether",
   wich: "which",
+  // The nearest spelling is "proceed", but kernel comments use these for ordering ("must precede").
+  preceed: "precede",
+  preceeds: "precedes",
 };
 
 /** Dictionary entries (lower case) never reported: legitimate in kernel text. */

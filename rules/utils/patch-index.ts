@@ -18,7 +18,8 @@ export interface PatchIndex {
   functions: Map<string, CFunction>;
 }
 
-const cache = new WeakMap<Patch, PatchIndex>();
+/** One index per patch and engine run: a run with a tree view sees other functions than one without. */
+const cache = new WeakMap<Patch, { functions: RuleContext<unknown>["functions"]; index: PatchIndex }>();
 
 const C_FILE = /\.(c|h)$/;
 
@@ -31,7 +32,7 @@ function filesOf(ctx: RuleContext<unknown>): FileDiff[] {
 /** The index for the patch under review; computed once per patch. */
 export function patchIndex(ctx: RuleContext<unknown>): PatchIndex {
   const hit = cache.get(ctx.patch);
-  if (hit) return hit;
+  if (hit && hit.functions === ctx.functions) return hit.index;
   const identifiers = new Set<string>();
   const direct = new Map<string, Set<string>>();
   const functions = new Map<string, CFunction>();
@@ -72,7 +73,7 @@ export function patchIndex(ctx: RuleContext<unknown>): PatchIndex {
     reach.set(name, all);
   }
   const index = { identifiers, reach, functions };
-  cache.set(ctx.patch, index);
+  cache.set(ctx.patch, { functions: ctx.functions, index });
   return index;
 }
 

@@ -1,6 +1,7 @@
 import { COMMIT_MSG } from "../model.js";
 import type { FileDiff, Finding, Patch, Series, Severity } from "../model.js";
 import { extractFunctions } from "../parse/c/functions.js";
+import { loadTreeView, touchedBy } from "../parse/c/tree.js";
 import type { CFunction } from "../parse/c/types.js";
 import { fingerprintOf } from "../report/fingerprint.js";
 import { formatMessage } from "./rule-api.js";
@@ -16,12 +17,16 @@ export interface EngineOptions {
   ruleOptions?: Readonly<Record<string, unknown>>;
   /** Cover letters are reviewed for typos only. */
   onlyClasses?: readonly string[];
+  /** A kernel checkout (`--tree DIR`): C functions are then read whole from the patched file. */
+  tree?: string;
 }
 
 export interface EngineResult {
   findings: Finding[];
   /** Reports that did not touch an added line and were dropped by the diff filter. */
   offDiff: number;
+  /** Files the tree view could not rebuild (judged on the hunks only), one line each. */
+  notes?: string[];
 }
 
 interface LineInfo {
@@ -61,10 +66,14 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
   const seen = new Set<string>();
   let offDiff = 0;
   const fnCache = new Map<FileDiff, CFunction[]>();
+  const tree = options.tree ? loadTreeView(options.tree, patch, series) : null;
   const functions = (file: FileDiff): CFunction[] => {
     let fns = fnCache.get(file);
     if (!fns) {
-      fns = C_FILE.test(file.path) ? extractFunctions(file) : [];
+      const whole = tree?.files.get(file);
+      // Every function of the patched file, so rules see the helpers it calls; only touched ones are walked below.
+      if (whole) fns = extractFunctions(whole);
+      else fns = C_FILE.test(file.path) ? extractFunctions(file) : [];
       fnCache.set(file, fns);
     }
     return fns;
@@ -125,13 +134,17 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
       for (const { visitors } of active) visitors.hunk?.(hunk, file);
     }
     if (active.some((a) => a.visitors.cFunction)) {
+      const whole = tree?.files.has(file) ?? false;
       for (const fn of functions(file)) {
+        if (whole && !touchedBy(file, fn.startLine, fn.endLine)) continue;
         for (const { visitors } of active) visitors.cFunction?.(fn, file);
       }
     }
   }
 
-  return { findings: sortFindings(findings, patch), offDiff };
+  const result: EngineResult = { findings: sortFindings(findings, patch), offDiff };
+  if (tree && tree.notes.length > 0) result.notes = tree.notes;
+  return result;
 }
 
 /** Findings in the order their lines appear in the patch: commit message first, then files as sent. */

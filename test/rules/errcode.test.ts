@@ -5,6 +5,47 @@ import { findingsOf, RuleTester } from "../helpers/rule-tester.js";
 new RuleTester().run(errcode, {
   valid: [
     {
+      name: "PTR_ERR_OR_ZERO after IS_ERR_OR_NULL is deliberate",
+      code: `
++static int qa_clk(struct qa *q)
++{
++	q->clk = devm_clk_get_optional(q->dev, "bus");
++	if (IS_ERR_OR_NULL(q->clk))
++		return PTR_ERR_OR_ZERO(q->clk);
++	return clk_prepare_enable(q->clk);
++}`,
+    },
+    {
+      name: "a jump to an unseen label with no other jump to compare: no comment",
+      start: 50,
+      fn: "static int qa_probe(struct qa *q)",
+      code: `
+ 	q->mode = 1;
++	if (q->id != QA_ID) {
++		dev_err(q->dev, "bad id\\n");
++		goto out_disable;
++	}
+ 	qa_reset(q);`,
+    },
+    {
+      name: "kernel-doc that allows other codes",
+      code: `
++/**
++ * qa_go() - start
++ * @q: the device
++ *
++ * Return: 0 on success, -EBUSY when running, or another negative error code.
++ */
++int qa_go(struct qa *q)
++{
++	if (q->running)
++		return -EBUSY;
++	if (q->dying)
++		return -EAGAIN;
++	return 0;
++}`,
+    },
+    {
       name: "optional feature logs and returns 0 on purpose",
       code: `
 +static int foo_probe_extra(struct foo *foo)
@@ -176,6 +217,71 @@ new RuleTester().run(errcode, {
     },
   ],
   invalid: [
+    {
+      name: "PTR_ERR() of a pointer that may be NULL",
+      code: `
++static int qa_clk(struct qa *q)
++{
++	q->clk = devm_clk_get_optional(q->dev, "bus");
++	if (IS_ERR_OR_NULL(q->clk))
++		return PTR_ERR(q->clk);
++	return clk_prepare_enable(q->clk);
++}`,
+      errors: [{ messageId: "ptrErrNull", line: 5, data: { var: "q->clk" } }],
+    },
+    {
+      name: "jump to an unseen label that other jumps reach with the code in ret",
+      start: 50,
+      fn: "static int qa_probe(struct qa *q)",
+      code: `
+ 	ret = regmap_read(q->map, QA_ID_REG, &id);
+ 	if (ret)
+ 		goto out_disable;
++	if (id != QA_ID) {
++		dev_err(q->dev, "bad id %u\\n", id);
++		goto out_disable;
++	}
+ 	qa_reset(q);`,
+      errors: [{ messageId: "stillZeroGotoUnseen", line: 55, data: { var: "ret", label: "out_disable" } }],
+    },
+    {
+      name: "a promised code replaced by another is one point, not two",
+      code: `
++/**
++ * qa_go() - start
++ * @q: the device
++ *
++ * Return: 0 on success, -EBUSY when running.
++ */
++int qa_go(struct qa *q)
++{
++	if (q->running)
++		return -EAGAIN;
++	return 0;
++}`,
+      errors: [{ messageId: "docMismatch", line: 10, data: { promised: "-EBUSY", code: "-EAGAIN" } }],
+    },
+    {
+      name: "a branch returning 0 after an error takes the doc's promised code, and the doc point is dropped",
+      code: `
++/**
++ * qa_prio() - set the priority
++ * @q: the device
++ * @p: new priority
++ *
++ * Return: 0 on success, -ERANGE when @p is out of range.
++ */
++int qa_prio(struct qa *q, int p)
++{
++	if (p < 0 || p > 7) {
++		pr_err("qa: priority %d out of range\\n", p);
++		return 0;
++	}
++	q->prio = p;
++	return 0;
++}`,
+      errors: [{ messageId: "loggedZero", line: 12, data: { code: "-ERANGE" } }],
+    },
     {
       name: "logs an error and returns 0",
       code: `

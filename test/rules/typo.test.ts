@@ -142,6 +142,12 @@ new RuleTester().run(typo, {
   ],
   invalid: [
     {
+      name: "'preceed' in kernel prose means 'precede', not the nearer 'proceed'",
+      code: `
++	/* The flush must preceed the unmap. */`,
+      errors: [typoAt(1, "preceed", "precede")],
+    },
+    {
       name: "block comment",
       code: `
  static int klp_init(void)

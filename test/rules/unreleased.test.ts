@@ -5,6 +5,89 @@ import { findingsOf, RuleTester } from "../helpers/rule-tester.js";
 new RuleTester().run(unreleased, {
   valid: [
     {
+      name: "a reference taken into a variable is put through that variable",
+      code: `
++static int qa_link(struct qa *q, u32 fd)
++{
++	struct bpf_prog *prog;
++
++	prog = bpf_prog_get(fd);
++	if (IS_ERR(prog))
++		return PTR_ERR(prog);
++	if (prog->type != BPF_PROG_TYPE_XDP) {
++		bpf_prog_put(prog);
++		return -EINVAL;
++	}
++	q->prog = prog;
++	return 0;
++}`,
+    },
+    {
+      name: "items linked into a list in the loop belong to the list",
+      code: `
++static int qa_fill(struct qa *q, unsigned int n)
++{
++	struct qa_item *it;
++	unsigned int i;
++
++	for (i = 0; i < n; i++) {
++		it = kzalloc(sizeof(*it), GFP_KERNEL);
++		if (!it)
++			return -ENOMEM;
++		list_add_tail(&it->node, &q->items);
++	}
++	return 0;
++}`,
+    },
+    {
+      name: "memory handed to a kobject is freed by kobject_put()",
+      code: `
++static int qa_sysfs(struct qa *q)
++{
++	struct kobject *k;
++	int ret;
++
++	k = kzalloc(sizeof(*k), GFP_KERNEL);
++	if (!k)
++		return -ENOMEM;
++	ret = kobject_init_and_add(k, &qa_ktype, NULL, "qa");
++	if (ret) {
++		kobject_put(k);
++		return ret;
++	}
++	q->kobj = k;
++	return 0;
++}`,
+    },
+    {
+      name: "an iterator loop that drops the node before leaving",
+      code: `
++static int qa_parse(struct device_node *np)
++{
++	struct device_node *child;
++
++	for_each_child_of_node(np, child) {
++		if (!of_device_is_available(child)) {
++			of_node_put(child);
++			return -ENODEV;
++		}
++	}
++	return 0;
++}`,
+    },
+    {
+      name: "a scoped iterator needs no put",
+      code: `
++static int qa_parse(struct device_node *np)
++{
++	for_each_child_of_node_scoped(np, child) {
++		if (!of_device_is_available(child))
++			return -ENODEV;
++	}
++	return 0;
++}`,
+    },
+    {
       name: "goto ladder releases through a later label",
       code: `
 +static int foo_setup(struct foo *foo)
@@ -291,6 +374,128 @@ new RuleTester().run(unreleased, {
     },
   ],
   invalid: [
+    {
+      name: "a ladder jump that skips the label releasing the IRQ",
+      code: `
++static int qa_setup(struct qa *q)
++{
++	int ret;
++
++	ret = qa_hw_register(q);
++	if (ret)
++		return ret;
++	ret = request_irq(q->irq, qa_isr, 0, "qa", q);
++	if (ret)
++		goto err_unregister;
++	ret = qa_start(q);
++	if (ret)
++		goto err_unregister;
++	return 0;
++
++err_unregister:
++	qa_hw_unregister(q);
++	return ret;
++}`,
+      errors: [{ messageId: "afterCall", line: 8, endLine: 13, data: { failed: "qa_start", what: "the IRQ requested by request_irq()", undone: "released", acquire: "request_irq", release: "free_irq" } }],
+    },
+    {
+      name: "kfree() does not undo kobject_init_and_add()",
+      code: `
++static int qa_node_add(struct qa *q, struct qa_node *n)
++{
++	int ret;
++
++	ret = kobject_init_and_add(&n->kobj, &qa_node_ktype, &q->kobj, "n%d", n->id);
++	if (ret)
++		goto err_free;
++	return 0;
++
++err_free:
++	kfree(n);
++	return ret;
++}`,
+      errors: [{ messageId: "ownFailure", line: 5, endLine: 7 }],
+    },
+    {
+      name: "a get whose result is put, leaked on a later return",
+      code: `
++static int qa_map(struct qa *q, u32 fd)
++{
++	struct bpf_map *map;
++	int err;
++
++	map = bpf_map_get(fd);
++	if (IS_ERR(map))
++		return PTR_ERR(map);
++	if (map->max_entries < 4)
++		return -E2BIG;
++	err = qa_bind(q, map);
++	bpf_map_put(map);
++	return err;
++}`,
+      errors: [{ messageId: "onExit", line: 6, endLine: 10 }],
+    },
+    {
+      name: "leaving a child-node loop on error keeps the reference",
+      code: `
++static int qa_parse(struct device *dev, struct device_node *np)
++{
++	struct device_node *child;
++	u32 reg;
++
++	for_each_available_child_of_node(np, child) {
++		if (of_property_read_u32(child, "reg", &reg))
++			return dev_err_probe(dev, -EINVAL, "no reg in %pOF\\n", child);
++	}
++	return 0;
++}`,
+      errors: [{ messageId: "iterator", line: 8, data: { acquire: "for_each_available_child_of_node", var: "child", release: "of_node_put" } }],
+    },
+    {
+      name: "two early exits from one iterator loop get one point",
+      code: `
++static int qa_parse(struct device *dev)
++{
++	struct fwnode_handle *child;
++	u32 ch;
++	int ret;
++
++	device_for_each_child_node(dev, child) {
++		ret = fwnode_property_read_u32(child, "reg", &ch);
++		if (ret)
++			goto err_out;
++		if (ch >= 4) {
++			ret = -EINVAL;
++			goto err_out;
++		}
++	}
++	return 0;
++
++err_out:
++	dev_err(dev, "bad node: %d\n", ret);
++	return ret;
++}`,
+      errors: [{ messageId: "iterator", line: 10, data: { acquire: "device_for_each_child_node", var: "child", release: "fwnode_handle_put" } }],
+    },
+    {
+      name: "return 0 after a logged failure is an error path too",
+      code: `
++static int qa_label(struct qa *q, char *out, size_t len)
++{
++	char *copy;
++
++	copy = kstrdup(q->label, GFP_KERNEL);
++	if (!copy)
++		return -ENOMEM;
++	if (strscpy(out, copy, len) < 0) {
++		pr_err("qa: label too long\\n");
++		return 0;
++	}
++	kfree(copy);
++	return 0;
++}`,
+      errors: [{ messageId: "afterCall", line: 5, endLine: 10 }],
+    },
     {
       name: "error path after a register without unregister",
       code: `

@@ -5,6 +5,20 @@ import { findingsOf, RuleTester } from "../helpers/rule-tester.js";
 new RuleTester().run(warn, {
   valid: [
     {
+      name: "an undo-named loop whose apply step the patch does not show",
+      code: `
++static void qa_clear_relocs(struct qa_rel *r, unsigned int n)
++{
++	unsigned int i;
++
++	for (i = 0; i < n; i++) {
++		if (r[i].type != R_QA_ABS32)
++			continue;
++		r[i].val = 0;
++	}
++}`,
+    },
+    {
       name: "user-input validation in a store handler keeps its pr_err",
       code: `
 +static void knob_store_value(struct knob *k, const char *buf)
@@ -104,6 +118,30 @@ new RuleTester().run(warn, {
     },
   ],
   invalid: [
+    {
+      name: "an undo loop whose apply step has the verb in the middle of the name",
+      code: `
++static int qa_write_relocs(struct qa_rel *r, unsigned int n)
++{
++	unsigned int i;
++
++	for (i = 0; i < n; i++)
++		qa_write_one(&r[i]);
++	return 0;
++}
++
++static void qa_clear_relocs(struct qa_rel *r, unsigned int n)
++{
++	unsigned int i;
++
++	for (i = 0; i < n; i++) {
++		if (r[i].type != R_QA_ABS32)
++			continue;
++		r[i].val = 0;
++	}
++}`,
+      errors: [{ messageId: "silentSkip", line: 15 }],
+    },
     {
       name: "refcount underflow only printed in a release path",
       code: `
