@@ -2,21 +2,26 @@ import type { Config } from "./config.js";
 import { describeError } from "./errors.js";
 import { isIngestFailure } from "./ingest/item.js";
 import type { IngestItem } from "./ingest/item.js";
-import type { Finding, Mail, Patch, Review, ReviewError, Series } from "./model.js";
+import type { Finding, Patch, Review, ReviewError, Series } from "./model.js";
 import { analysePatch } from "./analyse/analyse.js";
 import type { AnalyseDeps, ModelReviewer } from "./analyse/analyse.js";
+import { createRulePool, defaultJobs, inProcessRunner } from "./analyse/workers.js";
+import type { RuleOutcome, RuleRunner, RuleTask } from "./analyse/workers.js";
 import { parseMail } from "./parse/mime.js";
 import { classifyMail } from "./parse/patch.js";
-import { groupSeries } from "./parse/series.js";
+import { SeriesWindow } from "./parse/series-window.js";
+import type { FlushedGroup } from "./parse/series-window.js";
 import { composeReply } from "./report/lkml/compose.js";
 import type { ComposedReply } from "./report/lkml/compose.js";
 import { VERSION } from "./version.js";
 
 /**
- * ingest -> parse -> analyse -> report for a batch of messages: every patch
- * and cover letter is reviewed, replies are composed, and every message that
- * could not be read or parsed becomes one line in `errors` while the rest of
- * the batch goes on.
+ * ingest -> parse -> analyse -> report as a stream. Messages are read and
+ * parsed one at a time; patches wait in a bounded series window only until
+ * their series is complete (or has waited long enough), the rules run in a
+ * worker pool when there is enough work, and every message yields exactly
+ * one event, in input order: a review, an error line, or a skip. Nothing is
+ * kept once its event is out, so memory stays flat however big the input.
  */
 
 export interface ReviewedPatch {
@@ -28,11 +33,17 @@ export interface ReviewedPatch {
   composed: ComposedReply | null;
 }
 
+export interface Skipped {
+  source: string;
+  messageId: string;
+  reason: string;
+}
+
 export interface BatchResult {
   reviewed: ReviewedPatch[];
   errors: ReviewError[];
   /** Messages skipped as replies or non-patch mail, with the reason. */
-  skipped: { source: string; messageId: string; reason: string }[];
+  skipped: Skipped[];
 }
 
 export interface BatchDeps {
@@ -41,84 +52,191 @@ export interface BatchDeps {
   isSuppressed?: AnalyseDeps["isSuppressed"];
   /** Sending time written into replies; fixed in tests. */
   now?: () => Date;
+  /** Rule threads: 1 runs the rules in this thread; absent means all cores once there are more than a handful of patches. */
+  jobs?: number;
+  /** Messages a series may wait for its next part (see SeriesWindow). */
+  seriesWindow?: number;
+  /** Worker script for the rule pool (tests pass a bundled one). */
+  workerEntry?: string | URL;
 }
 
-interface Classified {
-  mail: Mail;
-  patch: Patch;
+/** Where one patch's time went, in milliseconds (for the throughput benchmark). */
+export interface Timing {
+  parseMs: number;
+  rulesMs: number;
+  /** Model layer, suppression lookups and composing the reply. */
+  postMs: number;
+}
+
+export type BatchEvent =
+  | { kind: "reviewed"; reviewed: ReviewedPatch; timing: Timing }
+  | { kind: "error"; error: ReviewError }
+  | { kind: "skipped"; skipped: Skipped };
+
+/** With no `jobs` given, the pool starts once this many patches have been seen: below it threads cost more than they save. */
+const AUTO_POOL_AFTER = 8;
+
+interface Parsed {
   cover: boolean;
+  parseMs: number;
 }
 
-/** Parses and classifies every item; failures go to `errors`. */
-async function collect(items: AsyncIterable<IngestItem>, config: Config, result: BatchResult): Promise<Classified[]> {
-  const out: Classified[] = [];
-  for await (const item of items) {
-    if (isIngestFailure(item)) {
-      result.errors.push({ source: item.source, message: describeError(item.error) });
-      continue;
+interface InFlight {
+  group: FlushedGroup<Parsed>;
+  outcomes: Promise<RuleOutcome[]>;
+  settled: boolean;
+}
+
+/**
+ * Reviews a stream of messages, yielding one event per message in input
+ * order. The rule pool (if any) is closed when the stream ends or the
+ * consumer stops early.
+ */
+export async function* reviewStream(items: AsyncIterable<IngestItem>, deps: BatchDeps): AsyncGenerator<BatchEvent> {
+  const window = new SeriesWindow<Parsed>(deps.seriesWindow);
+  const ready = new Map<number, BatchEvent>();
+  const inflight: InFlight[] = [];
+  let runner: RuleRunner = inProcessRunner(deps.config);
+  let pooled = false;
+  let patches = 0;
+  let next = 0;
+  let seq = 0;
+
+  const usePool = (): void => {
+    if (pooled) return;
+    const jobs = deps.jobs ?? (patches > AUTO_POOL_AFTER ? defaultJobs() : 1);
+    if (jobs <= 1) return;
+    pooled = true;
+    const opts: { size: number; entry?: string | URL } = { size: jobs };
+    if (deps.workerEntry) opts.entry = deps.workerEntry;
+    runner = createRulePool(deps.config, opts);
+  };
+
+  const dispatch = (group: FlushedGroup<Parsed>): void => {
+    const series: Series[] = [];
+    const task: RuleTask = { items: [], series };
+    for (const e of group.entries) {
+      const s = group.seriesOf.get(e) ?? null;
+      let at = s ? series.indexOf(s) : -1;
+      if (s && at < 0) at = series.push(s) - 1;
+      task.items.push({ patch: e.patch, series: at, cover: e.data.cover });
     }
-    let mail: Mail;
-    try {
-      mail = await parseMail(item, config.limits);
-    } catch (err) {
-      result.errors.push({ source: item.source, message: describeError(err) });
-      continue;
-    }
-    try {
-      const c = classifyMail(mail);
-      if ((c.kind === "patch" || c.kind === "cover") && c.patch) {
-        out.push({ mail, patch: c.patch, cover: c.kind === "cover" });
-      } else if (c.kind === "other" && c.subject.isPatch && !c.subject.isReply) {
-        // Tagged as a patch but unusable: that is worth one error line.
-        result.errors.push({ source: mail.messageId, message: `${mail.messageId}: ${c.reason}` });
-      } else {
-        result.skipped.push({ source: item.source, messageId: mail.messageId, reason: c.reason });
+    const entry: InFlight = { group, outcomes: runner.run(task), settled: false };
+    void entry.outcomes.then(() => (entry.settled = true));
+    inflight.push(entry);
+  };
+
+  /** Finishes groups whose rules are done, in dispatch order (the model layer sees them in a stable order). */
+  const finish = async (all: boolean): Promise<void> => {
+    const limit = Math.max(2, runner.threads * 2);
+    while (inflight.length > 0) {
+      const head = inflight[0] as InFlight;
+      if (!all && !head.settled && inflight.length <= limit) return;
+      inflight.shift();
+      const outcomes = await head.outcomes;
+      for (const [i, e] of head.group.entries.entries()) {
+        const outcome = outcomes[i] ?? { ok: false as const, message: `${e.patch.mail.messageId}: no rule result`, ms: 0 };
+        ready.set(e.seq, await postProcess(e.patch, head.group.seriesOf.get(e) ?? null, e.data, outcome, deps));
       }
-    } catch (err) {
-      result.errors.push({ source: mail.messageId, message: describeError(err) });
+    }
+  };
+
+  function* emit(): Generator<BatchEvent> {
+    for (let ev = ready.get(next); ev; ev = ready.get(next)) {
+      ready.delete(next++);
+      yield ev;
     }
   }
-  return out;
+
+  try {
+    for await (const item of items) {
+      const at = seq++;
+      const parsed = await parseOne(item, deps.config);
+      if ("event" in parsed) {
+        ready.set(at, parsed.event);
+        for (const g of window.advance(at)) dispatch(g);
+      } else {
+        patches++;
+        usePool();
+        for (const g of window.add({ seq: at, patch: parsed.patch, data: { cover: parsed.cover, parseMs: parsed.parseMs } })) dispatch(g);
+      }
+      await finish(false);
+      yield* emit();
+    }
+    for (const g of window.flushAll()) dispatch(g);
+    await finish(true);
+    yield* emit();
+  } finally {
+    await runner.close();
+  }
 }
 
+/** The whole stream collected (small inputs, tests, callers that need everything at once). */
 export async function reviewBatch(items: AsyncIterable<IngestItem>, deps: BatchDeps): Promise<BatchResult> {
   const result: BatchResult = { reviewed: [], errors: [], skipped: [] };
-  const classified = await collect(items, deps.config, result);
-  const seriesList = groupSeries(classified.map((c) => c.patch));
-  const seriesOf = new Map<Patch, Series>();
-  for (const s of seriesList) {
-    for (const p of s.patches) seriesOf.set(p, s);
-  }
-  for (const c of classified) {
-    const series = seriesOf.get(c.patch) ?? null;
-    try {
-      result.reviewed.push(await reviewOne(c, series, deps));
-    } catch (err) {
-      result.errors.push({ source: c.mail.messageId, message: `${c.mail.messageId}: ${describeError(err)}` });
-    }
+  for await (const ev of reviewStream(items, deps)) {
+    if (ev.kind === "reviewed") result.reviewed.push(ev.reviewed);
+    else if (ev.kind === "error") result.errors.push(ev.error);
+    else result.skipped.push(ev.skipped);
   }
   return result;
 }
 
-async function reviewOne(c: Classified, series: Series | null, deps: BatchDeps): Promise<ReviewedPatch> {
-  const analyseDeps: AnalyseDeps = { config: deps.config, coverLetter: c.cover };
-  if (deps.model) analyseDeps.model = deps.model;
-  if (deps.isSuppressed) analyseDeps.isSuppressed = deps.isSuppressed;
-  const analysis = await analysePatch(c.patch, series, analyseDeps);
-  const composed = composeReply(c.patch, analysis.reportable, {
-    from: deps.config.from,
-    signature: deps.config.signature,
-    version: VERSION,
-    date: deps.now ? deps.now() : new Date(),
-  });
-  const s = c.patch.subject;
-  const review: Review = {
-    messageId: c.mail.messageId,
-    subject: c.mail.subject,
-    series: { version: s.version, index: s.index, total: s.total },
-    findings: analysis.findings,
-    reply: composed ? composed.raw : null,
-  };
-  if (analysis.usage) review.usage = analysis.usage;
-  return { patch: c.patch, series, review, all: analysis.findings, composed };
+type ParseResult = { event: BatchEvent } | { patch: Patch; cover: boolean; parseMs: number };
+
+/** Parses and classifies one item: a patch or cover letter to review, or the event that settles it. */
+async function parseOne(item: IngestItem, config: Config): Promise<ParseResult> {
+  if (isIngestFailure(item)) return { event: { kind: "error", error: { source: item.source, message: describeError(item.error) } } };
+  const start = performance.now();
+  let mail;
+  try {
+    mail = await parseMail(item, config.limits);
+  } catch (err) {
+    return { event: { kind: "error", error: { source: item.source, message: describeError(err) } } };
+  }
+  try {
+    const c = classifyMail(mail, config.limits);
+    if ((c.kind === "patch" || c.kind === "cover") && c.patch) {
+      return { patch: c.patch, cover: c.kind === "cover", parseMs: performance.now() - start };
+    }
+    if (c.kind === "other" && c.subject.isPatch && !c.subject.isReply) {
+      // Tagged as a patch but unusable: that is worth one error line.
+      return { event: { kind: "error", error: { source: mail.messageId, message: `${mail.messageId}: ${c.reason}` } } };
+    }
+    return { event: { kind: "skipped", skipped: { source: item.source, messageId: mail.messageId, reason: c.reason } } };
+  } catch (err) {
+    return { event: { kind: "error", error: { source: mail.messageId, message: describeError(err) } } };
+  }
+}
+
+/** Model layer, suppressions and the reply, in this thread, for one patch whose rules ran. */
+async function postProcess(patch: Patch, series: Series | null, parsed: Parsed, outcome: RuleOutcome, deps: BatchDeps): Promise<BatchEvent> {
+  const id = patch.mail.messageId;
+  if (!outcome.ok) return { kind: "error", error: { source: id, message: outcome.message } };
+  const start = performance.now();
+  try {
+    const analyseDeps: AnalyseDeps = { config: deps.config, coverLetter: parsed.cover, ruleResult: outcome.result };
+    if (deps.model) analyseDeps.model = deps.model;
+    if (deps.isSuppressed) analyseDeps.isSuppressed = deps.isSuppressed;
+    const analysis = await analysePatch(patch, series, analyseDeps);
+    const composed = composeReply(patch, analysis.reportable, {
+      from: deps.config.from,
+      signature: deps.config.signature,
+      version: VERSION,
+      date: deps.now ? deps.now() : new Date(),
+    });
+    const s = patch.subject;
+    const review: Review = {
+      messageId: id,
+      subject: patch.mail.subject,
+      series: { version: s.version, index: s.index, total: s.total },
+      findings: analysis.findings,
+      reply: composed ? composed.raw : null,
+    };
+    if (analysis.usage) review.usage = analysis.usage;
+    const timing: Timing = { parseMs: parsed.parseMs, rulesMs: outcome.ms, postMs: performance.now() - start };
+    return { kind: "reviewed", reviewed: { patch, series, review, all: analysis.findings, composed }, timing };
+  } catch (err) {
+    return { kind: "error", error: { source: id, message: `${id}: ${describeError(err)}` } };
+  }
 }

@@ -1,22 +1,18 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Config } from "../config.js";
-import { LkreviewError, describeError } from "../errors.js";
+import { describeError } from "../errors.js";
 import { readInputs } from "../ingest/files.js";
 import type { IngestItem } from "../ingest/item.js";
 import { isIngestFailure } from "../ingest/item.js";
-import type { Finding, ReviewRun, Severity } from "../model.js";
-import { reviewBatch } from "../pipeline.js";
+import type { ReviewError, ReviewRun, Severity } from "../model.js";
+import { reviewStream } from "../pipeline.js";
 import type { BatchDeps, BatchResult } from "../pipeline.js";
-import { toEml, toMbox } from "../report/lkml/mbox.js";
-import { toSarif } from "../report/sarif.js";
-import { formatTerse } from "../report/terse.js";
 import { checkDescription, checkStateFor, reportPatchworkCheck } from "../patchwork.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/store.js";
-import { RULES } from "../../rules/index.js";
 import { setUpModel } from "./model-setup.js";
+import { reviewRunJson, reviewSink } from "./review-output.js";
 import type { CommandIo } from "./io.js";
 
 /**
@@ -36,26 +32,14 @@ export const REVIEW_USAGE = `usage: lkreview review [options] [PATH ...]   (PATH
   --model NAME / --no-model        model to use, or rules only
   --no-cache                       do not read the model cache for this run
   --max-tokens-total N             stop model calls after N tokens in this run
-  --config FILE                    configuration file (YAML or JSON)`;
+  --config FILE                    configuration file (YAML or JSON)
+  --tree DIR                       kernel git checkout: judge whole functions of the patched files
+  --jobs N                         rule threads (default: all cores for more than a few patches; 1: no threads)`;
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 };
 
 export function reviewJson(result: BatchResult): ReviewRun {
-  const strip = (f: Finding) => ({
-    rule: f.rule,
-    class: f.class,
-    severity: f.severity,
-    file: f.file,
-    line: f.line,
-    endLine: f.endLine,
-    message: f.message,
-    source: f.source,
-    ...(f.tags.length > 0 ? { tags: f.tags } : {}),
-  });
-  return {
-    reviews: result.reviewed.map((r) => ({ ...r.review, findings: r.review.findings.map(strip) as Finding[] })),
-    errors: result.errors,
-  };
+  return reviewRunJson(result.reviewed.map((r) => r.review), result.errors);
 }
 
 export async function runReview(argv: string[], io: CommandIo, config: Config): Promise<number> {
@@ -77,6 +61,8 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
         "no-cache": { type: "boolean", default: false },
         "max-tokens-total": { type: "string" },
         config: { type: "string" },
+        tree: { type: "string" },
+        jobs: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -106,7 +92,22 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
     }
     config.model.maxTokensTotal = n;
   }
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) {
+      io.stderr.write(`lkreview review: --jobs must be a whole number from 1 to 256\n`);
+      return 2;
+    }
+  }
   if (values.db) config.db = values.db;
+  if (values.tree !== undefined) {
+    if (!isDirectory(values.tree)) {
+      io.stderr.write(`lkreview review: --tree ${JSON.stringify(values.tree)} is not a directory\n`);
+      return 2;
+    }
+    config.tree = values.tree;
+  }
   if (values.enqueue && values["no-store"]) {
     io.stderr.write("lkreview review: --enqueue needs the store; drop --no-store\n");
     return 2;
@@ -129,6 +130,7 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
     if (values.model) modelFlags.model = values.model;
     const model = setUpModel(config, modelFlags, store, io);
     const deps: BatchDeps = { config, model };
+    if (jobs !== undefined) deps.jobs = jobs;
     if (store) {
       const s = store;
       deps.isSuppressed = (rule, fp) => s.isSuppressed(rule, fp);
@@ -137,11 +139,18 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
     const items = trackIo(readInputs(positionals, config.limits, io.stdin), () => {
       ioFailed = true;
     });
-    const result = await reviewBatch(items, deps);
-
-    const itemIds = new Map<string, number>();
-    if (store) {
-      for (const r of result.reviewed) {
+    const sink = reviewSink(format, values.out, io);
+    const errors: ReviewError[] = [];
+    let failed = false;
+    const threshold = failOn ? RANK[failOn] : Infinity;
+    // One review at a time, as the pipeline hands them over: nothing of a
+    // patch is kept once it is stored, reported and written.
+    for await (const ev of reviewStream(items, deps)) {
+      if (ev.kind === "error") errors.push(ev.error);
+      if (ev.kind !== "reviewed") continue;
+      const r = ev.reviewed;
+      const itemIds = new Map<string, number>();
+      if (store) {
         await store.markSeen(r.review.messageId, r.patch.mail.source);
         if (values.enqueue) {
           const item = await store.upsertItem({
@@ -157,18 +166,15 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
           itemIds.set(r.review.messageId, item.id);
         }
       }
+      await reportToPatchwork(config, { reviewed: [r], errors: [], skipped: [] }, itemIds, io);
+      await sink.add(r);
+      if (r.review.findings.some((f) => !f.tags.includes("doubtful") && RANK[f.severity] >= threshold)) failed = true;
     }
-    await reportToPatchwork(config, result, itemIds, io);
-
-    await writeOutput(format, values.out, result, io);
-    for (const e of result.errors) io.stderr.write(`lkreview: ${e.message}\n`);
+    await sink.end(errors);
+    for (const e of errors) io.stderr.write(`lkreview: ${e.message}\n`);
     if (ioFailed) return 2;
-    if (result.errors.length > 0) return 3;
-    if (failOn) {
-      const threshold = RANK[failOn];
-      const worst = result.reviewed.flatMap((r) => r.review.findings.filter((f) => !f.tags.includes("doubtful")));
-      if (worst.some((f) => RANK[f.severity] >= threshold)) return 1;
-    }
+    if (errors.length > 0) return 3;
+    if (failed) return 1;
     return 0;
   } catch (err) {
     io.stderr.write(`lkreview review: ${describeError(err)}\n`);
@@ -205,39 +211,17 @@ async function reportToPatchwork(config: Config, result: BatchResult, itemIds: M
   }
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function* trackIo(items: AsyncIterable<IngestItem>, onIo: () => void): AsyncGenerator<IngestItem> {
   for await (const item of items) {
     if (isIngestFailure(item) && item.error.code === "IO") onIo();
     yield item;
-  }
-}
-
-async function writeOutput(format: string, outDir: string | undefined, result: BatchResult, io: CommandIo): Promise<void> {
-  const replies = result.reviewed.flatMap((r) => (r.composed ? [r.composed] : []));
-  if (outDir && (format === "mbox" || format === undefined)) {
-    try {
-      await mkdir(outDir, { recursive: true });
-      for (const reply of replies) {
-        const name = reply.messageId.replace(/[<>]/g, "").replace(/[^A-Za-z0-9._-]/g, "_");
-        await writeFile(join(outDir, `${name}.eml`), toEml(reply));
-      }
-    } catch (err) {
-      throw new LkreviewError("IO", outDir, `cannot write replies: ${describeError(err)}`, { cause: err });
-    }
-    io.stderr.write(`lkreview: wrote ${replies.length} ${replies.length === 1 ? "reply" : "replies"} to ${outDir}\n`);
-    return;
-  }
-  switch (format) {
-    case "json":
-      io.stdout.write(`${JSON.stringify(reviewJson(result), null, 2)}\n`);
-      return;
-    case "terse":
-      io.stdout.write(formatTerse(result.reviewed.flatMap((r) => r.review.findings)));
-      return;
-    case "sarif":
-      io.stdout.write(`${JSON.stringify(toSarif(result.reviewed.map((r) => r.review), RULES), null, 2)}\n`);
-      return;
-    default:
-      io.stdout.write(toMbox(replies));
   }
 }

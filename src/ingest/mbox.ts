@@ -25,30 +25,41 @@ export async function* splitMbox(
   limits: Limits,
 ): AsyncGenerator<IngestItem> {
   const splitter = new MboxSplitter(source, limits);
-  let carry: Buffer | null = null;
+  // The unfinished line so far, as pieces: joined once when its LF arrives,
+  // so a long line delivered in tiny chunks (a slow pipe) costs linear time.
+  let carry: Buffer[] = [];
+  let carryLen = 0;
   for await (const chunk of stream) {
-    const data = toBuffer(chunk);
-    const buf: Buffer = carry ? Buffer.concat([carry, data]) : data;
+    const buf = toBuffer(chunk);
     let pos = 0;
     let nl: number;
     while ((nl = buf.indexOf(LF, pos)) !== -1) {
-      splitter.line(buf.subarray(pos, nl + 1), true);
+      const piece = buf.subarray(pos, nl + 1);
+      if (carryLen > 0) {
+        splitter.line(Buffer.concat([...carry, piece], carryLen + piece.length), true);
+        carry = [];
+        carryLen = 0;
+      } else {
+        splitter.line(piece, true);
+      }
       pos = nl + 1;
     }
-    const rest = buf.subarray(pos);
-    if (rest.length > MAX_PENDING_LINE) {
+    if (pos < buf.length) {
+      // Copy so the (possibly large) chunk is not kept alive by a few bytes.
+      carry.push(Buffer.from(buf.subarray(pos)));
+      carryLen += buf.length - pos;
+    }
+    if (carryLen > MAX_PENDING_LINE) {
       // A line this long cannot be a separator: hand it over as content so a
       // file without newlines cannot grow the carry without bound.
-      splitter.line(rest, false);
-      carry = null;
-    } else {
-      // Copy so the (possibly large) chunk is not kept alive by a few bytes.
-      carry = rest.length > 0 ? Buffer.from(rest) : null;
+      splitter.line(Buffer.concat(carry, carryLen), false);
+      carry = [];
+      carryLen = 0;
     }
     yield* splitter.drain();
     if (splitter.stopped) return;
   }
-  if (carry) splitter.line(carry, true);
+  if (carryLen > 0) splitter.line(Buffer.concat(carry, carryLen), true);
   splitter.finish();
   yield* splitter.drain();
 }

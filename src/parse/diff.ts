@@ -1,5 +1,7 @@
 import parseDiff from "parse-diff";
 import { LkreviewError } from "../errors.js";
+import { DEFAULT_LIMITS } from "../limits.js";
+import type { Limits } from "../limits.js";
 import type { DiffLine, FileDiff, Hunk } from "../model.js";
 
 /**
@@ -83,13 +85,16 @@ function scanSections(diffLines: string[]): { binary: Set<string>; plusLines: Ma
   return { binary, plusLines };
 }
 
-function toHunk(chunk: parseDiff.Chunk): Hunk {
+function toHunk(chunk: parseDiff.Chunk, maxLineLength: number): Hunk {
   const lines: DiffLine[] = [];
   for (const change of chunk.changes) {
     const raw = change.content;
     // `\ No newline at end of file` belongs to the line before; it is not code.
     if (raw.startsWith("\\")) continue;
-    const text = raw.slice(1);
+    // An over-long line (a generated table, a base64 blob, a hostile 100 KB
+    // string) is kept as sent for quoting but shows the rules an empty line:
+    // they skip it instead of spending time on it.
+    const text = raw.length - 1 > maxLineLength ? "" : raw.slice(1);
     if (change.type === "add") lines.push({ kind: "add", text, raw, newLine: change.ln, oldLine: null });
     else if (change.type === "del") lines.push({ kind: "del", text, raw, newLine: null, oldLine: change.ln });
     else lines.push({ kind: "ctx", text, raw, newLine: change.ln2, oldLine: change.ln1 });
@@ -106,15 +111,36 @@ function toHunk(chunk: parseDiff.Chunk): Hunk {
   };
 }
 
+/** The limits the parse layer enforces; the rest of `Limits` belongs to ingest. */
+export type ParseLimits = Pick<Limits, "maxDiffLines" | "maxLineLength">;
+
 /**
  * Parses a patch mail body. Throws BAD_DIFF (naming `item`) when the diff part
  * exists but parse-diff cannot make sense of it.
+ *
+ * Limits (`DEFAULT_LIMITS` when not given):
+ * - more than `maxDiffLines` lines from the start of the diff to the end of
+ *   the body: a LIMIT error naming `item`; the patch is not silently cut;
+ * - a line longer than `maxLineLength` characters (diff prefix not counted)
+ *   is not an error: `DiffLine.raw` keeps it as sent, `DiffLine.text` is ""
+ *   so the rules skip it; an over-long commit-message line becomes "" too.
+ *
+ * @throws LkreviewError `BAD_DIFF`, `LIMIT`
  */
-export function parsePatchBody(body: string, item = "patch"): ParsedBody {
+export function parsePatchBody(body: string, item = "patch", limits: ParseLimits = DEFAULT_LIMITS): ParsedBody {
   const lines = stripCarriageReturns(body);
   const diffStart = findDiffStart(lines);
-  const commitMessage = commitMessageOf(lines, diffStart);
+  const commitMessage = commitMessageOf(lines, diffStart).map((l) => (l.length > limits.maxLineLength ? "" : l));
   if (diffStart < 0) return { commitMessage, files: [], hasDiff: false };
+  // The empty string after a final newline is not a line.
+  const diffLineCount = lines.length - diffStart - (lines[lines.length - 1] === "" ? 1 : 0);
+  if (diffLineCount > limits.maxDiffLines) {
+    throw new LkreviewError(
+      "LIMIT",
+      item,
+      `diff of ${diffLineCount} lines exceeds limits.maxDiffLines (${limits.maxDiffLines}); not reviewed`,
+    );
+  }
   const diffLines = lines.slice(diffStart);
   let parsed: parseDiff.File[];
   try {
@@ -138,7 +164,7 @@ export function parsePatchBody(body: string, item = "patch"): ParsedBody {
       isDeleted,
       isBinary: binary.has(path),
       plusLine: plusLines.get(path) ?? `+++ b/${path}`,
-      hunks: f.chunks.map(toHunk),
+      hunks: f.chunks.map((c) => toHunk(c, limits.maxLineLength)),
     });
   }
   return { commitMessage, files, hasDiff: files.length > 0 };

@@ -37,7 +37,7 @@ export async function parseMail(msg: RawMessage, limits: Limits): Promise<Mail> 
 
   let email: Email;
   try {
-    email = await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" });
+    email = (await parsePlainText(bytes)) ?? (await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" }));
   } catch (err) {
     throw new LkreviewError("PARSE_MAIL", source, `not parseable as mail: ${err instanceof Error ? err.message : String(err)}`, {
       cause: err,
@@ -84,6 +84,76 @@ function stripEnvelope(raw: Uint8Array): Uint8Array {
   if (bytes.byteLength < 5 || Buffer.from(bytes.buffer, bytes.byteOffset, 5).toString("latin1") !== "From ") return bytes;
   const nl = bytes.indexOf(0x0a);
   return nl === -1 ? new Uint8Array(0) : bytes.subarray(nl + 1);
+}
+
+/**
+ * Fast path for what nearly every patch mail is (git send-email writes it):
+ * one text/plain part in UTF-8, 7bit or 8bit. postal-mime is then asked for
+ * the header block only, and the body is taken the way postal-mime would
+ * take it (lines split at LF, trailing CRs cut, each line ending in LF,
+ * decoded as UTF-8) without its per-line Blob work, which costs twenty times
+ * more. Anything else (multipart, an encoding, another charset, flowed text,
+ * a disposition) returns null and goes through postal-mime whole.
+ */
+async function parsePlainText(bytes: Uint8Array): Promise<Email | null> {
+  const end = headerEnd(bytes);
+  if (end < 0) return null;
+  const head = await PostalMime.parse(bytes.subarray(0, end), { attachmentEncoding: "arraybuffer" });
+  const first = (key: string): string | undefined => head.headers.find((h) => h.key === key)?.value;
+  const type = first("content-type");
+  const cte = first("content-transfer-encoding");
+  if (type !== undefined && !PLAIN_UTF8.test(type)) return null;
+  if (cte !== undefined && !/^(?:7bit|8bit)$/i.test(cte)) return null;
+  if (first("content-disposition") !== undefined) return null;
+  const text = UTF8.decode(bodyLines(bytes.subarray(end)));
+  return { ...head, text, attachments: [] };
+}
+
+const PLAIN_UTF8 = /^text\/plain(?:;[ \t]*charset="?utf-8"?)?;?$/i;
+const UTF8 = new TextDecoder("utf-8");
+
+/** Offset just past the first empty line (CRs before its LF allowed), or -1 when there is none. */
+function headerEnd(bytes: Uint8Array): number {
+  let lineStart = 0;
+  let empty = true;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 0x0a) {
+      if (empty) return lineStart === 0 ? -1 : i + 1;
+      lineStart = i + 1;
+      empty = true;
+    } else if (c !== 0x0d) {
+      empty = false;
+    }
+  }
+  return -1;
+}
+
+/** Body bytes as postal-mime hands a plain part over: every line's trailing CRs cut, every line ended by LF. */
+function bodyLines(body: Uint8Array): Uint8Array {
+  if (body.length === 0) return body;
+  if (!body.includes(0x0d)) {
+    if (body[body.length - 1] === 0x0a) return body;
+    const out = new Uint8Array(body.length + 1);
+    out.set(body);
+    out[body.length] = 0x0a;
+    return out;
+  }
+  const out = new Uint8Array(body.length + 1);
+  let o = 0;
+  let start = 0;
+  for (let i = 0; i <= body.length; i++) {
+    if (i < body.length && body[i] !== 0x0a) continue;
+    let stop = i;
+    while (stop > start && body[stop - 1] === 0x0d) stop--;
+    if (i < body.length || stop > start || i > start) {
+      out.set(body.subarray(start, stop), o);
+      o += stop - start;
+      out[o++] = 0x0a;
+    }
+    start = i + 1;
+  }
+  return out.subarray(0, o);
 }
 
 /** RFC 5322 field name (printable ASCII except colon) then a colon. */

@@ -1,5 +1,7 @@
+import { DEFAULT_LIMITS } from "../limits.js";
 import type { Mail, Patch, SubjectInfo } from "../model.js";
 import { parsePatchBody } from "./diff.js";
+import type { ParseLimits } from "./diff.js";
 import { parseSubject } from "./subject.js";
 
 export type MailKind = "patch" | "cover" | "reply" | "other";
@@ -25,9 +27,12 @@ export interface Classified {
  * - `other`: everything else, e.g. a forward, `[GIT PULL]`, or a PATCH mail
  *   without a diff (reason `no unified diff found`).
  *
- * @throws LkreviewError `BAD_DIFF` when a diff is present but malformed.
+ * `limits` (default `DEFAULT_LIMITS`) bounds the diff: see `parsePatchBody`.
+ *
+ * @throws LkreviewError `BAD_DIFF` when a diff is present but malformed;
+ *   `LIMIT` when it has more than `limits.maxDiffLines` lines.
  */
-export function classifyMail(mail: Mail): Classified {
+export function classifyMail(mail: Mail, limits?: ParseLimits): Classified {
   const detail = parseSubject(mail.subject);
   const { isForward, ...subject } = detail;
   if (subject.isReply) return { kind: "reply", subject, patch: null, reason: "a reply, not a submission" };
@@ -35,24 +40,27 @@ export function classifyMail(mail: Mail): Classified {
 
   const tagged = subject.isPatch || subject.isRfc;
   if (tagged && subject.index === 0) {
-    const patch: Patch = { mail, subject, commitMessage: coverLines(mail.body), files: [] };
+    const patch: Patch = { mail, subject, commitMessage: coverLines(mail.body, (limits ?? DEFAULT_LIMITS).maxLineLength), files: [] };
     return { kind: "cover", subject, patch, reason: "cover letter" };
   }
   const untaggedGit = subject.tags.length === 0 && /^diff --git /m.test(mail.body);
   if (!tagged && !untaggedGit) {
     return { kind: "other", subject, patch: null, reason: "no PATCH or RFC tag in the subject" };
   }
-  const parsed = parsePatchBody(mail.body, mail.messageId);
+  const parsed = parsePatchBody(mail.body, mail.messageId, limits);
   if (!parsed.hasDiff) return { kind: "other", subject, patch: null, reason: "no unified diff found" };
   const patch: Patch = { mail, subject, commitMessage: parsed.commitMessage, files: parsed.files };
   return { kind: "patch", subject, patch, reason: tagged ? "patch" : "untagged git patch" };
 }
 
-/** Body lines of a cover letter, without the `-- ` signature and trailing blank lines. */
-function coverLines(body: string): string[] {
+/**
+ * Body lines of a cover letter, without the `-- ` signature and trailing blank
+ * lines; an over-long line is "" so the typo rule skips it (as in a patch).
+ */
+function coverLines(body: string, maxLineLength: number): string[] {
   const lines = body.split("\n");
   const sig = lines.indexOf("-- ");
   const kept = sig === -1 ? lines : lines.slice(0, sig);
   while (kept.length > 0 && (kept[kept.length - 1] ?? "").trim() === "") kept.pop();
-  return kept;
+  return kept.map((l) => (l.length > maxLineLength ? "" : l));
 }
