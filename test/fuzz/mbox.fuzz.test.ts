@@ -53,7 +53,7 @@ describe("splitMbox under fuzzing", () => {
         const input = Buffer.from(bytes);
         checkItems(await split(input, size), input, DEFAULT_LIMITS);
       }),
-      { numRuns: 400 },
+      { numRuns: 1_000 },
     );
   });
 
@@ -62,7 +62,7 @@ describe("splitMbox under fuzzing", () => {
       fc.asyncProperty(mutatedFrom([mbox], 8), chunkSize, async (input, size) => {
         checkItems(await split(input, Math.max(size, 7)), input, DEFAULT_LIMITS);
       }),
-      { numRuns: 400 },
+      { numRuns: 800 },
     );
   });
 
@@ -74,7 +74,7 @@ describe("splitMbox under fuzzing", () => {
         checkItems(items, input, limits);
         expect(items.filter((i) => !isIngestFailure(i)).length).toBeLessThanOrEqual(3);
       }),
-      { numRuns: 200 },
+      { numRuns: 400 },
     );
   });
 
@@ -87,7 +87,7 @@ describe("splitMbox under fuzzing", () => {
           mails.map((m) => m.replace(/\r\n/g, "\n")),
         );
       }),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
   });
 });

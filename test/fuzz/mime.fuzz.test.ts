@@ -53,7 +53,7 @@ describe("parseMail under fuzzing", () => {
   it("mutated patch mails (flipped bytes, cuts, duplicate headers, CR/NUL/0x85/U+2028, huge lines)", async () => {
     await fc.assert(
       fc.asyncProperty(mutatedFrom(SEED_MAILS, 6), (bytes) => run(bytes)),
-      { numRuns: 1_000 },
+      { numRuns: 2_000 },
     );
   });
 
@@ -62,7 +62,7 @@ describe("parseMail under fuzzing", () => {
       fc.asyncProperty(fc.uint8Array({ maxLength: 2_000 }), (tail) =>
         run(Buffer.concat([Buffer.from("From: a@example.org\r\nSubject: [PATCH] x\r\n"), Buffer.from(tail)])),
       ),
-      { numRuns: 500 },
+      { numRuns: 1_000 },
     );
   });
 
@@ -75,7 +75,7 @@ describe("parseMail under fuzzing", () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.oneof(token, fc.string({ maxLength: 8 })), { maxLength: 80 }), (parts) => run(Buffer.from(parts.join(""), "utf8"))),
-      { numRuns: 800 },
+      { numRuns: 2_000 },
     );
   });
 
@@ -83,7 +83,7 @@ describe("parseMail under fuzzing", () => {
     const limits: Limits = { ...DEFAULT_LIMITS, maxMessageBytes: 2_000, maxHeaderLength: 40, maxDiffLines: 12, maxLineLength: 30 };
     await fc.assert(
       fc.asyncProperty(mutatedFrom(SEED_MAILS, 3), (bytes) => run(bytes, limits)),
-      { numRuns: 300 },
+      { numRuns: 600 },
     );
   });
 });

@@ -141,7 +141,6 @@ const MAX_FUZZ_BYTES = 1024 * 1024;
 export function mutate(input: Buffer, mutations: readonly Mutation[]): Buffer {
   let buf = input;
   for (const m of mutations) {
-    if (buf.length > MAX_FUZZ_BYTES && (m.op === "dupLine" || m.op === "hugeLine" || m.op === "insert")) continue;
     const at = (n: number): number => (buf.length === 0 ? 0 : n % (buf.length + 1));
     switch (m.op) {
       case "flip": {
@@ -171,10 +170,12 @@ export function mutate(input: Buffer, mutations: readonly Mutation[]): Buffer {
         const nl = buf.indexOf(0x0a, i);
         const end = nl === -1 ? buf.length : nl + 1;
         const line = buf.subarray(start, end);
+        if (buf.length + line.length * m.times > MAX_FUZZ_BYTES) break;
         buf = Buffer.concat([buf.subarray(0, end), ...Array.from({ length: m.times }, () => line), buf.subarray(end)]);
         break;
       }
       case "hugeLine": {
+        if (buf.length + m.len * 2 > MAX_FUZZ_BYTES) break;
         const i = at(m.at);
         buf = Buffer.concat([buf.subarray(0, i), Buffer.from(m.char.repeat(Math.ceil(m.len / m.char.length)), "utf8"), buf.subarray(i)]);
         break;

@@ -29,7 +29,7 @@ describe("parseSubject under fuzzing", () => {
         expect(subject.length >= s.title.length).toBe(true);
         if (s.isReply) expect(s.isPatch && !s.isReply).toBe(false);
       }),
-      { numRuns: 5_000 },
+      { numRuns: 10_000 },
     );
   });
 
@@ -71,7 +71,7 @@ describe("parsePatchBody under fuzzing", () => {
           expect(r.error.message.startsWith("<fuzz@example.org>: ")).toBe(true);
         } else checkParsed(r.ok, DEFAULT_LIMITS.maxLineLength);
       }),
-      { numRuns: 1_500 },
+      { numRuns: 5_000 },
     );
   });
 
@@ -104,7 +104,7 @@ describe("parsePatchBody under fuzzing", () => {
           expect(lines).toBeLessThanOrEqual(limits.maxDiffLines);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: 1_000 },
     );
   });
 });

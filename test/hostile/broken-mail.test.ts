@@ -205,6 +205,16 @@ describe("limits over the CLI", () => {
     expect(reviewOf(run, GOOD_ID)).toBeDefined();
   });
 
+  it("limits.maxDiffLines from the config file's limits: section applies to the review", async () => {
+    const config = writeConfig("lines.yaml", { maxDiffLines: 50 });
+    const { code, run, stderr } = await review([GOOD, hostile("no-trailing-newline.patch")], ["--config", config]);
+    expect(code).toBe(3);
+    expectClearErrors(run, stderr);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]?.message).toMatch(/^<20250304081507\.48213-1-jane@example\.org>: diff of \d+ lines exceeds limits\.maxDiffLines \(50\); not reviewed$/);
+    expect(reviewOf(run, "<hostile-nonl@example.org>")).toBeDefined();
+  });
+
   it("a bad limits: section in the config file is a CONFIG error naming the key", async () => {
     const config = writeConfig("bad.yaml", { maxMessageBytes: -1 });
     const r = await runCli(cli, ["review", "--format", "json", "--no-store", "--config", config, GOOD], { cwd: dir });

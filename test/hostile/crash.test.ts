@@ -138,6 +138,11 @@ describe("watch killed at random moments", () => {
       const before = smtp.received.length;
       const r = await runWatch(config, killAt, afterSmtp);
       runs.push(`${afterSmtp ? "after-smtp" : `${killAt ?? "-"}ms`}: ${r.signal ?? r.code} (+${smtp.received.length - before} sent)`);
+      if (afterSmtp) {
+        // The hook fired: one reply accepted by the server, then death.
+        expect(r.signal, r.stderr.slice(-1000)).toBe("SIGKILL");
+        expect(smtp.received.length - before).toBe(1);
+      }
       if (r.signal === "SIGKILL") kills++;
       else {
         expect(r.code, `seed ${seed}, run ${round}: ${r.stderr.slice(-1500)}`).toBe(0);
