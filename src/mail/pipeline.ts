@@ -92,7 +92,17 @@ export class WatchPipeline {
         settled.push(msg.uid);
         continue;
       }
-      const c = classifyMail(mail);
+      let c: ReturnType<typeof classifyMail>;
+      try {
+        c = classifyMail(mail, this.deps.config.limits);
+      } catch (err) {
+        // Over a limit or an unreadable diff: one line, and the mailbox moves on.
+        this.errors++;
+        this.deps.log(describeError(err));
+        await this.deps.store.markSeen(mail.messageId, msg.source);
+        settled.push(msg.uid);
+        continue;
+      }
       if ((c.kind !== "patch" && c.kind !== "cover") || !c.patch) {
         try {
           // Replies in patch threads: feedback on our reviews, and points humans made.
