@@ -34,7 +34,8 @@ export interface WatchIo {
  * `lkreview watch`: parses its own arguments (node:util parseArgs), overlays
  * them on the configuration, opens the store and runs the watch. Without
  * `--once` it stops cleanly on SIGINT or SIGTERM. Exit status: 0 fine,
- * 1 a message or the server failed, 2 bad usage or configuration.
+ * 2 bad usage, configuration or a server that could not be reached,
+ * 3 some messages or replies failed (the others were handled).
  */
 export async function runWatchCommand(argv: string[], io: WatchIo, config?: Config): Promise<number> {
   let values;
@@ -97,7 +98,7 @@ export async function runWatchCommand(argv: string[], io: WatchIo, config?: Conf
     store = await openStore(cfg.db);
   } catch (err) {
     io.stderr.write(`lkreview watch: ${redactUrl(describeError(err))}\n`);
-    return 1;
+    return 2;
   }
   const controller = new AbortController();
   const stop = (): void => controller.abort();

@@ -58,8 +58,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * connection drop it reconnects with exponential backoff and resumes from the
  * checkpoint, so nothing that arrived in between is missed.
  *
- * Returns the exit status: 0 when all went well, 1 when a message failed or
- * (with `once`) the server could not be reached.
+ * Returns the exit status: 0 when all went well, 2 when (with `once`) the
+ * server could not be reached, 3 when a message or a reply failed.
  */
 export async function runWatch(opts: WatchOptions): Promise<number> {
   const { config, store } = opts;
@@ -126,7 +126,10 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
   if (pipeline.collector.size > 0) {
     opts.log(`watch: ${pipeline.collector.size} part(s) of incomplete series left pending until their wait ends`);
   }
-  return failed || pipeline.errors > 0 ? 1 : 0;
+  // Same convention as `review`: 2 for I/O (the server could not be reached),
+  // 3 when some messages or replies failed; 1 stays reserved for --fail-on.
+  if (failed) return 2;
+  return pipeline.errors > 0 ? 3 : 0;
 }
 
 /** Passes over one connection until it drops, `once` is done, or the signal aborts. */

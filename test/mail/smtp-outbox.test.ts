@@ -66,7 +66,7 @@ describe("the SMTP outbox against a real SMTP server", () => {
     const { box, store } = await setUp(1);
     const cfg = { imap: { url: dovecot.url, mailbox: box }, smtp: { url: sink.url }, deliver: "send" };
     const first = await once(store, cfg);
-    expect(first.code).toBe(1);
+    expect(first.code).toBe(3);
     expect(first.lines.join("\n")).toMatch(/failed, SMTP 550: Mailbox unavailable/);
     await once(store, cfg);
     expect(sink.attempts()).toBe(1);
@@ -99,7 +99,7 @@ describe("the SMTP outbox against a real SMTP server", () => {
     const { box, store } = await setUp(1);
     const cfg = { imap: { url: dovecot.url, mailbox: box }, smtp: { url: `smtp://127.0.0.1:${sink.port}` }, deliver: "send" };
     const bad = await once(store, cfg, { LKREVIEW_SMTP_USER: "bot", LKREVIEW_SMTP_PASS: "wrong" });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.lines.join("\n")).toContain("authentication refused");
     expect(sink.received).toHaveLength(0);
     const good = await once(store, cfg, { LKREVIEW_SMTP_USER: "bot", LKREVIEW_SMTP_PASS: "smtp-Pa55" });

@@ -67,13 +67,13 @@ describe("lkreview watch (command line)", () => {
     expect(code).toBe(0);
   });
 
-  it("a wrong password fails --once with exit status 1 and a one-line error without the secret", async () => {
+  it("a wrong password fails --once with exit status 2 and a one-line error without the secret", async () => {
     const { store, dir, db } = await tempStore();
     await store.close();
     dirs.push(dir);
     const r = io();
     const code = await runWatchCommand(["--once", "--imap", `imap://bot:not-it@127.0.0.1:${dovecot.port}`, "--db", db, "--outbox", join(dir, "out")], r.io);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(r.err.join("")).toMatch(/imap:\/\/bot:\*\*\*@127\.0\.0\.1:\d+: IMAP connect failed/);
     expect(r.err.join("")).not.toContain("not-it");
   });
