@@ -186,5 +186,11 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; cwd?:
     const where = issue ? issue.path.join(".") : "";
     throw new LkreviewError("CONFIG", file ?? "configuration", `${where}: ${issue?.message ?? "invalid"}`);
   }
-  return result.data;
+  const config = result.data;
+  if (raw["signature"] === undefined) {
+    // The signature names the bot as its From does, unless configured apart.
+    const name = /^\s*"?([^"<]*?)"?\s*</.exec(config.from)?.[1]?.trim();
+    if (name) config.signature = [name, ...config.signature.slice(1)];
+  }
+  return config;
 }
