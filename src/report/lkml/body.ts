@@ -95,7 +95,7 @@ function quoteLines(patch: Patch, block: QuoteBlock, prev: QuoteBlock | undefine
  * The full body as lines (LF-joined by the caller): attribution, quote and
  * comments per block, then `-- ` and the signature.
  */
-export function renderBody(patch: Patch, blocks: readonly QuoteBlock[], signature: readonly string[]): string[] {
+export function renderBody(patch: Patch, blocks: readonly QuoteBlock[], signature: readonly string[], notShown = 0): string[] {
   const out: string[] = [attributionLine(patch)];
   let prev: QuoteBlock | undefined;
   for (const block of blocks) {
@@ -105,6 +105,9 @@ export function renderBody(patch: Patch, blocks: readonly QuoteBlock[], signatur
     }
     out.push("");
     if (block.kind === "diff") prev = block;
+  }
+  if (notShown > 0) {
+    out.push(`I stopped here; there ${notShown === 1 ? "is 1 more point" : `are ${notShown} more points`} of the same kinds further down.`, "");
   }
   // RFC 3676 4.3: the signature delimiter is exactly "-- ".
   out.push("-- ");

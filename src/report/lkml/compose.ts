@@ -92,6 +92,28 @@ function replySubject(subject: string): string {
  * its thread (no usable Message-ID or author address) or `opts.from` is not
  * an address.
  */
+/**
+ * A reviewer who finds the same slip forty times says so a few times and
+ * stops; a reply of hundreds of points is not read. The rest stay in JSON,
+ * the terse output and the queue.
+ */
+export const MAX_POINTS_PER_REPLY = 15;
+
+const RANK: Record<Finding["severity"], number> = { error: 0, warning: 1, note: 2 };
+
+/** The `max` most severe findings, ties kept in patch order. */
+function mostImportant(findings: Finding[], max: number): Finding[] {
+  if (findings.length <= max) return findings;
+  const keep = new Set(
+    findings
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => RANK[a.f.severity] - RANK[b.f.severity] || a.i - b.i)
+      .slice(0, max)
+      .map((x) => x.f),
+  );
+  return findings.filter((f) => keep.has(f));
+}
+
 export function composeReply(patch: Patch, findings: Finding[], opts: ComposeOptions): ComposedReply | null {
   if (findings.length === 0) return null;
   const bot = parseIdentity(opts.from, "from");
@@ -110,7 +132,8 @@ export function composeReply(patch: Patch, findings: Finding[], opts: ComposeOpt
   const refs = threadIds(patch, parentId);
   const version = opts.version.replace(/[^\w.+-]/g, "").slice(0, 40) || "0";
 
-  const bodyLines = renderBody(patch, planQuotes(patch, findings), opts.signature);
+  const shown = mostImportant(findings, MAX_POINTS_PER_REPLY);
+  const bodyLines = renderBody(patch, planQuotes(patch, shown), opts.signature, findings.length - shown.length);
   const qp = needsQuotedPrintable(bodyLines);
 
   // [name, value as read, wire tokens]
