@@ -48,7 +48,8 @@ export interface Analysis {
   treeNotes?: string[];
 }
 
-const NOT_FOR_REPLIES = new Set(["doubtful", "pre-existing", "suppressed"]);
+/** Tags that keep a finding out of automatic replies (it stays in JSON and the queue). */
+export const NOT_FOR_REPLIES: ReadonlySet<string> = new Set(["doubtful", "pre-existing", "suppressed"]);
 
 /** Turns the config's `rules:` section into engine levels and options. */
 export function engineOptionsFrom(config: Config, rules: readonly Rule[]): EngineOptions {

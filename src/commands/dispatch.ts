@@ -7,7 +7,7 @@ import type { FindingSource } from "../github/review-pr.js";
 import { createGithubWebhookHandler } from "../github/webhook.js";
 import { createSmtpSender } from "../mail/smtp.js";
 import { runWatchCommand } from "../mail/watch-command.js";
-import { runQueueCommand } from "../queue/commands.js";
+import { QUEUE_STORE_OPTIONS, runQueueCommand } from "../queue/commands.js";
 import type { Deliver } from "../queue/send.js";
 import { openStore } from "../store/open.js";
 import { createWebServer } from "../web/server.js";
@@ -54,12 +54,12 @@ function smtpDeliver(config: Config, io: CommandIo): Deliver | undefined {
 export async function runQueue(argv: string[], io: CommandIo, config: Config): Promise<number> {
   const { db, rest } = dbFrom(argv, config);
   if (rest.length === 0 || rest[0] === "--help") {
-    io.stdout.write("usage: lkreview queue list|show ID|approve ID|edit ID|dismiss ID|suppress ID FP|unsuppress RULE FP|suppressions|send [--db PATH|postgres://...]\n");
+    io.stdout.write("usage: lkreview queue list|show ID|approve ID|edit ID|dismiss ID|assign ID WHO|note ID TEXT|suppress ID FP|unsuppress RULE FP|suppressions|send [--db PATH|postgres://...]\n");
     return rest.length === 0 ? 2 : 0;
   }
   let store;
   try {
-    store = await openStore(db);
+    store = await openStore(db, QUEUE_STORE_OPTIONS);
   } catch (err) {
     io.stderr.write(`lkreview queue: ${describeError(err)}\n`);
     return 2;

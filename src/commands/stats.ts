@@ -38,7 +38,7 @@ export async function runStats(argv: string[], io: CommandIo, config: Config): P
   }
   let store;
   try {
-    store = await openStore(values.db ?? config.db);
+    store = await openStore(values.db ?? config.db, { mustExist: true });
   } catch (err) {
     io.stderr.write(`lkreview stats: ${describeError(err)}\n`);
     return 2;

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { describeError, LkreviewError } from "../errors.js";
 import { isItemState } from "../store/queue-rules.js";
-import type { QueueFilter, QueueSort, Store } from "../store/store.js";
-import { approveItem, dismissItem, markFalsePositive, parseItemId, saveDraft } from "./actions.js";
+import type { OpenStoreOptions, QueueFilter, QueueSort, Store } from "../store/store.js";
+import { approveItem, assignItem, dismissItem, markFalsePositive, noteItem, parseItemId, saveDraft, unmarkFalsePositive } from "./actions.js";
 import { editText } from "./editor.js";
 import { clean, listJson, listText, showText, suppressionsText } from "./format.js";
 import { sendApproved } from "./send.js";
@@ -25,6 +25,8 @@ export interface ListOptions {
   state?: string;
   list?: string;
   author?: string;
+  /** Exact assignee; `-` for unassigned. */
+  assignee?: string;
   path?: string;
   since?: string;
   sort?: string;
@@ -43,6 +45,7 @@ export async function queueList(store: Store, o: ListOptions): Promise<string> {
   }
   if (o.list) filter.listId = o.list;
   if (o.author) filter.author = o.author;
+  if (o.assignee) filter.assignee = o.assignee === "-" ? null : o.assignee;
   if (o.path) filter.path = o.path;
   if (o.since) filter.since = o.since;
   if (o.sort !== undefined) {
@@ -94,10 +97,29 @@ export async function queueSuppress(store: Store, id: number, fingerprint: strin
   return `item ${id}: ${fingerprint} marked false positive; item is ${item.state}\n`;
 }
 
-export async function queueUnsuppress(store: Store, rule: string, fingerprint: string): Promise<string> {
-  await store.unsuppress(rule, fingerprint);
+export async function queueUnsuppress(store: Store, rule: string, fingerprint: string, who: string): Promise<string> {
+  await unmarkFalsePositive(store, rule, fingerprint, who);
   return `${clean(rule)} ${clean(fingerprint)}: no longer suppressed\n`;
 }
+
+/** `queue assign ID WHO`: `-` unassigns. */
+export async function queueAssign(store: Store, id: number, assignee: string): Promise<string> {
+  const item = await assignItem(store, id, assignee);
+  return item.assignee === null ? `item ${id}: unassigned\n` : `item ${id}: assigned to ${clean(item.assignee)}\n`;
+}
+
+/** `queue note ID TEXT`. */
+export async function queueNote(store: Store, id: number, who: string, text: string): Promise<string> {
+  const item = await noteItem(store, id, who, text);
+  return `item ${id}: note added (${item.notes.length} in all)\n`;
+}
+
+/**
+ * How `lkreview queue CMD` opens its store. Every subcommand works on an
+ * existing queue, so a `--db` path that does not exist is a mistake to
+ * report (exit 2), never a fresh empty store created in its place.
+ */
+export const QUEUE_STORE_OPTIONS: OpenStoreOptions = { mustExist: true };
 
 /** `queue send`: approved drafts to the outbox and, with a sender, out. Failures are listed, not fatal to the rest. */
 export async function queueSend(store: Store, deliver: Deliver | undefined, who: string): Promise<{ text: string; failed: number }> {
@@ -112,9 +134,11 @@ export async function queueSend(store: Store, deliver: Deliver | undefined, who:
 }
 
 const USAGE = `usage: lkreview queue <command>
-  list [--state S] [--list LIST-ID] [--author TEXT] [--path TEXT] [--since DATE] [--sort COL[:desc]] [--limit N] [--format text|json]
+  list [--state S] [--list LIST-ID] [--author TEXT] [--assignee WHO|-] [--path TEXT] [--since DATE] [--sort COL[:desc]] [--limit N] [--format text|json]
   show ID [--format text|json]
   approve ID | dismiss ID | edit ID
+  assign ID WHO                               WHO - to unassign
+  note ID TEXT
   suppress ID FINGERPRINT [--reason TEXT]     mark a finding false positive
   unsuppress RULE FINGERPRINT
   suppressions
@@ -138,6 +162,7 @@ export async function runQueueCommand(argv: string[], store: Store, io: QueueIo)
         state: { type: "string" },
         list: { type: "string" },
         author: { type: "string" },
+        assignee: { type: "string" },
         path: { type: "string" },
         since: { type: "string" },
         sort: { type: "string" },
@@ -181,7 +206,15 @@ export async function runQueueCommand(argv: string[], store: Store, io: QueueIo)
         break;
       case "unsuppress":
         arity(2);
-        text = await queueUnsuppress(store, positionals[0]!, positionals[1]!);
+        text = await queueUnsuppress(store, positionals[0]!, positionals[1]!, who);
+        break;
+      case "assign":
+        arity(2);
+        text = await queueAssign(store, parseItemId(positionals[0]), positionals[1]!);
+        break;
+      case "note":
+        if (positionals.length < 2) arity(2);
+        text = await queueNote(store, parseItemId(positionals[0]), who, positionals.slice(1).join(" "));
         break;
       case "suppressions":
         arity(0);

@@ -1,4 +1,5 @@
-import { reportableFindings } from "../store/queue-rules.js";
+import type { Finding } from "../model.js";
+import { reportableFindings, SUPPRESSED_TAG } from "../store/queue-rules.js";
 import type { QueueItem, Suppression } from "../store/store.js";
 
 /**
@@ -9,6 +10,11 @@ import type { QueueItem, Suppression } from "../store/store.js";
 export function clean(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
+}
+
+/** CRLF (the mail wire form, and drafts stored before LF was the rule) to LF, so a CR never shows as `?`. */
+function toLf(s: string): string {
+  return s.replace(/\r\n/g, "\n");
 }
 
 function cut(s: string, width: number): string {
@@ -65,17 +71,24 @@ export function showText(item: QueueItem): string {
     `Paths:      ${clean(item.paths.join(", ") || "-")}`,
     `Assignee:   ${clean(item.assignee ?? "-")}`,
     `Created:    ${item.createdAt}`,
-    "",
-    `Findings (${reportableFindings(item.findings).length}):`,
   ];
-  if (!item.findings.length) out.push("  none");
-  for (const f of item.findings) {
-    const mark = f.tags.includes("suppressed") ? " [false positive]" : "";
-    out.push(`  ${clean(f.file)}:${f.line}: ${f.severity.toUpperCase()}:${clean(f.rule)}: ${clean(f.message)}${mark} (${f.fingerprint})`);
+  const line = (f: Finding): string =>
+    `  ${clean(f.file)}:${f.line}: ${f.severity.toUpperCase()}:${clean(f.rule)}: ${clean(f.message)} (${clean(f.fingerprint)})`;
+  const counted = reportableFindings(item.findings);
+  const rejected = item.findings.filter((f) => f.tags.includes(SUPPRESSED_TAG));
+  out.push("", `Findings (${counted.length}):`);
+  if (!counted.length) out.push("  none");
+  for (const f of counted) out.push(line(f));
+  if (rejected.length) {
+    out.push("", `Marked false positive (${rejected.length}), not counted and not in the draft:`);
+    for (const f of rejected) out.push(`${line(f)} [false positive]`);
   }
-  for (const n of item.notes) out.push(`Note ${n.at} ${clean(n.who)}: ${clean(n.text)}`);
+  if (item.notes.length) {
+    out.push("", `Notes (${item.notes.length}):`);
+    for (const n of item.notes) out.push(`  ${n.at.slice(0, 16).replace("T", " ")} ${clean(n.who)}: ${clean(n.text).replace(/\n/g, "\n    ")}`);
+  }
   out.push("", item.draft === null ? "No draft reply." : "Draft reply:", "");
-  if (item.draft !== null) out.push(clean(item.draft).replace(/\n$/, ""));
+  if (item.draft !== null) out.push(clean(toLf(item.draft)).replace(/\n$/, ""));
   return `${out.join("\n")}\n`;
 }
 

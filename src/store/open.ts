@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
+import { LkreviewError } from "../errors.js";
 import { createPostgresStore } from "./postgres.js";
 import { createSqliteStore, DEFAULT_SQLITE_PATH } from "./sqlite.js";
-import type { Store } from "./store.js";
+import type { OpenStoreOptions, Store } from "./store.js";
 
 /** True for a `postgres://` or `postgresql://` URL. */
 export function isPostgresUrl(db: string): boolean {
@@ -9,11 +11,17 @@ export function isPostgresUrl(db: string): boolean {
 
 /**
  * Opens the store `--db` names: a PostgreSQL URL, or else a SQLite file path
- * (created with its directory on first use). Runs pending migrations before
- * returning, so every command sees the current schema.
+ * (created with its directory on first use, unless `mustExist`). Runs pending
+ * migrations before returning, so every command sees the current schema.
+ *
+ * @throws LkreviewError `USAGE` with `mustExist` when the SQLite file is not there.
  */
-export async function openStore(db: string = DEFAULT_SQLITE_PATH): Promise<Store> {
-  const store = isPostgresUrl(db) ? createPostgresStore(db) : createSqliteStore(db || DEFAULT_SQLITE_PATH);
+export async function openStore(db: string = DEFAULT_SQLITE_PATH, opts: OpenStoreOptions = {}): Promise<Store> {
+  const path = db || DEFAULT_SQLITE_PATH;
+  if (opts.mustExist && !isPostgresUrl(db) && path !== ":memory:" && !existsSync(path)) {
+    throw new LkreviewError("USAGE", "", `no store at ${path}; run review --enqueue or watch first`);
+  }
+  const store = isPostgresUrl(db) ? createPostgresStore(db) : createSqliteStore(path);
   try {
     await store.migrate();
   } catch (err) {

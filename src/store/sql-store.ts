@@ -19,6 +19,16 @@ import type { ItemState, NewItem, QueueFilter, QueueItem, QueueSort, Store, Supp
 const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
+/** Drafts are kept with LF line endings (see `QueueItem.draft`). */
+function lf(draft: string | null): string | null {
+  return draft === null ? null : draft.replace(/\r\n?/g, "\n");
+}
+
+/** A LIKE pattern matching a fingerprint as a JSON string value; fingerprints are hex, anything else is dropped. */
+function fingerprintPattern(fingerprint: string): string {
+  return `%"${fingerprint.replace(/[^0-9a-zA-Z]/g, "")}"%`;
+}
+
 function parseJson<T>(v: unknown, fallback: T): T {
   if (typeof v !== "string") return fallback;
   try {
@@ -101,6 +111,7 @@ export class SqlStore extends EtiquetteStore implements Store {
   async upsertItem(item: NewItem): Promise<QueueItem> {
     const id = await this.db.tx(async (q) => {
       const findings = await this.tagged(q, item.findings);
+      const draft = lf(item.draft);
       const now = new Date().toISOString();
       const rows = await q.all(`SELECT * FROM items WHERE message_id = ?`, [item.messageId]);
       const common: SqlValue[] = [
@@ -111,7 +122,7 @@ export class SqlStore extends EtiquetteStore implements Store {
         JSON.stringify(findings),
         reportableFindings(findings).length,
         severityRank(findings),
-        item.draft,
+        draft,
         item.patch ?? null,
       ];
       let id: number;
@@ -121,7 +132,7 @@ export class SqlStore extends EtiquetteStore implements Store {
         await q.run(
           `UPDATE items SET subject = ?, author = ?, list_id = ?, paths = ?, findings = ?, finding_count = ?, severity_rank = ?,
              draft = ?, patch = ?, state = ?, updated_at = ? WHERE id = ?`,
-          [...common, stateAfterUpdate(prev, findings, item.draft), now, id],
+          [...common, stateAfterUpdate(prev, findings, draft), now, id],
         );
         await q.run(`DELETE FROM item_paths WHERE item_id = ?`, [id]);
         await this.event(q, id, "lkreview", "re-reviewed");
@@ -171,6 +182,17 @@ export class SqlStore extends EtiquetteStore implements Store {
       where.push(`author ${like} ? ESCAPE '\\'`);
       params.push(`%${likeEscape(filter.author)}%`);
     }
+    if (filter.assignee !== undefined) {
+      if (filter.assignee === null) where.push(`assignee IS NULL`);
+      else {
+        where.push(`assignee = ?`);
+        params.push(filter.assignee);
+      }
+    }
+    if (filter.fingerprint !== undefined) {
+      where.push(`findings LIKE ?`);
+      params.push(fingerprintPattern(filter.fingerprint));
+    }
     if (filter.path) {
       where.push(`EXISTS (SELECT 1 FROM item_paths p WHERE p.item_id = items.id AND p.path ${like} ? ESCAPE '\\')`);
       params.push(`%${likeEscape(filter.path)}%`);
@@ -201,12 +223,12 @@ export class SqlStore extends EtiquetteStore implements Store {
     return this.mustGet(id);
   }
 
-  async setDraft(id: number, draft: string, who: string): Promise<QueueItem> {
+  async setDraft(id: number, draft: string | null, who: string, action = "draft edited"): Promise<QueueItem> {
     await this.db.tx(async (q) => {
       const prev = await this.lockedItem(q, id);
       if (prev.state === "sent") throw new LkreviewError("USAGE", `item ${id}`, "the reply was already sent; its draft cannot change");
-      await q.run(`UPDATE items SET draft = ?, updated_at = ? WHERE id = ?`, [draft, new Date().toISOString(), id]);
-      await this.event(q, id, who, "draft edited");
+      await q.run(`UPDATE items SET draft = ?, updated_at = ? WHERE id = ?`, [lf(draft), new Date().toISOString(), id]);
+      await this.event(q, id, who, action);
     });
     return this.mustGet(id);
   }
@@ -281,7 +303,7 @@ export class SqlStore extends EtiquetteStore implements Store {
    */
   private async retagOpenItems(q: Queryable, fingerprint: string): Promise<void> {
     // Fingerprints are hex: safe inside a LIKE pattern without escaping.
-    const rows = await q.all(`SELECT * FROM items WHERE findings LIKE ?`, [`%"${fingerprint.replace(/[^0-9a-zA-Z]/g, "")}"%`]);
+    const rows = await q.all(`SELECT * FROM items WHERE findings LIKE ?`, [fingerprintPattern(fingerprint)]);
     for (const r of rows) {
       const item = toItem(r, new Date());
       const findings = await this.tagged(q, item.findings);

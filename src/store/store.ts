@@ -20,7 +20,11 @@ export interface QueueItem {
   /** Paths the patch touches. */
   paths: string[];
   findings: Finding[];
-  /** The draft reply (raw RFC 5322), null for a clean patch with no reply. */
+  /**
+   * The draft reply (RFC 5322), null for a clean patch with no reply. Stored
+   * with LF line endings whatever the producer handed over; `queue send`
+   * makes the CRLF wire form.
+   */
   draft: string | null;
   /** Lower is more urgent: derived from the worst severity and age. */
   priority: number;
@@ -52,6 +56,10 @@ export interface QueueFilter {
   listId?: string;
   /** Substring of the author. */
   author?: string;
+  /** Exact assignee; `null` for unassigned items. */
+  assignee?: string | null;
+  /** Items carrying a finding with this fingerprint (suppressed or not). */
+  fingerprint?: string;
   /** Substring of any touched path. */
   path?: string;
   /** ISO date: items created at or after. */
@@ -173,6 +181,16 @@ export interface DeferredReply {
   createdAt: string;
 }
 
+/** Options of `openStore`. */
+export interface OpenStoreOptions {
+  /**
+   * Refuse a SQLite path that does not exist yet instead of creating it (and
+   * its directory): for commands that only read or change an existing queue,
+   * where a mistyped `--db` must not look like an empty store.
+   */
+  mustExist?: boolean;
+}
+
 export interface Store {
   /** Runs pending migrations; called once by `openStore`. */
   migrate(): Promise<void>;
@@ -188,7 +206,11 @@ export interface Store {
   getItemByMessageId(messageId: string): Promise<QueueItem | null>;
   listItems(filter?: QueueFilter): Promise<QueueItem[]>;
   setState(id: number, state: ItemState, who: string): Promise<QueueItem>;
-  setDraft(id: number, draft: string, who: string): Promise<QueueItem>;
+  /**
+   * Replaces the draft (LF-normalised); `null` removes it. `action` is what the
+   * item's history records, default `draft edited`.
+   */
+  setDraft(id: number, draft: string | null, who: string, action?: string): Promise<QueueItem>;
   assign(id: number, who: string | null): Promise<QueueItem>;
   addNote(id: number, who: string, text: string): Promise<QueueItem>;
 

@@ -1,4 +1,4 @@
-import { approveItem, dismissItem, markFalsePositive, saveDraft } from "../queue/actions.js";
+import { approveItem, assignItem, dismissItem, markFalsePositive, noteItem, saveDraft, unmarkFalsePositive } from "../queue/actions.js";
 import { describeError, LkreviewError } from "../errors.js";
 import { isItemState } from "../store/queue-rules.js";
 import type { QueueFilter, QueueSort, Store } from "../store/store.js";
@@ -28,6 +28,7 @@ export async function listRoute(store: Store, ctx: ViewContext, q: URLSearchPara
     state: param(q, "state"),
     list: param(q, "list"),
     author: param(q, "author"),
+    assignee: param(q, "assignee"),
     path: param(q, "path"),
     since: param(q, "since"),
     sort: SORTS.includes(sort as QueueSort) ? (sort as QueueSort) : "priority",
@@ -44,6 +45,7 @@ export async function listRoute(store: Store, ctx: ViewContext, q: URLSearchPara
   }
   if (lq.list) filter.listId = lq.list;
   if (lq.author) filter.author = lq.author;
+  if (lq.assignee) filter.assignee = lq.assignee === "-" ? null : lq.assignee;
   if (lq.path) filter.path = lq.path;
   if (lq.since) {
     if (Number.isNaN(Date.parse(lq.since))) {
@@ -85,6 +87,12 @@ export async function itemAction(
       case "draft":
         await saveDraft(store, id, form.get("draft") ?? "", who);
         return back("saved");
+      case "assign":
+        await assignItem(store, id, form.get("assignee") ?? "");
+        return back("assigned");
+      case "note":
+        await noteItem(store, id, who, form.get("note") ?? "");
+        return back("noted");
       case "false-positive":
         await markFalsePositive(store, id, form.get("fingerprint") ?? "", who, (form.get("reason") ?? "").slice(0, 500));
         return back("suppressed");
@@ -96,11 +104,11 @@ export async function itemAction(
   }
 }
 
-export async function undoSuppression(store: Store, ctx: ViewContext, form: URLSearchParams): Promise<Reply> {
+export async function undoSuppression(store: Store, ctx: ViewContext, form: URLSearchParams, who: string): Promise<Reply> {
   const rule = form.get("rule") ?? "";
   const fingerprint = form.get("fingerprint") ?? "";
   if (!rule || !fingerprint) return { status: 400, page: errorPage(ctx, 400, "Missing rule or fingerprint.") };
-  await store.unsuppress(rule, fingerprint);
+  await unmarkFalsePositive(store, rule, fingerprint, who);
   return { redirect: `${ctx.base}/suppressions?done=undone` };
 }
 

@@ -152,7 +152,7 @@ export async function createWebServer(opts: WebServerOptions): Promise<WebServer
       throw new HttpError(404, "Not found.");
     }
     const body = form ?? new URLSearchParams();
-    if (path === "/suppressions/undo") return undoSuppression(store, ctx, body);
+    if (path === "/suppressions/undo") return undoSuppression(store, ctx, body, who);
     const m = /^\/items\/(\d{1,15})\/([a-z-]+)$/.exec(path);
     if (m) return itemAction(store, ctx, Number(m[1]), m[2]!, body, who);
     throw new HttpError(404, "Not found.");

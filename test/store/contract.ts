@@ -133,6 +133,24 @@ export function storeContract(name: string, freshDb: () => Promise<string>): voi
       await expect(store.setDraft(item.id, "late\n", "maint")).rejects.toThrow("already sent");
     });
 
+    it("stores drafts with LF, removes a draft, and filters by assignee and fingerprint", async () => {
+      const { store } = await fresh();
+      const crlf = draftFor(1).replace(/\n/g, "\r\n");
+      const a = await store.upsertItem(newItem(1, { findings: [finding("errcode", "error", "ee01")], draft: crlf }));
+      const b = await store.upsertItem(newItem(2, { findings: [finding("typo", "note", "ee02")], draft: draftFor(2) }));
+      expect(a.draft).toBe(draftFor(1));
+      // The same review queued again (CRLF as composed) keeps its approval: the draft did not change.
+      await store.setState(a.id, "approved", "maint");
+      expect((await store.upsertItem(newItem(1, { findings: [finding("errcode", "error", "ee01")], draft: crlf }))).state).toBe("approved");
+      expect((await store.setDraft(b.id, "x\r\ny\r\n", "maint")).draft).toBe("x\ny\n");
+      expect((await store.setDraft(b.id, null, "lkreview", "draft removed")).draft).toBeNull();
+      await store.assign(b.id, "miroslav");
+      expect((await store.listItems({ assignee: "miroslav" })).map((i) => i.id)).toEqual([b.id]);
+      expect((await store.listItems({ assignee: null })).map((i) => i.id)).toEqual([a.id]);
+      expect((await store.listItems({ fingerprint: "ee02" })).map((i) => i.id)).toEqual([b.id]);
+      expect(await store.listItems({ fingerprint: "ee0" })).toEqual([]);
+    });
+
     it("suppresses a false positive visibly and reversibly, across items", async () => {
       const { store } = await fresh();
       const fp = finding("errcode", "error", "ee01");

@@ -25,6 +25,15 @@ describe("SQLite store file", () => {
     await again.close();
   });
 
+  it("with mustExist, refuses a path that does not exist instead of creating it", async () => {
+    const path = join(dir, "typo", "x.sqlite");
+    await expect(openStore(path, { mustExist: true })).rejects.toThrow(`no store at ${path}; run review --enqueue or watch first`);
+    expect(existsSync(join(dir, "typo"))).toBe(false);
+    const real = join(dir, "real.sqlite");
+    await (await openStore(real)).close();
+    await (await openStore(real, { mustExist: true })).close();
+  });
+
   it("reports a path it cannot create as a store error naming the path", async () => {
     const blocker = join(dir, "blocker");
     await (await openStore(blocker)).close();

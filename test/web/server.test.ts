@@ -131,6 +131,37 @@ describe("web page in Chromium", () => {
     await page.close();
   });
 
+  it("assigns an item, adds a note, and filters the queue by assignee", async () => {
+    const page = await newPage();
+    await page.goto(`${web.url}/items/${ids.clean}`);
+    await expect(page.locator("#assignee").innerText()).resolves.toBe("nobody");
+    await page.fill("input[name=assignee]", "miroslav");
+    await page.click("button:has-text('Assign')");
+    await expect(page.locator(".flash").innerText()).resolves.toContain("Assignee saved.");
+    await expect(page.locator("#assignee").innerText()).resolves.toBe("miroslav");
+    await page.fill("input[name=note]", "<b>wait</b> for v2");
+    await page.click("button:has-text('Add note')");
+    await expect(page.locator("#notes li .note").innerText()).resolves.toBe("<b>wait</b> for v2");
+    await expect(page.locator("#notes li").innerText()).resolves.toContain("web");
+
+    await page.goto(`${web.url}/`);
+    await page.fill("input[name=assignee]", "miroslav");
+    await page.click("button:has-text('Filter')");
+    expect(await rowIds(page)).toEqual([ids.clean]);
+    await page.fill("input[name=assignee]", "-");
+    await page.click("button:has-text('Filter')");
+    expect(await rowIds(page)).not.toContain(ids.clean);
+
+    const forged = await fetch(`${web.url}/items/${ids.clean}/note`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "note=forged",
+    });
+    expect(forged.status).toBe(403);
+    expect((await store.getItem(ids.clean))?.notes.map((x) => x.text)).toEqual(["<b>wait</b> for v2"]);
+    await page.close();
+  });
+
   it("renders script and onerror from a patch as inert text", async () => {
     const page = await newPage();
     await page.goto(`${web.url}/`);

@@ -14,6 +14,8 @@ const FLASH: Record<string, string> = {
   dismissed: "Dismissed.",
   saved: "Draft saved.",
   suppressed: "Marked as a false positive; this point will not be reported again.",
+  assigned: "Assignee saved.",
+  noted: "Note added.",
 };
 
 function quote(lines: PatchLine[], f: Finding): Html {
@@ -49,6 +51,8 @@ export function itemPage(ctx: ViewContext, item: QueueItem, flash: string | null
   const index = indexPatch(item.patch ?? "");
   const open = item.state !== "sent" && item.state !== "dismissed";
   const notice = flash ? FLASH[flash] : undefined;
+  const counted = item.findings.filter((f) => !f.tags.includes(SUPPRESSED_TAG));
+  const rejected = item.findings.filter((f) => f.tags.includes(SUPPRESSED_TAG));
   return layout(
     ctx,
     `Item ${item.id}`,
@@ -60,17 +64,26 @@ export function itemPage(ctx: ViewContext, item: QueueItem, flash: string | null
 <dt>Message-ID</dt><dd class="where">${item.messageId}</dd>
 <dt>List</dt><dd>${item.listId ?? "-"}</dd>
 <dt>Files</dt><dd class="where">${item.paths.join(", ") || "-"}</dd>
-${item.assignee ? html`<dt>Assignee</dt><dd>${item.assignee}</dd>` : ""}
-${item.notes.map((n) => html`<dt>Note</dt><dd>${n.who}: ${n.text}</dd>`)}
+<dt>Assignee</dt><dd id="assignee">${item.assignee ?? "nobody"}</dd>
 </dl>
+<section class="notes"><h2>Notes (${item.notes.length})</h2>
+${item.notes.length ? html`<ul id="notes">${item.notes.map((n) => html`<li><span class="where">${n.at.slice(0, 16).replace("T", " ")} ${n.who}</span>: <span class="note">${n.text}</span></li>`)}</ul>` : ""}
+<form class="fp" method="post" action="${ctx.base}/items/${item.id}/assign">${csrfField(ctx)}
+<input name="assignee" value="${item.assignee ?? ""}" placeholder="who (empty to unassign)" maxlength="100" aria-label="Assignee">
+<button type="submit">Assign</button></form>
+<form class="fp" method="post" action="${ctx.base}/items/${item.id}/note">${csrfField(ctx)}
+<input name="note" placeholder="a note for the other maintainers" maxlength="2000" aria-label="Note" required>
+<button type="submit">Add note</button></form>
+</section>
 <div class="actions">
 ${open && item.state !== "approved" && item.draft ? postButton(ctx, `${ctx.base}/items/${item.id}/approve`, "Approve", "primary") : ""}
 ${item.state !== "dismissed" ? postButton(ctx, `${ctx.base}/items/${item.id}/dismiss`, "Dismiss", "danger") : ""}
 <a href="${ctx.base}/">Back to the queue</a>
 </div>
 <div class="columns">
-<section><h2>Findings (${item.findings.filter((f) => !f.tags.includes(SUPPRESSED_TAG)).length})</h2>
-${item.findings.length ? item.findings.map((f) => findingCard(ctx, item, f, index)) : html`<p>No findings: the patch looks clean.</p>`}
+<section><h2>Findings (${counted.length})</h2>
+${counted.length ? counted.map((f) => findingCard(ctx, item, f, index)) : html`<p>No findings: the patch looks clean.</p>`}
+${rejected.length ? html`<h2>Marked false positive (${rejected.length})</h2>${rejected.map((f) => findingCard(ctx, item, f, index))}` : ""}
 ${item.patch ? html`<details><summary>Whole patch</summary><pre>${item.patch}</pre></details>` : ""}
 </section>
 <section><h2>Draft reply</h2>

@@ -10,6 +10,8 @@ export interface ListQuery {
   state: string;
   list: string;
   author: string;
+  /** Exact assignee, `-` for unassigned. */
+  assignee: string;
   path: string;
   since: string;
   sort: QueueSort;
@@ -32,7 +34,7 @@ const COLUMNS: { key: QueueSort; label: string }[] = [
 function sortHref(ctx: ViewContext, q: ListQuery, key: QueueSort): string {
   const dir = q.sort === key && q.dir === "asc" ? "desc" : "asc";
   const p = new URLSearchParams();
-  for (const k of ["state", "list", "author", "path", "since"] as const) if (q[k]) p.set(k, q[k]);
+  for (const k of ["state", "list", "author", "assignee", "path", "since"] as const) if (q[k]) p.set(k, q[k]);
   p.set("sort", key);
   p.set("dir", dir);
   return `${ctx.base}/?${p.toString()}`;
@@ -69,6 +71,7 @@ ${error ? html`<div class="error">${error}</div>` : ""}
 <label>State <select name="state">${STATES.map((s) => html`<option value="${s}"${s === q.state ? html` selected` : ""}>${s || "any"}</option>`)}</select></label>
 <label>List <input name="list" value="${q.list}" placeholder="List-Id"></label>
 <label>Author <input name="author" value="${q.author}"></label>
+<label>Assignee <input name="assignee" value="${q.assignee}" placeholder="name, or - for nobody"></label>
 <label>Path <input name="path" value="${q.path}" placeholder="kernel/livepatch"></label>
 <label>Since <input name="since" type="date" value="${q.since}"></label>
 <input type="hidden" name="sort" value="${q.sort}"><input type="hidden" name="dir" value="${q.dir}">
