@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import type { Config } from "../config.js";
 import { describeError } from "../errors.js";
 import { analysePatch } from "../analyse/analyse.js";
+import type { AnalyseDeps } from "../analyse/analyse.js";
 import { createGithubReviewer, runGithubCommand } from "../github/command.js";
 import type { FindingSource } from "../github/review-pr.js";
 import { createGithubWebhookHandler } from "../github/webhook.js";
@@ -10,6 +11,7 @@ import { runWatchCommand } from "../mail/watch-command.js";
 import { QUEUE_STORE_OPTIONS, runQueueCommand } from "../queue/commands.js";
 import type { Deliver } from "../queue/send.js";
 import { openStore } from "../store/open.js";
+import type { Store } from "../store/store.js";
 import { createWebServer } from "../web/server.js";
 import type { ExtraRoute } from "../web/server.js";
 import type { CommandIo } from "./io.js";
@@ -76,16 +78,46 @@ export function runWatch(argv: string[], io: CommandIo, config: Config): Promise
   return runWatchCommand(argv, io, config);
 }
 
-/** Rules plus the model layer (when configured), for GitHub reviews. */
-function analysedFindings(config: Config, io: CommandIo): FindingSource {
-  const model = setUpModel(config, { noModel: false, noCache: false }, null, io);
-  return async (patch) => (await analysePatch(patch, null, { config, model })).reportable;
+/**
+ * Rules plus the model layer (when configured), for GitHub reviews. With a
+ * store, findings a maintainer marked false positive stay out, and the model
+ * cache is used.
+ */
+function analysedFindings(config: Config, io: CommandIo, opts: { noModel?: boolean; store?: Store | null } = {}): FindingSource {
+  const store = opts.store ?? null;
+  const model = setUpModel(config, { noModel: opts.noModel ?? false, noCache: false }, store, io);
+  return async (patch) => {
+    const deps: AnalyseDeps = { config, model };
+    if (store) deps.isSuppressed = (rule, fp) => store.isSuppressed(rule, fp);
+    return (await analysePatch(patch, null, deps)).reportable;
+  };
 }
 
-export function runGithub(argv: string[], io: CommandIo, config: Config): Promise<number> {
+export async function runGithub(argv: string[], io: CommandIo, config: Config): Promise<number> {
   const noModel = argv.includes("--no-model");
-  const args = argv.filter((a) => a !== "--no-model");
-  return runGithubCommand(args, io, noModel ? {} : { findings: (cfg) => analysedFindings(cfg, io) });
+  const hasDb = argv.some((a) => a === "--db" || a.startsWith("--db="));
+  const { db } = dbFrom(argv, config);
+  // The github command parses the rest itself (it keeps --config).
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    if (a === "--db") i++;
+    else if (a !== "--no-model" && !a.startsWith("--db=")) args.push(a);
+  }
+  let store: Store | null = null;
+  if (hasDb) {
+    try {
+      store = await openStore(db, { mustExist: true });
+    } catch (err) {
+      io.stderr.write(`lkreview github: ${describeError(err)}\n`);
+      return 2;
+    }
+  }
+  try {
+    return await runGithubCommand(args, io, { findings: (cfg) => analysedFindings(cfg, io, { noModel, store }) });
+  } finally {
+    await store?.close();
+  }
 }
 
 export async function runServe(argv: string[], io: CommandIo, config: Config): Promise<number> {

@@ -44,6 +44,7 @@ export const GITHUB_USAGE = `usage: lkreview github --repo OWNER/NAME --pr N [op
   --dry-run              print the review that would be posted, post nothing
   --bot-login LOGIN      the bot's account, when the token cannot tell (GitHub App tokens)
   --config FILE          configuration file
+  --db PATH|URL          state store: findings marked false positive in the queue stay out
 The token comes from GITHUB_TOKEN.
 `;
 

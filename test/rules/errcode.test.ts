@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
 import errcode from "../../rules/errcode.js";
 import { findingsOf, RuleTester } from "../helpers/rule-tester.js";
+import type { InvalidCase } from "../helpers/rule-tester.js";
+import { LEAD_INS } from "./lead-ins.js";
+
+/** A positive errno in a function added right after a hunk's lead-in (the `@@` names a struct or table). */
+const leadInPositive: InvalidCase[] = LEAD_INS.map(({ shape, fn, lead }) => ({
+  name: `positive errno in a function added after a hunk that opens inside ${shape}`,
+  file: "drivers/x/x.c",
+  start: 40,
+  fn,
+  code: [...lead, " ", "+static int cfg_check(struct cfg *c)", "+{", "+\tif (!c->name)", "+\t\treturn EINVAL;", "+\treturn 0;", "+}"].join("\n"),
+  errors: [{ messageId: "positive", line: 40 + lead.length + 1 + 3, data: { code: "EINVAL" } }],
+}));
 
 new RuleTester().run(errcode, {
   valid: [
@@ -217,6 +229,7 @@ new RuleTester().run(errcode, {
     },
   ],
   invalid: [
+    ...leadInPositive,
     {
       name: "PTR_ERR() of a pointer that may be NULL",
       code: `

@@ -1,9 +1,148 @@
 import { describe, expect, it } from "vitest";
 import unreleased from "../../rules/unreleased.js";
 import { findingsOf, RuleTester } from "../helpers/rule-tester.js";
+import type { InvalidCase } from "../helpers/rule-tester.js";
+import { LEAD_INS } from "./lead-ins.js";
+
+
+const leadInLeaks: InvalidCase[] = LEAD_INS.map(({ shape, fn, lead }) => ({
+  name: `clk leak in a function added after a hunk that opens inside ${shape}`,
+  file: "drivers/x/x.c",
+  start: 40,
+  fn,
+  code: [
+    ...lead,
+    " ",
+    "+static int foo_setup(struct foo *f)",
+    "+{",
+    "+\tint ret;",
+    "+",
+    "+\tret = clk_prepare_enable(f->clk);",
+    "+\tif (ret)",
+    "+\t\treturn ret;",
+    "+",
+    "+\tret = foo_reset(f);",
+    "+\tif (ret)",
+    "+\t\treturn ret;",
+    "+\treturn 0;",
+    "+}",
+  ].join("\n"),
+  // The acquisition sits 5 lines into the function, which starts after the lead-in and a blank line.
+  errors: [{ messageId: "afterCall", line: 40 + lead.length + 1 + 4, endLine: 40 + lead.length + 1 + 10, data: { failed: "foo_reset", what: "the clk enabled by clk_prepare_enable()", undone: "disabled", acquire: "clk_prepare_enable", release: "clk_disable_unprepare" } }],
+}));
 
 new RuleTester().run(unreleased, {
   valid: [
+    {
+      name: "a function after a struct lead-in that does disable the clk",
+      file: "drivers/x/x.c",
+      start: 40,
+      fn: "struct foo_ops {",
+      code: `
+ 	int (*reset)(struct foo *f);
+ };
+ 
++static int foo_setup(struct foo *f)
++{
++	int ret;
++
++	ret = clk_prepare_enable(f->clk);
++	if (ret)
++		return ret;
++	ret = foo_reset(f);
++	if (ret) {
++		clk_disable_unprepare(f->clk);
++		return ret;
++	}
++	return 0;
++}`,
+    },
+    {
+      name: "every later error path cleans up everything",
+      code: `
++static int foo_probe(struct platform_device *pdev)
++{
++	struct foo *priv = platform_get_drvdata(pdev);
++	int ret;
++
++	ret = clk_prepare_enable(priv->clk);
++	if (ret)
++		return ret;
++	priv->buf = kmalloc(FOO_BUF_SIZE, GFP_KERNEL);
++	if (!priv->buf) {
++		clk_disable_unprepare(priv->clk);
++		return -ENOMEM;
++	}
++	ret = request_irq(priv->irq, foo_isr, 0, "foo", priv);
++	if (ret) {
++		kfree(priv->buf);
++		clk_disable_unprepare(priv->clk);
++		return ret;
++	}
++	return 0;
++}`,
+    },
+    {
+      name: "a creator whose destroy the patch never shows is not a known pair",
+      code: `
++static int gadget_probe(struct platform_device *pdev)
++{
++	struct gadget *g;
++
++	g = gadget_create(&pdev->dev);
++	if (IS_ERR(g))
++		return PTR_ERR(g);
++	g->irq = platform_get_irq(pdev, 0);
++	if (g->irq < 0)
++		return g->irq;
++	return 0;
++}`,
+    },
+    {
+      name: "a created object handed to the device before the irq lookup fails",
+      code: `
++static int gadget_probe(struct platform_device *pdev)
++{
++	struct gadget *g;
++	int ret;
++
++	g = gadget_create(&pdev->dev);
++	if (IS_ERR(g))
++		return PTR_ERR(g);
++	ret = gadget_attach(g);
++	if (ret) {
++		gadget_destroy(g);
++		return ret;
++	}
++	platform_set_drvdata(pdev, g);
++	g->irq = platform_get_irq(pdev, 0);
++	if (g->irq < 0)
++		return g->irq;
++	return 0;
++}`,
+    },
+    {
+      name: "returning a value tested for something other than a negative code",
+      code: `
++static int gadget_probe(struct platform_device *pdev)
++{
++	struct gadget *g;
++	int ret;
++
++	g = gadget_create(&pdev->dev);
++	if (IS_ERR(g))
++		return PTR_ERR(g);
++	ret = gadget_attach(g);
++	if (ret) {
++		gadget_destroy(g);
++		return ret;
++	}
++	g->irq = platform_get_irq_optional(pdev, 0);
++	if (g->irq > 0)
++		return g->irq;
++	return 0;
++}`,
+    },
     {
       name: "a reference taken into a variable is put through that variable",
       code: `
@@ -374,6 +513,83 @@ new RuleTester().run(unreleased, {
     },
   ],
   invalid: [
+    ...leadInLeaks,
+    {
+      name: "a second plain error return after the first point shares its fix",
+      code: `
++static int foo_start(struct foo *f)
++{
++	int ret;
++
++	ret = clk_prepare_enable(f->clk);
++	if (ret)
++		return ret;
++	ret = foo_reset(f);
++	if (ret)
++		return ret;
++	ret = foo_calibrate(f);
++	if (ret)
++		return ret;
++	return 0;
++}`,
+      // One point per acquisition: the later plain return has the same fix, and no cleanup on it says otherwise.
+      errors: [{ messageId: "afterCall", line: 5, endLine: 10, data: { failed: "foo_reset", what: "the clk enabled by clk_prepare_enable()", undone: "disabled", acquire: "clk_prepare_enable", release: "clk_disable_unprepare" } }],
+    },
+    {
+      name: "an error path that frees the buffer but leaves the clk enabled",
+      file: "drivers/net/ethernet/foo/foo_main.c",
+      start: 120,
+      fn: "static int foo_probe(struct platform_device *pdev)",
+      code: `
+ 	if (IS_ERR(priv->base))
+ 		return PTR_ERR(priv->base);
+ 
++	ret = clk_prepare_enable(priv->clk);
++	if (ret)
++		return ret;
++
++	priv->buf = kmalloc(FOO_BUF_SIZE, GFP_KERNEL);
++	if (!priv->buf)
++		return -ENOMEM;
++
++	ret = request_irq(priv->irq, foo_isr, 0, "foo", priv);
++	if (ret) {
++		dev_err(&pdev->dev, "cannot request irq %d\\n", priv->irq);
++		kfree(priv->buf);
++		return ret;
++	}
++	return 0;
+ }`,
+      errors: [
+        { messageId: "afterCall", line: 123, endLine: 129, data: { failed: "kmalloc", what: "the clk enabled by clk_prepare_enable()", undone: "disabled", acquire: "clk_prepare_enable", release: "clk_disable_unprepare" } },
+        // Its own point: the branch cleans up and still misses the clk.
+        { messageId: "afterCall", line: 132, endLine: 135, data: { failed: "request_irq", what: "the clk enabled by clk_prepare_enable()", undone: "disabled", acquire: "clk_prepare_enable", release: "clk_disable_unprepare" } },
+      ],
+    },
+    {
+      name: "a created object not destroyed when the irq lookup fails",
+      file: "drivers/misc/gadget.c",
+      code: `
++static int gadget_probe(struct platform_device *pdev)
++{
++	struct gadget *g;
++	int ret;
++
++	g = gadget_create(&pdev->dev);
++	if (IS_ERR(g))
++		return PTR_ERR(g);
++	ret = gadget_attach(g);
++	if (ret) {
++		gadget_destroy(g);
++		return ret;
++	}
++	g->irq = platform_get_irq(pdev, 0);
++	if (g->irq < 0)
++		return g->irq;
++	return 0;
++}`,
+      errors: [{ messageId: "afterCall", line: 6, endLine: 16, data: { failed: "platform_get_irq", what: "what gadget_create() created", undone: "destroyed", acquire: "gadget_create", release: "gadget_destroy" } }],
+    },
     {
       name: "a ladder jump that skips the label releasing the IRQ",
       code: `

@@ -33,6 +33,14 @@ function newSideLines(hunk: Hunk): CLine[] {
 const isBlank = (t: string): boolean => t.trim() === "";
 const atColumn0 = (t: string): boolean => t.length > 0 && t[0] !== " " && t[0] !== "\t";
 const isCloseBrace = (t: string): boolean => /^}\s*(\/[/*].*)?$/.test(t);
+/**
+ * A `}` in column 0 closes a top-level scope, whatever follows it: a function
+ * body (`}`), a struct, union or enum definition (`};`, `} __packed;`), an
+ * initialiser (`};`, `},` in a table of tables) or a variable (`} foo;`).
+ */
+const closesTopLevel = (t: string): boolean => t.startsWith("}");
+/** A line inside a top-level block comment (` * text`, or its closing line): kernel style indents those by one space. */
+const isTopLevelCommentLine = (t: string): boolean => /^ \*(\/|\s|$)/.test(t);
 const isLabelLine = (t: string): boolean => /^[A-Za-z_]\w*:(\s|$)/.test(t) && !t.startsWith("default:");
 
 /** Parses a declaration `static int foo(struct bar *b, int n)` (possibly cut short). */
@@ -85,18 +93,40 @@ export function parseSignature(text: string): Signature | null {
 function contextIsFunction(ctx: string): boolean {
   if (!ctx || ctx.startsWith("#") || !ctx.includes("(")) return false;
   if (/^(struct|union|enum)\s+\w+\s*\{/.test(ctx)) return false;
+  // `static const u32 regs[ARRAY_SIZE(x)] = {`: an initialiser, whatever parentheses it holds.
+  if (/=\s*\{?\s*$/.test(ctx)) return false;
   return parseSignature(ctx) !== null;
 }
 
-/** True when the hunk's first code lines lie inside a block (indented code, labels, a closing brace). */
-function startsInsideBody(lines: readonly CLine[]): boolean {
+/** How a hunk begins: inside a block, inside a top-level comment, or at top level. */
+type Opening = "block" | "comment" | "top";
+
+/** Where the hunk's first code lines lie: indented code, labels or a closing brace are inside a block. */
+function openingOf(lines: readonly CLine[]): Opening {
   for (const l of lines) {
     if (isBlank(l.text)) continue;
     const t = l.text;
     if (t.startsWith("#")) continue;
-    return !atColumn0(t) || isLabelLine(t) || isCloseBrace(t) || /^\{\s*$/.test(t);
+    if (isTopLevelCommentLine(t)) return "comment";
+    if (!atColumn0(t) || isLabelLine(t) || isCloseBrace(t) || /^\{\s*$/.test(t)) return "block";
+    return "top";
   }
-  return false;
+  return "top";
+}
+
+/**
+ * Index of the line that ends a hunk's leading partial region: the first `}`
+ * in column 0, which closes the enclosing scope the hunk opened inside (a
+ * function body, or a struct, enum or initialiser ending in `};` or `},`).
+ * Nothing after it belongs to that scope. -1 when the hunk never leaves it.
+ */
+function leadingRegionEnd(lines: readonly CLine[]): number {
+  return lines.findIndex((l) => closesTopLevel(l.text));
+}
+
+/** Index of the line that ends a top-level comment the hunk opens inside, or -1. */
+function leadingCommentEnd(lines: readonly CLine[]): number {
+  return lines.findIndex((l) => l.text.includes("*/"));
 }
 
 /** If a definition starts at `i`, the index of the line that holds its opening brace. */
@@ -190,11 +220,18 @@ export function extractFunctions(file: FileDiff): CFunction[] {
     const lines = newSideLines(hunk);
     let i = 0;
     let stillOpen: Piece | null = null;
-    if (startsInsideBody(lines)) {
-      const ctxSig = contextIsFunction(hunk.functionContext) ? parseSignature(hunk.functionContext) : null;
-      let end = lines.findIndex((l) => isCloseBrace(l.text));
+    const opening = openingOf(lines);
+    if (opening === "comment") {
+      // The rest of a comment above some definition: nothing in it is code.
+      const end = leadingCommentEnd(lines);
+      i = end < 0 ? lines.length : end + 1;
+    } else if (opening === "block") {
+      let end = leadingRegionEnd(lines);
       const hasEnd = end >= 0;
       if (!hasEnd) end = lines.length - 1;
+      // A scope closed by `};` or `},` is a definition or an initialiser, never a function body.
+      const closesFunction = !hasEnd || isCloseBrace(lines[end]?.text ?? "");
+      const ctxSig = closesFunction && contextIsFunction(hunk.functionContext) ? parseSignature(hunk.functionContext) : null;
       const body = lines.slice(0, end + 1);
       if (open && ctxSig && open.sig.name === ctxSig.name) {
         open.lines.push(...body);

@@ -141,6 +141,60 @@ describe("extractFunctions", () => {
     ]);
   });
 
+  /** A function the patch adds right after the hunk's leading lines, which close some unseen scope. */
+  const ADDED_FN = `+static int foo_setup(struct foo *f)
++{
++	int ret;
++
++	ret = clk_prepare_enable(f->clk);
++	if (ret)
++		return ret;
++	return 0;
++}`;
+
+  // Hunks that open inside a definition or initialiser, as git -p shows them.
+  const leadIns: { shape: string; fn: string; lead: string }[] = [
+    { shape: "a struct definition", fn: "struct foo_ops {", lead: " \tint (*reset)(struct foo *f);\n };" },
+    { shape: "an array of structs", fn: "static const struct of_device_id foo_of_match[] = {", lead: ' \t{ .compatible = "acme,foo" },\n \t{ }\n };' },
+    { shape: "an enum", fn: "enum foo_state {", lead: " \tFOO_IDLE,\n \tFOO_RUNNING,\n };" },
+    { shape: "a packed union", fn: "union foo_reg {", lead: " \tu32 raw;\n \tstruct { u16 lo, hi; } half;\n } __packed;" },
+    { shape: "a macro-built table", fn: "static const struct foo_desc foo_descs[] = {", lead: ' \tFOO_DESC(0, "zero"),\n \tFOO_DESC(1, "one"),\n };' },
+    { shape: "a struct that declares a variable", fn: "static struct {", lead: " \tint users;\n } foo_state;" },
+    { shape: "an initialiser closed with a comma", fn: "static const u8 foo_tbl[][2] = {", lead: " \t{ 1, 2 },\n }," },
+    { shape: "an initialiser whose size has parentheses", fn: "static const u32 foo_regs[ARRAY_SIZE(foo_names)] = {", lead: " \t0x10,\n \t0x14,\n };" },
+  ];
+  for (const { shape, fn, lead } of leadIns) {
+    it(`reads the function after a hunk that opens inside ${shape}`, () => {
+      const fns = fnsOf([{ start: 40, fn, lines: hunkLines(`\n${lead}\n \n${ADDED_FN}`) }]);
+      expect(fns.map((f) => f.name)).toEqual(["foo_setup"]);
+      const setup = fns[0];
+      expect(setup?.complete).toBe(true);
+      expect(setup?.startLine).toBe(40 + lead.split("\n").length + 1);
+      expect(setup ? kinds(setup) : []).toEqual(["expr", "expr", "if", "return", "return"]);
+    });
+  }
+
+  it("does not take an initialiser for a function when git's context names one", () => {
+    // git -p names the last column-0 line it saw, which need not own the hunk's first lines.
+    const fns = fnsOf([{ start: 40, fn: "static int foo_probe(struct platform_device *pdev)", lines: hunkLines(`\n \tFOO_IDLE,\n };\n \n${ADDED_FN}`) }]);
+    expect(fns.map((f) => f.name)).toEqual(["foo_setup"]);
+  });
+
+  it("still ends a partial function at its closing brace and reads the next one", () => {
+    const fns = fnsOf([{ start: 40, fn: "static int foo_probe(struct platform_device *pdev)", lines: hunkLines(`\n \treturn 0;\n }\n \n${ADDED_FN}`) }]);
+    expect(fns.map((f) => [f.name, f.hasStart, f.hasEnd])).toEqual([
+      ["foo_probe", false, true],
+      ["foo_setup", true, true],
+    ]);
+  });
+
+  it("reads the function after a hunk that opens inside a top-level comment", () => {
+    const fns = fnsOf([
+      { start: 40, fn: "static int foo_probe(struct platform_device *pdev)", lines: hunkLines(`\n  * foo_setup() - start the clock\n  * @f: the foo\n  */\n${ADDED_FN}`) },
+    ]);
+    expect(fns.map((f) => [f.name, f.complete])).toEqual([["foo_setup", true]]);
+  });
+
   it("finishes on hostile input", () => {
     const long = "+\tx = " + "a + ".repeat(1250) + "b;";
     const parens = "+\tif " + "(".repeat(10000) + "x";
