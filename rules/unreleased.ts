@@ -4,7 +4,7 @@ import { ITERATOR_REFS, isKnownRelease, pairFor, WORDING } from "./data/pairs.js
 import type { PairInfo } from "./data/pairs.js";
 import { blocked, enclosingLoops, encloses, flatten, gapBetween, guardingIfs, handleOf, labelCode, sameHandle } from "./utils/c-flow.js";
 import type { FlatNode } from "./utils/c-flow.js";
-import { ERR_VAR, failureSubject, isErrnoExpr, isErrorLog, isFailureCond, logsError } from "./utils/c-errors.js";
+import { bareCond, ERR_VAR, failureSubject, isErrnoExpr, isErrorLog, isFailureCond, logsError } from "./utils/c-errors.js";
 import { callReaches, patchIndex } from "./utils/patch-index.js";
 import type { PatchIndex } from "./utils/patch-index.js";
 
@@ -75,6 +75,8 @@ function isErrorExit(fn: CFunction, e: FlatNode, info: PairInfo): boolean {
     if (info.kind === "lock") return true;
     if (isErrnoExpr(s.expr)) return true;
     if (ERR_VAR.test(s.expr) && guard?.kind === "if" && (failed || guard.cond.includes(s.expr))) return true;
+    // `if (g->irq < 0) return g->irq;`: the value just found negative is passed up.
+    if (guard?.kind === "if" && s.expr !== "" && negativeTest(guard.cond) === s.expr.replace(/\s+/g, "")) return true;
     // `return 0` after a logged failure is an error path too (errcode says so separately).
     if ((s.expr === "NULL" || s.expr === "false" || s.expr === "" || s.expr === "0") && failed) return true;
     return false;
@@ -84,6 +86,31 @@ function isErrorExit(fn: CFunction, e: FlatNode, info: PairInfo): boolean {
     return ERROR_LABEL.test(s.label) || failed;
   }
   void fn;
+  return false;
+}
+
+/** The value `cond` tests for being negative (`x < 0`, `unlikely(p->irq < 0)`), spaces removed, or null. */
+function negativeTest(cond: string): string | null {
+  const m = /^(.+?)\s*<\s*0$/.exec(bareCond(cond));
+  return m?.[1] ? m[1].replace(/\s+/g, "") : null;
+}
+
+/**
+ * True when the error branch that ends in `exit` releases something, just not
+ * this object: the author cleaned up on this path and missed one piece
+ * (`kfree(priv->buf); return ret;` with the clk still enabled). Only plain
+ * returns count: every goto to one label shares the label's fix.
+ */
+function partialCleanup(nodes: readonly FlatNode[], exit: FlatNode, acq: Acquisition): boolean {
+  if (exit.stmt.kind !== "return") return false;
+  const guard = guardingIfs(exit)[0];
+  const guardNode = guard ? nodes.find((n) => n.stmt === guard) : undefined;
+  if (!guardNode) return false;
+  for (let i = guardNode.index + 1; i < exit.index; i++) {
+    const n = nodes[i] as FlatNode;
+    if (!encloses(guardNode, n) || blocked(n, exit)) continue;
+    if (n.stmt.calls.some((c) => !acq.info.release.includes(c.name) && (acq.foreign.has(c.name) || isKnownRelease(c.name)))) return true;
+  }
   return false;
 }
 
@@ -109,9 +136,15 @@ function releases(index: PatchIndex, call: CCall, acq: Acquisition): boolean {
   return !root || call.args.some((a) => new RegExp(`\\b${root.replace(/\W/g, "")}\\b`).test(a));
 }
 
+/** localAggregates per flattened function: handedOver asks for every (acquisition, exit) pair. */
+const aggregateCache = new WeakMap<readonly FlatNode[], Set<string>>();
+
 /** Locals declared as plain structs or arrays (`struct i2c_msg msgs[2]`): storing into them hands nothing over. */
 function localAggregates(nodes: readonly FlatNode[]): Set<string> {
+  const hit = aggregateCache.get(nodes);
+  if (hit) return hit;
   const out = new Set<string>();
+  aggregateCache.set(nodes, out);
   for (const n of nodes) {
     if (n.stmt.kind !== "expr") continue;
     const m = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/.exec(n.stmt.text) ?? /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/.exec(n.stmt.text);
@@ -267,8 +300,9 @@ export default defineRule({
           for (const other of acqs) for (const r of other.info.release) if (!acq.info.release.includes(r)) acq.foreign.add(r);
         }
         const reported = new Set<number>();
-        const report = (acq: Acquisition, exit: FlatNode, messageId: string, failed: string | null): void => {
-          const a = acq.call.line;
+        /** `from`: where the quoted stretch starts when not at the acquisition (a second point on the same object). */
+        const report = (acq: Acquisition, exit: FlatNode, messageId: string, failed: string | null, from?: number): void => {
+          const a = from ?? acq.call.line;
           const e = exit.stmt.line;
           if (!added.has(a) && !added.has(e)) return;
           if (reported.has(e)) return;
@@ -311,6 +345,8 @@ export default defineRule({
           const perItemRelease = loopNode && nodes.some((n) => n.index > acq.node.index && encloses(loopNode, n) && n.stmt.calls.some((c) => acq.info.release.includes(c.name)));
           const accumulates = loopNode && !perItemRelease && !(acq.info.kind === "alloc" && /[[.>]/.test(acq.handle)) && acq.info.kind !== "lock";
 
+          /** Set once this acquisition has had its point: later exits usually share that fix. */
+          let pointMade = false;
           for (const exit of nodes) {
             if (exit.index <= acq.node.index || (exit.stmt.kind !== "return" && exit.stmt.kind !== "goto")) continue;
             if (blocked(acq.node, exit)) continue;
@@ -333,10 +369,13 @@ export default defineRule({
             if (inLoop && !accumulates && loopNode && !perItemRelease) continue;
             const done = releasedOn(fn, nodes, index, acq, acq.node, exit);
             if (done === null) break;
-            if (done === false) {
+            if (done === false && (!pointMade || partialCleanup(nodes, exit, acq))) {
               const failed = failedCall(nodes, exit);
-              report(acq, exit, "afterCall", failed === acq.call.name ? null : failed);
-              break;
+              // A second point quotes its own error branch, not the stretch from the acquisition again.
+              const branch = pointMade ? guardingIfs(exit)[0]?.line : undefined;
+              report(acq, exit, "afterCall", failed === acq.call.name ? null : failed, branch);
+              // Keep going only for paths that clean up something else and miss this.
+              pointMade = true;
             }
           }
         }

@@ -11,6 +11,7 @@ import { parseMail } from "./parse/mime.js";
 import { classifyMail } from "./parse/patch.js";
 import { SeriesWindow } from "./parse/series-window.js";
 import type { FlushedGroup } from "./parse/series-window.js";
+import { heapGuard } from "./heap-guard.js";
 import { composeReply } from "./report/lkml/compose.js";
 import type { ComposedReply } from "./report/lkml/compose.js";
 import { VERSION } from "./version.js";
@@ -58,6 +59,10 @@ export interface BatchDeps {
   seriesWindow?: number;
   /** Worker script for the rule pool (tests pass a bundled one). */
   workerEntry?: string | URL;
+  /** Told how many rule threads are in use whenever that changes (0: the rules run in this thread). */
+  onRunner?: (threads: number) => void;
+  /** Soft ceiling on the heap in MB (see heapGuard); 0 turns it off. Default 128. */
+  heapCeilingMb?: number;
 }
 
 /** Where one patch's time went, in milliseconds (for the throughput benchmark). */
@@ -72,6 +77,9 @@ export type BatchEvent =
   | { kind: "reviewed"; reviewed: ReviewedPatch; timing: Timing }
   | { kind: "error"; error: ReviewError }
   | { kind: "skipped"; skipped: Skipped };
+
+/** Twice to four times what a run keeps alive; see heapGuard. */
+const DEFAULT_HEAP_CEILING_MB = 128;
 
 /** With no `jobs` given, the pool starts once this many patches have been seen: below it threads cost more than they save. */
 const AUTO_POOL_AFTER = 8;
@@ -94,6 +102,7 @@ interface InFlight {
  */
 export async function* reviewStream(items: AsyncIterable<IngestItem>, deps: BatchDeps): AsyncGenerator<BatchEvent> {
   const window = new SeriesWindow<Parsed>(deps.seriesWindow);
+  const heap = heapGuard(deps.heapCeilingMb ?? DEFAULT_HEAP_CEILING_MB);
   const ready = new Map<number, BatchEvent>();
   const inflight: InFlight[] = [];
   let runner: RuleRunner = inProcessRunner(deps.config);
@@ -110,6 +119,7 @@ export async function* reviewStream(items: AsyncIterable<IngestItem>, deps: Batc
     const opts: { size: number; entry?: string | URL } = { size: jobs };
     if (deps.workerEntry) opts.entry = deps.workerEntry;
     runner = createRulePool(deps.config, opts);
+    deps.onRunner?.(runner.threads);
   };
 
   const dispatch = (group: FlushedGroup<Parsed>): void => {
@@ -162,6 +172,7 @@ export async function* reviewStream(items: AsyncIterable<IngestItem>, deps: Batc
       }
       await finish(false);
       yield* emit();
+      heap.tick();
     }
     for (const g of window.flushAll()) dispatch(g);
     await finish(true);

@@ -166,10 +166,13 @@ export function pairFor(name: string, evidence: ReadonlySet<string>): PairInfo |
   return { kind: d.kind, release, handle: d.handle };
 }
 
+let knownReleases: Set<string> | undefined;
+
 /** Every release name the pair tables know, for recognising releases by name. */
 export function isKnownRelease(name: string): boolean {
-  for (const p of KNOWN) if (p.release.includes(name)) return true;
-  return false;
+  // Built on first use (the tables are complete by then): rules ask for every call on every error path.
+  knownReleases ??= new Set(KNOWN.flatMap((p) => p.release));
+  return knownReleases.has(name);
 }
 
 /** Past participles for the reply: "the hook registered by ... is never unregistered". */

@@ -58,6 +58,26 @@ function isJumpOut(s: CStmt): boolean {
 }
 
 /**
+ * Running count of return/goto statements among a block's children, so
+ * "is there a jump between these siblings" is one subtraction: rules ask it
+ * for many pairs of statements, and a sibling scan each time made long
+ * functions quadratic (or worse) in their length.
+ */
+const jumpCounts = new WeakMap<CStmt, Int32Array>();
+
+/** True when a child of `block` at index lo..hi-1 is a return or goto. */
+function jumpsIn(block: CStmt & { kind: "block" }, lo: number, hi: number): boolean {
+  if (hi <= lo) return false;
+  let counts = jumpCounts.get(block);
+  if (!counts) {
+    counts = new Int32Array(block.body.length + 1);
+    block.body.forEach((c, k) => ((counts as Int32Array)[k + 1] = ((counts as Int32Array)[k] ?? 0) + (isJumpOut(c) ? 1 : 0)));
+    jumpCounts.set(block, counts);
+  }
+  return (counts[Math.min(hi, block.body.length)] ?? 0) - (counts[Math.max(0, lo)] ?? 0) > 0;
+}
+
+/**
  * True when control cannot flow from `a` to the later `b`: they are in
  * exclusive branches, or a block that holds `a` (but not `b`) ends in an
  * unconditional return/goto after `a`.
@@ -71,13 +91,11 @@ export function blocked(a: FlatNode, b: FlatNode): boolean {
       if (step.parent.kind === "block") {
         const lo = step.child;
         const hi = b.path[i]?.child ?? lo;
-        for (let k = lo + 1; k < hi; k++) if (isJumpOut(step.parent.body[k] as CStmt)) return true;
+        if (jumpsIn(step.parent, lo + 1, hi)) return true;
       }
       return false;
     }
-    if (step.parent.kind === "block") {
-      for (let k = step.child + 1; k < step.parent.body.length; k++) if (isJumpOut(step.parent.body[k] as CStmt)) return true;
-    }
+    if (step.parent.kind === "block" && jumpsIn(step.parent, step.child + 1, step.parent.body.length)) return true;
   }
   return false;
 }
@@ -98,14 +116,19 @@ export function enclosingLoops(node: FlatNode): CStmt[] {
   return node.path.filter((s) => s.parent.kind === "loop").map((s) => s.parent).reverse();
 }
 
-/** New-side line numbers right after an unseen gap (joined hunks). */
-export function gapLines(fn: CFunction): number[] {
+const gapCache = new WeakMap<CFunction, readonly number[]>();
+
+/** New-side line numbers right after an unseen gap (joined hunks); computed once per function. */
+export function gapLines(fn: CFunction): readonly number[] {
+  const hit = gapCache.get(fn);
+  if (hit) return hit;
   const out: number[] = [];
   for (let i = 1; i < fn.lines.length; i++) {
     const prev = fn.lines[i - 1]?.newLine ?? 0;
     const cur = fn.lines[i]?.newLine ?? 0;
     if (cur !== prev + 1) out.push(cur);
   }
+  gapCache.set(fn, out);
   return out;
 }
 
@@ -124,8 +147,21 @@ export interface LabelCode {
   label: LabelStmt;
 }
 
+/** Answers of labelCode per flattened function and label: rules ask once per (acquisition, exit) pair. */
+const labelCache = new WeakMap<readonly FlatNode[], Map<string, LabelCode | null>>();
+
 /** What runs after `goto name`: the code under the label and the labels it falls into. */
-export function labelCode(fn: CFunction, nodes: readonly FlatNode[], name: string, seen: Set<string> = new Set()): LabelCode | null {
+export function labelCode(fn: CFunction, nodes: readonly FlatNode[], name: string, seen?: Set<string>): LabelCode | null {
+  if (seen) return labelCodeFrom(fn, nodes, name, seen);
+  let byName = labelCache.get(nodes);
+  if (!byName) labelCache.set(nodes, (byName = new Map()));
+  if (byName.has(name)) return byName.get(name) ?? null;
+  const code = labelCodeFrom(fn, nodes, name, new Set());
+  byName.set(name, code);
+  return code;
+}
+
+function labelCodeFrom(fn: CFunction, nodes: readonly FlatNode[], name: string, seen: Set<string>): LabelCode | null {
   seen.add(name);
   const at = nodes.find((n) => n.stmt.kind === "label" && n.stmt.name === name);
   if (!at || at.stmt.kind !== "label") return null;
@@ -139,7 +175,7 @@ export function labelCode(fn: CFunction, nodes: readonly FlatNode[], name: strin
       return { calls, known: !gapBetween(fn, at.stmt.line, n.stmt.line), ret: n.stmt, label: at.stmt };
     }
     if (n.path.length === depth && n.stmt.kind === "goto") {
-      const next = seen.has(n.stmt.label) ? null : labelCode(fn, nodes, n.stmt.label, seen);
+      const next = seen.has(n.stmt.label) ? null : labelCodeFrom(fn, nodes, n.stmt.label, seen);
       if (!next) return { calls, known: false, ret: null, label: at.stmt };
       return { calls: [...calls, ...next.calls], known: next.known, ret: next.ret, label: at.stmt };
     }
@@ -151,8 +187,18 @@ export function labelCode(fn: CFunction, nodes: readonly FlatNode[], name: strin
 /** Normalises an argument for comparing handles: `&obj->hook` and `obj->hook` are one object. */
 export function handleOf(arg: string | undefined): string {
   if (!arg) return "";
-  return arg.replace(/\s+/g, "").replace(/^\(\w[\w\s*]*\*\)/, "").replace(/^[&*]+/, "").replace(/^\((.*)\)$/, "$1");
+  let h = handles.get(arg);
+  if (h === undefined) {
+    h = arg.replace(/\s+/g, "").replace(/^\(\w[\w\s*]*\*\)/, "").replace(/^[&*]+/, "").replace(/^\((.*)\)$/, "$1");
+    // Rules normalise the same few arguments for every (acquisition, exit) pair; a
+    // bounded memo keeps that cheap without growing over a long run.
+    if (handles.size >= 4096) handles.clear();
+    handles.set(arg, h);
+  }
+  return h;
 }
+
+const handles = new Map<string, string>();
 
 /** True when two handles name the same object as far as text can tell. */
 export function sameHandle(a: string, b: string): boolean {

@@ -29,6 +29,42 @@ function filesOf(ctx: RuleContext<unknown>): FileDiff[] {
   return files;
 }
 
+/**
+ * Per file diff and per function, kept while the parsed patch lives: each
+ * part of a series builds its index over all the parts, so without these an
+ * N-part series would scan its text N times over.
+ */
+const fileIdentifiers = new WeakMap<FileDiff, readonly string[]>();
+const functionCalls = new WeakMap<CFunction, ReadonlySet<string>>();
+
+function identifiersOf(file: FileDiff): readonly string[] {
+  let ids = fileIdentifiers.get(file);
+  if (!ids) {
+    const set = new Set<string>();
+    for (const h of file.hunks) {
+      for (const l of h.lines) {
+        if (l.text.length > 4000) continue;
+        for (const m of l.text.matchAll(/[A-Za-z_]\w*/g)) set.add(m[0]);
+      }
+      for (const m of h.functionContext.matchAll(/[A-Za-z_]\w*/g)) set.add(m[0]);
+    }
+    ids = [...set];
+    fileIdentifiers.set(file, ids);
+  }
+  return ids;
+}
+
+function callsOf(fn: CFunction): ReadonlySet<string> {
+  let calls = functionCalls.get(fn);
+  if (!calls) {
+    const set = new Set<string>();
+    for (const s of fn.body) for (const c of callsDeep(s)) set.add(c.name);
+    calls = set;
+    functionCalls.set(fn, calls);
+  }
+  return calls;
+}
+
 /** The index for the patch under review; computed once per patch. */
 export function patchIndex(ctx: RuleContext<unknown>): PatchIndex {
   const hit = cache.get(ctx.patch);
@@ -37,20 +73,13 @@ export function patchIndex(ctx: RuleContext<unknown>): PatchIndex {
   const direct = new Map<string, Set<string>>();
   const functions = new Map<string, CFunction>();
   for (const file of filesOf(ctx)) {
-    for (const h of file.hunks) {
-      for (const l of h.lines) {
-        if (l.text.length > 4000) continue;
-        for (const m of l.text.matchAll(/[A-Za-z_]\w*/g)) identifiers.add(m[0]);
-      }
-      for (const m of h.functionContext.matchAll(/[A-Za-z_]\w*/g)) identifiers.add(m[0]);
-    }
+    for (const id of identifiersOf(file)) identifiers.add(id);
     if (!C_FILE.test(file.path)) continue;
     for (const fn of ctx.functions(file)) {
-      const calls = new Set<string>();
-      for (const s of fn.body) for (const c of callsDeep(s)) calls.add(c.name);
+      const calls = callsOf(fn);
       const prev = direct.get(fn.name);
       if (prev) for (const c of calls) prev.add(c);
-      else direct.set(fn.name, calls);
+      else direct.set(fn.name, new Set(calls));
       if (!functions.has(fn.name) || fn.complete) functions.set(fn.name, fn);
     }
   }

@@ -55,6 +55,22 @@ export function lineIndex(patch: Patch): Map<string, Map<number, LineInfo>> {
 const C_FILE = /\.(c|h)$/;
 
 /**
+ * The functions a file diff shows, kept as long as the parsed patch lives:
+ * every part of a series is reviewed with the others in view, so without
+ * this an N-part series would parse its C N times over.
+ */
+const diffFunctions = new WeakMap<FileDiff, CFunction[]>();
+
+function functionsOfDiff(file: FileDiff): CFunction[] {
+  let fns = diffFunctions.get(file);
+  if (!fns) {
+    fns = C_FILE.test(file.path) ? extractFunctions(file) : [];
+    diffFunctions.set(file, fns);
+  }
+  return fns;
+}
+
+/**
  * One walk over a patch with every enabled rule. The engine, not the rules,
  * decides what counts: a report is kept only when its range touches a line
  * the patch adds (reviewdog's diff filter), so no rule can comment on code
@@ -73,7 +89,7 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
       const whole = tree?.files.get(file);
       // Every function of the patched file, so rules see the helpers it calls; only touched ones are walked below.
       if (whole) fns = extractFunctions(whole);
-      else fns = C_FILE.test(file.path) ? extractFunctions(file) : [];
+      else fns = functionsOfDiff(file);
       fnCache.set(file, fns);
     }
     return fns;

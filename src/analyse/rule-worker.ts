@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config.js";
+import { heapGuard } from "../heap-guard.js";
 import { runRuleTask } from "./workers.js";
 import type { RuleTask } from "./workers.js";
 
@@ -10,7 +11,10 @@ import type { RuleTask } from "./workers.js";
  */
 
 const config = (workerData as { config: Config }).config;
+// Each worker has a heap of its own; the same soft ceiling as the main thread keeps a long run flat.
+const heap = heapGuard(96, { every: 4 });
 
 parentPort?.on("message", (msg: { id: number; task: RuleTask }) => {
   parentPort?.postMessage({ id: msg.id, outcomes: runRuleTask(msg.task, config) });
+  heap.tick();
 });

@@ -1,0 +1,78 @@
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRulePool } from "../../src/analyse/workers.js";
+import { ConfigSchema } from "../../src/config.js";
+import { readInputs } from "../../src/ingest/files.js";
+import type { BatchResult } from "../../src/pipeline.js";
+import { reviewBatch } from "../../src/pipeline.js";
+import { item, leakyFunction, patchBody, rawMail, stream } from "./mails.js";
+
+/**
+ * The rule pool against the real worker script. Node cannot run the .ts
+ * entry, so it is bundled with esbuild first (as `npm run build` would
+ * compile it), into node_modules/.cache so its bare imports resolve.
+ */
+
+const root = join(import.meta.dirname, "..", "..");
+const config = ConfigSchema.parse({});
+let entry = "";
+
+beforeAll(async () => {
+  const dir = join(root, "node_modules", ".cache", "lkr-pipeline");
+  mkdirSync(dir, { recursive: true });
+  entry = join(dir, `rule-worker-${process.pid}.mjs`);
+  await build({
+    entryPoints: [join(root, "src", "analyse", "rule-worker.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    outfile: entry,
+    logLevel: "silent",
+  });
+});
+
+afterAll(() => {
+  if (entry) rmSync(entry, { force: true });
+});
+
+function summary(result: BatchResult): Map<string, string[]> {
+  return new Map(result.reviewed.map((r) => [r.review.messageId, r.all.map((f) => `${f.rule}|${f.file}:${f.line}-${f.endLine}|${f.fingerprint}|${f.message}|${f.tags.join(",")}`)]));
+}
+
+describe("rule worker pool", () => {
+  it("finds exactly what the in-process rules find on the corpus, in the same order", async () => {
+    const corpus = join(root, "test", "corpus");
+    const base = { config, model: null, now: () => new Date(0) };
+    const inProcess = await reviewBatch(readInputs([corpus], config.limits), { ...base, jobs: 1 });
+    let threads = -1;
+    const pooled = await reviewBatch(readInputs([corpus], config.limits), { ...base, jobs: 2, workerEntry: entry, onRunner: (t) => (threads = t) });
+    expect(threads).toBe(2);
+    expect(inProcess.reviewed.length).toBeGreaterThan(50);
+    expect([...summary(pooled).keys()]).toEqual([...summary(inProcess).keys()]);
+    expect(summary(pooled)).toEqual(summary(inProcess));
+    expect(pooled.reviewed.map((r) => r.review.reply)).toEqual(inProcess.reviewed.map((r) => r.review.reply));
+    expect(pooled.errors).toEqual(inProcess.errors);
+  });
+
+  it("starts the pool by itself once there are more than a handful of patches", async () => {
+    const items = Array.from({ length: 12 }, (_, i) =>
+      item(`p${i}`, rawMail({ id: `p${i}@example.org`, subject: `[PATCH] demo: Fix probe ${i}`, body: patchBody("drivers/demo/core.c", leakyFunction(`demo_probe${i}`)) })),
+    );
+    const seen: number[] = [];
+    const result = await reviewBatch(stream(items), { config, model: null, workerEntry: entry, onRunner: (t) => seen.push(t) });
+    expect(seen.length).toBe(1);
+    expect(seen[0]).toBeGreaterThanOrEqual(1);
+    expect(result.reviewed.map((r) => r.review.messageId)).toEqual(items.map((_, i) => `<p${i}@example.org>`));
+    expect(result.reviewed.every((r) => r.all.some((f) => f.rule === "unreleased"))).toBe(true);
+  });
+
+  it("falls back to the calling thread when the worker script is missing", async () => {
+    const runner = createRulePool(config, { size: 2, entry: join(root, "no-such-worker.js") });
+    expect(runner.threads).toBe(0);
+    await runner.close();
+  });
+});
