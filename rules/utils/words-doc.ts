@@ -1,22 +1,13 @@
 import type { DiffLine } from "../../src/model.js";
 import { newBlock } from "./words-c.js";
 import type { ProseResult, ProseSpan } from "./words-c.js";
+import { indentOf } from "./words-tokens.js";
 
 /**
  * Prose in documentation files (reStructuredText, plain text, Markdown):
  * every line except literal blocks (after `::`, `.. code-block::`, Markdown
  * fences), directive lines and comments that hold markup only.
  */
-
-function indentOf(text: string): number {
-  let n = 0;
-  for (const c of text) {
-    if (c === " ") n++;
-    else if (c === "\t") n = n - (n % 8) + 8;
-    else break;
-  }
-  return n;
-}
 
 /** Scans a documentation hunk. */
 export function scanDoc(lines: readonly DiffLine[]): ProseResult {

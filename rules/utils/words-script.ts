@@ -1,6 +1,7 @@
 import type { DiffLine } from "../../src/model.js";
 import { addIdentifiers, cleanStringLiteral, newBlock } from "./words-c.js";
 import type { ProseResult, ProseSpan } from "./words-c.js";
+import { indentOf } from "./words-tokens.js";
 
 /**
  * Prose in `#`-comment languages (shell, Python, Perl, Makefiles, Kbuild,
@@ -66,16 +67,6 @@ export function scanHashComments(lines: readonly DiffLine[], makefile: boolean):
 const KCONFIG_KEYWORD =
   /^(config|menuconfig|choice|endchoice|menu|endmenu|if|endif|source|rsource|osource|comment|mainmenu|bool|boolean|tristate|string|hex|int|prompt|default|def_bool|def_tristate|depends|select|imply|range|visible|option|modules|transitional|help|---help---)\b/;
 const KCONFIG_PROMPT = /^(bool|boolean|tristate|string|hex|int|prompt|comment|menu|mainmenu)\s+"((?:\\.|[^"\\])*)"/;
-
-function indentOf(text: string): number {
-  let n = 0;
-  for (const c of text) {
-    if (c === " ") n++;
-    else if (c === "\t") n = n - (n % 8) + 8;
-    else break;
-  }
-  return n;
-}
 
 /**
  * Scans a Kconfig hunk: `help` text runs while lines are indented deeper than

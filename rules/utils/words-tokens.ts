@@ -95,3 +95,14 @@ export function wordsOf(text: string, startClean = false): SpanWords {
   }
   return { words, endClean: prevClean };
 }
+
+/** Display width of a line's leading white space, tabs at 8 columns (how Kconfig and reST indentation is read). */
+export function indentOf(text: string): number {
+  let n = 0;
+  for (const c of text) {
+    if (c === " ") n++;
+    else if (c === "\t") n = n - (n % 8) + 8;
+    else break;
+  }
+  return n;
+}
