@@ -31,6 +31,11 @@ export function setUpModel(
   return {
     async review(patch, series, ruleFindings) {
       const result = await reviewer.review(patch, series, ruleFindings);
+      // A model failure never fails the review, but the user must hear of it.
+      for (const line of result.stats.errors) io.stderr.write(`lkreview: model: ${patch.mail.messageId}: ${line.replace(/[\r\n]+/g, " ")}\n`);
+      if (result.stats.skipped > 0) {
+        io.stderr.write(`lkreview: model: ${patch.mail.messageId}: ${result.stats.skipped} part(s) not sent, the run's token budget is spent\n`);
+      }
       return {
         findings: result.findings,
         merged: mergeFindings(ruleFindings, result, patch),
