@@ -9,6 +9,7 @@ import { createRulePool, defaultJobs, inProcessRunner } from "./analyse/workers.
 import type { RuleOutcome, RuleRunner, RuleTask } from "./analyse/workers.js";
 import { parseMail } from "./parse/mime.js";
 import { classifyMail } from "./parse/patch.js";
+import { parseSubject } from "./parse/subject.js";
 import { SeriesWindow } from "./parse/series-window.js";
 import type { FlushedGroup } from "./parse/series-window.js";
 import { heapGuard } from "./heap-guard.js";
@@ -210,8 +211,9 @@ async function parseOne(item: IngestItem, config: Config): Promise<ParseResult> 
     if ((c.kind === "patch" || c.kind === "cover") && c.patch) {
       return { patch: c.patch, cover: c.kind === "cover", parseMs: performance.now() - start };
     }
-    if (c.kind === "other" && c.subject.isPatch && !c.subject.isReply) {
-      // Tagged as a patch but unusable: that is worth one error line.
+    if (c.kind === "other" && c.subject.isPatch && !c.subject.isReply && !parseSubject(mail.subject).isForward) {
+      // Tagged as a patch but unusable: that is worth one error line (a
+      // forwarded patch is someone else's mail and is just skipped).
       return { event: { kind: "error", error: { source: mail.messageId, message: `${mail.messageId}: ${c.reason}` } } };
     }
     return { event: { kind: "skipped", skipped: { source: item.source, messageId: mail.messageId, reason: c.reason } } };

@@ -153,3 +153,14 @@ describe("lkreview review on a series", () => {
     expect(parsed[1]?.text).toContain('"responsible"');
   });
 });
+
+describe("lkreview review on mail that is not a patch to review", () => {
+  it("skips a forwarded patch without an error", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lkreview-fwd-"));
+    const fwd = join(dir, "fwd.eml");
+    writeFileSync(fwd, readFileSync(leak, "utf8").replace(/^Subject: .*$/m, "Subject: Fwd: [PATCH] livepatch: Add per-object hooks"));
+    const r = run(["review", "--format", "json", fwd]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ reviews: [], errors: [] });
+  });
+});
