@@ -124,3 +124,14 @@ describe("header sanitising", () => {
     );
   });
 });
+
+describe("linear time on hostile header and comment text", () => {
+  it("checks a comment line made of 20,000 @ and an identity of 20,000 tabs at once", async () => {
+    const { looksLikeTrailer } = await import("../../src/report/lkml/trailer.js");
+    const { parseIdentity } = await import("../../src/report/lkml/addresses.js");
+    expect(looksLikeTrailer(`Foo: ${"@".repeat(20_000)}`)).toBe(false);
+    expect(looksLikeTrailer("Reported-by: Jane <jane@example.org>")).toBe(true);
+    expect(() => parseIdentity(`${"\t".repeat(20_000)}!`, "from")).toThrow();
+    expect(parseIdentity('"Jane D" <jane@example.org>', "from")).toEqual({ name: "Jane D", address: "jane@example.org" });
+  });
+});

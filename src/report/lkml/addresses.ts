@@ -26,9 +26,13 @@ export function cleanAddress(a: Address): CleanAddress | null {
  * wrote it, but it still goes through the same checks as input does.
  */
 export function parseIdentity(text: string, what: string): CleanAddress {
-  const m = /^\s*(.*?)\s*<([^<>]*)>\s*$/.exec(text);
-  const name = m ? (m[1] ?? "").replace(/^"(.*)"$/, "$1") : "";
-  const addr = m ? (m[2] ?? "") : text.trim();
+  // Split at the last `<` rather than with one regex: linear on any input.
+  const t = text.trim();
+  const open = t.endsWith(">") ? t.lastIndexOf("<") : -1;
+  const inner = open >= 0 ? t.slice(open + 1, -1) : "";
+  const bracketed = open >= 0 && !inner.includes("<") && !inner.includes(">");
+  const name = bracketed ? t.slice(0, open).trim().replace(/^"(.*)"$/, "$1") : "";
+  const addr = bracketed ? inner : t;
   const clean = cleanAddress({ name, address: addr });
   if (!clean) throw new LkreviewError("CONFIG", what, `not a usable mail address: ${JSON.stringify(text.slice(0, 80))}`);
   return clean;

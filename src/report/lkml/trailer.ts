@@ -34,7 +34,19 @@ const KNOWN = new Set([
 
 /** First whitespace-free token (starting with a word character) then `:` and a value: b4's and git's shape. */
 const SHAPE = /^\s*(\w\S*?)\s*:\s+(\S.*)$/u;
-const EMAIL = /\S+@\S+\.\S+/;
+/**
+ * Some token reads `x@y.z` (what `\S+@\S+\.\S+` matches), checked token by
+ * token with indexOf so that a hostile run of `@` stays linear.
+ */
+function hasEmail(value: string): boolean {
+  for (const tok of value.split(/\s+/)) {
+    const at = tok.indexOf("@", 1);
+    if (at < 0) continue;
+    const dot = tok.lastIndexOf(".", tok.length - 2);
+    if (dot >= at + 2) return true;
+  }
+  return false;
+}
 const HASH = /\b[0-9a-f]{12,}\b/i;
 const URL = /\b[a-z][a-z0-9+.-]*:\/\//i;
 
@@ -49,7 +61,7 @@ export function looksLikeTrailer(line: string): boolean {
   const token = (m[1] ?? "").toLowerCase();
   const value = m[2] ?? "";
   if (KNOWN.has(token) || token.endsWith("-by")) return true;
-  return EMAIL.test(value) || HASH.test(value) || URL.test(value);
+  return hasEmail(value) || HASH.test(value) || URL.test(value);
 }
 
 /** True when an unquoted line would be read as something else: a quote, or the signature delimiter. */
