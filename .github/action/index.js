@@ -44,14 +44,14 @@ var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
-    var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
+    var DOC2 = /* @__PURE__ */ Symbol.for("yaml.document");
     var MAP = /* @__PURE__ */ Symbol.for("yaml.map");
     var PAIR = /* @__PURE__ */ Symbol.for("yaml.pair");
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
-    var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
+    var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC2;
     var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
     var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
@@ -78,7 +78,7 @@ var require_identity = __commonJS({
     }
     var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
-    exports.DOC = DOC;
+    exports.DOC = DOC2;
     exports.MAP = MAP;
     exports.NODE_TYPE = NODE_TYPE;
     exports.PAIR = PAIR;
@@ -4455,7 +4455,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -4613,7 +4613,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines(source) {
+    function splitLines2(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
       const m = first.match(/^( *)/);
@@ -7269,7 +7269,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse6(src, reviver, options) {
+    function parse7(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7310,7 +7310,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse6;
+    exports.parse = parse7;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
@@ -7366,6 +7366,284 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit2.visit;
     exports.visitAsync = visit2.visitAsync;
+  }
+});
+
+// node_modules/@octokit/core/node_modules/content-type/dist/index.js
+var require_dist2 = __commonJS({
+  "node_modules/@octokit/core/node_modules/content-type/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.format = format;
+    exports.parse = parse7;
+    var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
+    var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    var QUOTE_REGEXP = /[\\"]/g;
+    var TYPE_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    var NullObject = /* @__PURE__ */ (() => {
+      const C = function() {
+      };
+      C.prototype = /* @__PURE__ */ Object.create(null);
+      return C;
+    })();
+    function format(obj) {
+      const { type, parameters } = obj;
+      if (!type || !TYPE_REGEXP.test(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+      }
+      let result = type;
+      if (parameters) {
+        for (const param of Object.keys(parameters)) {
+          if (!TOKEN_REGEXP.test(param)) {
+            throw new TypeError(`Invalid parameter name: ${param}`);
+          }
+          result += `; ${param}=${qstring(parameters[param])}`;
+        }
+      }
+      return result;
+    }
+    function parse7(header, options) {
+      const stopChar = options?.comma === true ? COMMA : 65536;
+      const len = header.length;
+      let index = skipOWS(header, options?.start ?? 0, len);
+      const valueStart = index;
+      index = skipValue(header, index, len, stopChar);
+      const valueEnd = trailingOWS(header, valueStart, index);
+      const type = header.slice(valueStart, valueEnd).toLowerCase();
+      if (options?.parameters === false) {
+        return { type, index, parameters: new NullObject() };
+      }
+      return parseParameters(header, type, index, len, stopChar);
+    }
+    var SP = 32;
+    var HTAB = 9;
+    var SEMI = 59;
+    var EQ = 61;
+    var DQUOTE = 34;
+    var BSLASH = 92;
+    var COMMA = 44;
+    function parseParameters(header, type, index, len, stopChar) {
+      const parameters = new NullObject();
+      parameter: while (index < len) {
+        if (header.charCodeAt(index) === stopChar)
+          break;
+        index = skipOWS(header, index + 1, len);
+        const keyStart = index;
+        while (index < len) {
+          const code = header.charCodeAt(index);
+          if (code === stopChar)
+            break parameter;
+          if (code === SEMI)
+            continue parameter;
+          if (code === EQ) {
+            const keyEnd = trailingOWS(header, keyStart, index);
+            const key = header.slice(keyStart, keyEnd).toLowerCase();
+            index = skipOWS(header, index + 1, len);
+            if (index < len && header.charCodeAt(index) === DQUOTE) {
+              index++;
+              let value = "";
+              while (index < len) {
+                const code2 = header.charCodeAt(index++);
+                if (code2 === DQUOTE) {
+                  index = skipValue(header, index, len, stopChar);
+                  if (parameters[key] === void 0)
+                    parameters[key] = value;
+                  break;
+                }
+                if (code2 === BSLASH && index < len) {
+                  value += header[index++];
+                  continue;
+                }
+                value += String.fromCharCode(code2);
+              }
+              continue parameter;
+            }
+            const valueStart = index;
+            index = skipValue(header, index, len, stopChar);
+            if (parameters[key] === void 0) {
+              const valueEnd = trailingOWS(header, valueStart, index);
+              parameters[key] = header.slice(valueStart, valueEnd);
+            }
+            continue parameter;
+          }
+          index++;
+        }
+      }
+      return { type, index, parameters };
+    }
+    function skipValue(str, index, len, stopChar) {
+      while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code === SEMI || code === stopChar)
+          break;
+        index++;
+      }
+      return index;
+    }
+    function skipOWS(header, index, len) {
+      while (index < len) {
+        const char = header.charCodeAt(index);
+        if (char !== SP && char !== HTAB)
+          break;
+        index++;
+      }
+      return index;
+    }
+    function trailingOWS(header, start, end) {
+      while (end > start) {
+        const char = header.charCodeAt(end - 1);
+        if (char !== SP && char !== HTAB)
+          break;
+        end--;
+      }
+      return end;
+    }
+    function qstring(str) {
+      if (TOKEN_REGEXP.test(str))
+        return str;
+      if (TEXT_REGEXP.test(str))
+        return `"${str.replace(QUOTE_REGEXP, "\\$&")}"`;
+      throw new TypeError(`Invalid parameter value: ${str}`);
+    }
+  }
+});
+
+// node_modules/@octokit/graphql/node_modules/content-type/dist/index.js
+var require_dist3 = __commonJS({
+  "node_modules/@octokit/graphql/node_modules/content-type/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.format = format;
+    exports.parse = parse7;
+    var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
+    var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    var QUOTE_REGEXP = /[\\"]/g;
+    var TYPE_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    var NullObject = /* @__PURE__ */ (() => {
+      const C = function() {
+      };
+      C.prototype = /* @__PURE__ */ Object.create(null);
+      return C;
+    })();
+    function format(obj) {
+      const { type, parameters } = obj;
+      if (!type || !TYPE_REGEXP.test(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+      }
+      let result = type;
+      if (parameters) {
+        for (const param of Object.keys(parameters)) {
+          if (!TOKEN_REGEXP.test(param)) {
+            throw new TypeError(`Invalid parameter name: ${param}`);
+          }
+          result += `; ${param}=${qstring(parameters[param])}`;
+        }
+      }
+      return result;
+    }
+    function parse7(header, options) {
+      const stopChar = options?.comma === true ? COMMA : 65536;
+      const len = header.length;
+      let index = skipOWS(header, options?.start ?? 0, len);
+      const valueStart = index;
+      index = skipValue(header, index, len, stopChar);
+      const valueEnd = trailingOWS(header, valueStart, index);
+      const type = header.slice(valueStart, valueEnd).toLowerCase();
+      if (options?.parameters === false) {
+        return { type, index, parameters: new NullObject() };
+      }
+      return parseParameters(header, type, index, len, stopChar);
+    }
+    var SP = 32;
+    var HTAB = 9;
+    var SEMI = 59;
+    var EQ = 61;
+    var DQUOTE = 34;
+    var BSLASH = 92;
+    var COMMA = 44;
+    function parseParameters(header, type, index, len, stopChar) {
+      const parameters = new NullObject();
+      parameter: while (index < len) {
+        if (header.charCodeAt(index) === stopChar)
+          break;
+        index = skipOWS(header, index + 1, len);
+        const keyStart = index;
+        while (index < len) {
+          const code = header.charCodeAt(index);
+          if (code === stopChar)
+            break parameter;
+          if (code === SEMI)
+            continue parameter;
+          if (code === EQ) {
+            const keyEnd = trailingOWS(header, keyStart, index);
+            const key = header.slice(keyStart, keyEnd).toLowerCase();
+            index = skipOWS(header, index + 1, len);
+            if (index < len && header.charCodeAt(index) === DQUOTE) {
+              index++;
+              let value = "";
+              while (index < len) {
+                const code2 = header.charCodeAt(index++);
+                if (code2 === DQUOTE) {
+                  index = skipValue(header, index, len, stopChar);
+                  if (parameters[key] === void 0)
+                    parameters[key] = value;
+                  break;
+                }
+                if (code2 === BSLASH && index < len) {
+                  value += header[index++];
+                  continue;
+                }
+                value += String.fromCharCode(code2);
+              }
+              continue parameter;
+            }
+            const valueStart = index;
+            index = skipValue(header, index, len, stopChar);
+            if (parameters[key] === void 0) {
+              const valueEnd = trailingOWS(header, valueStart, index);
+              parameters[key] = header.slice(valueStart, valueEnd);
+            }
+            continue parameter;
+          }
+          index++;
+        }
+      }
+      return { type, index, parameters };
+    }
+    function skipValue(str, index, len, stopChar) {
+      while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code === SEMI || code === stopChar)
+          break;
+        index++;
+      }
+      return index;
+    }
+    function skipOWS(header, index, len) {
+      while (index < len) {
+        const char = header.charCodeAt(index);
+        if (char !== SP && char !== HTAB)
+          break;
+        index++;
+      }
+      return index;
+    }
+    function trailingOWS(header, start, end) {
+      while (end > start) {
+        const char = header.charCodeAt(end - 1);
+        if (char !== SP && char !== HTAB)
+          break;
+        end--;
+      }
+      return end;
+    }
+    function qstring(str) {
+      if (TOKEN_REGEXP.test(str))
+        return str;
+      if (TEXT_REGEXP.test(str))
+        return `"${str.replace(QUOTE_REGEXP, "\\$&")}"`;
+      throw new TypeError(`Invalid parameter value: ${str}`);
+    }
   }
 });
 
@@ -7695,10 +7973,10 @@ var require_light = __commonJS({
           this._states.start(this.options.id);
           return this.Events.trigger("received", { args: this.args, options: this.options });
         }
-        doQueue(reachedHWM, blocked) {
+        doQueue(reachedHWM, blocked2) {
           this._assertStatus("RECEIVED");
           this._states.next(this.options.id);
-          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
+          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked: blocked2 });
         }
         doRun() {
           if (this.retryCount === 0) {
@@ -7822,8 +8100,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -7920,22 +8198,22 @@ var require_light = __commonJS({
           return this.storeOptions.strategy === 3;
         }
         async __submit__(queueLength, weight) {
-          var blocked, now, reachedHWM;
+          var blocked2, now, reachedHWM;
           await this.yieldLoop();
           if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
             throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
           }
           now = Date.now();
           reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
-          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
-          if (blocked) {
+          blocked2 = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+          if (blocked2) {
             this._unblockTime = now + this.computePenalty();
             this._nextRequest = this._unblockTime + this.storeOptions.minTime;
             this.instance._dropAllQueued();
           }
           return {
             reachedHWM,
-            blocked,
+            blocked: blocked2,
             strategy: this.storeOptions.strategy
           };
         }
@@ -8034,15 +8312,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error62, reject, resolve2, returned, task;
+          var args, cb, error62, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve2(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error62 = error1;
@@ -8057,13 +8335,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve2;
-          resolve2 = reject = null;
+          var promise2, reject, resolve3;
+          resolve3 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
+            resolve3 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise2;
         }
@@ -8464,14 +8742,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve2, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve2();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve2();
+                      return resolve3();
                     }
                   });
                 }
@@ -8515,17 +8793,17 @@ var require_light = __commonJS({
             return done;
           }
           async _addToQueue(job) {
-            var args, blocked, error62, options, reachedHWM, shifted, strategy;
+            var args, blocked2, error62, options, reachedHWM, shifted, strategy;
             ({ args, options } = job);
             try {
-              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
+              ({ reachedHWM, blocked: blocked2, strategy } = await this._store.__submit__(this.queued(), options.weight));
             } catch (error1) {
               error62 = error1;
               this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error62 });
               job.doDrop({ error: error62 });
               return false;
             }
-            if (blocked) {
+            if (blocked2) {
               job.doDrop();
               return true;
             } else if (reachedHWM) {
@@ -8540,7 +8818,7 @@ var require_light = __commonJS({
                 return reachedHWM;
               }
             }
-            job.doQueue(reachedHWM, blocked);
+            job.doQueue(reachedHWM, blocked2);
             this._queues.push(job);
             await this._drainAll();
             return reachedHWM;
@@ -8564,9 +8842,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -8779,7 +9057,7 @@ var require_parse_diff = __commonJS({
 });
 
 // src/github/action.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 import { pathToFileURL } from "node:url";
 
 // src/errors.ts
@@ -8806,8 +9084,174 @@ function oneLine(s) {
 // src/github/command.ts
 import { parseArgs } from "node:util";
 
-// src/model.ts
-var COMMIT_MSG = "COMMIT_MSG";
+// src/analyse/rule-api.ts
+function defineRule(rule) {
+  return rule;
+}
+function formatMessage(template, data = {}) {
+  return template.replace(
+    /\{(\w+)\}/g,
+    (whole, key) => Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : whole
+  );
+}
+
+// rules/data/pairs.ts
+var KFREE = ["kfree", "kvfree", "kfree_sensitive", "kfree_const", "kvfree_sensitive"];
+var KNOWN = [
+  {
+    acquire: ["kmalloc", "kzalloc", "kcalloc", "kmalloc_array", "kmalloc_node", "kzalloc_node", "kcalloc_node", "kstrdup", "kstrndup", "kmemdup", "kmemdup_nul", "kasprintf", "kvasprintf", "kvmalloc", "kvzalloc", "kvcalloc", "kvmalloc_array", "kstrdup_const"],
+    kind: "alloc",
+    release: KFREE,
+    handle: "result"
+  },
+  { acquire: ["vmalloc", "vzalloc", "vcalloc", "vmalloc_user"], kind: "alloc", release: ["vfree", "kvfree"], handle: "result" },
+  { acquire: ["kmem_cache_alloc", "kmem_cache_zalloc"], kind: "alloc", release: ["kmem_cache_free"], handle: "result" },
+  { acquire: ["kmem_cache_create"], kind: "create", release: ["kmem_cache_destroy"], handle: "result" },
+  { acquire: ["alloc_pages", "alloc_page"], kind: "alloc", release: ["__free_pages", "__free_page", "put_page"], handle: "result" },
+  { acquire: ["__get_free_pages", "__get_free_page", "get_zeroed_page"], kind: "alloc", release: ["free_pages", "free_page"], handle: "result" },
+  { acquire: ["bitmap_zalloc", "bitmap_alloc"], kind: "alloc", release: ["bitmap_free"], handle: "result" },
+  { acquire: ["alloc_percpu", "__alloc_percpu"], kind: "alloc", release: ["free_percpu"], handle: "result" },
+  { acquire: ["alloc_workqueue", "alloc_ordered_workqueue", "create_workqueue", "create_singlethread_workqueue"], kind: "create", release: ["destroy_workqueue"], handle: "result" },
+  { acquire: ["kthread_create", "kthread_run"], kind: "create", release: ["kthread_stop"], handle: "result" },
+  { acquire: ["dma_alloc_coherent"], kind: "alloc", release: ["dma_free_coherent"], handle: "result" },
+  { acquire: ["klp_shadow_alloc", "klp_shadow_get_or_alloc"], kind: "alloc", release: ["klp_shadow_free", "klp_shadow_free_all"], handle: "result" },
+  { acquire: ["kobject_create_and_add"], kind: "create", release: ["kobject_put"], handle: "result" },
+  { acquire: ["kobject_init_and_add"], kind: "init", release: ["kobject_put"], handle: "arg", releaseOnOwnFailure: true },
+  { acquire: ["kobject_add", "device_add"], kind: "add", release: ["kobject_del", "device_del", "kobject_put", "put_device", "device_unregister"], handle: "arg" },
+  { acquire: ["device_register"], kind: "register", release: ["device_unregister", "put_device"], handle: "arg", releaseOnOwnFailure: true },
+  { acquire: ["misc_register"], kind: "register", release: ["misc_deregister"], handle: "arg" },
+  { acquire: ["sysfs_create_group"], kind: "create", release: ["sysfs_remove_group"], handle: "arg" },
+  { acquire: ["sysfs_create_groups"], kind: "create", release: ["sysfs_remove_groups"], handle: "arg" },
+  { acquire: ["sysfs_create_file"], kind: "create", release: ["sysfs_remove_file"], handle: "arg" },
+  { acquire: ["sysfs_create_link"], kind: "create", release: ["sysfs_remove_link"], handle: "arg" },
+  { acquire: ["cdev_add"], kind: "add", release: ["cdev_del"], handle: "arg" },
+  { acquire: ["device_create"], kind: "create", release: ["device_destroy"], handle: "result" },
+  { acquire: ["class_create"], kind: "create", release: ["class_destroy"], handle: "result" },
+  { acquire: ["alloc_chrdev_region", "register_chrdev_region"], kind: "register", release: ["unregister_chrdev_region"], handle: "none" },
+  { acquire: ["idr_alloc", "idr_alloc_cyclic"], kind: "alloc", release: ["idr_remove"], handle: "arg" },
+  { acquire: ["ida_alloc", "ida_alloc_range", "ida_alloc_min", "ida_alloc_max", "ida_simple_get"], kind: "alloc", release: ["ida_free", "ida_simple_remove"], handle: "arg" },
+  { acquire: ["get_device"], kind: "ref", release: ["put_device"], handle: "arg" },
+  { acquire: ["of_node_get", "of_find_node_by_name", "of_find_node_by_path", "of_find_compatible_node", "of_get_child_by_name", "of_get_parent", "of_parse_phandle"], kind: "ref", release: ["of_node_put"], handle: "result" },
+  { acquire: ["kobject_get"], kind: "ref", release: ["kobject_put"], handle: "arg" },
+  { acquire: ["try_module_get", "__module_get"], kind: "ref", release: ["module_put"], handle: "arg" },
+  { acquire: ["get_task_struct"], kind: "ref", release: ["put_task_struct"], handle: "arg" },
+  { acquire: ["pci_dev_get"], kind: "ref", release: ["pci_dev_put"], handle: "arg" },
+  { acquire: ["dget"], kind: "ref", release: ["dput"], handle: "arg" },
+  { acquire: ["fget"], kind: "ref", release: ["fput"], handle: "result" },
+  { acquire: ["get_pid", "find_get_pid"], kind: "ref", release: ["put_pid"], handle: "result" },
+  { acquire: ["mmgrab"], kind: "ref", release: ["mmdrop"], handle: "arg" },
+  { acquire: ["kref_get"], kind: "ref", release: ["kref_put"], handle: "arg" },
+  { acquire: ["bus_find_device", "class_find_device", "bus_find_device_by_name"], kind: "ref", release: ["put_device"], handle: "result" },
+  { acquire: ["mutex_lock", "mutex_lock_nested", "mutex_lock_interruptible", "mutex_lock_killable", "mutex_lock_io"], kind: "lock", release: ["mutex_unlock"], handle: "arg" },
+  { acquire: ["down_read", "down_read_killable", "down_read_interruptible"], kind: "lock", release: ["up_read"], handle: "arg" },
+  { acquire: ["down_write", "down_write_killable"], kind: "lock", release: ["up_write"], handle: "arg" },
+  { acquire: ["down", "down_interruptible", "down_killable"], kind: "lock", release: ["up"], handle: "arg" },
+  { acquire: ["rcu_read_lock"], kind: "lock", release: ["rcu_read_unlock"], handle: "none" },
+  { acquire: ["rcu_read_lock_bh"], kind: "lock", release: ["rcu_read_unlock_bh"], handle: "none" },
+  { acquire: ["preempt_disable"], kind: "lock", release: ["preempt_enable", "preempt_enable_no_resched"], handle: "none" },
+  { acquire: ["local_irq_disable"], kind: "lock", release: ["local_irq_enable"], handle: "none" },
+  { acquire: ["local_irq_save"], kind: "lock", release: ["local_irq_restore"], handle: "none" },
+  { acquire: ["cpus_read_lock", "get_online_cpus"], kind: "lock", release: ["cpus_read_unlock", "put_online_cpus"], handle: "none" },
+  { acquire: ["request_irq", "request_threaded_irq", "request_any_context_irq"], kind: "request", release: ["free_irq"], handle: "arg" },
+  { acquire: ["request_firmware", "request_firmware_direct"], kind: "request", release: ["release_firmware"], handle: "arg" },
+  { acquire: ["request_mem_region"], kind: "request", release: ["release_mem_region"], handle: "arg" },
+  { acquire: ["request_region"], kind: "request", release: ["release_region"], handle: "arg" },
+  { acquire: ["gpio_request"], kind: "request", release: ["gpio_free"], handle: "arg" },
+  { acquire: ["clk_prepare_enable"], kind: "enable", release: ["clk_disable_unprepare"], handle: "arg" },
+  { acquire: ["clk_enable"], kind: "enable", release: ["clk_disable"], handle: "arg" },
+  { acquire: ["clk_prepare"], kind: "enable", release: ["clk_unprepare"], handle: "arg" },
+  { acquire: ["regulator_enable"], kind: "enable", release: ["regulator_disable"], handle: "arg" },
+  { acquire: ["pm_runtime_enable"], kind: "enable", release: ["pm_runtime_disable"], handle: "arg" },
+  { acquire: ["pci_enable_device", "pci_enable_device_mem"], kind: "enable", release: ["pci_disable_device"], handle: "arg" },
+  { acquire: ["ioremap", "ioremap_wc", "ioremap_cache", "of_iomap"], kind: "map", release: ["iounmap"], handle: "result" },
+  { acquire: ["memremap"], kind: "map", release: ["memunmap"], handle: "result" },
+  { acquire: ["pci_iomap"], kind: "map", release: ["pci_iounmap"], handle: "result" },
+  { acquire: ["vmap"], kind: "map", release: ["vunmap"], handle: "result" },
+  { acquire: ["kmap"], kind: "map", release: ["kunmap"], handle: "arg" },
+  { acquire: ["dma_map_single"], kind: "map", release: ["dma_unmap_single"], handle: "result" },
+  { acquire: ["dma_map_page"], kind: "map", release: ["dma_unmap_page"], handle: "result" },
+  { acquire: ["dma_map_sg"], kind: "map", release: ["dma_unmap_sg"], handle: "arg" },
+  { acquire: ["register_kprobe"], kind: "register", release: ["unregister_kprobe"], handle: "arg" },
+  { acquire: ["register_ftrace_function"], kind: "register", release: ["unregister_ftrace_function"], handle: "arg" },
+  { acquire: ["register_chrdev"], kind: "register", release: ["unregister_chrdev"], handle: "arg" }
+];
+var BY_NAME = /* @__PURE__ */ new Map();
+for (const p of KNOWN) {
+  const { acquire, ...info } = p;
+  for (const a of acquire) BY_NAME.set(a, info);
+}
+var TAKES_NOTHING = /^(mutex_init|spin_lock_init|raw_spin_lock_init|rwlock_init|init_rwsem|init_completion|init_waitqueue_head|kref_init|refcount_set|timer_setup|ida_init|idr_init|xa_init|xa_init_flags|hash_init|seqcount_init|atomic_\w+|atomic64_\w+|INIT_\w+|__init_\w+|lockdep_\w+|might_lock\w*|lockdep_assert\w*|\w+_lock_init|\w+_trylock\w*|\w+_is_locked|\w+_lock_held|\w+_lockdep\w*)$/;
+var MANAGED = /^(devm_|pcim_|drmm_|dmam_|devres_|managed_)/;
+function lockRelease(name) {
+  const m = /^(\w*?)(^|_)lock(_irq|_irqsave|_bh|_nested|_interruptible|_killable)?$/.exec(name);
+  if (!m) return null;
+  const base = `${m[1] ?? ""}${m[2] ?? ""}`;
+  const suffix = m[3] === "_irqsave" ? "_irqrestore" : m[3] === "_irq" || m[3] === "_bh" ? m[3] : "";
+  return [`${base}unlock${suffix}`];
+}
+function derived(name) {
+  let m;
+  const locks = lockRelease(name);
+  if (locks) return { kind: "lock", release: locks, handle: "arg", strong: true };
+  if (m = /^(\w+)_register$/.exec(name)) return { kind: "register", release: [`${m[1]}_unregister`, `${m[1]}_deregister`], handle: "arg", strong: true };
+  if (m = /^register_(\w+)$/.exec(name)) return { kind: "register", release: [`unregister_${m[1]}`], handle: "arg", strong: true };
+  if (m = /^(\w+)_alloc(_\w+)?$/.exec(name)) return { kind: "alloc", release: [`${m[1]}_free${m[2] ?? ""}`, `${m[1]}_free`, `${m[1]}_put`, `${m[1]}_release`, `${m[1]}_destroy`], handle: "result", strong: false };
+  if (m = /^alloc_(\w+)$/.exec(name)) return { kind: "alloc", release: [`free_${m[1]}`, `put_${m[1]}`, `release_${m[1]}`, `${m[1]}_free`], handle: "result", strong: false };
+  if (m = /^(\w+)_get$/.exec(name)) return { kind: "ref", release: [`${m[1]}_put`], handle: "arg", strong: false };
+  if (m = /^get_(\w+)$/.exec(name)) return { kind: "ref", release: [`put_${m[1]}`], handle: "arg", strong: false };
+  if (m = /^(\w+)_init$/.exec(name)) return { kind: "init", release: [`${m[1]}_destroy`, `${m[1]}_exit`, `${m[1]}_deinit`, `${m[1]}_uninit`, `${m[1]}_cleanup`, `${m[1]}_fini`, `${m[1]}_free`], handle: "arg", strong: false };
+  if (m = /^init_(\w+)$/.exec(name)) return { kind: "init", release: [`destroy_${m[1]}`, `exit_${m[1]}`, `cleanup_${m[1]}`, `deinit_${m[1]}`], handle: "arg", strong: false };
+  if (m = /^(\w+)_create(_\w+)?$/.exec(name)) return { kind: "create", release: [`${m[1]}_destroy${m[2] ?? ""}`, `${m[1]}_destroy`, `${m[1]}_remove`, `${m[1]}_free`, `${m[1]}_delete`], handle: "result", strong: false };
+  if (m = /^create_(\w+)$/.exec(name)) return { kind: "create", release: [`destroy_${m[1]}`, `remove_${m[1]}`], handle: "result", strong: false };
+  if (m = /^(\w+)_add$/.exec(name)) return { kind: "add", release: [`${m[1]}_del`, `${m[1]}_remove`, `${m[1]}_delete`], handle: "arg", strong: false };
+  if (m = /^add_(\w+)$/.exec(name)) return { kind: "add", release: [`del_${m[1]}`, `remove_${m[1]}`], handle: "arg", strong: false };
+  if (m = /^(\w+)_enable$/.exec(name)) return { kind: "enable", release: [`${m[1]}_disable`], handle: "arg", strong: false };
+  if (m = /^enable_(\w+)$/.exec(name)) return { kind: "enable", release: [`disable_${m[1]}`], handle: "arg", strong: false };
+  if (m = /^(\w+)_map$/.exec(name)) return { kind: "map", release: [`${m[1]}_unmap`], handle: "arg", strong: false };
+  if (m = /^request_(\w+)$/.exec(name)) return { kind: "request", release: [`release_${m[1]}`, `free_${m[1]}`], handle: "arg", strong: false };
+  return null;
+}
+function pairFor(name, evidence) {
+  if (MANAGED.test(name) || TAKES_NOTHING.test(name)) return null;
+  const known = BY_NAME.get(name);
+  if (known) return known;
+  const d = derived(name);
+  if (!d) return null;
+  const seen = d.release.filter((r) => evidence.has(r));
+  if (!d.strong && seen.length === 0) return null;
+  const release = d.strong ? [.../* @__PURE__ */ new Set([...seen, ...d.release])] : [...new Set(seen)];
+  return { kind: d.kind, release, handle: d.handle };
+}
+var knownReleases;
+function isKnownRelease(name) {
+  knownReleases ??= new Set(KNOWN.flatMap((p) => p.release));
+  return knownReleases.has(name);
+}
+var WORDING = {
+  alloc: { done: "allocated", undone: "freed" },
+  register: { done: "registered", undone: "unregistered" },
+  lock: { done: "taken", undone: "released" },
+  ref: { done: "taken", undone: "dropped" },
+  init: { done: "initialised", undone: "torn down" },
+  create: { done: "created", undone: "destroyed" },
+  add: { done: "added", undone: "removed" },
+  enable: { done: "enabled", undone: "disabled" },
+  map: { done: "mapped", undone: "unmapped" },
+  request: { done: "requested", undone: "released" }
+};
+var ITERATOR_REFS = /* @__PURE__ */ new Map([
+  ["for_each_child_of_node", { arg: 1, release: "of_node_put" }],
+  ["for_each_available_child_of_node", { arg: 1, release: "of_node_put" }],
+  ["for_each_node_by_name", { arg: 0, release: "of_node_put" }],
+  ["for_each_node_by_type", { arg: 0, release: "of_node_put" }],
+  ["for_each_compatible_node", { arg: 0, release: "of_node_put" }],
+  ["for_each_matching_node", { arg: 0, release: "of_node_put" }],
+  ["for_each_matching_node_and_match", { arg: 0, release: "of_node_put" }],
+  ["for_each_node_with_property", { arg: 0, release: "of_node_put" }],
+  ["device_for_each_child_node", { arg: 1, release: "fwnode_handle_put" }],
+  ["fwnode_for_each_child_node", { arg: 1, release: "fwnode_handle_put" }],
+  ["fwnode_for_each_available_child_node", { arg: 1, release: "fwnode_handle_put" }]
+]);
 
 // src/limits.ts
 var DEFAULT_LIMITS = {
@@ -8822,6 +9266,12 @@ var GITHUB_LIMITS = {
   maxBodyChars: 6e4,
   maxInlineComments: 50,
   maxBodyPoints: 100
+};
+var ETIQUETTE_LIMITS = {
+  /** Characters of a thread reply's body kept in the store. */
+  maxThreadBodyChars: 256 * 1024,
+  /** `lkreview:` commands honoured from one mail. */
+  maxFeedbackCommands: 50
 };
 
 // src/parse/c/tokenizer.ts
@@ -8843,7 +9293,7 @@ function startsInsideComment(text) {
 function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
   const tokens = [];
   let inComment = lines.length > 0 && startsInsideComment(lines[0]?.text ?? "");
-  let commentText = "";
+  let commentText2 = "";
   let commentLine = lines[0]?.newLine ?? 0;
   let inPp = false;
   let ppText = "";
@@ -8872,13 +9322,13 @@ function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
       if (inComment) {
         const end = text.indexOf("*/", i);
         if (end < 0) {
-          commentText += text.slice(i) + "\n";
+          commentText2 += text.slice(i) + "\n";
           i = n;
         } else {
-          commentText += text.slice(i, end + 2);
-          tokens.push({ kind: "comment", text: commentText, line: commentLine });
+          commentText2 += text.slice(i, end + 2);
+          tokens.push({ kind: "comment", text: commentText2, line: commentLine });
           inComment = false;
-          commentText = "";
+          commentText2 = "";
           i = end + 2;
         }
         continue;
@@ -8890,7 +9340,7 @@ function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
       }
       if (c === 47 && text.charCodeAt(i + 1) === 42) {
         inComment = true;
-        commentText = "/*";
+        commentText2 = "/*";
         commentLine = line;
         i += 2;
         continue;
@@ -8941,7 +9391,7 @@ function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
       i += op.length;
     }
   }
-  if (inComment && commentText) tokens.push({ kind: "comment", text: commentText, line: commentLine });
+  if (inComment && commentText2) tokens.push({ kind: "comment", text: commentText2, line: commentLine });
   if (inPp) tokens.push({ kind: "pp", text: ppText, line: ppLine });
   return tokens;
 }
@@ -8951,9 +9401,12 @@ function codeTokens(tokens) {
 function tokensText(tokens) {
   let out = "";
   let prev = null;
+  let unary = true;
   for (const t of tokens) {
-    if (prev && needsSpace(prev, t)) out += " ";
+    const glued = prev !== null && (prev.text === "-" || prev.text === "+") && unary;
+    if (prev && !glued && needsSpace(prev, t)) out += " ";
     out += t.text;
+    unary = (t.text === "-" || t.text === "+") && (prev === null || prev.kind === "punct" && prev.text !== ")" && prev.text !== "]" || prev.text === "return");
     prev = t;
   }
   return out;
@@ -9235,6 +9688,2230 @@ var Parser = class {
     return parts.length > 0 ? parts.join("") : null;
   }
 };
+function childrenOf(s) {
+  switch (s.kind) {
+    case "block":
+      return s.body;
+    case "if":
+      return s.else ? [s.then, s.else] : [s.then];
+    case "loop":
+    case "switch":
+    case "macro":
+      return [s.body];
+    default:
+      return [];
+  }
+}
+
+// rules/utils/c-flow.ts
+function flatten(fn) {
+  const out = [];
+  const visit2 = (s, path) => {
+    out.push({ stmt: s, path, index: out.length });
+    childrenOf(s).forEach((child, i) => visit2(child, [...path, { parent: s, child: i }]));
+  };
+  const root = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: [], body: fn.body };
+  fn.body.forEach((s, i) => visit2(s, [{ parent: root, child: i }]));
+  return out;
+}
+function exclusive(a, b) {
+  const n = Math.min(a.path.length, b.path.length);
+  for (let i = 0; i < n; i++) {
+    const sa = a.path[i];
+    const sb = b.path[i];
+    if (sa.parent !== sb.parent) return false;
+    if (sa.child !== sb.child) return sa.parent.kind === "if";
+  }
+  return false;
+}
+function encloses(outer, inner) {
+  return inner.path.some((s) => s.parent === outer.stmt);
+}
+function isJumpOut(s) {
+  return s.kind === "return" || s.kind === "goto";
+}
+var jumpCounts = /* @__PURE__ */ new WeakMap();
+function jumpsIn(block, lo, hi) {
+  if (hi <= lo) return false;
+  let counts = jumpCounts.get(block);
+  if (!counts) {
+    counts = new Int32Array(block.body.length + 1);
+    block.body.forEach((c, k) => counts[k + 1] = (counts[k] ?? 0) + (isJumpOut(c) ? 1 : 0));
+    jumpCounts.set(block, counts);
+  }
+  return (counts[Math.min(hi, block.body.length)] ?? 0) - (counts[Math.max(0, lo)] ?? 0) > 0;
+}
+function blocked(a, b) {
+  if (exclusive(a, b)) return true;
+  for (let i = a.path.length - 1; i >= 0; i--) {
+    const step = a.path[i];
+    if (b.path[i]?.parent === step.parent && b.path[i]?.child !== void 0) {
+      if (step.parent.kind === "block") {
+        const lo = step.child;
+        const hi = b.path[i]?.child ?? lo;
+        if (jumpsIn(step.parent, lo + 1, hi)) return true;
+      }
+      return false;
+    }
+    if (step.parent.kind === "block" && jumpsIn(step.parent, step.child + 1, step.parent.body.length)) return true;
+  }
+  return false;
+}
+function guardingIfs(node2) {
+  const out = [];
+  for (let i = node2.path.length - 1; i >= 0; i--) {
+    const s = node2.path[i];
+    if (s.parent.kind === "if" && s.child === 0) out.push(s.parent);
+    if (s.parent.kind === "loop") break;
+  }
+  return out;
+}
+function enclosingLoops(node2) {
+  return node2.path.filter((s) => s.parent.kind === "loop").map((s) => s.parent).reverse();
+}
+var gapCache = /* @__PURE__ */ new WeakMap();
+function gapLines(fn) {
+  const hit = gapCache.get(fn);
+  if (hit) return hit;
+  const out = [];
+  for (let i = 1; i < fn.lines.length; i++) {
+    const prev = fn.lines[i - 1]?.newLine ?? 0;
+    const cur = fn.lines[i]?.newLine ?? 0;
+    if (cur !== prev + 1) out.push(cur);
+  }
+  gapCache.set(fn, out);
+  return out;
+}
+function gapBetween(fn, from, to) {
+  return gapLines(fn).some((g) => g > from && g <= to);
+}
+var labelCache = /* @__PURE__ */ new WeakMap();
+function labelCode(fn, nodes, name, seen) {
+  if (seen) return labelCodeFrom(fn, nodes, name, seen);
+  let byName = labelCache.get(nodes);
+  if (!byName) labelCache.set(nodes, byName = /* @__PURE__ */ new Map());
+  if (byName.has(name)) return byName.get(name) ?? null;
+  const code = labelCodeFrom(fn, nodes, name, /* @__PURE__ */ new Set());
+  byName.set(name, code);
+  return code;
+}
+function labelCodeFrom(fn, nodes, name, seen) {
+  seen.add(name);
+  const at = nodes.find((n) => n.stmt.kind === "label" && n.stmt.name === name);
+  if (!at || at.stmt.kind !== "label") return null;
+  const calls = [];
+  const depth = at.path.length;
+  for (let i = at.index + 1; i < nodes.length; i++) {
+    const n = nodes[i];
+    if (n.path.length < depth) break;
+    calls.push(...n.stmt.calls);
+    if (n.path.length === depth && n.stmt.kind === "return") {
+      return { calls, known: !gapBetween(fn, at.stmt.line, n.stmt.line), ret: n.stmt, label: at.stmt };
+    }
+    if (n.path.length === depth && n.stmt.kind === "goto") {
+      const next = seen.has(n.stmt.label) ? null : labelCodeFrom(fn, nodes, n.stmt.label, seen);
+      if (!next) return { calls, known: false, ret: null, label: at.stmt };
+      return { calls: [...calls, ...next.calls], known: next.known, ret: next.ret, label: at.stmt };
+    }
+  }
+  const lastLine = fn.lines[fn.lines.length - 1]?.newLine ?? at.stmt.line;
+  return { calls, known: depth === 1 && fn.hasEnd && !gapBetween(fn, at.stmt.line, lastLine), ret: null, label: at.stmt };
+}
+function handleOf(arg) {
+  if (!arg) return "";
+  let h = handles.get(arg);
+  if (h === void 0) {
+    h = arg.replace(/\s+/g, "").replace(/^\(\w[\w\s*]*\*\)/, "").replace(/^[&*]+/, "").replace(/^\((.*)\)$/, "$1");
+    if (handles.size >= 4096) handles.clear();
+    handles.set(arg, h);
+  }
+  return h;
+}
+var handles = /* @__PURE__ */ new Map();
+function sameHandle(a, b) {
+  if (!a || !b) return true;
+  if (a === b) return true;
+  const last = (s) => s.split(/->|\./).pop() ?? s;
+  return a.includes("->") || b.includes("->") || a.includes(".") || b.includes(".") ? last(a) === last(b) : false;
+}
+
+// rules/utils/c-errors.ts
+var ERR_VAR = /^(ret|err|rc|error|retval|status|res|rv|r|result|ret_val|rval)$/;
+var ERROR_LOG = /^(pr_err|pr_crit|pr_alert|pr_emerg|pr_warn|pr_warning|pr_err_ratelimited|pr_warn_ratelimited|pr_err_once|pr_warn_once|printk|\w+_err|\w+_err_ratelimited|\w+_err_once|\w+_warn|\w+_warn_ratelimited|\w+_warn_once|\w+_crit|\w+_alert|\w+_emerg)$/;
+var WARN_CALL = /^(WARN|WARN_ON|WARN_ON_ONCE|WARN_ONCE|BUG|BUG_ON|WARN_TAINT|WARN_TAINT_ONCE|VM_WARN_ON|VM_WARN_ON_ONCE|VM_BUG_ON|lockdep_assert\w*|dump_stack|KUNIT_\w+)$/;
+var OPTIONAL_WORDS = /\b(optional|not supported|unsupported|ignor\w*|continu\w*|skip\w*|deprecated|non-?fatal|fall(ing)? ?back|disabled|using default|defaulting|not available|unavailable|best[- ]effort|harmless|nothing to do|not an error|no longer|obsolete|legacy|not needed|anyway|proceed\w*)\b/i;
+function isErrorLog(call) {
+  if (call.name === "printk") return /KERN_(ERR|WARNING|CRIT|ALERT|EMERG)/.test(call.args[0] ?? "");
+  if (/_(dbg|info|notice|debug)$/.test(call.name)) return false;
+  return ERROR_LOG.test(call.name);
+}
+function isErrnoExpr(expr) {
+  const e = expr.replace(/\s+/g, "");
+  return /^\(?-E[A-Z0-9]+\)?$/.test(e) || /^ERR_PTR\(/.test(e) || /^PTR_ERR\(/.test(e) || /^ERR_CAST\(/.test(e) || e === "-1" || /^dev_err_probe\(/.test(e);
+}
+function bareCond(cond) {
+  let c = cond.replace(/\s+/g, " ").trim();
+  for (let i = 0; i < 4; i++) {
+    const m = /^!?\s*(unlikely|likely)\s*\((.*)\)$/.exec(c);
+    if (!m) break;
+    c = (c.startsWith("!") ? "!" : "") + (m[2] ?? "").trim();
+  }
+  while (c.startsWith("(") && c.endsWith(")") && balanced(c.slice(1, -1))) c = c.slice(1, -1).trim();
+  return c;
+}
+function balanced(s) {
+  let d = 0;
+  for (const ch of s) {
+    if (ch === "(") d++;
+    else if (ch === ")" && --d < 0) return false;
+  }
+  return d === 0;
+}
+var LVALUE = String.raw`[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]*\])*`;
+function failureSubject(cond) {
+  const c = bareCond(cond);
+  let m;
+  if ((m = new RegExp(`^(${LVALUE})$`).exec(c)) && ERR_VAR.test(m[1] ?? "")) return m[1] ?? null;
+  if (m = new RegExp(`^(${LVALUE})\\s*(<\\s*0|!=\\s*0)$`).exec(c)) return m[1] ?? null;
+  if (m = new RegExp(`^!\\s*(${LVALUE})$`).exec(c)) return m[1] ?? null;
+  if (m = new RegExp(`^(${LVALUE})\\s*==\\s*NULL$`).exec(c)) return m[1] ?? null;
+  if (m = new RegExp(`^(?:IS_ERR|IS_ERR_OR_NULL)\\s*\\(\\s*(${LVALUE})\\s*\\)$`).exec(c)) return m[1] ?? null;
+  return null;
+}
+function isFailureCond(cond) {
+  const c = bareCond(cond);
+  if (failureSubject(c) !== null) return true;
+  if (/^(WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE)\s*\(/.test(c)) return true;
+  if (/^!?\s*\w+\s*\(.*\)\s*(<\s*0)?$/.test(c) && !/^!?\s*(is_|has_|can_|should_|test_|check_|list_empty|\w+_is_|\w+_has_|\w+_enabled|\w+_supported)/.test(c)) return true;
+  return false;
+}
+function branchStatements(s) {
+  return s.kind === "block" ? s.body : [s];
+}
+function callsDeep(s) {
+  const out = [...s.calls];
+  const visit2 = (x) => {
+    switch (x.kind) {
+      case "block":
+        x.body.forEach((c) => {
+          out.push(...c.calls);
+          visit2(c);
+        });
+        break;
+      case "if":
+        out.push(...x.then.calls);
+        visit2(x.then);
+        if (x.else) {
+          out.push(...x.else.calls);
+          visit2(x.else);
+        }
+        break;
+      case "loop":
+      case "switch":
+      case "macro":
+        out.push(...x.body.calls);
+        visit2(x.body);
+        break;
+      default:
+        break;
+    }
+  };
+  visit2(s);
+  return out;
+}
+function logsError(s) {
+  return callsDeep(s).find(isErrorLog) ?? null;
+}
+function returnsErrno(fn) {
+  const t = fn.returnType.replace(/\b(static|inline|__always_inline|noinline|extern|__init|__exit|__cold|__must_check|notrace|asmlinkage|__weak|__maybe_unused|__ref|__sched)\b/g, " ").trim();
+  return /^(int|long|ssize_t|s32|s64|int32_t|errno_t)$/.test(t.replace(/\s+/g, " "));
+}
+function isUserspacePath(path) {
+  return /^(tools|scripts|usr|Documentation)\//.test(path) || /(^|\/)selftests\//.test(path) || /^samples\/.*\/(user|.*_user\.c)/.test(path) || /_user\.c$/.test(path);
+}
+function commentsBetween(fn, from, to) {
+  return fn.comments.filter((c) => c.line >= from && c.line <= to).map((c) => c.text).join(" ");
+}
+
+// rules/utils/kdoc.ts
+function visualColumn(text, index) {
+  let col = 0;
+  for (let i = 0; i < index && i < text.length; i++) col = text[i] === "	" ? (Math.floor(col / 8) + 1) * 8 : col + 1;
+  return col;
+}
+function parseKdoc(lines) {
+  const doc = { header: null, entries: [], returns: [] };
+  let inReturn = false;
+  let sawFirst = false;
+  for (const l of lines) {
+    const body = /^\s*(\/\*\*|\*\/|\*)?(.*)$/.exec(l.text);
+    let t = body?.[2] ?? "";
+    if (t.trimEnd().endsWith("*/")) t = t.trimEnd().slice(0, -2);
+    const trimmed = t.trim();
+    if (!sawFirst && trimmed) {
+      sawFirst = true;
+      const m = /^(?:(struct|union|enum)\s+)?([A-Za-z_]\w*)\s*(\(\s*\))?\s*(?:-|:)\s/.exec(trimmed + " ");
+      if (m?.[2]) {
+        const kind = m[1] === "struct" || m[1] === "union" || m[1] === "enum" ? m[1] : m[3] ? "function" : "other";
+        doc.header = { name: m[1] ? `${m[1]} ${m[2]}` : m[2], kind, line: l.newLine, added: l.added };
+        continue;
+      }
+    }
+    const entry = /^\s*@([A-Za-z_][\w.]*|\.\.\.)\s*:/.exec(t);
+    if (entry?.[1]) {
+      inReturn = false;
+      const start = l.text.length - (body?.[2] ?? "").length;
+      const afterColon = start + entry[0].length;
+      let k = afterColon;
+      while (k < l.text.length && (l.text[k] === " " || l.text[k] === "	")) k++;
+      const hasDesc = k < l.text.length && !l.text.startsWith("*/", k);
+      doc.entries.push({
+        name: entry[1],
+        line: l.newLine,
+        added: l.added,
+        descColumn: hasDesc ? visualColumn(l.text, k) : -1,
+        colonEnd: visualColumn(l.text, afterColon)
+      });
+      continue;
+    }
+    if (/^\s*(Return|Returns|RETURNS|RETURN|Return value|Returns?\s+value)\s*:/i.test(t) && /^\s*R/i.test(t)) {
+      inReturn = true;
+      doc.returns.push({ text: trimmed, line: l.newLine, added: l.added });
+      continue;
+    }
+    if (/^\s*(Context|Note|NOTE|Locking|Example)\s*:/.test(t)) inReturn = false;
+    if (inReturn && trimmed) doc.returns.push({ text: trimmed, line: l.newLine, added: l.added });
+  }
+  return doc;
+}
+function codesIn(text) {
+  return [...new Set([...text.matchAll(/-E[A-Z][A-Z0-9_]+/g)].map((m) => m[0]))];
+}
+function allowsOtherCodes(text) {
+  return /negative\s+(error|errno|err|value|number)|error\s+code|errno|-E\w*\s+(values?|codes?)\b|other\s+(negative|error|failure)|or\s+an?\s+error|appropriate|from\s+\w+\(\)|propagat|returned\s+by|on\s+(failure|error)\b/i.test(text);
+}
+
+// rules/utils/patch-index.ts
+var cache = /* @__PURE__ */ new WeakMap();
+var C_FILE = /\.(c|h)$/;
+function filesOf(ctx) {
+  const files = [...ctx.patch.files];
+  for (const p of ctx.series?.patches ?? []) if (p !== ctx.patch) files.push(...p.files);
+  return files;
+}
+var fileIdentifiers = /* @__PURE__ */ new WeakMap();
+var functionCalls = /* @__PURE__ */ new WeakMap();
+function identifiersOf(file2) {
+  let ids = fileIdentifiers.get(file2);
+  if (!ids) {
+    const set2 = /* @__PURE__ */ new Set();
+    for (const h of file2.hunks) {
+      for (const l of h.lines) {
+        if (l.text.length > 4e3) continue;
+        for (const m of l.text.matchAll(/[A-Za-z_]\w*/g)) set2.add(m[0]);
+      }
+      for (const m of h.functionContext.matchAll(/[A-Za-z_]\w*/g)) set2.add(m[0]);
+    }
+    ids = [...set2];
+    fileIdentifiers.set(file2, ids);
+  }
+  return ids;
+}
+function callsOf(fn) {
+  let calls = functionCalls.get(fn);
+  if (!calls) {
+    const set2 = /* @__PURE__ */ new Set();
+    for (const s of fn.body) for (const c of callsDeep(s)) set2.add(c.name);
+    calls = set2;
+    functionCalls.set(fn, calls);
+  }
+  return calls;
+}
+function patchIndex(ctx) {
+  const hit = cache.get(ctx.patch);
+  if (hit && hit.functions === ctx.functions) return hit.index;
+  const identifiers = /* @__PURE__ */ new Set();
+  const direct = /* @__PURE__ */ new Map();
+  const functions = /* @__PURE__ */ new Map();
+  for (const file2 of filesOf(ctx)) {
+    for (const id of identifiersOf(file2)) identifiers.add(id);
+    if (!C_FILE.test(file2.path)) continue;
+    for (const fn of ctx.functions(file2)) {
+      const calls = callsOf(fn);
+      const prev = direct.get(fn.name);
+      if (prev) for (const c of calls) prev.add(c);
+      else direct.set(fn.name, new Set(calls));
+      if (!functions.has(fn.name) || fn.complete) functions.set(fn.name, fn);
+    }
+  }
+  const reach = /* @__PURE__ */ new Map();
+  for (const [name, calls] of direct) {
+    const all = new Set(calls);
+    let frontier = [...calls];
+    for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
+      const next = [];
+      for (const c of frontier) {
+        for (const d of direct.get(c) ?? []) {
+          if (!all.has(d)) {
+            all.add(d);
+            next.push(d);
+          }
+        }
+      }
+      frontier = next;
+    }
+    reach.set(name, all);
+  }
+  const index = { identifiers, reach, functions };
+  cache.set(ctx.patch, { functions: ctx.functions, index });
+  return index;
+}
+function callReaches(index, call, names) {
+  if (names.includes(call.name)) return true;
+  const r = index.reach.get(call.name);
+  return r ? names.some((n) => r.has(n)) : false;
+}
+
+// rules/errcode.ts
+var ERRNO = new Set(
+  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP ENODATA ETIME ETIMEDOUT EOVERFLOW EOPNOTSUPP ENOTSUPP EPROTO EBADMSG ENOTCONN ECONNREFUSED EALREADY EINPROGRESS ESTALE ECANCELED ENOKEY EKEYREJECTED EPROBE_DEFER ENOIOCTLCMD ERESTARTSYS EWOULDBLOCK EMSGSIZE ENOBUFS EADDRINUSE EAFNOSUPPORT ENOMSG EIDRM ENOLINK ETXTBSY EUCLEAN EREMOTEIO EDQUOT ENOMEDIUM EHWPOISON ESHUTDOWN EBADFD ENOPKG EILSEQ ENOEXEC ENOTBLK".split(" ")
+);
+var NON_ERRNO_NAME = /cmp|compare|_to_|_sort|find|index|idx|lookup|search|_pos$|_pos_|ffs|fls|bsearch|_order$|sign|diff|dist|_nr$|count|_len$|parse_|str/i;
+var LOOKS_OK = (text) => OPTIONAL_WORDS.test(text);
+function isAllocCall(name, identifiers) {
+  return pairFor(name, identifiers)?.kind === "alloc" || /(^|_)(alloc|zalloc|dup|kmalloc|kzalloc|vmalloc)(_|$)/.test(name);
+}
+function lastAssignment(nodes, at, v) {
+  const assign = new RegExp(`(^|[^\\w>.])${v}\\s*(=[^=]|\\+=|-=|\\|=)`);
+  for (let i = at.index - 1; i >= 0; i--) {
+    const n = nodes[i];
+    if (n.stmt.kind !== "expr" || !assign.test(n.stmt.text)) continue;
+    if (blocked(n, at)) continue;
+    const depth = n.path.length - 1;
+    const dominates = depth < at.path.length && n.path.slice(0, depth + 1).every((s, k) => {
+      const o = at.path[k];
+      return o?.parent === s.parent && (k < depth ? o.child === s.child : o.child > s.child);
+    });
+    return dominates ? n : null;
+  }
+  return null;
+}
+function stillZero(nodes, guardNode, v) {
+  const last = lastAssignment(nodes, guardNode, v);
+  if (!last || last.stmt.kind !== "expr") return false;
+  const text = last.stmt.text;
+  for (let i = last.index + 1; i < guardNode.index; i++) {
+    const s = nodes[i].stmt;
+    if (s.calls.some((c) => c.args.some((a) => a.replace(/\s/g, "") === `&${v}`))) return false;
+  }
+  if (new RegExp(`(^|\\s)${v}\\s*=\\s*0$`).test(text)) return true;
+  const call = last.stmt.calls.find((c) => c.assignedTo === v);
+  if (!call) return false;
+  for (let i = last.index + 1; i < guardNode.index; i++) {
+    const s = nodes[i].stmt;
+    if (s.kind === "if" && s.else === null && new RegExp(`^(${v}|${v}\\s*!=\\s*0)$`).test(bareCond(s.cond))) {
+      const exits = branchStatements(s.then).some((x) => x.kind === "return" || x.kind === "goto");
+      if (exits) return true;
+    }
+  }
+  return false;
+}
+function assignsIn(s, v) {
+  const re = new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]|&${v}\\b`);
+  let found = false;
+  const visit2 = (x) => {
+    if (x.kind === "expr" && re.test(x.text)) found = true;
+    if (x.calls.some((c) => c.assignedTo === v || c.args.some((a) => a.replace(/\s/g, "") === `&${v}`))) found = true;
+    if (x.kind === "block") x.body.forEach(visit2);
+    if (x.kind === "if") {
+      visit2(x.then);
+      if (x.else) visit2(x.else);
+    }
+    if (x.kind === "loop" || x.kind === "macro" || x.kind === "switch") visit2(x.body);
+  };
+  visit2(s);
+  return found;
+}
+function intentText(fn, g) {
+  const strings = callsDeep(g.kind === "if" ? g.then : g).map((c) => c.args.join(" ")).join(" ");
+  return strings + " " + commentsBetween(fn, g.line - 3, g.endLine);
+}
+var errcode_default = defineRule({
+  meta: {
+    id: "errcode",
+    class: "errcode",
+    severity: "warning",
+    description: "Error paths that return 0, a positive errno or -1 instead of a negative error code.",
+    messages: {
+      loggedZero: "This reports an error but returns 0, so the caller thinks it worked. Shouldn't it return {code}?",
+      failedZero: "If {failed}() fails, this returns 0 and the caller never learns about it. Shouldn't it return {code}?",
+      fallThrough: "This logs the failure but then returns 0, so the caller thinks it worked. Should it return {code} here?",
+      stillZero: "{var} is still 0 here, so this error path returns success. Should {var} be set to an error code first?",
+      stillZeroGoto: "This error path jumps to {label} with {var} still 0, so the function returns success. Should {var} be set to an error code first?",
+      stillZeroGotoUnseen: "{var} is still 0 here, while the other jumps to {label} carry an error code in {var}, so this error path probably returns success. Should {var} be set to an error code first?",
+      ptrErrNull: "When {var} is NULL, PTR_ERR() gives 0 and this returns success. Should the NULL case return an error code, or is IS_ERR() meant here?",
+      positive: "Kernel functions return negative error codes; {code} here is positive. Shouldn't it be -{code}?",
+      minusOne: "Returning -1 makes callers see -EPERM. Shouldn't this return a proper error code such as -EINVAL?",
+      docPromises: "The kernel-doc says this function returns {code}, but it never does. Is the Return: section out of date?",
+      docMissing: "This returns {code}, which the kernel-doc's Return: section does not mention. Should the comment list it?",
+      docMismatch: "The kernel-doc says this function returns {promised}, but here it returns {code}. Should one of them change?"
+    }
+  },
+  create(ctx) {
+    return {
+      cFunction(fn, file2) {
+        const user = isUserspacePath(file2.path);
+        const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
+        const nodes = flatten(fn);
+        const threadFn = fn.params.length === 1 && /\(\s*void\s*\*\s*\w+\s*\)/.test(fn.signature);
+        const errnoFn = returnsErrno(fn) && !/ssize_t/.test(fn.returnType) && !threadFn;
+        const index = patchIndex(ctx);
+        const seenLines = /* @__PURE__ */ new Set();
+        const gaps = docGaps(fn, nodes);
+        let zeroReported = false;
+        const ZERO_IDS = /* @__PURE__ */ new Set(["loggedZero", "failedZero", "fallThrough", "stillZero", "stillZeroGoto", "stillZeroGotoUnseen"]);
+        const guessed = gaps && gaps.missing.length === 1 ? gaps.missing[0] ?? null : null;
+        const report = (messageId, line, data, endLine = line) => {
+          if (seenLines.has(line)) return;
+          seenLines.add(line);
+          if (ZERO_IDS.has(messageId)) zeroReported = true;
+          ctx.report({ messageId, data, file: file2.path, line, endLine });
+        };
+        for (const n of nodes) {
+          const s = n.stmt;
+          if (!user && !/^fs\/xfs\//.test(file2.path) && added.has(s.line)) {
+            const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
+            const m = /^(?:ERR_PTR\s*\(\s*)?(E[A-Z0-9]+)\s*\)?$/.exec(text) ?? (s.kind === "expr" ? /^(?:\w+\s+)?(?:ret|err|rc|error|retval)\s*=\s*(E[A-Z0-9]+)$/.exec(text) : null);
+            if (m?.[1] && ERRNO.has(m[1])) report("positive", s.line, { code: m[1] });
+          }
+          if (s.kind === "return" && s.expr.replace(/\s/g, "") === "-1" && added.has(s.line) && !user && errnoFn && !NON_ERRNO_NAME.test(fn.name)) {
+            const others = nodes.filter((o) => o.stmt.kind === "return" && o !== n).map((o) => o.stmt.kind === "return" ? o.stmt.expr.replace(/\s/g, "") : "");
+            if (!others.some((e) => /^\d+$/.test(e) && e !== "0") && !others.some((e) => /^[a-z]\w*$/.test(e) && !ERR_VAR.test(e))) report("minusOne", s.line, {});
+          }
+          if (!errnoFn || user) continue;
+          if (s.kind === "if") {
+            const m = /^IS_ERR_OR_NULL\s*\(\s*(.+?)\s*\)$/.exec(bareCond(s.cond));
+            const v = m?.[1]?.replace(/\s+/g, "");
+            const ptrErr = v ? branchStatements(s.then).find((x) => x.kind === "return" && x.expr.replace(/\s+/g, "") === `PTR_ERR(${v})`) : void 0;
+            if (v && ptrErr && added.has(ptrErr.line)) report("ptrErrNull", ptrErr.line, { var: v });
+          }
+          if (s.kind === "if" && s.else === null) {
+            const then = branchStatements(s.then);
+            const log = callsDeep(s.then).find(isErrorLog) ?? null;
+            const subj = failureSubject(s.cond);
+            const subjCall = subj ? findAssigningCall(nodes, n, subj) : null;
+            const ret0 = then.find((x) => x.kind === "return" && x.expr.replace(/\s/g, "") === "0");
+            const intent = intentText(fn, s);
+            if (ret0 && (added.has(ret0.line) || added.has(s.line)) && !LOOKS_OK(intent)) {
+              const allocFail = subjCall !== null && bareCond(s.cond).startsWith("!") && isAllocCall(subjCall, index.identifiers);
+              const errFail = subj !== null && ERR_VAR.test(subj) && subjCall !== null;
+              const strongLog = log !== null && !/warn/.test(log.name);
+              const code = allocFail ? "-ENOMEM" : subj && ERR_VAR.test(subj) ? subj : /IS_ERR/.test(s.cond) && subj ? `PTR_ERR(${subj})` : guessed ?? "-EINVAL";
+              if (strongLog || log && (allocFail || errFail)) report("loggedZero", ret0.line, { code }, ret0.line);
+              else if (!log && (allocFail || errFail) && subjCall) report("failedZero", ret0.line, { failed: subjCall, code }, ret0.line);
+            }
+            if (!ret0 && log && then.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && isErrorLog(x.calls[0])) && subj && ERR_VAR.test(subj) && subjCall && !LOOKS_OK(intent)) {
+              const parent = n.path[n.path.length - 1];
+              const next = parent?.parent.kind === "block" ? parent.parent.body[parent.child + 1] : void 0;
+              if (next?.kind === "return" && next.expr.replace(/\s/g, "") === "0" && (added.has(s.line) || added.has(next.line))) {
+                report("fallThrough", s.line, { code: subj }, next.line);
+              }
+            }
+          }
+          if ((s.kind === "goto" || s.kind === "return") && added.has(s.line)) {
+            const guard = guardingIfs(n)[0];
+            if (!guard || guard.kind !== "if") continue;
+            let v = s.kind === "return" ? s.expr : "";
+            let label = "";
+            let unseen = false;
+            if (s.kind === "goto") {
+              const code = labelCode(fn, nodes, s.label);
+              label = s.label;
+              if (code === null && !fn.complete) {
+                v = errVarOfOtherJumps(nodes, n, s.label) ?? "";
+                unseen = true;
+              } else {
+                if (!code?.ret || code.ret.kind !== "return" || code.label.line < s.line) continue;
+                v = code.ret.expr;
+              }
+            }
+            if (!ERR_VAR.test(v) || guard.cond.includes(v)) continue;
+            const gsubj = failureSubject(guard.cond);
+            const gNode = nodes.find((x) => x.stmt === guard);
+            const gCall = gsubj && gNode ? findAssigningCall(nodes, gNode, gsubj) : null;
+            const isError = callsDeep(guard.then).some(isErrorLog) || /IS_ERR/.test(guard.cond) || gCall !== null && bareCond(guard.cond).startsWith("!") && isAllocCall(gCall, index.identifiers);
+            if (!isError || assignsIn(guard.then, v) || LOOKS_OK(intentText(fn, guard))) continue;
+            const guardNode = nodes.find((x) => x.stmt === guard);
+            if (!guardNode || !stillZero(nodes, guardNode, v)) continue;
+            if (s.kind === "goto") report(unseen ? "stillZeroGotoUnseen" : "stillZeroGoto", s.line, { label, var: v });
+            else report("stillZero", s.line, { var: v });
+          }
+        }
+        if (gaps) reportDocGaps(gaps, added, zeroReported, report);
+      }
+    };
+  }
+});
+function findAssigningCall(nodes, at, v) {
+  const inCond = at.stmt.calls.find((c) => c.assignedTo === v);
+  if (inCond) return inCond.name;
+  for (let i = at.index - 1; i >= 0 && i > at.index - 30; i--) {
+    const n = nodes[i];
+    const c = n.stmt.calls.find((x) => x.assignedTo === v);
+    if (c) return c.name;
+    if (n.stmt.kind === "expr" && new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]`).test(n.stmt.text)) return null;
+  }
+  return null;
+}
+function docGaps(fn, nodes) {
+  if (!fn.complete || !fn.kernelDoc) return null;
+  const doc = parseKdoc(fn.kernelDoc);
+  if (doc.returns.length === 0) return null;
+  const docText = doc.returns.map((r) => r.text).join(" ");
+  const promised = codesIn(docText);
+  const literal2 = /* @__PURE__ */ new Map();
+  let propagates = false;
+  const assignedFromCall = /* @__PURE__ */ new Set();
+  for (const n of nodes) {
+    for (const c of n.stmt.calls) if (c.assignedTo) assignedFromCall.add(c.assignedTo);
+  }
+  for (const n of nodes) {
+    const s = n.stmt;
+    const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
+    for (const m of text.matchAll(/-E[A-Z][A-Z0-9_]+/g)) if (!literal2.has(m[0])) literal2.set(m[0], s.line);
+    if (s.kind === "return") {
+      const e = s.expr.replace(/\s/g, "");
+      if (/^[a-z_]\w*$/.test(e) && assignedFromCall.has(e)) propagates = true;
+      if (/^\w+\(/.test(e) && !/^(ERR_PTR|PTR_ERR)\(-?E/.test(e)) propagates = true;
+      if (/^PTR_ERR\(/.test(e)) propagates = true;
+    }
+  }
+  const gaps = { missing: [], missingAt: /* @__PURE__ */ new Map(), unlisted: /* @__PURE__ */ new Map() };
+  if (!propagates) {
+    for (const code of promised) {
+      if (literal2.has(code)) continue;
+      const at = doc.returns.find((r) => r.text.includes(code));
+      if (!at) continue;
+      gaps.missing.push(code);
+      gaps.missingAt.set(code, { line: at.line, added: at.added });
+    }
+  }
+  if (promised.length > 0 && !allowsOtherCodes(docText)) {
+    for (const [code, line] of literal2) if (!promised.includes(code)) gaps.unlisted.set(code, line);
+  }
+  return gaps;
+}
+function reportDocGaps(gaps, added, zeroReported, report) {
+  const missing = zeroReported ? [] : gaps.missing;
+  const unlisted = [...gaps.unlisted].filter(([, line]) => added.has(line));
+  const first = unlisted[0];
+  if (missing.length === 1 && unlisted.length === 1 && first) {
+    report("docMismatch", first[1], { promised: missing[0] ?? "", code: first[0] });
+    return;
+  }
+  for (const code of missing) {
+    const at = gaps.missingAt.get(code);
+    if (at?.added) report("docPromises", at.line, { code });
+  }
+  for (const [code, line] of unlisted) report("docMissing", line, { code });
+}
+function errVarOfOtherJumps(nodes, at, label) {
+  for (let i = at.index - 1; i >= 0; i--) {
+    const n = nodes[i];
+    if (n.stmt.kind !== "goto" || n.stmt.label !== label) continue;
+    const g = guardingIfs(n)[0];
+    const subj = g && g.kind === "if" ? failureSubject(g.cond) : null;
+    if (subj && ERR_VAR.test(subj)) return subj;
+  }
+  return null;
+}
+
+// src/parse/c/structs.ts
+var OPEN = /^(?:typedef\s+)?(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{\s*(\/[/*].*)?$/;
+var CLOSE = /^}\s*[\w\s]*;/;
+function fieldsOf(body, kind) {
+  const toks = codeTokens(tokenize(body));
+  const out = [];
+  if (kind === "enum") {
+    let expectName = true;
+    let depth = 0;
+    for (const t of toks) {
+      if (t.text === "(") depth++;
+      else if (t.text === ")") depth--;
+      else if (depth === 0 && t.text === ",") expectName = true;
+      else if (expectName && t.kind === "id") {
+        out.push(t.text);
+        expectName = false;
+      }
+    }
+    return out;
+  }
+  let stmt = [];
+  const flush = () => {
+    const fnPtr = stmt.findIndex((t, i) => t.text === "*" && stmt[i - 1]?.text === "(");
+    if (stmt[0]?.kind === "id" && /^[A-Z_0-9]+$/.test(stmt[0].text) && stmt[1]?.text === "(" && stmt[2]?.kind === "id") {
+      out.push(stmt[2].text);
+    } else if (fnPtr >= 0 && stmt[fnPtr + 1]?.kind === "id") {
+      out.push(stmt[fnPtr + 1]?.text ?? "");
+    } else {
+      let depth = 0;
+      let last = null;
+      let skip = false;
+      for (const t of stmt) {
+        if (t.text === "(" || t.text === "[") depth++;
+        else if (t.text === ")" || t.text === "]") depth--;
+        else if (depth === 0 && t.text === ":") skip = true;
+        else if (depth === 0 && t.text === ",") {
+          if (last) out.push(last);
+          last = null;
+          skip = false;
+        } else if (depth === 0 && !skip && t.kind === "id" && !/^__\w+$/.test(t.text)) last = t.text;
+      }
+      if (last) out.push(last);
+    }
+    stmt = [];
+  };
+  for (const t of toks) {
+    if (t.text === "{") {
+      stmt = [];
+      continue;
+    }
+    if (t.text === "}") {
+      stmt = [];
+      continue;
+    }
+    if (t.text === ";") {
+      flush();
+      continue;
+    }
+    stmt.push(t);
+  }
+  return out;
+}
+function docAbove(lines, i) {
+  if (!(lines[i - 1]?.text ?? "").trim().endsWith("*/")) return null;
+  for (let k = i - 1; k >= 0 && k > i - 300; k--) {
+    const t = (lines[k]?.text ?? "").trim();
+    if (t.startsWith("/**")) return lines.slice(k, i);
+    if (t.startsWith("/*")) return null;
+  }
+  return null;
+}
+function extractStructs(file2) {
+  const out = [];
+  for (const hunk of file2.hunks) {
+    const lines = [];
+    for (const l of hunk.lines) if (l.newLine !== null) lines.push({ newLine: l.newLine, text: l.text, added: l.kind === "add" });
+    for (let i = 0; i < lines.length; i++) {
+      const m = OPEN.exec(lines[i]?.text ?? "");
+      if (!m?.[1] || !m[2]) continue;
+      let end = -1;
+      for (let k = i + 1; k < lines.length; k++) {
+        if (CLOSE.test(lines[k]?.text ?? "")) {
+          end = k;
+          break;
+        }
+        if (OPEN.test(lines[k]?.text ?? "")) break;
+      }
+      if (end < 0) continue;
+      const kind = m[1];
+      out.push({ file: file2.path, kind, name: m[2], fields: fieldsOf(lines.slice(i + 1, end), kind), startLine: lines[i]?.newLine ?? 0, kernelDoc: docAbove(lines, i) });
+      i = end;
+    }
+  }
+  return out;
+}
+
+// rules/kdoc.ts
+var C_FILE2 = /\.(c|h)$/;
+function mismatches(doc, names) {
+  const documented = new Set(doc.entries.map((e) => e.name.split(".")[0] ?? e.name));
+  const undocumented = names.filter((n) => !documented.has(n) && n !== "...");
+  const bad = doc.entries.filter((e) => e.name !== "..." && !names.includes(e.name.split(".")[0] ?? e.name) && !(e.name.endsWith("...") && names.includes("...")));
+  return bad.map((entry) => ({ entry, hint: bad.length === 1 && undocumented.length === 1 ? undocumented[0] ?? null : null }));
+}
+function misaligned(doc) {
+  const withDesc = doc.entries.filter((e) => e.descColumn >= 0);
+  if (withDesc.length < 3) return [];
+  const byCol = /* @__PURE__ */ new Map();
+  for (const e of withDesc) byCol.set(e.descColumn, [...byCol.get(e.descColumn) ?? [], e]);
+  let best = [];
+  let col = -1;
+  for (const [c, es] of byCol) {
+    if (es.length > best.length) {
+      best = es;
+      col = c;
+    }
+  }
+  if (best.length < 2 || best.length * 2 <= withDesc.length || !best.some((e) => e.descColumn - e.colonEnd > 1)) return [];
+  return withDesc.filter((e) => e.descColumn !== col && e.colonEnd < col);
+}
+var kdoc_default = defineRule({
+  meta: {
+    id: "kdoc",
+    class: "doc",
+    severity: "note",
+    description: "Kernel-doc comments whose @name entries, header or field alignment do not match what they document.",
+    messages: {
+      wrongName: "This kernel-doc header names {doc}, but the comment documents {name}. Should it say {name}?",
+      unknownParam: "@{entry} is not a parameter of {name}().",
+      renamedParam: "@{entry} is not a parameter of {name}(); should it be @{param}?",
+      unknownField: "@{entry} is not a member of {name}.",
+      renamedField: "@{entry} is not a member of {name}; should it be @{param}?",
+      misaligned: "The description of @{entry} does not line up with the other members in this comment."
+    }
+  },
+  create(ctx) {
+    const report = (d) => ctx.report(d);
+    return {
+      cFunction(fn, file2) {
+        if (!fn.kernelDoc || !fn.hasStart) return;
+        const doc = parseKdoc(fn.kernelDoc);
+        const h = doc.header;
+        if (h && h.added && (h.kind === "function" || h.kind === "other") && h.name !== fn.name && /^[a-z_]\w*$/.test(fn.name) && /^[a-z_]\w*$/.test(h.name)) {
+          if (h.kind === "function" || /_/.test(h.name)) report({ messageId: "wrongName", data: { doc: `${h.name}()`, name: `${fn.name}()` }, file: file2.path, line: h.line });
+        }
+        const inner = (/\((.*)\)/.exec(fn.signature)?.[1] ?? "").trim();
+        if (/^[A-Z_0-9]+$/.test(fn.name) || inner !== "" && inner !== "void" && fn.params.length === 0) return;
+        for (const { entry, hint } of mismatches(doc, fn.params)) {
+          if (!entry.added) continue;
+          if (hint) report({ messageId: "renamedParam", data: { entry: entry.name, name: fn.name, param: hint }, file: file2.path, line: entry.line });
+          else report({ messageId: "unknownParam", data: { entry: entry.name, name: fn.name }, file: file2.path, line: entry.line });
+        }
+      },
+      file(file2) {
+        if (!C_FILE2.test(file2.path)) return;
+        for (const st of extractStructs(file2)) {
+          if (!st.kernelDoc) continue;
+          const doc = parseKdoc(st.kernelDoc);
+          const full = `${st.kind} ${st.name}`;
+          const h = doc.header;
+          if (h && h.added && h.kind === st.kind && h.name !== full) {
+            report({ messageId: "wrongName", data: { doc: h.name, name: full }, file: file2.path, line: h.line });
+          }
+          if (st.kind !== "enum") {
+            for (const { entry, hint } of mismatches(doc, st.fields)) {
+              if (!entry.added) continue;
+              if (hint) report({ messageId: "renamedField", data: { entry: entry.name, name: full, param: hint }, file: file2.path, line: entry.line });
+              else report({ messageId: "unknownField", data: { entry: entry.name, name: full }, file: file2.path, line: entry.line });
+            }
+          }
+          for (const e of misaligned(doc)) {
+            if (e.added) report({ messageId: "misaligned", data: { entry: e.name }, file: file2.path, line: e.line });
+          }
+        }
+      }
+    };
+  }
+});
+
+// src/model.ts
+var COMMIT_MSG = "COMMIT_MSG";
+
+// rules/data/typos-kernel.ts
+var KERNEL_TYPOS = {
+  // Kernel vocabulary the dictionary does not know.
+  accross: "across",
+  alloation: "allocation",
+  atleast: "at least",
+  buffre: "buffer",
+  chceck: "check",
+  conext: "context",
+  deallocte: "deallocate",
+  doesnot: "does not",
+  initalise: "initialise",
+  initialisaton: "initialisation",
+  initialsie: "initialise",
+  initilise: "initialise",
+  intialise: "initialise",
+  kernle: "kernel",
+  livepacth: "livepatch",
+  livpatch: "livepatch",
+  mdoule: "module",
+  // The dictionary offers "mapped"; kernel prose means the mmap() form.
+  mmaped: "mmapped",
+  mmaping: "mmapping",
+  mmeory: "memory",
+  namepsace: "namespace",
+  outptu: "output",
+  premption: "preemption",
+  reasonbale: "reasonable",
+  refernce: "reference",
+  refrence: "reference",
+  releasd: "released",
+  reloaction: "relocation",
+  retrurn: "return",
+  sucess: "success",
+  sybmol: "symbol",
+  synchroniztion: "synchronization",
+  terminaton: "termination",
+  unregsiter: "unregister",
+  unregiser: "unregister",
+  // The dictionary offers "weather" first; kernel prose always means this.
+  wether: "whether",
+  wich: "which",
+  // The nearest spelling is "proceed", but kernel comments use these for ordering ("must precede").
+  preceed: "precede",
+  preceeds: "precedes"
+};
+var DENYLIST = /* @__PURE__ */ new Set([
+  // Identifiers and abbreviations that appear in kernel comments.
+  "filp",
+  "iput",
+  "rela",
+  "relas",
+  "ser",
+  "hda",
+  "ptd",
+  "cmo",
+  "pn",
+  "ect",
+  "nto",
+  "ist",
+  "mis",
+  "fo",
+  "ba",
+  "ot",
+  "nd",
+  "ue",
+  "te",
+  "ans",
+  "inh",
+  "parm",
+  "parms",
+  "indx",
+  "iif",
+  "fpt",
+  "slq",
+  "unx",
+  "gti",
+  "gir",
+  "ede",
+  "edn",
+  "ine",
+  "ines",
+  "oen",
+  "ome",
+  "sur",
+  "vas",
+  "wel",
+  "afe",
+  "ake",
+  "alle",
+  "als",
+  "ane",
+  "bion",
+  "bord",
+  "bund",
+  "cann",
+  "ded",
+  "egal",
+  "ein",
+  "eis",
+  "ende",
+  "fils",
+  "fram",
+  "gam",
+  "hom",
+  "juli",
+  "juni",
+  "ment",
+  "toke",
+  "tork",
+  "mape",
+  "mapp",
+  "seup",
+  "siz",
+  "sav",
+  "hax",
+  "nam",
+  "som",
+  "lod",
+  "wil",
+  "vor",
+  "tast",
+  "fle",
+  "afor",
+  "ags",
+  "abl",
+  "pard",
+  "valu",
+  "alue",
+  "blok",
+  "blos",
+  "clas",
+  "cace",
+  "maco",
+  "meda",
+  "mata",
+  "pach",
+  "loca",
+  "muti",
+  "upto",
+  "thru",
+  "altho",
+  "mport",
+  // Names of companies, places and people.
+  "synopsys",
+  "universite",
+  "stichting",
+  "mathematisch",
+  // Real words or accepted variants (British spellings are correct).
+  "formant",
+  "formate",
+  "precess",
+  "precessed",
+  "precesses",
+  "precessing",
+  "metics",
+  "neral",
+  "detecter",
+  "extendible",
+  "humber",
+  "handel",
+  "heder",
+  "patten",
+  "pattens",
+  "reacher",
+  "responser",
+  "consol",
+  "collet",
+  "collets",
+  "cerate",
+  "cerated",
+  "cerates",
+  "algin",
+  "algins",
+  "chanel",
+  "damon",
+  "stroy",
+  "stich",
+  "sematic",
+  "secund",
+  "specif",
+  "vertexes",
+  "leafs",
+  "combatting",
+  "focusses",
+  "refocussed",
+  "transferrable",
+  "conveyer",
+  "indite",
+  "larges",
+  "hight",
+  "advices",
+  "objet",
+  "eduction",
+  "enure",
+  "decern",
+  "delate",
+  "deffer",
+  "concent",
+  "comines",
+  "classis",
+  "claus",
+  "colum",
+  "corse",
+  "brach",
+  "brose",
+  "musil",
+  "minium",
+  "miniums",
+  "pinter",
+  "wheres",
+  "whish",
+  "stript",
+  "subtile",
+  "tabes",
+  "takin",
+  "technic",
+  "technics",
+  "longe",
+  "peaces",
+  "pease",
+  "phasis",
+  "oriente",
+  "identic",
+  "worser",
+  "glamourous",
+  "caesarian",
+  "commutated",
+  "commutating",
+  "slippy",
+  "precess",
+  "payed",
+  "planed",
+  "heros",
+  "knifes",
+  "calfs",
+  "funguses",
+  "larvas",
+  "midwifes",
+  "nevers",
+  "signory",
+  "otherwhere",
+  "billon",
+  "bucker",
+  "chari",
+  "herat",
+  "wheen",
+  "weill",
+  "somme",
+  "fromm",
+  "tormenters",
+  "constructer",
+  "didactical",
+  "atheistical",
+  "algebraical",
+  // Contractions the dictionary expands oddly (`youre` -> `your`).
+  "youre",
+  "theyre",
+  "dont",
+  "wont",
+  "cant",
+  "thats",
+  "theres"
+]);
+var SHORT_KEEP = /* @__PURE__ */ new Set([
+  "teh",
+  "hte",
+  "adn",
+  "taht",
+  "thta",
+  "tahn",
+  "thsi",
+  "tihs",
+  "htis",
+  "wiht",
+  "wtih",
+  "iwth",
+  "waht",
+  "whta",
+  "htey",
+  "tehy",
+  "thye",
+  "tehm",
+  "htem",
+  "tehn",
+  "eror",
+  "aslo",
+  "ahve",
+  "hvae",
+  "mroe",
+  "msut",
+  "jsut",
+  "konw",
+  "knwo",
+  "nkow",
+  "tkae",
+  "mkae",
+  "amke",
+  "onyl",
+  "olny",
+  "wehn",
+  "whne",
+  "chek",
+  "emty",
+  "empy",
+  "epty",
+  "yuo",
+  "yuor",
+  "whic",
+  "whih"
+]);
+var DOUBLED = /* @__PURE__ */ new Set([
+  "the",
+  "a",
+  "an",
+  "to",
+  "of",
+  "in",
+  "for",
+  "and",
+  "on",
+  "by",
+  "with",
+  "from",
+  "be",
+  "are",
+  "was",
+  "can",
+  "will",
+  "this",
+  "when",
+  "which",
+  "should",
+  "would",
+  "not",
+  "we",
+  "at",
+  "or",
+  "if",
+  "it",
+  "its",
+  "as",
+  "into",
+  "than",
+  "then",
+  "there",
+  "their",
+  "they",
+  "has",
+  "have",
+  "does",
+  "do",
+  "must",
+  "may",
+  "also"
+]);
+var NOT_AFTER_AN = /* @__PURE__ */ new Set([
+  "so",
+  "the",
+  "then",
+  "it",
+  "is",
+  "are",
+  "was",
+  "were",
+  "we",
+  "they",
+  "that",
+  "this",
+  "those",
+  "these",
+  "not",
+  "thus",
+  "therefore",
+  "hence",
+  "but",
+  "or",
+  "to",
+  "of",
+  "be",
+  "has",
+  "have",
+  "will",
+  "can",
+  "should",
+  "must",
+  "may",
+  "its",
+  "their",
+  "our",
+  "no"
+]);
+var PHRASES = {
+  "is not longer": "is no longer",
+  "are not longer": "are no longer",
+  "was not longer": "was no longer",
+  "does not longer": "does no longer",
+  "can not longer": "can no longer"
+};
+
+// rules/utils/words-tokens.ts
+var PLAIN = /^[A-Za-z]+(?:['’][A-Za-z]+)?$/;
+var LEAD = /^[("'“‘]+/;
+var TRAIL = /[)"'”’.,;:!?]+$/;
+var MASK = "";
+function maskCode(text) {
+  const blank = (m) => MASK.repeat(m.length);
+  if (/^\s*(authors?|maintainers?|copyright|written by|contributed by|based on work by)\b|\bcopyright\b|©/i.test(text)) return blank(text);
+  return text.replace(/(?:[A-Z][\p{L}.'’-]*\s+){1,4}<[^<>\s]+@[^<>\s]+>/gu, blank).replace(/`[^`]*`/g, blank).replace(/(^|[\s(])'[^'\s]+'(?=$|[\s).,;:])/g, (m, pre) => pre + blank(m.slice(pre.length))).replace(/<[^<>\s]+>/g, blank).replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, blank);
+}
+function codeLike(core) {
+  if (/[a-z][A-Z]/.test(core)) return true;
+  if (core.length > 1 && core === core.toUpperCase()) return true;
+  return false;
+}
+function wordsOf(text, startClean = false) {
+  const masked = maskCode(text);
+  const words = [];
+  const re = /\S+/g;
+  let prevClean = startClean;
+  let m;
+  while ((m = re.exec(masked)) !== null) {
+    const raw = m[0];
+    const lead = LEAD.exec(raw)?.[0] ?? "";
+    const trail = TRAIL.exec(raw.slice(lead.length))?.[0] ?? "";
+    const core = raw.slice(lead.length, raw.length - trail.length);
+    const parts = core.split("-");
+    const ok = core !== "" && parts.every((p) => PLAIN.test(p) && !codeLike(p));
+    if (!ok) {
+      prevClean = false;
+      continue;
+    }
+    let offset = m.index + lead.length;
+    parts.forEach((p, i) => {
+      words.push({
+        text: p,
+        start: offset,
+        joined: i === 0 && prevClean && lead === "",
+        punctAfter: i < parts.length - 1 || trail !== ""
+      });
+      offset += p.length + 1;
+    });
+    prevClean = trail === "" && parts.length === 1;
+  }
+  return { words, endClean: prevClean };
+}
+function indentOf(text) {
+  let n = 0;
+  for (const c of text) {
+    if (c === " ") n++;
+    else if (c === "	") n = n - n % 8 + 8;
+    else break;
+  }
+  return n;
+}
+
+// rules/utils/words-check.ts
+function applyCase(original, fix) {
+  if (/[A-Z]/.test(fix)) return fix;
+  const first = original[0] ?? "";
+  if (first !== first.toLowerCase()) return fix.charAt(0).toUpperCase() + fix.slice(1);
+  return fix;
+}
+function keyOf(word) {
+  return word.toLowerCase().replace(/['’]s$/, "");
+}
+function checkMisspelling(w, span, input3, out) {
+  const key = keyOf(w.text);
+  const right = input3.dict.get(key);
+  if (right === void 0) return;
+  if (input3.identifiers.has(key)) return;
+  if (span.kind === "message") {
+    if (input3.removedWords?.has(key)) return;
+    const others = span.text.toLowerCase().split(/[^a-z']+/);
+    if (others.includes(right.toLowerCase())) return;
+  }
+  const bare = w.text.replace(/['’]s$/, "");
+  out.push({ kind: "misspelling", line: w.line, from: bare, to: applyCase(bare, right) });
+}
+function checkSequence(words, out) {
+  for (let i = 1; i < words.length; i++) {
+    const prev = words[i - 1];
+    const cur = words[i];
+    if (!prev || !cur || !cur.joined) continue;
+    const a = prev.text.toLowerCase();
+    const b = cur.text.toLowerCase();
+    if (a === b && DOUBLED.has(a)) {
+      out.push({ kind: "doubled", line: cur.line, from: `${prev.text} ${cur.text}`, to: prev.text });
+      continue;
+    }
+    if (a === "an" && NOT_AFTER_AN.has(b)) {
+      out.push({ kind: "article", line: prev.line, from: prev.text, to: applyCase(prev.text, "and") });
+      continue;
+    }
+    const next = words[i + 1];
+    if (next?.joined) {
+      const phrase = `${a} ${b} ${next.text.toLowerCase()}`;
+      const right = PHRASES[phrase];
+      if (right !== void 0) {
+        const fixed = right.split(" ").slice(1).join(" ");
+        out.push({ kind: "phrase", line: cur.line, from: `${cur.text} ${next.text}`, to: fixed });
+      }
+    }
+  }
+}
+function checkSpans(input3) {
+  const out = [];
+  let blockWords = [];
+  let block = -1;
+  let endClean = false;
+  const flush = () => {
+    checkSequence(blockWords, out);
+    blockWords = [];
+  };
+  for (const span of input3.spans) {
+    if (span.text.length > input3.maxLineLength) {
+      flush();
+      block = -1;
+      continue;
+    }
+    if (span.block !== block) {
+      flush();
+      block = span.block;
+      endClean = false;
+    }
+    const res = wordsOf(span.text, endClean);
+    endClean = res.endClean;
+    for (const w of res.words) {
+      const placed = { ...w, line: span.line };
+      checkMisspelling(placed, span, input3, out);
+      blockWords.push(placed);
+    }
+  }
+  flush();
+  return out;
+}
+
+// rules/utils/words-c.ts
+var nextBlock = 1;
+function newBlock() {
+  return nextBlock++;
+}
+var IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
+function addIdentifiers(code, into) {
+  for (const m of code.matchAll(IDENT)) into.add(m[0].toLowerCase());
+}
+function cleanStringLiteral(s) {
+  return s.replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, " ").replace(/%%|%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?(hh|ll|h|l|L|z|j|t|q)?(p[A-Za-z]+|[a-zA-Z])/g, " ");
+}
+function looksLikeCommentMiddle(text) {
+  const t = text.trim();
+  if (/^\*(\s|$|\/)/.test(t)) return true;
+  const close = text.indexOf("*/");
+  const open2 = text.indexOf("/*");
+  return close >= 0 && (open2 < 0 || close < open2);
+}
+function commentText(s, atLineStart) {
+  return atLineStart ? s.replace(/^\s*\*+(?!\/)/, (m) => " ".repeat(m.length)) : s.replace(/^[*!]+/, (m) => " ".repeat(m.length));
+}
+function scanCLike(lines) {
+  const spans = [];
+  const identifiers = /* @__PURE__ */ new Set();
+  const newSide = lines.filter((l) => l.kind !== "del");
+  const first = newSide.find((l) => l.text.trim() !== "");
+  let inComment = first !== void 0 && looksLikeCommentMiddle(first.text);
+  let block = newBlock();
+  let lineCommentBlock = false;
+  for (const l of newSide) {
+    const text = l.text;
+    const emit = l.kind === "add" && l.newLine !== null;
+    const push = (s, kind, b) => {
+      if (emit && l.newLine !== null && /[A-Za-z]/.test(s)) spans.push({ line: l.newLine, text: s, block: b, kind });
+    };
+    if (/^\s*#\s*include\b/.test(text)) {
+      lineCommentBlock = false;
+      continue;
+    }
+    let code = "";
+    let i = 0;
+    let sawLineComment = false;
+    let atLineStart = true;
+    while (i < text.length) {
+      if (inComment) {
+        const end = text.indexOf("*/", i);
+        const piece = end < 0 ? text.slice(i) : text.slice(i, end);
+        push(commentText(piece, atLineStart), "comment", block);
+        if (end < 0) {
+          i = text.length;
+        } else {
+          inComment = false;
+          i = end + 2;
+        }
+        atLineStart = false;
+        continue;
+      }
+      const c = text[i];
+      const next = text[i + 1];
+      if (c === "/" && next === "/") {
+        if (!(lineCommentBlock && code.trim() === "")) block = newBlock();
+        push(text.slice(i + 2).replace(/^[/!]+/, ""), "comment", block);
+        sawLineComment = code.trim() === "";
+        i = text.length;
+        continue;
+      }
+      if (c === "/" && next === "*") {
+        block = newBlock();
+        inComment = true;
+        i += 2;
+        atLineStart = false;
+        continue;
+      }
+      if (c === '"') {
+        let j = i + 1;
+        while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+        if (!/MODULE_AUTHOR\s*\(\s*$/.test(code)) push(cleanStringLiteral(text.slice(i + 1, Math.min(j, text.length))), "string", newBlock());
+        i = j + 1;
+        continue;
+      }
+      if (c === "'") {
+        const close = text.indexOf("'", i + 1);
+        if (close > i && close - i <= 6 && (close - i === 2 || text[i + 1] === "\\")) {
+          i = close + 1;
+          continue;
+        }
+      }
+      code += c;
+      i++;
+    }
+    lineCommentBlock = sawLineComment;
+    addIdentifiers(code, identifiers);
+  }
+  return { spans, identifiers };
+}
+
+// rules/utils/words-commit.ts
+var TRAILER = /^[A-Za-z][A-Za-z0-9-]*:\s*\S/;
+var KNOWN_TRAILER = /^(signed-off-by|acked-by|reviewed-by|tested-by|reported-by|suggested-by|co-developed-by|cc|fixes|link|closes|message-id|change-id|buglink|bug|debugged-by|requested-by|originally-by|based-on-patch-by|helped-by|investigated-by|analyzed-by|analysed-by|assisted-by|generated-by|v\d+)\s*:/i;
+function isTrailer(line) {
+  if (KNOWN_TRAILER.test(line)) return true;
+  return TRAILER.test(line) && /(<[^>]*@[^>]*>|[\w.+-]+@[\w-]+\.[\w.]+|https?:\/\/|\b[0-9a-f]{12,40}\b)/.test(line);
+}
+function maskQuotes(line, open2) {
+  let out = "";
+  for (const c of line) {
+    if (c === '"' || c === "\u201C" || c === "\u201D") {
+      open2 = c === "\u201C" ? true : c === "\u201D" ? false : !open2;
+      out += MASK;
+      continue;
+    }
+    out += open2 ? MASK : c;
+  }
+  return { text: out, open: open2 };
+}
+function scanCommitMessage(lines) {
+  const spans = [];
+  let block = newBlock();
+  let inDiffstatOrChangelog = false;
+  let quoteOpen = false;
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\r$/, "");
+    if (line.trim() === "") {
+      block = newBlock();
+      quoteOpen = false;
+      return;
+    }
+    if (/^-{2,}\s*>8/.test(line) || /^-{3,}$/.test(line.trim())) inDiffstatOrChangelog = true;
+    if (inDiffstatOrChangelog) return;
+    if (/^[\s>|]/.test(line)) {
+      block = newBlock();
+      quoteOpen = false;
+      return;
+    }
+    if (isTrailer(line)) return;
+    const masked = maskQuotes(line, quoteOpen);
+    quoteOpen = masked.open;
+    spans.push({ line: i + 1, text: masked.text, block, kind: "message" });
+  });
+  return spans;
+}
+
+// rules/utils/words-dict.ts
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+var cached = null;
+function editDistance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+function chooseCorrection(wrong, suggestions) {
+  const key = wrong.toLowerCase();
+  if (DENYLIST.has(key)) return null;
+  if (key.length <= 4 && !SHORT_KEEP.has(key)) return null;
+  const usable = suggestions.map((s) => s.trim()).filter((s) => s !== "" && !s.includes("'"));
+  if (usable.length === 0) return null;
+  if (usable.length === 1) return usable[0] ?? null;
+  if (key.length < 6) return null;
+  let best = null;
+  let bestDist = Infinity;
+  for (const s of usable) {
+    const d = editDistance(key, s.toLowerCase());
+    if (d < bestDist) {
+      best = s;
+      bestDist = d;
+    }
+  }
+  return bestDist <= 2 ? best : null;
+}
+function buildDictionary(entries) {
+  const dict = /* @__PURE__ */ new Map();
+  for (const entry of entries) {
+    const arrow = entry.indexOf("->");
+    if (arrow <= 0) continue;
+    const wrong = entry.slice(0, arrow).trim();
+    if (!/^[A-Za-z]+$/.test(wrong)) continue;
+    const fix = chooseCorrection(wrong, entry.slice(arrow + 2).split(","));
+    if (fix !== null) dict.set(wrong.toLowerCase(), fix);
+  }
+  for (const [wrong, right] of Object.entries(KERNEL_TYPOS)) dict.set(wrong, right);
+  return dict;
+}
+function dictionaryFile() {
+  const beside = fileURLToPath(new URL("./dict-en.json", import.meta.url));
+  try {
+    const ext = createRequire(import.meta.url).resolve("@cspell/dict-en-common-misspellings/cspell-ext.json");
+    return join(dirname(ext), "dict", "dict-en.json");
+  } catch (err) {
+    if (existsSync(beside)) return beside;
+    throw err;
+  }
+}
+function loadDictionary() {
+  if (cached) return cached;
+  const data = JSON.parse(readFileSync(dictionaryFile(), "utf8"));
+  const entries = [];
+  for (const def of data.dictionaryDefinitions ?? []) {
+    for (const list of [def.flagWords, def.suggestWords]) {
+      if (Array.isArray(list)) {
+        for (const e of list) if (typeof e === "string") entries.push(e);
+      }
+    }
+  }
+  cached = buildDictionary(entries);
+  return cached;
+}
+
+// rules/utils/words-doc.ts
+function scanDoc(lines) {
+  const spans = [];
+  const newSide = lines.filter((l) => l.kind !== "del");
+  let literalIndent = -1;
+  let pendingLiteral = -1;
+  let fenced = false;
+  let block = newBlock();
+  for (const l of newSide) {
+    const text = l.text;
+    const trimmed = text.trim();
+    if (/^(```|~~~)/.test(trimmed)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) continue;
+    if (trimmed === "") {
+      block = newBlock();
+      if (pendingLiteral >= 0) {
+        literalIndent = pendingLiteral;
+        pendingLiteral = -1;
+      }
+      continue;
+    }
+    const indent = indentOf(text);
+    if (literalIndent >= 0) {
+      if (indent > literalIndent) continue;
+      literalIndent = -1;
+    }
+    if (/^\.\.\s/.test(trimmed)) {
+      if (/::/.test(trimmed)) pendingLiteral = indent;
+      continue;
+    }
+    if (trimmed.endsWith("::")) pendingLiteral = indent;
+    if (/^[=\-~^"'`#*+_.:|]+$/.test(trimmed.replace(/\s+/g, ""))) continue;
+    if (l.kind === "add" && l.newLine !== null && /[A-Za-z]/.test(trimmed)) {
+      spans.push({ line: l.newLine, text, block, kind: "doc" });
+    }
+  }
+  return { spans, identifiers: /* @__PURE__ */ new Set() };
+}
+
+// rules/utils/words-script.ts
+function hashCommentStart(text, makefile) {
+  let quote = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (!makefile && (c === '"' || c === "'")) {
+      quote = c;
+      continue;
+    }
+    if (c === "#") {
+      if (makefile || i === 0 || /\s/.test(text[i - 1] ?? "")) return i;
+    }
+  }
+  return -1;
+}
+function scanHashComments(lines, makefile) {
+  const spans = [];
+  const identifiers = /* @__PURE__ */ new Set();
+  let block = newBlock();
+  let prevWasComment = false;
+  for (const l of lines) {
+    if (l.kind === "del") continue;
+    const text = l.text;
+    const at = text.startsWith("#!") ? -1 : hashCommentStart(text, makefile);
+    const code = at < 0 ? text : text.slice(0, at);
+    addIdentifiers(code.replace(/(["'])(?:\\.|(?!\1).)*\1/g, " "), identifiers);
+    if (at < 0) {
+      prevWasComment = false;
+      continue;
+    }
+    const onlyComment = code.trim() === "";
+    if (!(prevWasComment && onlyComment)) block = newBlock();
+    prevWasComment = onlyComment;
+    const prose = text.slice(at).replace(/^#+/, (m) => " ".repeat(m.length));
+    if (l.kind === "add" && l.newLine !== null && /[A-Za-z]/.test(prose)) {
+      spans.push({ line: l.newLine, text: prose, block, kind: "comment" });
+    }
+  }
+  return { spans, identifiers };
+}
+var KCONFIG_KEYWORD = /^(config|menuconfig|choice|endchoice|menu|endmenu|if|endif|source|rsource|osource|comment|mainmenu|bool|boolean|tristate|string|hex|int|prompt|default|def_bool|def_tristate|depends|select|imply|range|visible|option|modules|transitional|help|---help---)\b/;
+var KCONFIG_PROMPT = /^(bool|boolean|tristate|string|hex|int|prompt|comment|menu|mainmenu)\s+"((?:\\.|[^"\\])*)"/;
+function scanKconfig(lines) {
+  const spans = [];
+  const identifiers = /* @__PURE__ */ new Set();
+  const newSide = lines.filter((l) => l.kind !== "del");
+  const first = newSide.find((l) => l.text.trim() !== "");
+  let helpIndent = -1;
+  if (first && !KCONFIG_KEYWORD.test(first.text.trim()) && !first.text.trim().startsWith("#") && indentOf(first.text) >= 9) {
+    helpIndent = indentOf(first.text) - 1;
+  }
+  let block = newBlock();
+  for (const l of newSide) {
+    const text = l.text;
+    const trimmed = text.trim();
+    const emit = (s, b) => {
+      if (l.kind === "add" && l.newLine !== null && /[A-Za-z]/.test(s)) spans.push({ line: l.newLine, text: s, block: b, kind: "doc" });
+    };
+    if (helpIndent >= 0) {
+      if (trimmed === "") {
+        block = newBlock();
+        continue;
+      }
+      if (indentOf(text) > helpIndent) {
+        emit(text, block);
+        continue;
+      }
+      helpIndent = -1;
+    }
+    if (/^(help|---help---)$/.test(trimmed)) {
+      helpIndent = indentOf(text);
+      block = newBlock();
+      continue;
+    }
+    if (trimmed.startsWith("#")) {
+      emit(trimmed.replace(/^#+/, ""), newBlock());
+      continue;
+    }
+    const prompt = KCONFIG_PROMPT.exec(trimmed);
+    if (prompt) emit(cleanStringLiteral(prompt[2] ?? ""), newBlock());
+    addIdentifiers(trimmed.replace(/"(?:\\.|[^"\\])*"/g, " "), identifiers);
+  }
+  return { spans, identifiers };
+}
+
+// rules/utils/words-prose.ts
+var C_LIKE = /\.(c|h|S|lds|dts|dtsi|rs|bpf|cc|cpp|y|l)$/;
+var HASH = /\.(sh|bash|py|pl|pm|awk|tc|yaml|yml|tcl|rb|bats|cfg|conf|config|gdb)$/;
+var DOC = /\.(rst|txt|md|markdown)$/;
+var MAKE = /(^|\/)(Makefile[^/]*|Kbuild[^/]*|[^/]*\.mk)$/;
+function proseLanguage(path, firstLine = "") {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  if (/^Kconfig/.test(base)) return "kconfig";
+  if (MAKE.test(path)) return "make";
+  if (C_LIKE.test(base)) return "c";
+  if (HASH.test(base)) return "hash";
+  if (DOC.test(base) || /^(README|TODO|CREDITS|MAINTAINERS)/.test(base)) return "doc";
+  if (path.startsWith("Documentation/") && !base.includes(".")) return "doc";
+  if (firstLine.startsWith("#!")) return "hash";
+  return "none";
+}
+function firstNewLine(file2) {
+  const h = file2.hunks[0];
+  const l = h?.lines.find((x) => x.newLine === 1);
+  return l?.text ?? "";
+}
+function scanHunk(hunk, file2) {
+  if (file2.isBinary || file2.isDeleted) return { spans: [], identifiers: /* @__PURE__ */ new Set() };
+  switch (proseLanguage(file2.path, firstNewLine(file2))) {
+    case "c":
+      return scanCLike(hunk.lines);
+    case "hash":
+      return scanHashComments(hunk.lines, false);
+    case "make":
+      return scanHashComments(hunk.lines, true);
+    case "kconfig":
+      return scanKconfig(hunk.lines);
+    case "doc":
+      return scanDoc(hunk.lines);
+    case "none":
+      return { spans: [], identifiers: /* @__PURE__ */ new Set() };
+  }
+}
+
+// rules/typo.ts
+function removedWords(patch) {
+  const out = /* @__PURE__ */ new Set();
+  for (const f of patch.files) {
+    for (const h of f.hunks) {
+      for (const l of h.lines) {
+        if (l.kind !== "del" || l.text.length > DEFAULT_LIMITS.maxLineLength) continue;
+        for (const m of l.text.toLowerCase().matchAll(/[a-z]+/g)) out.add(m[0]);
+      }
+    }
+  }
+  return out;
+}
+var MESSAGE_ID = {
+  misspelling: "misspelling",
+  doubled: "doubled",
+  article: "misspelling",
+  phrase: "misspelling"
+};
+var typo_default = defineRule({
+  meta: {
+    id: "typo",
+    class: "typo",
+    severity: "warning",
+    description: "Misspelled words and doubled words in added comments, strings, docs and the commit message.",
+    messages: {
+      misspelling: "{from} -> {to}",
+      doubled: "{from} -> {to}"
+    }
+  },
+  create(ctx) {
+    return {
+      patch(patch) {
+        const dict = loadDictionary();
+        const identifiers = /* @__PURE__ */ new Set();
+        const fileSpans = [];
+        for (const file2 of patch.files) {
+          const spans = [];
+          for (const hunk of file2.hunks) {
+            const res = scanHunk(hunk, file2);
+            spans.push(...res.spans);
+            for (const id of res.identifiers) identifiers.add(id);
+          }
+          fileSpans.push({ path: file2.path, spans });
+        }
+        const common = { dict, identifiers, maxLineLength: DEFAULT_LIMITS.maxLineLength };
+        const report = (file2, slips) => {
+          for (const s of slips) {
+            ctx.report({
+              messageId: MESSAGE_ID[s.kind],
+              data: { from: s.from, to: s.to },
+              file: file2,
+              line: s.line,
+              fix: { from: s.from, to: s.to }
+            });
+          }
+        };
+        const message = scanCommitMessage(patch.commitMessage);
+        report(COMMIT_MSG, checkSpans({ ...common, spans: message, removedWords: removedWords(patch) }));
+        for (const { path, spans } of fileSpans) report(path, checkSpans({ ...common, spans }));
+      }
+    };
+  }
+});
+
+// rules/unreleased.ts
+var ERROR_LABEL = /err|fail|bad|abort|unwind|undo|free|put|release|clean|unreg|destroy|rollback|remove|unmap|disable|unlock|drop|del|exit_|nomem|inval|fault/i;
+var CLEANUP_WORD = /(cleanup|clean_up|free|release|destroy|teardown|tear_down|unwind|undo|put|remove|deinit|uninit|unregister|deregister|delete|_del|fini|rollback|revert|unprepare|disable|unmap|unlock|close|drop)/i;
+function whatOf(info, handle, acquire) {
+  const done = WORDING[info.kind].done;
+  let noun = "";
+  if (info.kind === "request" && /irq/.test(acquire)) noun = "IRQ";
+  else if (/firmware/.test(acquire)) noun = "firmware";
+  else if (/region/.test(acquire)) noun = "region";
+  else if (info.kind === "alloc") noun = "memory";
+  else if (info.kind === "lock") noun = "lock";
+  else if (info.kind === "ref") noun = "reference";
+  else if (/->|\./.test(handle)) {
+    const last = handle.split(/->|\./).pop() ?? "";
+    if (/^[a-z][a-z_]{2,}$/.test(last) && !/^(dev|data|priv|ptr|obj)$/.test(last)) noun = last.replace(/_/g, " ");
+  }
+  return noun ? `the ${noun} ${done} by ${acquire}()` : `what ${acquire}() ${done}`;
+}
+function findOwnCheck(nodes, at, call) {
+  if (at.stmt.kind === "if" && at.stmt.calls.includes(call)) return at;
+  if (!call.assignedTo) return null;
+  const v = call.assignedTo;
+  for (let i = at.index + 1; i < nodes.length && i < at.index + 40; i++) {
+    const n = nodes[i];
+    if (n.path.length !== at.path.length) continue;
+    if (n.stmt.kind === "if") {
+      const subj = failureSubject(n.stmt.cond);
+      if (subj === v || n.stmt.cond.includes(v)) return n;
+      return null;
+    }
+    if (n.stmt.kind !== "expr") return null;
+  }
+  return null;
+}
+function isErrorExit(fn, e, info) {
+  const s = e.stmt;
+  const guards = guardingIfs(e);
+  const guard = guards[0];
+  const failed = guards.some((g) => g.kind === "if" && (isFailureCond(g.cond) || logsError(g.then) !== null));
+  if (s.kind === "return") {
+    if (info.kind === "lock") return true;
+    if (isErrnoExpr(s.expr)) return true;
+    if (ERR_VAR.test(s.expr) && guard?.kind === "if" && (failed || guard.cond.includes(s.expr))) return true;
+    if (guard?.kind === "if" && s.expr !== "" && negativeTest(guard.cond) === s.expr.replace(/\s+/g, "")) return true;
+    if ((s.expr === "NULL" || s.expr === "false" || s.expr === "" || s.expr === "0") && failed) return true;
+    return false;
+  }
+  if (s.kind === "goto") {
+    if (info.kind === "lock") return true;
+    return ERROR_LABEL.test(s.label) || failed;
+  }
+  void fn;
+  return false;
+}
+function negativeTest(cond) {
+  const m = /^(.+?)\s*<\s*0$/.exec(bareCond(cond));
+  return m?.[1] ? m[1].replace(/\s+/g, "") : null;
+}
+function partialCleanup(nodes, exit, acq) {
+  if (exit.stmt.kind !== "return") return false;
+  const guard = guardingIfs(exit)[0];
+  const guardNode = guard ? nodes.find((n) => n.stmt === guard) : void 0;
+  if (!guardNode) return false;
+  for (let i = guardNode.index + 1; i < exit.index; i++) {
+    const n = nodes[i];
+    if (!encloses(guardNode, n) || blocked(n, exit)) continue;
+    if (n.stmt.calls.some((c) => !acq.info.release.includes(c.name) && (acq.foreign.has(c.name) || isKnownRelease(c.name)))) return true;
+  }
+  return false;
+}
+function namesObject(acq, arg) {
+  const h = handleOf(arg);
+  if (sameHandle(acq.handle, h)) return true;
+  const result = acq.call.assignedTo ? handleOf(acq.call.assignedTo) : "";
+  return result !== "" && h !== "" && sameHandle(result, h);
+}
+function releases(index, call, acq) {
+  if (callReaches(index, call, acq.info.release)) {
+    if (!acq.info.release.includes(call.name) || acq.info.handle === "none" || !acq.handle) return true;
+    return call.args.some((a) => namesObject(acq, a));
+  }
+  if (index.functions.has(call.name)) return false;
+  if (acq.foreign.has(call.name) || isKnownRelease(call.name)) return false;
+  if (!CLEANUP_WORD.test(call.name)) return false;
+  const root = acq.handle.split(/->|\.|\[/)[0] ?? "";
+  return !root || call.args.some((a) => new RegExp(`\\b${root.replace(/\W/g, "")}\\b`).test(a));
+}
+var aggregateCache = /* @__PURE__ */ new WeakMap();
+function localAggregates(nodes) {
+  const hit = aggregateCache.get(nodes);
+  if (hit) return hit;
+  const out = /* @__PURE__ */ new Set();
+  aggregateCache.set(nodes, out);
+  for (const n of nodes) {
+    if (n.stmt.kind !== "expr") continue;
+    const m = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/.exec(n.stmt.text) ?? /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/.exec(n.stmt.text);
+    if (m?.[1]) out.add(m[1]);
+  }
+  return out;
+}
+function handedOver(nodes, from, to, acq) {
+  if (acq.info.kind === "lock" || !acq.handle) return false;
+  const h = acq.handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const rhs = new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`);
+  const locals = localAggregates(nodes);
+  for (let i = from + 1; i <= to && i < nodes.length; i++) {
+    const s = nodes[i].stmt;
+    if (s.kind === "expr") {
+      const eq = /[^=!<>]=[^=]/.exec(s.text);
+      if (eq) {
+        const lhs = s.text.slice(0, eq.index + 1).trim();
+        const root = /^\*?\s*(\w+)/.exec(lhs)?.[1] ?? "";
+        const intoObject = lhs.startsWith("*") || lhs.includes("->") || lhs.includes(".") || lhs.includes("]");
+        if (intoObject && rhs.test(s.text.slice(eq.index + 2)) && !locals.has(root)) return true;
+      }
+    }
+    if (s.kind === "return" && new RegExp(`^&?${h}$`).test(s.expr)) return true;
+    for (const c of s.calls) {
+      if (c !== acq.call && /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(c.name) && c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a))) return true;
+    }
+  }
+  return false;
+}
+function releasedOn(fn, nodes, index, acq, from, exit) {
+  if (gapBetween(fn, from.stmt.line, exit.stmt.line)) return null;
+  for (let i = from.index + 1; i <= exit.index; i++) {
+    const m = nodes[i];
+    if (i < exit.index && blocked(m, exit)) continue;
+    if (m.stmt.calls.some((c) => c !== acq.call && releases(index, c, acq))) return true;
+  }
+  if (exit.stmt.kind === "goto") {
+    const code = labelCode(fn, nodes, exit.stmt.label);
+    if (!code || !code.known) return null;
+    if (code.label.line < exit.stmt.line) return null;
+    return code.calls.some((c) => releases(index, c, acq));
+  }
+  return false;
+}
+function lastInside(nodes, loop) {
+  let last = loop.index;
+  for (let i = loop.index + 1; i < nodes.length && encloses(loop, nodes[i]); i++) last = i;
+  return last;
+}
+function headerArgs(header) {
+  const out = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of header) {
+    if (ch === "(" || ch === "[") depth++;
+    else if (ch === ")" || ch === "]") depth--;
+    if (ch === "," && depth === 0) {
+      out.push(cur.trim());
+      cur = "";
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+function iteratorRefs(nodes) {
+  const out = [];
+  for (const n of nodes) {
+    if (n.stmt.kind !== "loop") continue;
+    const it = ITERATOR_REFS.get(n.stmt.loop);
+    const v = it ? headerArgs(n.stmt.header)[it.arg] : void 0;
+    if (!it || !v || !/^[A-Za-z_]\w*$/.test(v)) continue;
+    const call = { name: n.stmt.loop, args: headerArgs(n.stmt.header), line: n.stmt.line, assignedTo: v };
+    out.push({ acq: { node: n, call, info: { kind: "ref", release: [it.release], handle: "result" }, handle: v, ownCheck: null, foreign: /* @__PURE__ */ new Set() }, loop: n });
+  }
+  return out;
+}
+function failedCall(nodes, exit) {
+  const guard = guardingIfs(exit)[0];
+  if (!guard || guard.kind !== "if") return null;
+  const inCond = guard.calls.find((c) => !isErrorLog(c) && !/^(unlikely|likely|IS_ERR|IS_ERR_OR_NULL|WARN_ON\w*)$/.test(c.name));
+  if (inCond && isFailureCond(guard.cond) && failureSubject(guard.cond) === null) return inCond.name;
+  const subj = failureSubject(guard.cond);
+  if (!subj) return null;
+  const guardNode = nodes.find((n) => n.stmt === guard);
+  for (let i = (guardNode?.index ?? 0) - 1; i >= 0; i--) {
+    const c = nodes[i].stmt.calls.find((x) => x.assignedTo === subj);
+    if (c) return c.name;
+  }
+  return null;
+}
+var unreleased_default = defineRule({
+  meta: {
+    id: "unreleased",
+    class: "unreleased",
+    severity: "warning",
+    description: "An error path after an acquisition (register, alloc, get, lock, ...) that does not release it.",
+    messages: {
+      afterCall: "If {failed}() fails, {what} above is never {undone}. Should this error path call {release}()?",
+      onExit: "On this error path, {what} above is never {undone}. Should it call {release}()?",
+      loop: "If {failed}() fails for a later item, what {acquire}() {done} for the earlier items is never {undone}, so this loop does not clean up after itself. Should the error path call {release}() on them?",
+      ownFailure: "{acquire}() leaves a reference behind even when it fails, so this error path leaks it. Shouldn't it call {release}()?",
+      iterator: "{acquire}() holds a reference on {var} while the body runs, and leaving the loop here keeps it. Should this error path call {release}({var}) first?"
+    }
+  },
+  create(ctx) {
+    return {
+      cFunction(fn, file2) {
+        if (/__acquires|__releases/.test(fn.signature)) return;
+        const index = patchIndex(ctx);
+        const nodes = flatten(fn);
+        const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
+        const autoFreed = /* @__PURE__ */ new Set();
+        for (const n of nodes) {
+          if (n.stmt.kind !== "expr") continue;
+          for (const m of n.stmt.text.matchAll(/(\w+)\s+(?:__free|__cleanup)\s*\(/g)) if (m[1]) autoFreed.add(m[1]);
+        }
+        const acqs = [];
+        for (const node2 of nodes) {
+          for (const call of node2.stmt.calls) {
+            const info = pairFor(call.name, index.identifiers);
+            if (!info) continue;
+            if (info.kind === "lock" && /lock/.test(fn.name)) continue;
+            if (info.release.includes(fn.name) || fn.name === call.name) continue;
+            const handle = info.handle === "result" ? call.assignedTo ?? "" : info.handle === "arg" ? handleOf(call.args[0]) : "";
+            if (info.handle === "result" && !call.assignedTo) continue;
+            if (call.assignedTo && autoFreed.has(call.assignedTo)) continue;
+            if (call.assignedTo && /->|\./.test(call.assignedTo) && info.kind !== "lock" && info.kind !== "register" && info.kind !== "enable") continue;
+            acqs.push({ node: node2, call, info, handle, ownCheck: findOwnCheck(nodes, node2, call), foreign: /* @__PURE__ */ new Set() });
+          }
+        }
+        for (const acq of acqs) {
+          for (const other of acqs) for (const r of other.info.release) if (!acq.info.release.includes(r)) acq.foreign.add(r);
+        }
+        const reported = /* @__PURE__ */ new Set();
+        const report = (acq, exit, messageId, failed, from) => {
+          const a = from ?? acq.call.line;
+          const e = exit.stmt.line;
+          if (!added.has(a) && !added.has(e)) return;
+          if (reported.has(e)) return;
+          reported.add(e);
+          const w = WORDING[acq.info.kind];
+          const release = acq.info.release[0] ?? "";
+          ctx.report({
+            messageId: failed ? messageId : messageId === "afterCall" ? "onExit" : messageId,
+            data: { failed: failed ?? acq.call.name, what: whatOf(acq.info, acq.handle, acq.call.name), done: w.done, undone: w.undone, acquire: acq.call.name, release },
+            file: file2.path,
+            line: added.has(a) && a <= e ? a : e,
+            endLine: e
+          });
+        };
+        for (const { acq, loop } of iteratorRefs(nodes)) {
+          for (const exit of nodes) {
+            if (!encloses(loop, exit) || exit.stmt.kind !== "return" && exit.stmt.kind !== "goto") continue;
+            if (!isErrorExit(fn, exit, acq.info)) continue;
+            if (exit.stmt.kind === "goto") {
+              const label = exit.stmt.label;
+              if (nodes.some((x) => x.stmt.kind === "label" && x.stmt.name === label && encloses(loop, x))) continue;
+            }
+            if (handedOver(nodes, loop.index, exit.index, acq)) continue;
+            if (releasedOn(fn, nodes, index, acq, loop, exit) !== false) continue;
+            if (!added.has(exit.stmt.line) || reported.has(exit.stmt.line)) continue;
+            reported.add(exit.stmt.line);
+            ctx.report({ messageId: "iterator", data: { acquire: acq.call.name, var: acq.handle, release: acq.info.release[0] ?? "" }, file: file2.path, line: exit.stmt.line });
+            break;
+          }
+        }
+        for (const acq of [...acqs].reverse()) {
+          const loop = enclosingLoops(acq.node)[0];
+          const loopNode = loop ? nodes.find((n) => n.stmt === loop) : void 0;
+          const ownThen = acq.ownCheck && acq.ownCheck.stmt.kind === "if" ? acq.ownCheck : null;
+          const perItemRelease = loopNode && nodes.some((n) => n.index > acq.node.index && encloses(loopNode, n) && n.stmt.calls.some((c) => acq.info.release.includes(c.name)));
+          const accumulates = loopNode && !perItemRelease && !(acq.info.kind === "alloc" && /[[.>]/.test(acq.handle)) && acq.info.kind !== "lock";
+          let pointMade = false;
+          for (const exit of nodes) {
+            if (exit.index <= acq.node.index || exit.stmt.kind !== "return" && exit.stmt.kind !== "goto") continue;
+            if (blocked(acq.node, exit)) continue;
+            const inOwn = ownThen !== null && (exit === ownThen || encloses(ownThen, exit));
+            const inLoop = loopNode !== void 0 && encloses(loopNode, exit);
+            if (!isErrorExit(fn, exit, acq.info)) continue;
+            if (handedOver(nodes, acq.node.index, exit.index, acq)) break;
+            if (inOwn && !(accumulates && inLoop)) {
+              if (!acq.info.releaseOnOwnFailure) continue;
+              if (releasedOn(fn, nodes, index, acq, acq.node, exit) === false) report(acq, exit, "ownFailure", acq.call.name);
+              break;
+            }
+            if (accumulates && inLoop && loopNode) {
+              if (handedOver(nodes, acq.node.index, lastInside(nodes, loopNode), acq)) break;
+              const done2 = releasedOn(fn, nodes, index, acq, loopNode, exit);
+              if (done2 === false) report(acq, exit, "loop", failedCall(nodes, exit) ?? acq.call.name);
+              break;
+            }
+            if (inLoop && !accumulates && loopNode && !perItemRelease) continue;
+            const done = releasedOn(fn, nodes, index, acq, acq.node, exit);
+            if (done === null) break;
+            if (done === false && (!pointMade || partialCleanup(nodes, exit, acq))) {
+              const failed = failedCall(nodes, exit);
+              const branch = pointMade ? guardingIfs(exit)[0]?.line : void 0;
+              report(acq, exit, "afterCall", failed === acq.call.name ? null : failed, branch);
+              pointMade = true;
+            }
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/warn.ts
+var TEARDOWN = [
+  [/unregister|deregister/, "unregister"],
+  [/release|_put$|_put_|^put_|unref|_dec$|_dec_|unpin|uncharge/, "release"],
+  [/free|dealloc|dispose/, "free"],
+  [/remove|_del$|_del_|delete|unlink|detach|unbind/, "removal"],
+  [/exit|cleanup|clean_up|teardown|tear_down|destroy|deinit|uninit|fini|shutdown|unload|stop|disable|close|kill|drop|discard|purge|unmap/, "teardown"],
+  [/clear|revert|undo|unpatch|unapply|restore/, "undo"]
+];
+var USER_INPUT = /store|write|parse|param|_set$|_set_|ioctl|sysctl|proc_|_show|cmdline|setup_|__setup|_opt|option|input|user/;
+var REFCOUNT = /ref|count|cnt|users|usage|_use\b|nr_/;
+var EXPECTED_CASE = /not supported|unsupported|optional|ignor\w*|skipp\w*|deprecated|fall(ing)? ?back|not available|unavailable|nothing to do/i;
+function teardownKind(name) {
+  for (const [re, kind] of TEARDOWN) if (re.test(name)) return kind;
+  return null;
+}
+function onlyLogsAndReturns(then) {
+  const list = branchStatements(then);
+  const last = list[list.length - 1];
+  if (!last || last.kind !== "return" || last.expr !== "") return false;
+  let logged = false;
+  for (const s of list.slice(0, -1)) {
+    const outer = s.kind === "expr" ? s.calls[0] : void 0;
+    if (!outer) return false;
+    if (isErrorLog(outer)) logged = true;
+    else if (!/unlock|_irqrestore$/.test(outer.name)) return false;
+  }
+  return logged;
+}
+var STATE_READ = /^(list_empty|list_empty_careful|hlist_empty|hlist_unhashed|atomic_read|atomic64_read|atomic_long_read|refcount_read|kref_read|test_bit|READ_ONCE|RB_EMPTY_NODE|RB_EMPTY_ROOT|completion_done|work_pending|delayed_work_pending|timer_pending|mutex_is_locked)$/;
+var LOOKUP = /find|lookup|search|drvdata|container_of|^to_|_from_|xa_load|idr_find|radix_tree_lookup/;
+function testsCallResult(nodes, at, cond) {
+  const subj = failureSubject(cond);
+  if (subj && ERR_VAR.test(subj)) return true;
+  if (/IS_ERR/.test(bareCond(cond))) return true;
+  if (at.stmt.calls.some((c) => !STATE_READ.test(c.name))) return true;
+  const roots = new Set([...cond.matchAll(/(?<![\w>.])([a-z_]\w*)/g)].map((m) => m[1] ?? ""));
+  for (let i = at.index - 1; i >= 0 && i > at.index - 8; i--) {
+    for (const call of nodes[i].stmt.calls) {
+      const root = (call.assignedTo ?? "").split(/->|\./)[0] ?? "";
+      if (root && roots.has(root)) return !LOOKUP.test(call.name);
+    }
+  }
+  return false;
+}
+function isKindMismatch(cond) {
+  const parts = bareCond(cond).split("&&").map((p) => p.trim());
+  return parts.length > 0 && parts.every((p) => /^[\w>.\-[\]()]+\s*!=\s*[A-Z][A-Z0-9_]{2,}$/.test(p));
+}
+var UNDO_VERB = /(^|_)(clear|revert|undo|unapply|unpatch|restore)(_|$)/;
+var APPLY_VERBS = ["apply", "patch", "do", "set", "write"];
+function counterpartShown(fn, identifiers) {
+  const m = UNDO_VERB.exec(fn.name);
+  if (!m) return false;
+  const candidates = APPLY_VERBS.map((v) => fn.name.replace(UNDO_VERB, `$1${v}$3`));
+  const rest = fn.name.replace(UNDO_VERB, "$1").replace(/^_|_$/g, "");
+  candidates.push(`${rest}_apply`);
+  return candidates.some((c) => c !== fn.name && identifiers.has(c));
+}
+var warn_default = defineRule({
+  meta: {
+    id: "warn",
+    class: "warn",
+    severity: "warning",
+    description: "A void teardown path that only prints an error for a condition that means a bug; WARN_ON_ONCE() would show it.",
+    messages: {
+      refcount: "This is a void {kind} path, so nobody can act on the error, and it means a refcounting bug somewhere. WARN_ON_ONCE() would make it visible.",
+      state: "This is a void {kind} path, so nobody can act on the error, and the condition means a bug somewhere. WARN_ON_ONCE() would make it visible.",
+      silentSkip: "Is it OK to just continue here? An entry of another kind means something this function cannot undo, and it is skipped silently. A WARN_ON_ONCE() would make that visible."
+    }
+  },
+  create(ctx) {
+    return {
+      cFunction(fn, file2) {
+        if (!fn.isVoid || isUserspacePath(file2.path)) return;
+        const kind = teardownKind(fn.name);
+        if (!kind || USER_INPUT.test(fn.name)) return;
+        if (fn.params.some((p) => p === "buf" || p === "kp" || p === "ubuf")) return;
+        const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
+        const nodes = flatten(fn);
+        for (const n of nodes) {
+          const s = n.stmt;
+          if (s.kind !== "if" || s.else !== null) continue;
+          const range = [s.line, s.endLine];
+          const touches = fn.lines.some((l) => l.added && l.newLine >= (range[0] ?? 0) && l.newLine <= (range[1] ?? 0));
+          if (!touches) continue;
+          if (/WARN|BUG/.test(s.cond) || callsDeep(s.then).some((c) => WARN_CALL.test(c.name))) continue;
+          if (onlyLogsAndReturns(s.then)) {
+            if (testsCallResult(nodes, n, s.cond)) continue;
+            const text = callsDeep(s.then).map((c) => c.args.join(" ")).join(" ");
+            if (EXPECTED_CASE.test(text)) continue;
+            const messageId = REFCOUNT.test(s.cond) ? "refcount" : "state";
+            ctx.report({ messageId, data: { kind }, file: file2.path, line: s.line, endLine: s.endLine });
+            continue;
+          }
+          const only = branchStatements(s.then);
+          if (kind === "undo" && only.length === 1 && only[0]?.kind === "continue" && enclosingLoops(n).length > 0 && isKindMismatch(s.cond)) {
+            if (!added.has(s.line) || !counterpartShown(fn, patchIndex(ctx).identifiers)) continue;
+            ctx.report({ messageId: "silentSkip", file: file2.path, line: s.line, endLine: s.endLine });
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/index.ts
+var RULES = [errcode_default, kdoc_default, typo_default, unreleased_default, warn_default];
 
 // src/parse/c/functions.ts
 var MAX_SIGNATURE_LINES = 12;
@@ -9248,6 +11925,8 @@ function newSideLines(hunk) {
 var isBlank = (t) => t.trim() === "";
 var atColumn0 = (t) => t.length > 0 && t[0] !== " " && t[0] !== "	";
 var isCloseBrace = (t) => /^}\s*(\/[/*].*)?$/.test(t);
+var closesTopLevel = (t) => t.startsWith("}");
+var isTopLevelCommentLine = (t) => /^ \*(\/|\s|$)/.test(t);
 var isLabelLine = (t) => /^[A-Za-z_]\w*:(\s|$)/.test(t) && !t.startsWith("default:");
 function parseSignature(text) {
   const toks = codeTokens(tokenize([{ newLine: 0, text: text.replace(/\s+/g, " "), added: false }]));
@@ -9265,7 +11944,9 @@ function parseSignature(text) {
   const flush = () => {
     if (current.length === 0) return;
     const fnPtr = current.findIndex((t, i) => t.text === "*" && current[i - 1]?.text === "(");
-    const ids = current.filter((t) => t.kind === "id");
+    const all = current.filter((t) => t.kind === "id");
+    const named = all.filter((t) => !/^__\w+$/.test(t.text));
+    const ids = named.length > 1 ? named : all;
     const nameTok = fnPtr >= 0 ? current[fnPtr + 1] : ids[ids.length - 1];
     const only = current.length === 1 && current[0]?.text === "void";
     if (current.some((t) => t.text === "...")) params.push("...");
@@ -9292,16 +11973,25 @@ function parseSignature(text) {
 function contextIsFunction(ctx) {
   if (!ctx || ctx.startsWith("#") || !ctx.includes("(")) return false;
   if (/^(struct|union|enum)\s+\w+\s*\{/.test(ctx)) return false;
+  if (/=\s*\{?\s*$/.test(ctx)) return false;
   return parseSignature(ctx) !== null;
 }
-function startsInsideBody(lines) {
+function openingOf(lines) {
   for (const l of lines) {
     if (isBlank(l.text)) continue;
     const t = l.text;
     if (t.startsWith("#")) continue;
-    return !atColumn0(t) || isLabelLine(t) || isCloseBrace(t);
+    if (isTopLevelCommentLine(t)) return "comment";
+    if (!atColumn0(t) || isLabelLine(t) || isCloseBrace(t) || /^\{\s*$/.test(t)) return "block";
+    return "top";
   }
-  return false;
+  return "top";
+}
+function leadingRegionEnd(lines) {
+  return lines.findIndex((l) => closesTopLevel(l.text));
+}
+function leadingCommentEnd(lines) {
+  return lines.findIndex((l) => l.text.includes("*/"));
 }
 function definitionAt(lines, i) {
   const first = lines[i]?.text ?? "";
@@ -9373,11 +12063,16 @@ function extractFunctions(file2) {
     const lines = newSideLines(hunk);
     let i = 0;
     let stillOpen = null;
-    if (startsInsideBody(lines)) {
-      const ctxSig = contextIsFunction(hunk.functionContext) ? parseSignature(hunk.functionContext) : null;
-      let end = lines.findIndex((l) => isCloseBrace(l.text));
+    const opening = openingOf(lines);
+    if (opening === "comment") {
+      const end = leadingCommentEnd(lines);
+      i = end < 0 ? lines.length : end + 1;
+    } else if (opening === "block") {
+      let end = leadingRegionEnd(lines);
       const hasEnd = end >= 0;
       if (!hasEnd) end = lines.length - 1;
+      const closesFunction = !hasEnd || isCloseBrace(lines[end]?.text ?? "");
+      const ctxSig = closesFunction && contextIsFunction(hunk.functionContext) ? parseSignature(hunk.functionContext) : null;
       const body = lines.slice(0, end + 1);
       if (open2 && ctxSig && open2.sig.name === ctxSig.name) {
         open2.lines.push(...body);
@@ -9385,7 +12080,9 @@ function extractFunctions(file2) {
         open2.hasEnd = hasEnd;
         if (!hasEnd) stillOpen = open2;
       } else if (ctxSig) {
-        const piece = { sig: ctxSig, signatureText: hunk.functionContext, lines: body, braceLine: -1, hasStart: false, hasEnd, hasGaps: false, kernelDoc: null };
+        const opensBody = /^\{\s*$/.test(body.find((l) => !isBlank(l.text))?.text ?? "");
+        const braceLine = opensBody ? body.findIndex((l) => !isBlank(l.text)) : -1;
+        const piece = { sig: ctxSig, signatureText: hunk.functionContext, lines: body, braceLine, hasStart: opensBody, hasEnd, hasGaps: false, kernelDoc: null };
         pieces.push(piece);
         if (!hasEnd) stillOpen = piece;
       }
@@ -9429,6 +12126,140 @@ function extractFunctions(file2) {
   return pieces.map((p) => build(file2.path, p));
 }
 
+// src/parse/c/tree.ts
+import { execFileSync } from "node:child_process";
+import { readFileSync as readFileSync2, statSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+var MAX_TREE_FILE_BYTES = 4 * 1024 * 1024;
+var C_FILE3 = /\.(c|h)$/;
+function safePath(dir, path) {
+  if (!path || isAbsolute(path) || path.startsWith("-") || path.split("/").includes("..") || /[\0\r\n]/.test(path)) return false;
+  const rel = relative(resolve(dir), resolve(dir, path));
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+function splitLines(text) {
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+function readPreImage(dir, path) {
+  const full = resolve(dir, path);
+  try {
+    const st = statSync(full);
+    if (st.isFile()) {
+      if (st.size > MAX_TREE_FILE_BYTES) return null;
+      return splitLines(readFileSync2(full, "utf8"));
+    }
+  } catch {
+  }
+  try {
+    const out = execFileSync("git", ["-C", dir, "show", `HEAD:${path}`], {
+      encoding: "utf8",
+      maxBuffer: MAX_TREE_FILE_BYTES,
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 1e4
+    });
+    return splitLines(out);
+  } catch {
+    return null;
+  }
+}
+function applyHunks(pre, hunks) {
+  const out = [];
+  let pos = 0;
+  for (const h of hunks) {
+    const start = h.oldLines === 0 ? h.oldStart : h.oldStart - 1;
+    if (start < pos || start > pre.length) return { failsAt: h.oldStart };
+    for (; pos < start; pos++) out.push({ text: pre[pos].text, added: false });
+    for (const l of h.lines) {
+      if (l.kind === "add") {
+        out.push({ text: l.text, added: true });
+        continue;
+      }
+      const old = pre[pos];
+      if (!old || old.text !== l.text) return { failsAt: l.oldLine ?? h.oldStart };
+      if (l.kind === "ctx") out.push({ text: old.text, added: false });
+      pos++;
+    }
+  }
+  for (; pos < pre.length; pos++) out.push({ text: pre[pos].text, added: false });
+  return out;
+}
+function earlierPatches(patch, series) {
+  if (!series) return [];
+  const i = series.patches.indexOf(patch);
+  return i > 0 ? series.patches.slice(0, i) : [];
+}
+function wholeFileDiff(file2, lines) {
+  const hunk = {
+    header: `@@ -1,${lines.length} +1,${lines.length} @@`,
+    oldStart: 1,
+    oldLines: lines.length,
+    newStart: 1,
+    newLines: lines.length,
+    functionContext: "",
+    lines: lines.map((l, i) => ({
+      kind: l.added ? "add" : "ctx",
+      text: l.text,
+      raw: (l.added ? "+" : " ") + l.text,
+      newLine: i + 1,
+      oldLine: l.added ? null : i + 1
+    }))
+  };
+  return { ...file2, hunks: [hunk] };
+}
+function viewOf(dir, patch, file2, series) {
+  const where = file2.path;
+  if (!safePath(dir, file2.oldPath) || !safePath(dir, file2.path)) return `${where}: path outside the tree; judged on the hunks only`;
+  let content = null;
+  for (const earlier of earlierPatches(patch, series)) {
+    const f = earlier.files.find((x) => x.path === file2.oldPath);
+    if (!f || f.isBinary) continue;
+    if (f.isDeleted) {
+      content = [];
+      continue;
+    }
+    const pre2 = content ?? (f.isNew ? [] : readPreImage(dir, f.oldPath)?.map((text) => ({ text, added: false })) ?? null);
+    if (!pre2) return `${where}: not in the tree; judged on the hunks only`;
+    const post2 = applyHunks(pre2, f.hunks);
+    if (!Array.isArray(post2)) return `${where}: an earlier patch of the series does not apply to the tree (line ${post2.failsAt}); judged on the hunks only`;
+    content = post2.map((l) => ({ text: l.text, added: false }));
+  }
+  const pre = content ?? readPreImage(dir, file2.oldPath)?.map((text) => ({ text, added: false })) ?? null;
+  if (!pre) return `${where}: not in the tree; judged on the hunks only`;
+  const post = applyHunks(pre, file2.hunks);
+  if (!Array.isArray(post)) return `${where}: hunk at line ${post.failsAt} does not apply to the tree; judged on the hunks only`;
+  for (const h of file2.hunks) {
+    for (const l of h.lines) {
+      if (l.kind === "add" && l.newLine !== null && post[l.newLine - 1]?.text !== l.text) {
+        return `${where}: line numbers do not match the tree; judged on the hunks only`;
+      }
+    }
+  }
+  return wholeFileDiff(file2, post);
+}
+function loadTreeView(dir, patch, series) {
+  const view = { files: /* @__PURE__ */ new Map(), notes: [] };
+  for (const file2 of patch.files) {
+    if (!C_FILE3.test(file2.path) || file2.isNew || file2.isDeleted || file2.isBinary || file2.hunks.length === 0) continue;
+    try {
+      const v = viewOf(dir, patch, file2, series);
+      if (typeof v === "string") view.notes.push(v);
+      else view.files.set(file2, v);
+    } catch (err) {
+      view.notes.push(`${file2.path}: cannot build the tree view (${err.message.split("\n")[0]}); judged on the hunks only`);
+    }
+  }
+  return view;
+}
+function touchedBy(file2, start, end) {
+  return file2.hunks.some((h) => {
+    const from = h.newStart;
+    const to = h.newStart + Math.max(h.newLines, 1) - 1;
+    return start <= to && end >= from;
+  });
+}
+
 // src/report/fingerprint.ts
 import { createHash } from "node:crypto";
 function normaliseText(text) {
@@ -9438,14 +12269,6 @@ function fingerprintOf(rule, file2, anchoredText, extra = "") {
   const h = createHash("sha256");
   h.update(`${rule}\0${file2}\0${normaliseText(anchoredText)}\0${extra}`);
   return h.digest("hex").slice(0, 16);
-}
-
-// src/analyse/rule-api.ts
-function formatMessage(template, data = {}) {
-  return template.replace(
-    /\{(\w+)\}/g,
-    (whole, key) => Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : whole
-  );
 }
 
 // src/analyse/engine.ts
@@ -9465,17 +12288,29 @@ function lineIndex(patch) {
   }
   return index;
 }
-var C_FILE = /\.(c|h)$/;
+var C_FILE4 = /\.(c|h)$/;
+var diffFunctions = /* @__PURE__ */ new WeakMap();
+function functionsOfDiff(file2) {
+  let fns = diffFunctions.get(file2);
+  if (!fns) {
+    fns = C_FILE4.test(file2.path) ? extractFunctions(file2) : [];
+    diffFunctions.set(file2, fns);
+  }
+  return fns;
+}
 function runRules(patch, series, options) {
   const index = lineIndex(patch);
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
   let offDiff = 0;
   const fnCache = /* @__PURE__ */ new Map();
+  const tree = options.tree ? loadTreeView(options.tree, patch, series) : null;
   const functions = (file2) => {
     let fns = fnCache.get(file2);
     if (!fns) {
-      fns = C_FILE.test(file2.path) ? extractFunctions(file2) : [];
+      const whole = tree?.files.get(file2);
+      if (whole) fns = extractFunctions(whole);
+      else fns = functionsOfDiff(file2);
       fnCache.set(file2, fns);
     }
     return fns;
@@ -9534,12 +12369,16 @@ function runRules(patch, series, options) {
       for (const { visitors } of active) visitors.hunk?.(hunk, file2);
     }
     if (active.some((a) => a.visitors.cFunction)) {
+      const whole = tree?.files.has(file2) ?? false;
       for (const fn of functions(file2)) {
+        if (whole && !touchedBy(file2, fn.startLine, fn.endLine)) continue;
         for (const { visitors } of active) visitors.cFunction?.(fn, file2);
       }
     }
   }
-  return { findings: sortFindings(findings, patch), offDiff };
+  const result = { findings: sortFindings(findings, patch), offDiff };
+  if (tree && tree.notes.length > 0) result.notes = tree.notes;
+  return result;
 }
 function sortFindings(findings, patch) {
   const order = /* @__PURE__ */ new Map([[COMMIT_MSG, -1]]);
@@ -9549,10 +12388,24 @@ function sortFindings(findings, patch) {
   );
 }
 
+// src/analyse/analyse.ts
+function engineOptionsFrom(config2, rules) {
+  const levels = {};
+  const ruleOptions = {};
+  for (const [id, setting] of Object.entries(config2.rules)) {
+    if (typeof setting === "string") levels[id] = setting;
+    else {
+      if (setting.level) levels[id] = setting.level;
+      if (setting.options) ruleOptions[id] = setting.options;
+    }
+  }
+  return { rules, levels, ruleOptions };
+}
+
 // src/config.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { readFileSync, existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync as readFileSync3, existsSync as existsSync2 } from "node:fs";
+import { resolve as resolve2 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -10152,7 +13005,7 @@ __export(util_exports, {
   attachSchema: () => attachSchema,
   base64ToUint8Array: () => base64ToUint8Array,
   base64urlToUint8Array: () => base64urlToUint8Array,
-  cached: () => cached,
+  cached: () => cached2,
   captureStackTrace: () => captureStackTrace,
   cleanEnum: () => cleanEnum,
   cleanRegex: () => cleanRegex,
@@ -10163,7 +13016,7 @@ __export(util_exports, {
   createTransparentProxy: () => createTransparentProxy,
   defineLazy: () => defineLazy,
   defineLazyInternal: () => defineLazyInternal,
-  derived: () => derived,
+  derived: () => derived2,
   esc: () => esc,
   escapeRegex: () => escapeRegex,
   explicitlyAborted: () => explicitlyAborted,
@@ -10257,7 +13110,7 @@ var Cached = class {
     return this._value;
   }
 };
-function cached(getter) {
+function cached2(getter) {
   return new Cached(getter);
 }
 function nullish(input3) {
@@ -10406,7 +13259,7 @@ var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace :
 function isObject(data) {
   return typeof data === "object" && data !== null && !Array.isArray(data);
 }
-var allowsEval = /* @__PURE__ */ cached(() => {
+var allowsEval = /* @__PURE__ */ cached2(() => {
   if (globalConfig.jitless) {
     return false;
   }
@@ -10893,7 +13746,7 @@ function hide(inst, key, value) {
   return own(inst, key, value, false);
 }
 // @__NO_SIDE_EFFECTS__
-function derived(computes, table) {
+function derived2(computes, table) {
   for (const key in computes) {
     const compute = computes[key];
     Object.defineProperty(table, key, {
@@ -11412,18 +14265,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse6(schema, value, ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -12918,7 +15771,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse6 = inst._zod.parse;
+  const parse7 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -12932,7 +15785,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse6(payload, ctx);
+    return parse7(payload, ctx);
   };
 }
 var arraySize = (input3) => Array.isArray(input3) ? input3.length : -1;
@@ -13098,7 +15951,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     get.raw = sh;
     Object.defineProperty(def, "shape", { get });
   }
-  const _normalized = cached(() => normalizeDef(def));
+  const _normalized = cached2(() => normalizeDef(def));
   defineLazyInternal(inst, "propValues", (zod) => {
     const shape = zod.def.shape;
     const propValues = {};
@@ -13165,7 +16018,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
 var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) => {
   $ZodObject.init(inst, def);
   const superParse = inst._zod.parse;
-  const _normalized = cached(() => normalizeDef(def));
+  const _normalized = cached2(() => normalizeDef(def));
   const memo2 = globalConfig.memoizer;
   const generateFastpass = (shape) => {
     const normalized = _normalized.value;
@@ -13474,7 +16327,7 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       throw new Error(`Invalid discriminated union option at index "${i}"`);
     }
   });
-  const disc = cached(() => discriminatorMap(def));
+  const disc = cached2(() => discriminatorMap(def));
   inst._zod.parse = (payload, ctx) => {
     const input3 = payload.value;
     if (!isObject(input3)) {
@@ -14621,17 +17474,17 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
-  const cached2 = recursive.get(inst);
-  if (cached2 !== void 0)
-    return cached2 ? PROVEN : NONE;
+function isRecursive(inst, stack, resolve3) {
+  const cached3 = recursive.get(inst);
+  if (cached3 !== void 0)
+    return cached3 ? PROVEN : NONE;
   if (stack.has(inst))
     return PROVEN;
   stack.add(inst);
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -14642,7 +17495,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -14706,7 +17559,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -29056,21 +31909,21 @@ function visit(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   function run(s) {
-    const cached2 = cache.get(s);
-    if (cached2 === RESOLVING) {
+    const cached3 = cache2.get(s);
+    if (cached3 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache.get(s)
+        getter: () => cache2.get(s)
       });
     }
-    if (cached2 !== void 0)
-      return cached2;
-    cache.set(s, RESOLVING);
+    if (cached3 !== void 0)
+      return cached3;
+    cache2.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache.set(s, mapped);
+    cache2.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -29288,6 +32141,16 @@ var ListPolicySchema = external_exports.object({
   /** Most replies per hour to this list. */
   max_per_hour: external_exports.number().int().positive().default(20)
 });
+var PersonPolicySchema = external_exports.object({
+  match: external_exports.string(),
+  mute: external_exports.boolean().default(false),
+  mode: external_exports.enum(["off", "queue", "send"]).optional(),
+  reply_to_author: external_exports.boolean().optional(),
+  reply_all: external_exports.boolean().optional(),
+  cc: external_exports.array(external_exports.string()).optional(),
+  embargo: external_exports.string().optional(),
+  positive: external_exports.boolean().optional()
+});
 var ConfigSchema = external_exports.object({
   /** The bot's identity: `Name <addr>`. */
   from: external_exports.string().default("lkreview <lkreview@localhost>"),
@@ -29342,6 +32205,8 @@ var ConfigSchema = external_exports.object({
     seriesWaitSeconds: external_exports.number().min(0).default(600)
   }).prefault({}),
   lists: external_exports.array(ListPolicySchema).default([]),
+  /** Per-person policies, first match wins (see PersonPolicySchema). */
+  people: external_exports.array(PersonPolicySchema).default([]),
   github: external_exports.object({
     token: external_exports.string().optional(),
     apiUrl: external_exports.string().default("https://api.github.com"),
@@ -29353,18 +32218,20 @@ var ConfigSchema = external_exports.object({
     token: external_exports.string().optional(),
     baseUrl: external_exports.string().optional()
   }).prefault({}),
-  patchwork: external_exports.object({ url: external_exports.string().optional(), token: external_exports.string().optional() }).prefault({})
+  patchwork: external_exports.object({ url: external_exports.string().optional(), token: external_exports.string().optional() }).prefault({}),
+  /** A kernel git checkout (`--tree DIR`): whole functions are read from the patched files. */
+  tree: external_exports.string().optional()
 });
 var DEFAULT_FILES = ["lkreview.yaml", "lkreview.yml", "lkreview.json"];
 function loadConfig(opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   let raw = {};
-  const file2 = opts.file ?? env["LKREVIEW_CONFIG"] ?? DEFAULT_FILES.map((f) => resolve(cwd, f)).find((f) => existsSync(f));
+  const file2 = opts.file ?? env["LKREVIEW_CONFIG"] ?? DEFAULT_FILES.map((f) => resolve2(cwd, f)).find((f) => existsSync2(f));
   if (file2) {
     let text;
     try {
-      text = readFileSync(file2, "utf8");
+      text = readFileSync3(file2, "utf8");
     } catch (err) {
       throw new LkreviewError("CONFIG", file2, "cannot read the config file", { cause: err });
     }
@@ -29397,11 +32264,13 @@ function loadConfig(opts = {}) {
     const where = issue2 ? issue2.path.join(".") : "";
     throw new LkreviewError("CONFIG", file2 ?? "configuration", `${where}: ${issue2?.message ?? "invalid"}`);
   }
-  return result.data;
+  const config2 = result.data;
+  if (raw["signature"] === void 0) {
+    const name = /^\s*"?([^"<]*?)"?\s*</.exec(config2.from)?.[1]?.trim();
+    if (name) config2.signature = [name, ...config2.signature.slice(1)];
+  }
+  return config2;
 }
-
-// rules/index.ts
-var RULES = [];
 
 // src/github/client.ts
 import { randomUUID } from "node:crypto";
@@ -29836,189 +32705,8 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/content-type/dist/index.js
-var SP = 32;
-var HTAB = 9;
-var SEMI = 59;
-var EQ = 61;
-var DQUOTE = 34;
-var BSLASH = 92;
-var COMMA = 44;
-var LOWER_CASE = 1;
-var OWS = 2;
-var SEMI_FLAG = 4;
-var COMMA_FLAG = 8;
-var TOKEN_FLAG = 16;
-var NON_ASCII = 65280;
-var CASE_FLAGS = LOWER_CASE | NON_ASCII;
-var CHAR_MAP = new Uint8Array(256);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 128; code <= 255; code++) {
-  CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-  CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 48; code <= 57; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 65; code <= 90; code++) {
-  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 97; code <= 122; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
-}
-var NullObject = /* @__PURE__ */ (() => {
-  const C = function() {
-  };
-  C.prototype = /* @__PURE__ */ Object.create(null);
-  return C;
-})();
-function parse4(header, options) {
-  const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
-  let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-    valueStart++;
-  }
-  let index = valueStart;
-  let typeFlags = 0;
-  let whitespace = -1;
-  let stop = options?.parameters === false ? COMMA_FLAG : 0;
-  while (index < len) {
-    const code = header.charCodeAt(index);
-    const flags = CHAR_MAP[code];
-    if ((flags & stopFlags) !== 0) {
-      stop |= flags & COMMA_FLAG;
-      break;
-    }
-    if ((flags & OWS) !== 0) {
-      if (whitespace === -1)
-        whitespace = index;
-    } else {
-      whitespace = -1;
-    }
-    typeFlags |= code & NON_ASCII | flags;
-    index++;
-  }
-  const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
-  const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-  if (index === len || stop !== 0) {
-    return { type, index, parameters: new NullObject() };
-  }
-  return parseParameters(header, type, index, len, stopFlags);
-}
-function parseParameters(header, type, index, len, stopFlags) {
-  const parameters = new NullObject();
-  parameter: while (index < len) {
-    index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-      index++;
-    }
-    const keyStart = index;
-    let keyFlags = 0;
-    let keyWhitespace = -1;
-    while (index < len) {
-      const code = header.charCodeAt(index);
-      const flags = CHAR_MAP[code];
-      if ((flags & stopFlags) !== 0) {
-        if ((flags & COMMA_FLAG) !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if (code === EQ) {
-        const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
-        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-        index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-          index++;
-        }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
-          const quotedStart = ++index;
-          let escaped = false;
-          while (index < len) {
-            const code2 = header.charCodeAt(index);
-            if (code2 === DQUOTE) {
-              if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
-              }
-              index++;
-              let stop2 = 0;
-              while (index < len) {
-                const code3 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
-                if ((flags2 & stopFlags) !== 0) {
-                  stop2 = flags2 & COMMA_FLAG;
-                  break;
-                }
-                index++;
-              }
-              if (stop2 !== 0)
-                break parameter;
-              continue parameter;
-            }
-            if (code2 === BSLASH && index + 1 < len) {
-              escaped = true;
-              index += 2;
-              continue;
-            }
-            index++;
-          }
-          continue parameter;
-        }
-        const valueStart = index;
-        let stop = 0;
-        let valueWhitespace = -1;
-        while (index < len) {
-          const code2 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
-          if ((flags2 & stopFlags) !== 0) {
-            stop = flags2 & COMMA_FLAG;
-            break;
-          }
-          if ((flags2 & OWS) !== 0) {
-            if (valueWhitespace === -1)
-              valueWhitespace = index;
-          } else {
-            valueWhitespace = -1;
-          }
-          index++;
-        }
-        if (parameters[key] === void 0) {
-          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
-        }
-        if (stop !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if ((flags & OWS) !== 0) {
-        if (keyWhitespace === -1)
-          keyWhitespace = index;
-      } else {
-        keyWhitespace = -1;
-      }
-      keyFlags |= code & NON_ASCII | flags;
-      index++;
-    }
-  }
-  return { type, index, parameters };
-}
-function unescapeQuotedPairs(str, start, end) {
-  let result = "";
-  for (let index = start; index < end; index++) {
-    if (str.charCodeAt(index) === BSLASH) {
-      result += str.slice(start, index);
-      start = ++index;
-    }
-  }
-  return result + str.slice(start, end);
-}
+// node_modules/@octokit/core/node_modules/@octokit/request/dist-bundle/index.js
+var import_content_type = __toESM(require_dist2(), 1);
 
 // node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
@@ -30394,8 +33082,8 @@ var RequestError = class extends Error {
   }
 };
 
-// node_modules/@octokit/request/dist-bundle/index.js
-var VERSION2 = "10.0.16";
+// node_modules/@octokit/core/node_modules/@octokit/request/dist-bundle/index.js
+var VERSION2 = "10.0.14";
 var defaults_default = {
   headers: {
     "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
@@ -30513,7 +33201,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = parse4(contentType);
+  const mimetype = (0, import_content_type.parse)(contentType);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -30558,16 +33246,16 @@ function withDefaults2(oldEndpoint, newDefaults) {
     if (!endpointOptions.request || !endpointOptions.request.hook) {
       return fetchWrapper(endpoint2.parse(endpointOptions));
     }
-    const request2 = (route2, parameters2) => {
+    const request22 = (route2, parameters2) => {
       return fetchWrapper(
         endpoint2.parse(endpoint2.merge(route2, parameters2))
       );
     };
-    Object.assign(request2, {
+    Object.assign(request22, {
       endpoint: endpoint2,
       defaults: withDefaults2.bind(null, endpoint2)
     });
-    return endpointOptions.request.hook(request2, endpointOptions);
+    return endpointOptions.request.hook(request22, endpointOptions);
   };
   return Object.assign(newApi, {
     endpoint: endpoint2,
@@ -30576,16 +33264,199 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
+// node_modules/@octokit/graphql/node_modules/@octokit/request/dist-bundle/index.js
+var import_content_type2 = __toESM(require_dist3(), 1);
+var VERSION3 = "10.0.14";
+var defaults_default2 = {
+  headers: {
+    "user-agent": `octokit-request.js/${VERSION3} ${getUserAgent()}`
+  }
+};
+function isPlainObject4(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+var noop2 = () => "";
+async function fetchWrapper2(requestOptions) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = isPlainObject4(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch2(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error62) {
+    let message = "Unknown Error";
+    if (error62 instanceof Error) {
+      if (error62.name === "AbortError") {
+        error62.status = 500;
+        throw error62;
+      }
+      message = error62.message;
+      if (error62.name === "TypeError" && "cause" in error62) {
+        if (error62.cause instanceof Error) {
+          message = error62.cause.message;
+        } else if (typeof error62.cause === "string") {
+          message = error62.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error62;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url2 = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url: url2,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData2(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData2(fetchResponse);
+    throw new RequestError(toErrorMessage2(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData2(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData2(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop2);
+  }
+  const mimetype = (0, import_content_type2.parse)(contentType);
+  if (isJSONResponse2(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop2);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse2(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage2(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+function withDefaults3(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper2(endpoint2.parse(endpointOptions));
+    }
+    const request22 = (route2, parameters2) => {
+      return fetchWrapper2(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request22, {
+      endpoint: endpoint2,
+      defaults: withDefaults3.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request22, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: withDefaults3.bind(null, endpoint2)
+  });
+}
+var request2 = withDefaults3(endpoint, defaults_default2);
+
 // node_modules/@octokit/graphql/dist-bundle/index.js
-var VERSION3 = "0.0.0-development";
+var VERSION4 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
 ` + data.errors.map((e) => ` - ${e.message}`).join("\n");
 }
 var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
+  constructor(request22, headers, response) {
     super(_buildMessageForResponseErrors(response));
-    this.request = request2;
+    this.request = request22;
     this.headers = headers;
     this.response = response;
     this.errors = response.errors;
@@ -30613,7 +33484,7 @@ var NON_VARIABLE_OPTIONS = [
 ];
 var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
 var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
+function graphql(request22, query, options) {
   if (options) {
     if (typeof query === "string" && "query" in options) {
       return Promise.reject(
@@ -30643,11 +33514,11 @@ function graphql(request2, query, options) {
     result.variables[key] = parsedOptions[key];
     return result;
   }, {});
-  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  const baseUrl = parsedOptions.baseUrl || request22.endpoint.DEFAULTS.baseUrl;
   if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
     requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
   }
-  return request2(requestOptions).then((response) => {
+  return request22(requestOptions).then((response) => {
     if (response.data.errors) {
       const headers = {};
       for (const key of Object.keys(response.headers)) {
@@ -30662,25 +33533,25 @@ function graphql(request2, query, options) {
     return response.data.data;
   });
 }
-function withDefaults3(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
+function withDefaults4(request22, newDefaults) {
+  const newRequest = request22.defaults(newDefaults);
   const newApi = (query, options) => {
     return graphql(newRequest, query, options);
   };
   return Object.assign(newApi, {
-    defaults: withDefaults3.bind(null, newRequest),
+    defaults: withDefaults4.bind(null, newRequest),
     endpoint: newRequest.endpoint
   });
 }
-var graphql2 = withDefaults3(request, {
+var graphql2 = withDefaults4(request2, {
   headers: {
-    "user-agent": `octokit-graphql.js/${VERSION3} ${getUserAgent()}`
+    "user-agent": `octokit-graphql.js/${VERSION4} ${getUserAgent()}`
   },
   method: "POST",
   url: "/graphql"
 });
 function withCustomRequest(customRequest) {
-  return withDefaults3(customRequest, {
+  return withDefaults4(customRequest, {
     method: "POST",
     url: "/graphql"
   });
@@ -30708,13 +33579,13 @@ function withAuthorizationPrefix(token) {
   }
   return `token ${token}`;
 }
-async function hook(token, request2, route, parameters) {
-  const endpoint2 = request2.endpoint.merge(
+async function hook(token, request3, route, parameters) {
+  const endpoint2 = request3.endpoint.merge(
     route,
     parameters
   );
   endpoint2.headers.authorization = withAuthorizationPrefix(token);
-  return request2(endpoint2);
+  return request3(endpoint2);
 }
 var createTokenAuth = function createTokenAuth2(token) {
   if (!token) {
@@ -30732,19 +33603,19 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 // node_modules/@octokit/core/dist-src/version.js
-var VERSION4 = "7.0.8";
+var VERSION5 = "7.0.8";
 
 // node_modules/@octokit/core/dist-src/index.js
-var noop2 = () => {
+var noop3 = () => {
 };
 var consoleWarn = console.warn.bind(console);
 var consoleError = console.error.bind(console);
 function createLogger(logger = {}) {
   if (typeof logger.debug !== "function") {
-    logger.debug = noop2;
+    logger.debug = noop3;
   }
   if (typeof logger.info !== "function") {
-    logger.info = noop2;
+    logger.info = noop3;
   }
   if (typeof logger.warn !== "function") {
     logger.warn = consoleWarn;
@@ -30754,9 +33625,9 @@ function createLogger(logger = {}) {
   }
   return logger;
 }
-var userAgentTrail = `octokit-core.js/${VERSION4} ${getUserAgent()}`;
+var userAgentTrail = `octokit-core.js/${VERSION5} ${getUserAgent()}`;
 var Octokit = class {
-  static VERSION = VERSION4;
+  static VERSION = VERSION5;
   static defaults(defaults) {
     const OctokitWithDefaults = class extends this {
       constructor(...args) {
@@ -30869,16 +33740,16 @@ var Octokit = class {
 };
 
 // node_modules/@octokit/plugin-request-log/dist-src/version.js
-var VERSION5 = "6.0.0";
+var VERSION6 = "6.0.0";
 
 // node_modules/@octokit/plugin-request-log/dist-src/index.js
 function requestLog(octokit) {
-  octokit.hook.wrap("request", (request2, options) => {
+  octokit.hook.wrap("request", (request3, options) => {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
     const path = requestOptions.url.replace(options.baseUrl, "");
-    return request2(options).then((response) => {
+    return request3(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
         `${requestOptions.method} ${path} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
@@ -30893,10 +33764,10 @@ function requestLog(octokit) {
     });
   });
 }
-requestLog.VERSION = VERSION5;
+requestLog.VERSION = VERSION6;
 
 // node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-var VERSION6 = "0.0.0-development";
+var VERSION7 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
     return {
@@ -31009,10 +33880,10 @@ function paginateRest(octokit) {
     })
   };
 }
-paginateRest.VERSION = VERSION6;
+paginateRest.VERSION = VERSION7;
 
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-var VERSION7 = "17.0.0";
+var VERSION8 = "17.0.0";
 
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
@@ -33357,9 +36228,9 @@ var handler = {
   set(target, methodName, value) {
     return target.cache[methodName] = value;
   },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
+  get({ octokit, scope, cache: cache2 }, methodName) {
+    if (cache2[methodName]) {
+      return cache2[methodName];
     }
     const method = endpointMethodsMap.get(scope).get(methodName);
     if (!method) {
@@ -33367,7 +36238,7 @@ var handler = {
     }
     const { endpointDefaults, decorations } = method;
     if (decorations) {
-      cache[methodName] = decorate(
+      cache2[methodName] = decorate(
         octokit,
         scope,
         methodName,
@@ -33375,9 +36246,9 @@ var handler = {
         decorations
       );
     } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
+      cache2[methodName] = octokit.request.defaults(endpointDefaults);
     }
-    return cache[methodName];
+    return cache2[methodName];
   }
 };
 function endpointsToMethods(octokit) {
@@ -33436,7 +36307,7 @@ function restEndpointMethods(octokit) {
     rest: api
   };
 }
-restEndpointMethods.VERSION = VERSION7;
+restEndpointMethods.VERSION = VERSION8;
 function legacyRestEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -33444,21 +36315,21 @@ function legacyRestEndpointMethods(octokit) {
     rest: api
   };
 }
-legacyRestEndpointMethods.VERSION = VERSION7;
+legacyRestEndpointMethods.VERSION = VERSION8;
 
 // node_modules/@octokit/rest/dist-src/version.js
-var VERSION8 = "22.0.1";
+var VERSION9 = "22.0.1";
 
 // node_modules/@octokit/rest/dist-src/index.js
 var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
   {
-    userAgent: `octokit-rest.js/${VERSION8}`
+    userAgent: `octokit-rest.js/${VERSION9}`
   }
 );
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
-var VERSION9 = "0.0.0-development";
+var VERSION10 = "0.0.0-development";
 function isRequestError(error62) {
   return error62.request !== void 0;
 }
@@ -33473,7 +36344,7 @@ async function errorRequest(state, octokit, error62, options) {
   }
   throw error62;
 }
-async function wrapRequest(state, octokit, request2, options) {
+async function wrapRequest(state, octokit, request3, options) {
   const limiter = new import_light.default();
   limiter.on("failed", function(error62, info) {
     const maxRetries = ~~error62.request.request?.retries;
@@ -33484,12 +36355,12 @@ async function wrapRequest(state, octokit, request2, options) {
     }
   });
   return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state, octokit, request2),
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request3),
     options
   );
 }
-async function requestWithGraphqlErrorHandling(state, octokit, request2, options) {
-  const response = await request2(options);
+async function requestWithGraphqlErrorHandling(state, octokit, request3, options) {
+  const response = await request3(options);
   if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
     response.data.errors[0].message
   )) {
@@ -33528,36 +36399,36 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = VERSION9;
+retry.VERSION = VERSION10;
 
 // node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
-var VERSION10 = "0.0.0-development";
-var noop3 = () => Promise.resolve();
-function wrapRequest2(state, request2, options) {
-  return state.retryLimiter.schedule(doRequest, state, request2, options);
+var VERSION11 = "0.0.0-development";
+var noop4 = () => Promise.resolve();
+function wrapRequest2(state, request3, options) {
+  return state.retryLimiter.schedule(doRequest, state, request3, options);
 }
-async function doRequest(state, request2, options) {
+async function doRequest(state, request3, options) {
   const { pathname } = new URL(options.url, "http://github.test");
   const isAuth = isAuthRequest(options.method, pathname);
   const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
   const isSearch = options.method === "GET" && pathname.startsWith("/search/");
   const isGraphQL = pathname.startsWith("/graphql");
-  const retryCount = ~~request2.retryCount;
+  const retryCount = ~~request3.retryCount;
   const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
   if (state.clustering) {
     jobOptions.expiration = 1e3 * 60;
   }
   if (isWrite || isGraphQL) {
-    await state.write.key(state.id).schedule(jobOptions, noop3);
+    await state.write.key(state.id).schedule(jobOptions, noop4);
   }
   if (isWrite && state.triggersNotification(pathname)) {
-    await state.notifications.key(state.id).schedule(jobOptions, noop3);
+    await state.notifications.key(state.id).schedule(jobOptions, noop4);
   }
   if (isSearch) {
-    await state.search.key(state.id).schedule(jobOptions, noop3);
+    await state.search.key(state.id).schedule(jobOptions, noop4);
   }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request2, options);
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request3, options);
   if (isGraphQL) {
     const res = await req;
     if (res.data.errors != null && res.data.errors.some((error62) => error62.type === "RATE_LIMITED")) {
@@ -33701,14 +36572,14 @@ function throttling(octokit, octokitOptions) {
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
     state.retryLimiter.on("failed", async function(error62, info) {
-      const [state2, request2, options] = info.args;
+      const [state2, request3, options] = info.args;
       const { pathname } = new URL(options.url, "http://github.test");
       const shouldRetryGraphQL = pathname.startsWith("/graphql") && error62.status !== 401;
       if (!(shouldRetryGraphQL || error62.status === 403 || error62.status === 429)) {
         return;
       }
-      const retryCount = ~~request2.retryCount;
-      request2.retryCount = retryCount;
+      const retryCount = ~~request3.retryCount;
+      request3.retryCount = retryCount;
       options.request.retryCount = retryCount;
       const { wantRetry, retryAfter = 0 } = await (async function() {
         if (/\bsecondary rate\b/i.test(error62.message)) {
@@ -33746,18 +36617,18 @@ function throttling(octokit, octokitOptions) {
         return {};
       })();
       if (wantRetry) {
-        request2.retryCount++;
+        request3.retryCount++;
         return retryAfter * state2.retryAfterBaseValue;
       }
     });
   };
-  octokit.hook.wrap("request", (request2, options) => {
+  octokit.hook.wrap("request", (request3, options) => {
     initializeBottleneck();
-    return wrapRequest2(state, request2, options);
+    return wrapRequest2(state, request3, options);
   });
   return {};
 }
-throttling.VERSION = VERSION10;
+throttling.VERSION = VERSION11;
 throttling.triggersNotification = triggersNotification;
 
 // src/github/client.ts
@@ -34210,12 +37081,12 @@ function scanSections(diffLines) {
   }
   return { binary, plusLines };
 }
-function toHunk(chunk) {
+function toHunk(chunk, maxLineLength) {
   const lines = [];
   for (const change of chunk.changes) {
     const raw = change.content;
     if (raw.startsWith("\\")) continue;
-    const text = raw.slice(1);
+    const text = raw.length - 1 > maxLineLength ? "" : raw.slice(1);
     if (change.type === "add") lines.push({ kind: "add", text, raw, newLine: change.ln, oldLine: null });
     else if (change.type === "del") lines.push({ kind: "del", text, raw, newLine: null, oldLine: change.ln });
     else lines.push({ kind: "ctx", text, raw, newLine: change.ln2, oldLine: change.ln1 });
@@ -34231,11 +37102,19 @@ function toHunk(chunk) {
     lines
   };
 }
-function parsePatchBody(body, item = "patch") {
+function parsePatchBody(body, item = "patch", limits = DEFAULT_LIMITS) {
   const lines = stripCarriageReturns(body);
   const diffStart = findDiffStart(lines);
-  const commitMessage = commitMessageOf(lines, diffStart);
+  const commitMessage = commitMessageOf(lines, diffStart).map((l) => l.length > limits.maxLineLength ? "" : l);
   if (diffStart < 0) return { commitMessage, files: [], hasDiff: false };
+  const diffLineCount = lines.length - diffStart - (lines[lines.length - 1] === "" ? 1 : 0);
+  if (diffLineCount > limits.maxDiffLines) {
+    throw new LkreviewError(
+      "LIMIT",
+      item,
+      `diff of ${diffLineCount} lines exceeds limits.maxDiffLines (${limits.maxDiffLines}); not reviewed`
+    );
+  }
   const diffLines = lines.slice(diffStart);
   let parsed;
   try {
@@ -34259,7 +37138,7 @@ function parsePatchBody(body, item = "patch") {
       isDeleted,
       isBinary: binary.has(path),
       plusLine: plusLines.get(path) ?? `+++ b/${path}`,
-      hunks: f.chunks.map(toHunk)
+      hunks: f.chunks.map((c) => toHunk(c, limits.maxLineLength))
     });
   }
   return { commitMessage, files, hasDiff: files.length > 0 };
@@ -34429,22 +37308,15 @@ var GITHUB_USAGE = `usage: lkreview github --repo OWNER/NAME --pr N [options]
   --dry-run              print the review that would be posted, post nothing
   --bot-login LOGIN      the bot's account, when the token cannot tell (GitHub App tokens)
   --config FILE          configuration file
+  --db PATH|URL          state store: findings marked false positive in the queue stay out
 The token comes from GITHUB_TOKEN.
 `;
 var SEVERITY_RANK = { note: 1, warning: 2, error: 3 };
 function rulesFindingSource(config2, rules = RULES) {
-  const levels = {};
-  const ruleOptions = {};
-  for (const [id, v] of Object.entries(config2.rules)) {
-    if (typeof v === "string") levels[id] = v;
-    else {
-      if (v.level) levels[id] = v.level;
-      if (v.options) ruleOptions[id] = v.options;
-    }
-  }
-  return (patch) => Promise.resolve(runRules(patch, null, { rules, levels, ruleOptions }).findings);
+  const options = engineOptionsFrom(config2, rules);
+  return (patch) => Promise.resolve(runRules(patch, null, options).findings);
 }
-function parse5(argv) {
+function parse6(argv) {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -34507,7 +37379,7 @@ function summary(label, r, dryRun) {
 async function runGithubCommand(argv, io, deps = {}) {
   let args;
   try {
-    args = parse5(argv);
+    args = parse6(argv);
   } catch (err) {
     io.stderr.write(`lkreview github: ${describeError(err)}
 ${GITHUB_USAGE}`);
@@ -34581,7 +37453,7 @@ async function runAction(io, deps = {}) {
   const eventPath = env["GITHUB_EVENT_PATH"] ?? "";
   let pr = null;
   try {
-    pr = prNumberFromEvent(JSON.parse(readFileSync2(eventPath, "utf8")));
+    pr = prNumberFromEvent(JSON.parse(readFileSync4(eventPath, "utf8")));
   } catch (err) {
     io.stderr.write(`::error::lkreview: cannot read the event payload at GITHUB_EVENT_PATH: ${describeError(err)}
 `);
@@ -34628,6 +37500,7 @@ export {
 /*! Bundled license information:
 
 content-type/dist/index.js:
+content-type/dist/index.js:
   (*!
    * content-type
    * Copyright(c) 2015 Douglas Christopher Wilson
@@ -34637,6 +37510,7 @@ content-type/dist/index.js:
 @octokit/request-error/dist-src/index.js:
   (* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist *)
 
+@octokit/request/dist-bundle/index.js:
 @octokit/request/dist-bundle/index.js:
   (* v8 ignore next -- @preserve *)
   (* v8 ignore else -- @preserve *)

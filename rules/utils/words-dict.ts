@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { DENYLIST, KERNEL_TYPOS, SHORT_KEEP } from "../data/typos-kernel.js";
 
@@ -78,14 +79,27 @@ export function buildDictionary(entries: readonly string[]): Map<string, string>
   return dict;
 }
 
+/**
+ * The word list of @cspell/dict-en-common-misspellings. The package exports
+ * only its cspell-ext.json; the list sits beside it. A bundled copy of
+ * lkreview (the GitHub Action) has no node_modules and ships the list next
+ * to the bundle instead (`npm run build:action` puts it there).
+ */
+function dictionaryFile(): string {
+  const beside = fileURLToPath(new URL("./dict-en.json", import.meta.url));
+  try {
+    const ext = createRequire(import.meta.url).resolve("@cspell/dict-en-common-misspellings/cspell-ext.json");
+    return join(dirname(ext), "dict", "dict-en.json");
+  } catch (err) {
+    if (existsSync(beside)) return beside;
+    throw err;
+  }
+}
+
 /** The dictionary, loaded once per process. */
 export function loadDictionary(): Dictionary {
   if (cached) return cached;
-  const require = createRequire(import.meta.url);
-  // The package exports only its cspell-ext.json; the word list sits beside it.
-  const ext = require.resolve("@cspell/dict-en-common-misspellings/cspell-ext.json");
-  const file = join(dirname(ext), "dict", "dict-en.json");
-  const data = JSON.parse(readFileSync(file, "utf8")) as DictFile;
+  const data = JSON.parse(readFileSync(dictionaryFile(), "utf8")) as DictFile;
   const entries: string[] = [];
   for (const def of data.dictionaryDefinitions ?? []) {
     for (const list of [def.flagWords, def.suggestWords]) {
