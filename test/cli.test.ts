@@ -114,6 +114,9 @@ describe("lkreview review", () => {
     expect(run(["review", "/nonexistent/x.patch"]).code).toBe(2);
     expect(run(["review", "--format", "xml", leak]).code).toBe(2);
     expect(run(["frobnicate"]).code).toBe(2);
+    const outWithJson = run(["review", "--out", mkdtempSync(join(tmpdir(), "lkreview-o-")), "--format", "json", leak]);
+    expect(outWithJson.code).toBe(2);
+    expect(outWithJson.stderr).toMatch(/--out .* does not go with --format json/);
   });
 
   it("exits 1 with --fail-on warning when there are warnings", () => {

@@ -79,6 +79,10 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
     io.stderr.write(`lkreview review: --format must be mbox, json, terse or sarif, not "${format}"\n`);
     return 2;
   }
+  if (values.out !== undefined && format !== "mbox") {
+    io.stderr.write(`lkreview review: --out writes the replies as .eml files; it does not go with --format ${format}\n`);
+    return 2;
+  }
   const failOn = values["fail-on"];
   if (failOn !== undefined && failOn !== "warning" && failOn !== "error") {
     io.stderr.write(`lkreview review: --fail-on must be warning or error, not "${failOn}"\n`);
