@@ -3,18 +3,7 @@ import { likeEscape } from "./sql.js";
 import type { Row, SqlDb } from "./sql.js";
 import { StoreExtras } from "./store-extras.js";
 import type { DeferredReply, FeedbackEntry, FeedbackVerdict, ReportedFinding, ReviewRecord, ThreadMessage } from "./store.js";
-
-const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-
-function parseJson<T>(v: unknown, fallback: T): T {
-  if (typeof v !== "string") return fallback;
-  try {
-    return JSON.parse(v) as T;
-  } catch {
-    return fallback;
-  }
-}
+import { parseJson, str, strOrNull } from "./row.js";
 
 function toReview(r: Row): ReviewRecord {
   return {

@@ -15,9 +15,7 @@ import { likeEscape, placeholders } from "./sql.js";
 import type { Queryable, Row, SqlDb, SqlValue } from "./sql.js";
 import { EtiquetteStore } from "./etiquette-store.js";
 import type { ItemState, NewItem, QueueFilter, QueueItem, QueueSort, Store, Suppression } from "./store.js";
-
-const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+import { parseJson, str, strOrNull } from "./row.js";
 
 /** Drafts are kept with LF line endings (see `QueueItem.draft`). */
 function lf(draft: string | null): string | null {
@@ -27,15 +25,6 @@ function lf(draft: string | null): string | null {
 /** A LIKE pattern matching a fingerprint as a JSON string value; fingerprints are hex, anything else is dropped. */
 function fingerprintPattern(fingerprint: string): string {
   return `%"${fingerprint.replace(/[^0-9a-zA-Z]/g, "")}"%`;
-}
-
-function parseJson<T>(v: unknown, fallback: T): T {
-  if (typeof v !== "string") return fallback;
-  try {
-    return JSON.parse(v) as T;
-  } catch {
-    return fallback;
-  }
 }
 
 function toItem(r: Row, now: Date): QueueItem {

@@ -1,8 +1,6 @@
 import type { Row, SqlDb } from "./sql.js";
 import type { ImapCheckpoint, OutboxEntry, OutboxState } from "./store.js";
-
-const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+import { str, strOrNull } from "./row.js";
 
 function toOutbox(r: Row): OutboxEntry {
   let recipients: string[] = [];
