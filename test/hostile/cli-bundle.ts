@@ -1,35 +1,14 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { build } from "esbuild";
+import { bundleEntry, removeBundle } from "../helpers/bundle.js";
 
-const root = join(import.meta.dirname, "..", "..");
 
-/**
- * Bundles src/cli.ts with esbuild into one file under node_modules/.cache (so
- * its bare imports resolve to the project's packages): the tests run the CLI
- * as a user does, from the sources of this tree, without depending on a
- * fresh `dist/`. Each caller gets its own file; remove it with `removeCli`.
- */
-export async function buildCli(tag: string): Promise<string> {
-  const out = join(root, "node_modules", ".cache", "lkr-hostile");
-  mkdirSync(out, { recursive: true });
-  const file = join(out, `cli-${tag}-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(root, "src", "cli.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    outfile: file,
-    logLevel: "silent",
-  });
-  return file;
+/** src/cli.ts bundled for a child process (see bundleEntry); remove it with `removeCli`. */
+export function buildCli(tag: string): Promise<string> {
+  return bundleEntry("src/cli.ts", "lkr-hostile", `cli-${tag}`);
 }
 
 export function removeCli(file: string): void {
-  rmSync(file, { force: true });
+  removeBundle(file);
 }
 
 export interface CliRun {

@@ -1,35 +1,14 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { build } from "esbuild";
+import { bundleEntry, removeBundle } from "../helpers/bundle.js";
 
-const root = join(import.meta.dirname, "..", "..");
 
-/**
- * Bundles test/mail/watch-child.ts with esbuild into one file under
- * node_modules/.cache (so its bare imports resolve to the project's packages)
- * and returns its path. Each caller gets its own file; remove it with
- * `removeChild`.
- */
-export async function buildChild(tag: string): Promise<string> {
-  const out = join(root, "node_modules", ".cache", "lkr-mail");
-  mkdirSync(out, { recursive: true });
-  const file = join(out, `watch-child-${tag}-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(root, "test", "mail", "watch-child.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    outfile: file,
-    logLevel: "silent",
-  });
-  return file;
+/** test/mail/watch-child.ts bundled for a child process (see bundleEntry); remove it with `removeChild`. */
+export function buildChild(tag: string): Promise<string> {
+  return bundleEntry("test/mail/watch-child.ts", "lkr-mail", `watch-child-${tag}`);
 }
 
 export function removeChild(file: string): void {
-  rmSync(file, { force: true });
+  removeBundle(file);
 }
 
 /** Runs one `watch --once` pass in a child process; resolves with how it ended. */
