@@ -2,6 +2,7 @@ import { defineRule } from "../src/analyse/rule-api.js";
 import { DEFAULT_LIMITS } from "../src/limits.js";
 import { COMMIT_MSG } from "../src/model.js";
 import type { Patch } from "../src/model.js";
+import { LazyIdentifiers } from "./utils/words-c.js";
 import type { ProseSpan } from "./utils/words-c.js";
 import { checkSpans } from "./utils/words-check.js";
 import type { Slip } from "./utils/words-check.js";
@@ -52,14 +53,14 @@ export default defineRule({
     return {
       patch(patch) {
         const dict = loadDictionary();
-        const identifiers = new Set<string>();
+        const identifiers = new LazyIdentifiers();
         const fileSpans: { path: string; spans: ProseSpan[] }[] = [];
         for (const file of patch.files) {
           const spans: ProseSpan[] = [];
           for (const hunk of file.hunks) {
             const res = scanHunk(hunk, file);
             spans.push(...res.spans);
-            for (const id of res.identifiers) identifiers.add(id);
+            identifiers.add(res.code);
           }
           fileSpans.push({ path: file.path, spans });
         }

@@ -11,9 +11,10 @@ import { callsDeep } from "./c-errors.js";
  */
 
 export interface PatchIndex {
-  identifiers: Set<string>;
-  /** Function name -> every call name it makes, directly or through other shown functions (3 levels). */
-  reach: Map<string, Set<string>>;
+  /** Every identifier the patch (and its series) mentions; built on first use. */
+  readonly identifiers: ReadonlySet<string>;
+  /** Every call name `name` makes, directly or through other shown functions (3 levels); followed on first use. */
+  reachOf(name: string): ReadonlySet<string> | undefined;
   /** Function name -> the function itself. */
   functions: Map<string, CFunction>;
 }
@@ -37,16 +38,21 @@ function filesOf(ctx: RuleContext<unknown>): FileDiff[] {
 const fileIdentifiers = new WeakMap<FileDiff, readonly string[]>();
 const functionCalls = new WeakMap<CFunction, ReadonlySet<string>>();
 
+/** Longer lines are generated data or hostile input, not code worth indexing. */
+const MAX_INDEXED_LINE = 4000;
+
 function identifiersOf(file: FileDiff): readonly string[] {
   let ids = fileIdentifiers.get(file);
   if (!ids) {
+    // One split per hunk over its joined text: far cheaper than a match object per identifier.
     const set = new Set<string>();
     for (const h of file.hunks) {
-      for (const l of h.lines) {
-        if (l.text.length > 4000) continue;
-        for (const m of l.text.matchAll(/[A-Za-z_]\w*/g)) set.add(m[0]);
+      const texts: string[] = [h.functionContext];
+      for (const l of h.lines) if (l.text.length <= MAX_INDEXED_LINE) texts.push(l.text);
+      for (const w of texts.join("\n").split(/[^A-Za-z0-9_]+/)) {
+        const c = w.charCodeAt(0);
+        if (w !== "" && !(c >= 48 && c <= 57)) set.add(w);
       }
-      for (const m of h.functionContext.matchAll(/[A-Za-z_]\w*/g)) set.add(m[0]);
     }
     ids = [...set];
     fileIdentifiers.set(file, ids);
@@ -65,32 +71,58 @@ function callsOf(fn: CFunction): ReadonlySet<string> {
   return calls;
 }
 
-/** The index for the patch under review; computed once per patch. */
-export function patchIndex(ctx: RuleContext<unknown>): PatchIndex {
-  const hit = cache.get(ctx.patch);
-  if (hit && hit.functions === ctx.functions) return hit.index;
-  const identifiers = new Set<string>();
-  const direct = new Map<string, Set<string>>();
-  const functions = new Map<string, CFunction>();
-  for (const file of filesOf(ctx)) {
-    for (const id of identifiersOf(file)) identifiers.add(id);
-    if (!C_FILE.test(file.path)) continue;
-    for (const fn of ctx.functions(file)) {
-      const calls = callsOf(fn);
-      const prev = direct.get(fn.name);
-      if (prev) for (const c of calls) prev.add(c);
-      else direct.set(fn.name, new Set(calls));
-      if (!functions.has(fn.name) || fn.complete) functions.set(fn.name, fn);
+class LazyPatchIndex implements PatchIndex {
+  readonly functions = new Map<string, CFunction>();
+  private readonly byName = new Map<string, CFunction[]>();
+  private readonly direct = new Map<string, ReadonlySet<string>>();
+  private readonly reach = new Map<string, ReadonlySet<string>>();
+  private ids: Set<string> | null = null;
+
+  constructor(private readonly files: readonly FileDiff[], functionsOf: (file: FileDiff) => CFunction[]) {
+    for (const file of files) {
+      if (!C_FILE.test(file.path)) continue;
+      for (const fn of functionsOf(file)) {
+        const same = this.byName.get(fn.name);
+        if (same) same.push(fn);
+        else this.byName.set(fn.name, [fn]);
+        if (!this.functions.has(fn.name) || fn.complete) this.functions.set(fn.name, fn);
+      }
     }
   }
-  const reach = new Map<string, Set<string>>();
-  for (const [name, calls] of direct) {
+
+  get identifiers(): ReadonlySet<string> {
+    if (!this.ids) {
+      this.ids = new Set();
+      for (const file of this.files) for (const id of identifiersOf(file)) this.ids.add(id);
+    }
+    return this.ids;
+  }
+
+  /** The calls of every shown function named `name` (a series may show it twice). */
+  private directOf(name: string): ReadonlySet<string> | undefined {
+    let calls = this.direct.get(name);
+    if (!calls) {
+      const fns = this.byName.get(name);
+      if (!fns) return undefined;
+      const set = new Set<string>();
+      for (const fn of fns) for (const c of callsOf(fn)) set.add(c);
+      calls = set;
+      this.direct.set(name, calls);
+    }
+    return calls;
+  }
+
+  reachOf(name: string): ReadonlySet<string> | undefined {
+    const hit = this.reach.get(name);
+    if (hit) return hit;
+    const calls = this.directOf(name);
+    if (!calls) return undefined;
     const all = new Set(calls);
     let frontier = [...calls];
     for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
       const next: string[] = [];
       for (const c of frontier) {
-        for (const d of direct.get(c) ?? []) {
+        for (const d of this.directOf(c) ?? []) {
           if (!all.has(d)) {
             all.add(d);
             next.push(d);
@@ -99,9 +131,16 @@ export function patchIndex(ctx: RuleContext<unknown>): PatchIndex {
       }
       frontier = next;
     }
-    reach.set(name, all);
+    this.reach.set(name, all);
+    return all;
   }
-  const index = { identifiers, reach, functions };
+}
+
+/** The index for the patch under review; computed once per patch, its parts as they are asked for. */
+export function patchIndex(ctx: RuleContext<unknown>): PatchIndex {
+  const hit = cache.get(ctx.patch);
+  if (hit && hit.functions === ctx.functions) return hit.index;
+  const index = new LazyPatchIndex(filesOf(ctx), ctx.functions);
   cache.set(ctx.patch, { functions: ctx.functions, index });
   return index;
 }
@@ -109,6 +148,6 @@ export function patchIndex(ctx: RuleContext<unknown>): PatchIndex {
 /** True when `call` is, or reaches through a function the patch shows, one of `names`. */
 export function callReaches(index: PatchIndex, call: CCall, names: readonly string[]): boolean {
   if (names.includes(call.name)) return true;
-  const r = index.reach.get(call.name);
+  const r = index.reachOf(call.name);
   return r ? names.some((n) => r.has(n)) : false;
 }

@@ -19,8 +19,30 @@ export interface ProseSpan {
 /** What a scanner hands back for one hunk. */
 export interface ProseResult {
   spans: ProseSpan[];
-  /** Identifier tokens seen in code (not in comments or strings), lower case. */
-  identifiers: Set<string>;
+  /** The code (not comments or strings) of the hunk's new-side lines, whose identifier tokens are not prose. */
+  code: string[];
+}
+
+/**
+ * Identifier tokens (lower case) of code fragments, split only when first
+ * asked: most patches have no misspelling at all, so most never are.
+ */
+export class LazyIdentifiers {
+  private readonly fragments: string[] = [];
+  private set: Set<string> | null = null;
+
+  add(fragments: readonly string[]): void {
+    for (const f of fragments) this.fragments.push(f);
+    this.set = null;
+  }
+
+  has(word: string): boolean {
+    if (!this.set) {
+      this.set = new Set();
+      for (const f of this.fragments) addIdentifiers(f, this.set);
+    }
+    return this.set.has(word);
+  }
 }
 
 /** Block ids are unique per process run; only equality matters. */
@@ -30,6 +52,9 @@ export function newBlock(): number {
 }
 
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/** Characters after which C code may turn into a comment, a string or a char literal. */
+const SPECIAL = /[/"']/g;
 
 /** Collects identifier tokens of a code fragment. */
 export function addIdentifiers(code: string, into: Set<string>): void {
@@ -64,7 +89,7 @@ function commentText(s: string, atLineStart: boolean): string {
  */
 export function scanCLike(lines: readonly DiffLine[]): ProseResult {
   const spans: ProseSpan[] = [];
-  const identifiers = new Set<string>();
+  const codeOut: string[] = [];
   const newSide = lines.filter((l) => l.kind !== "del");
   const first = newSide.find((l) => l.text.trim() !== "");
   let inComment = first !== undefined && looksLikeCommentMiddle(first.text);
@@ -98,6 +123,15 @@ export function scanCLike(lines: readonly DiffLine[]): ProseResult {
           i = end + 2;
         }
         atLineStart = false;
+        continue;
+      }
+      // Plain code runs up to the next character that may open a comment, a string or a char literal.
+      SPECIAL.lastIndex = i;
+      const special = SPECIAL.exec(text);
+      const at = special ? special.index : text.length;
+      if (at > i) {
+        code += text.slice(i, at);
+        i = at;
         continue;
       }
       const c = text[i];
@@ -138,7 +172,7 @@ export function scanCLike(lines: readonly DiffLine[]): ProseResult {
       i++;
     }
     lineCommentBlock = sawLineComment;
-    addIdentifiers(code, identifiers);
+    if (code !== "") codeOut.push(code);
   }
-  return { spans, identifiers };
+  return { spans, code: codeOut };
 }

@@ -23,7 +23,7 @@ export interface CheckInput {
   spans: readonly ProseSpan[];
   dict: Dictionary;
   /** Identifier tokens of the patch's code, lower case: a whole identifier is not prose. */
-  identifiers: ReadonlySet<string>;
+  identifiers: { has(word: string): boolean };
   /** Lower-cased words of the lines the patch removes (a typo-fix commit names its typo). */
   removedWords?: ReadonlySet<string>;
   /** Spans on lines longer than this are skipped (generated data, hostile input). */
@@ -91,17 +91,53 @@ function checkSequence(words: readonly Placed[], out: Slip[]): void {
   }
 }
 
+/** `a b` pairs that open one of PHRASES. */
+const PHRASE_HEADS: ReadonlySet<string> = new Set(Object.keys(PHRASES).map((p) => p.split(" ").slice(0, 2).join(" ")));
+const LETTERS = /[a-z]+/g;
+
+/**
+ * A cheap look at one block before the careful word split: every slip needs
+ * a dictionary word, a doubled word, "an" before a word it cannot precede,
+ * or the start of a fixed phrase among the plain letter runs of the text.
+ * The careful split only ever drops words (code, names, URLs), never makes
+ * new ones, so a block with none of these cannot hold a slip.
+ */
+function mayHoldSlip(spans: readonly ProseSpan[], from: number, to: number, dict: Dictionary): boolean {
+  let prev = "";
+  for (let i = from; i < to; i++) {
+    const text = (spans[i] as ProseSpan).text.toLowerCase();
+    LETTERS.lastIndex = 0;
+    for (let m = LETTERS.exec(text); m !== null; m = LETTERS.exec(text)) {
+      const w = m[0];
+      if (dict.has(w)) return true;
+      if (w === prev ? DOUBLED.has(w) : prev === "an" ? NOT_AFTER_AN.has(w) : PHRASE_HEADS.has(`${prev} ${w}`)) return true;
+      prev = w;
+    }
+  }
+  return false;
+}
+
 /** All slips in the spans, in span order. */
 export function checkSpans(input: CheckInput): Slip[] {
   const out: Slip[] = [];
   let blockWords: Placed[] = [];
   let block = -1;
   let endClean = false;
+  let blockEnd = -1;
+  let skipBlock = false;
   const flush = (): void => {
     checkSequence(blockWords, out);
     blockWords = [];
   };
-  for (const span of input.spans) {
+  for (let at = 0; at < input.spans.length; at++) {
+    const span = input.spans[at] as ProseSpan;
+    if (at >= blockEnd) {
+      // Spans of one block are adjacent: find where this one ends and whether it may hold a slip at all.
+      blockEnd = at + 1;
+      while (blockEnd < input.spans.length && (input.spans[blockEnd] as ProseSpan).block === span.block) blockEnd++;
+      skipBlock = !mayHoldSlip(input.spans, at, blockEnd, input.dict);
+    }
+    if (skipBlock) continue;
     if (span.text.length > input.maxLineLength) {
       flush();
       block = -1;

@@ -52,5 +52,5 @@ export function scanDoc(lines: readonly DiffLine[]): ProseResult {
       spans.push({ line: l.newLine, text, block, kind: "doc" });
     }
   }
-  return { spans, identifiers: new Set<string>() };
+  return { spans, code: [] };
 }

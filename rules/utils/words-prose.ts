@@ -38,7 +38,7 @@ function firstNewLine(file: FileDiff): string {
 
 /** Prose spans and code identifiers of one hunk. */
 export function scanHunk(hunk: Hunk, file: FileDiff): ProseResult {
-  if (file.isBinary || file.isDeleted) return { spans: [], identifiers: new Set() };
+  if (file.isBinary || file.isDeleted) return { spans: [], code: [] };
   switch (proseLanguage(file.path, firstNewLine(file))) {
     case "c":
       return scanCLike(hunk.lines);
@@ -51,6 +51,6 @@ export function scanHunk(hunk: Hunk, file: FileDiff): ProseResult {
     case "doc":
       return scanDoc(hunk.lines);
     case "none":
-      return { spans: [], identifiers: new Set() };
+      return { spans: [], code: [] };
   }
 }

@@ -1,5 +1,5 @@
 import type { DiffLine } from "../../src/model.js";
-import { addIdentifiers, cleanStringLiteral, newBlock } from "./words-c.js";
+import { cleanStringLiteral, newBlock } from "./words-c.js";
 import type { ProseResult, ProseSpan } from "./words-c.js";
 import { indentOf } from "./words-tokens.js";
 
@@ -40,20 +40,20 @@ export function hashCommentStart(text: string, makefile: boolean): number {
 /** Scans a hunk of a `#`-comment language. */
 export function scanHashComments(lines: readonly DiffLine[], makefile: boolean): ProseResult {
   const spans: ProseSpan[] = [];
-  const identifiers = new Set<string>();
+  const code: string[] = [];
   let block = newBlock();
   let prevWasComment = false;
   for (const l of lines) {
     if (l.kind === "del") continue;
     const text = l.text;
     const at = text.startsWith("#!") ? -1 : hashCommentStart(text, makefile);
-    const code = at < 0 ? text : text.slice(0, at);
-    addIdentifiers(code.replace(/(["'])(?:\\.|(?!\1).)*\1/g, " "), identifiers);
+    const lineCode = at < 0 ? text : text.slice(0, at);
+    code.push(lineCode.replace(/(["'])(?:\\.|(?!\1).)*\1/g, " "));
     if (at < 0) {
       prevWasComment = false;
       continue;
     }
-    const onlyComment = code.trim() === "";
+    const onlyComment = lineCode.trim() === "";
     if (!(prevWasComment && onlyComment)) block = newBlock();
     prevWasComment = onlyComment;
     const prose = text.slice(at).replace(/^#+/, (m) => " ".repeat(m.length));
@@ -61,7 +61,7 @@ export function scanHashComments(lines: readonly DiffLine[], makefile: boolean):
       spans.push({ line: l.newLine, text: prose, block, kind: "comment" });
     }
   }
-  return { spans, identifiers };
+  return { spans, code };
 }
 
 const KCONFIG_KEYWORD =
@@ -75,7 +75,7 @@ const KCONFIG_PROMPT = /^(bool|boolean|tristate|string|hex|int|prompt|comment|me
  */
 export function scanKconfig(lines: readonly DiffLine[]): ProseResult {
   const spans: ProseSpan[] = [];
-  const identifiers = new Set<string>();
+  const code: string[] = [];
   const newSide = lines.filter((l) => l.kind !== "del");
   const first = newSide.find((l) => l.text.trim() !== "");
   let helpIndent = -1;
@@ -111,7 +111,7 @@ export function scanKconfig(lines: readonly DiffLine[]): ProseResult {
     }
     const prompt = KCONFIG_PROMPT.exec(trimmed);
     if (prompt) emit(cleanStringLiteral(prompt[2] ?? ""), newBlock());
-    addIdentifiers(trimmed.replace(/"(?:\\.|[^"\\])*"/g, " "), identifiers);
+    code.push(trimmed.replace(/"(?:\\.|[^"\\])*"/g, " "));
   }
-  return { spans, identifiers };
+  return { spans, code };
 }

@@ -153,6 +153,10 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
       const whole = tree?.files.has(file) ?? false;
       for (const fn of functions(file)) {
         if (whole && !touchedBy(file, fn.startLine, fn.endLine)) continue;
+        // The diff filter keeps only reports that touch an added line, and a
+        // rule reports inside the function it walks (or on its kernel-doc):
+        // a function the patch adds nothing to cannot yield a finding.
+        if (!addsTo(fn)) continue;
         for (const { visitors } of active) visitors.cFunction?.(fn, file);
       }
     }
@@ -161,6 +165,10 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
   const result: EngineResult = { findings: sortFindings(findings, patch), offDiff };
   if (tree && tree.notes.length > 0) result.notes = tree.notes;
   return result;
+}
+
+function addsTo(fn: CFunction): boolean {
+  return fn.lines.some((l) => l.added) || (fn.kernelDoc?.some((l) => l.added) ?? false);
 }
 
 /** Findings in the order their lines appear in the patch: commit message first, then files as sent. */

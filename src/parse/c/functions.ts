@@ -170,6 +170,48 @@ interface Piece {
 }
 
 function build(file: string, p: Piece): CFunction {
+  const first = p.lines[0];
+  const last = p.lines[p.lines.length - 1];
+  // The body is tokenized and parsed on first use: the engine walks only
+  // functions the patch adds to, and a rule looks into another function's
+  // body only to follow a call into it, so most shown functions never are.
+  let parsed: { body: CFunction["body"]; comments: CFunction["comments"] } | null = null;
+  const parse = (): { body: CFunction["body"]; comments: CFunction["comments"] } => {
+    if (!parsed) {
+      const bodyToks = bodyTokens(p);
+      parsed = {
+        body: parseStatements(codeTokens(bodyToks)),
+        comments: bodyToks.filter((t) => t.kind === "comment").map((t) => ({ line: t.line, text: t.text })),
+      };
+    }
+    return parsed;
+  };
+  return {
+    file,
+    name: p.sig.name,
+    signature: p.signatureText.replace(/\s+/g, " ").trim(),
+    returnType: p.sig.returnType,
+    isVoid: p.sig.isVoid,
+    params: p.sig.params,
+    lines: p.lines,
+    complete: p.hasStart && p.hasEnd && !p.hasGaps,
+    startLine: first?.newLine ?? 0,
+    endLine: last?.newLine ?? 0,
+    kernelDoc: p.kernelDoc,
+    get body() {
+      return parse().body;
+    },
+    get comments() {
+      return parse().comments;
+    },
+    hasStart: p.hasStart,
+    hasEnd: p.hasEnd,
+    hasGaps: p.hasGaps,
+  };
+}
+
+/** The tokens between the body's braces (as far as the diff shows them). */
+function bodyTokens(p: Piece): ReturnType<typeof tokenize> {
   const toks = tokenize(p.lines);
   let from = 0;
   if (p.hasStart) {
@@ -186,27 +228,7 @@ function build(file: string, p: Piece): CFunction {
       }
     }
   }
-  const bodyToks = toks.slice(from, to);
-  const first = p.lines[0];
-  const last = p.lines[p.lines.length - 1];
-  return {
-    file,
-    name: p.sig.name,
-    signature: p.signatureText.replace(/\s+/g, " ").trim(),
-    returnType: p.sig.returnType,
-    isVoid: p.sig.isVoid,
-    params: p.sig.params,
-    lines: p.lines,
-    complete: p.hasStart && p.hasEnd && !p.hasGaps,
-    startLine: first?.newLine ?? 0,
-    endLine: last?.newLine ?? 0,
-    kernelDoc: p.kernelDoc,
-    body: parseStatements(codeTokens(bodyToks)),
-    comments: bodyToks.filter((t) => t.kind === "comment").map((t) => ({ line: t.line, text: t.text })),
-    hasStart: p.hasStart,
-    hasEnd: p.hasEnd,
-    hasGaps: p.hasGaps,
-  };
+  return toks.slice(from, to);
 }
 
 /**

@@ -21,6 +21,13 @@ export interface Token {
 /** Two- and three-character operators we keep whole (so `->` is not `-` `>`). */
 const MULTI_PUNCT = ["...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "##", "::"];
 
+/** The operators above by their first character, longest first: one lookup per punctuation character instead of a scan of all. */
+const PUNCT_BY_FIRST = new Map<string, string[]>();
+for (const m of MULTI_PUNCT) {
+  const first = m.charAt(0);
+  PUNCT_BY_FIRST.set(first, [...(PUNCT_BY_FIRST.get(first) ?? []), m].sort((a, b) => b.length - a.length));
+}
+
 function isIdStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }
@@ -31,6 +38,17 @@ function isIdPart(c: number): boolean {
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
+}
+
+/** Char code of the first character that is not white space, or -1 (NaN past ASCII white space only). */
+function firstNonBlank(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Past ASCII, leave the white space question to the engine's trimStart().
+    if (c >= 128) return text.trimStart().charCodeAt(0);
+    if (c !== 32 && (c < 9 || c > 13)) return c;
+  }
+  return -1;
 }
 
 /** True when a hunk's first line looks like the inside of a block comment (a leading `*`). */
@@ -68,7 +86,7 @@ export function tokenize(lines: readonly CLine[], maxLineLength = DEFAULT_LIMITS
       }
       continue;
     }
-    if (!inComment && text.trimStart().startsWith("#")) {
+    if (!inComment && firstNonBlank(text) === 35 /* # */) {
       ppText = text.trim();
       ppLine = line;
       if (text.endsWith("\\")) inPp = true;
@@ -140,10 +158,13 @@ export function tokenize(lines: readonly CLine[], maxLineLength = DEFAULT_LIMITS
         continue;
       }
       let op = text[i] ?? "";
-      for (const m of MULTI_PUNCT) {
-        if (text.startsWith(m, i)) {
-          op = m;
-          break;
+      const multi = PUNCT_BY_FIRST.get(op);
+      if (multi) {
+        for (const m of multi) {
+          if (text.startsWith(m, i)) {
+            op = m;
+            break;
+          }
         }
       }
       tokens.push({ kind: "punct", text: op, line });
@@ -176,8 +197,11 @@ export function tokensText(tokens: readonly Token[]): string {
   return out;
 }
 
+function word(t: Token): boolean {
+  return t.kind === "id" || t.kind === "num" || t.kind === "str" || t.kind === "char";
+}
+
 function needsSpace(a: Token, b: Token): boolean {
-  const word = (t: Token): boolean => t.kind === "id" || t.kind === "num" || t.kind === "str" || t.kind === "char";
   if (word(a) && word(b)) return true;
   if (b.text === "(" || b.text === ")" || b.text === "[" || b.text === "]" || b.text === "," || b.text === ";") return false;
   if (a.text === "(" || a.text === "[" || a.text === "!" || a.text === "~" || a.text === "->" || a.text === ".") return false;
