@@ -5,6 +5,7 @@ import { runRules } from "./engine.js";
 import type { EngineOptions, EngineResult, RuleLevel } from "./engine.js";
 import type { Rule } from "./rule-api.js";
 import { tagMovedFindings } from "../etiquette/moved.js";
+import { tagPreImageFindings } from "../etiquette/preimage.js";
 
 /**
  * Rules, then (when configured) the model layer, for one patch. The result
@@ -88,6 +89,9 @@ export async function analysePatch(patch: Patch, series: Series | null, deps: An
 
   // Code the patch only moves is not the author's to fix (tagged pre-existing).
   findings = tagMovedFindings(patch, findings);
+  // With a tree: what the rules also find before the patch is not the patch's doing.
+  if (deps.config.tree && !deps.coverLetter)
+    findings = tagPreImageFindings(patch, series, findings, deps.config.tree, engineOptionsFrom(deps.config, deps.rules ?? RULES));
   if (deps.isSuppressed) {
     for (const f of findings) {
       if (await deps.isSuppressed(f.rule, f.fingerprint)) f.tags = [...f.tags, "suppressed"];

@@ -1,7 +1,9 @@
 import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Config } from "../config.js";
-import { describeError } from "../errors.js";
+import { describeError, LkreviewError } from "../errors.js";
+import { batchStep } from "../etiquette/batch-step.js";
+import { bareAddress } from "../mail/select.js";
 import { readInputs } from "../ingest/files.js";
 import type { IngestItem } from "../ingest/item.js";
 import { isIngestFailure } from "../ingest/item.js";
@@ -11,6 +13,7 @@ import type { BatchDeps, BatchResult } from "../pipeline.js";
 import { checkDescription, checkStateFor, reportPatchworkCheck } from "../patchwork.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/store.js";
+import { VERSION } from "../version.js";
 import { setUpModel } from "./model-setup.js";
 import { reviewRunJson, reviewSink } from "./review-output.js";
 import type { CommandIo } from "./io.js";
@@ -149,14 +152,34 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
     const threshold = failOn ? RANK[failOn] : Infinity;
     // One review at a time, as the pipeline hands them over: nothing of a
     // patch is kept once it is stored, reported and written.
+    const bot = bareAddress(config.from);
     for await (const ev of reviewStream(items, deps)) {
       if (ev.kind === "error") errors.push(ev.error);
       if (ev.kind !== "reviewed") continue;
-      const r = ev.reviewed;
+      let r = ev.reviewed;
       const itemIds = new Map<string, number>();
       if (store) {
+        // Series, versions, the thread and (with --enqueue) the list policy, as the watch applies them.
+        let queue: { draft: string | null } | null = null;
+        try {
+          const step = await batchStep(r, ev.timing, {
+            config,
+            store,
+            enqueue: values.enqueue,
+            bot,
+            version: VERSION,
+            log: (line) => void io.stderr.write(`lkreview: ${line}\n`),
+          });
+          r = step.reviewed;
+          queue = step.queue;
+        } catch (err) {
+          if (err instanceof LkreviewError && err.code === "STORE") throw err;
+          errors.push({ source: r.review.messageId, message: `${r.review.messageId}: ${describeError(err)}` });
+          // The policy could not be applied: nothing is queued, and no reply is offered in its place.
+          if (values.enqueue) r = { ...r, composed: null, review: { ...r.review, reply: null } };
+        }
         await store.markSeen(r.review.messageId, r.patch.mail.source);
-        if (values.enqueue) {
+        if (values.enqueue && queue) {
           const item = await store.upsertItem({
             messageId: r.review.messageId,
             subject: r.review.subject,
@@ -164,7 +187,7 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
             listId: r.patch.mail.listId,
             paths: r.patch.files.map((f) => f.path),
             findings: r.all,
-            draft: r.composed ? r.composed.raw : null,
+            draft: queue.draft,
             patch: r.patch.mail.body,
           });
           itemIds.set(r.review.messageId, item.id);

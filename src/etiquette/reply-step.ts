@@ -5,12 +5,12 @@ import type { Finding, Patch, Series } from "../model.js";
 import { deliverReply } from "../mail/deliver.js";
 import type { Delivered, DeliverMode } from "../mail/deliver.js";
 import type { ComposedReply } from "../report/lkml/compose.js";
-import type { ReportedFinding, Store } from "../store/store.js";
-import { anchoredLines } from "./anchored.js";
+import type { Store } from "../store/store.js";
 import { resolvePolicy } from "./policy.js";
 import type { EffectivePolicy } from "./policy.js";
-import { composeFor, planRecipients, positiveFinding } from "./recipients.js";
-import { markAlsoRaised, markFixedLater, titleKey } from "./series.js";
+import { positiveFinding } from "./recipients.js";
+import { applyEtiquette, composeUnderPolicy, describeHumanPoints, loadEtiquetteContext, recordedFindings, reviewRecordOf } from "./review-steps.js";
+import type { EtiquetteResult } from "./review-steps.js";
 import { dropHumanPoints } from "./thread.js";
 
 /** What the reply step needs from the watch. */
@@ -50,61 +50,29 @@ export function effectiveMode(global: DeliverMode, policy: EffectivePolicy): { m
   return { mode: global, rule: policy.mode.value === "send" ? policy.mode.rule : `--deliver ${global}` };
 }
 
-function reported(patch: Patch, findings: readonly Finding[]): ReportedFinding[] {
-  return findings
-    .filter((f) => !f.tags.includes("positive"))
-    .map((f) => ({ rule: f.rule, fingerprint: f.fingerprint, file: f.file, line: f.line, message: f.message, anchored: anchoredLines(patch, f) }));
-}
-
 async function saveReview(
   deps: ReplyDeps,
   r: { patch: Patch; findings: readonly Finding[]; reply: ComposedReply | null; replied: boolean; analysis?: Analysis; durationMs?: number },
 ): Promise<void> {
-  const { patch } = r;
-  const prev = await deps.store.reviewGet(patch.mail.messageId);
-  const usage = r.analysis?.usage;
-  await deps.store.reviewSave({
-    messageId: patch.mail.messageId,
-    listId: patch.mail.listId,
-    author: patch.mail.from.address.toLowerCase(),
-    titleKey: titleKey(patch.subject.title),
-    version: patch.subject.version,
-    part: patch.subject.index,
-    total: patch.subject.total,
-    findings: reported(patch, r.findings),
-    replyMessageId: r.reply?.messageId ?? prev?.replyMessageId ?? null,
-    recipients: r.reply ? [...r.reply.to, ...r.reply.cc] : (prev?.recipients ?? []),
-    repliedAt: r.replied ? deps.now().toISOString() : (prev?.repliedAt ?? null),
-    promptTokens: usage ? usage.promptTokens : (prev?.promptTokens ?? 0),
-    completionTokens: usage ? usage.completionTokens : (prev?.completionTokens ?? 0),
-    durationMs: r.durationMs ?? prev?.durationMs ?? 0,
-  });
+  const prev = await deps.store.reviewGet(r.patch.mail.messageId);
+  const record = reviewRecordOf(
+    { patch: r.patch, findings: r.findings, reply: r.reply, repliedAt: r.replied ? deps.now().toISOString() : null, usage: r.analysis?.usage, durationMs: r.durationMs },
+    prev,
+  );
+  await deps.store.reviewSave(record);
 }
 
-/** Drops the points a human already made in the thread (as far as the store has seen it), logging each. */
-async function withoutHumanPoints(deps: ReplyDeps, patch: Patch, findings: Finding[]): Promise<Finding[]> {
-  const replies = await deps.store.threadReplies(patch.mail.messageId);
-  if (replies.length === 0) return findings;
-  const { kept, dropped } = dropHumanPoints(patch, findings, replies, [deps.bot]);
-  for (const d of dropped) {
-    deps.log(`thread: ${patch.mail.messageId}: ${d.finding.rule} at ${d.finding.file}:${d.finding.line} dropped, already raised by ${d.by} in ${d.messageId}`);
-  }
-  return kept;
+/** Series, versions and the thread as far as the store has seen it; each point a human already made is logged. */
+async function withEtiquette(deps: ReplyDeps, patch: Patch, series: Series | null, reportable: readonly Finding[]): Promise<EtiquetteResult> {
+  const result = applyEtiquette(patch, series, reportable, await loadEtiquetteContext(deps.store, patch, [deps.bot]));
+  for (const line of describeHumanPoints(patch, result.dropped)) deps.log(line);
+  return result;
 }
 
-function composeWithPlan(deps: ReplyDeps, patch: Patch, findings: Finding[], policy: EffectivePolicy, log: boolean): ComposedReply | null {
-  const plan = planRecipients(patch, policy, deps.bot);
-  if (log) for (const d of plan.decisions) deps.log(`policy: ${patch.mail.messageId}: ${d}`);
-  if (plan.to.length === 0) {
-    deps.log(`policy: ${patch.mail.messageId}: no recipient left after the policy; no reply`);
-    return null;
-  }
-  return composeFor(patch, findings, plan, {
-    from: deps.config.from,
-    signature: deps.config.signature,
-    version: deps.version,
-    date: deps.now(),
-  });
+function composeWithPlan(deps: ReplyDeps, patch: Patch, findings: Finding[], policy: EffectivePolicy): ComposedReply | null {
+  const { reply, decisions } = composeUnderPolicy(patch, findings, policy, { config: deps.config, bot: deps.bot, version: deps.version, date: deps.now() });
+  for (const d of decisions) deps.log(`policy: ${patch.mail.messageId}: ${d}`);
+  return reply;
 }
 
 function describeDelivery(reply: ComposedReply | null, done: Delivered): string {
@@ -133,10 +101,10 @@ export async function replyStep(r: Reviewed, deps: ReplyDeps): Promise<{ line: s
   const { mode, rule: modeRule } = effectiveMode(deps.mode, policy);
   deps.log(`policy: ${id}: mode ${mode} by ${modeRule}`);
 
-  let findings = markFixedLater(patch, r.series, r.analysis.reportable);
-  const earlier = await deps.store.reviewsByTitle(patch.mail.from.address.toLowerCase(), titleKey(patch.subject.title));
-  findings = markAlsoRaised(patch.subject.version, findings, earlier.filter((e) => e.messageId !== id));
-  findings = await withoutHumanPoints(deps, patch, findings);
+  const ety = await withEtiquette(deps, patch, r.series, r.analysis.reportable);
+  let findings = ety.findings;
+  // What the queue keeps: every finding, reworded as the reply words it, a human's points tagged.
+  const recorded = recordedFindings(r.analysis.findings, findings, ety.dropped);
   if (findings.length === 0) {
     if (policy.positive.value) {
       findings = [positiveFinding()];
@@ -153,14 +121,14 @@ export async function replyStep(r: Reviewed, deps: ReplyDeps): Promise<{ line: s
   }
   if (findings.length > 0 && mode !== "queue" && policy.embargoMs.value > 0) {
     const due = new Date(deps.now().getTime() + policy.embargoMs.value);
-    const payload: HeldPayload = { patch, findings, all: r.analysis.findings };
+    const payload: HeldPayload = { patch, findings, all: recorded };
     const fresh = await deps.store.deferPut({ messageId: id, listId: patch.mail.listId, dueAt: due.toISOString(), payload: JSON.stringify(payload) });
     await saveReview(deps, { patch, findings, reply: null, replied: false, analysis: r.analysis, durationMs: r.durationMs });
     deps.log(`policy: ${id}: reply held until ${due.toISOString()} by ${policy.embargoMs.rule} "${policy.embargoText}"`);
     return { line: `${what}; reply ${fresh ? "held" : "already held"} until ${due.toISOString()}`, replied: false };
   }
-  const reply = findings.length > 0 ? composeWithPlan(deps, patch, findings, policy, true) : null;
-  const done = await deliverReply(reply, patch, r.analysis.findings, mode, {
+  const reply = findings.length > 0 ? composeWithPlan(deps, patch, findings, policy) : null;
+  const done = await deliverReply(reply, patch, recorded, mode, {
     mode: deps.mode,
     store: deps.store,
     outboxDir: deps.config.outbox,
@@ -188,15 +156,23 @@ export async function releaseHeld(deps: ReplyDeps): Promise<number> {
       const policy = resolvePolicy(deps.config, patch.mail);
       const { mode } = effectiveMode(deps.mode, policy);
       const positiveOnly = payload.findings.every((f) => f.tags.includes("positive"));
-      const findings = positiveOnly ? payload.findings : await withoutHumanPoints(deps, patch, payload.findings);
+      let findings = payload.findings;
+      let all = payload.all;
+      if (!positiveOnly) {
+        const thread = await deps.store.threadReplies(patch.mail.messageId);
+        const { kept, dropped } = dropHumanPoints(patch, findings, thread, [deps.bot]);
+        for (const line of describeHumanPoints(patch, dropped)) deps.log(line);
+        findings = kept;
+        all = recordedFindings(all, kept, dropped);
+      }
       if (findings.length === 0 || mode === "off") {
         await deps.store.deferDone(held.messageId, "dropped");
         await saveReview(deps, { patch, findings, reply: null, replied: false });
         deps.log(`policy: ${held.messageId}: held reply dropped, ${mode === "off" ? "replies are now off" : "humans in the thread already made every point"}`);
         continue;
       }
-      const reply = composeWithPlan(deps, patch, findings, policy, true);
-      const done = await deliverReply(reply, patch, payload.all, mode === "queue" ? "queue" : mode, {
+      const reply = composeWithPlan(deps, patch, findings, policy);
+      const done = await deliverReply(reply, patch, all, mode === "queue" ? "queue" : mode, {
         mode: deps.mode,
         store: deps.store,
         outboxDir: deps.config.outbox,

@@ -121,12 +121,20 @@ export async function queueNote(store: Store, id: number, who: string, text: str
  */
 export const QUEUE_STORE_OPTIONS: OpenStoreOptions = { mustExist: true };
 
-/** `queue send`: approved drafts to the outbox and, with a sender, out. Failures are listed, not fatal to the rest. */
+/**
+ * `queue send`: approved drafts to the outbox and, with a sender, out.
+ * Before each, the thread is read again: points humans already made are
+ * taken out of a bot-written draft (an item left with none is dismissed, not
+ * sent) and warned about for a hand-edited one. Failures are listed, not
+ * fatal to the rest.
+ */
 export async function queueSend(store: Store, deliver: Deliver | undefined, who: string): Promise<{ text: string; failed: number }> {
   const r = await sendApproved(store, deliver, who);
   const lines = [
+    ...r.warnings.map((w) => `item ${w.id}: warning: ${clean(w.text)}`),
     ...r.sent.map((id) => `item ${id}: sent`),
     ...r.queued.map((id) => `item ${id}: in the outbox, not sent (no mail transport configured)`),
+    ...r.withheld.map((w) => `item ${w.id}: not sent, dismissed: ${clean(w.why)}`),
     ...r.failed.map((f) => `item ${f.id}: not sent: ${clean(f.error)}`),
   ];
   if (!lines.length) lines.push("Nothing approved to send.");

@@ -1,10 +1,10 @@
-import { NOT_FOR_REPLIES } from "../analyse/analyse.js";
 import { LkreviewError } from "../errors.js";
 import { DEFAULT_LIMITS } from "../limits.js";
 import type { Address, Finding, Mail, Patch } from "../model.js";
 import { parseMail } from "../parse/mime.js";
 import { classifyMail } from "../parse/patch.js";
 import { composeReply } from "../report/lkml/compose.js";
+import { replyable } from "../etiquette/review-steps.js";
 import type { QueueItem } from "../store/store.js";
 import { draftHeaders } from "./draft-headers.js";
 
@@ -21,11 +21,9 @@ import { draftHeaders } from "./draft-headers.js";
  * edited by hand (or written by another lkreview version) and is kept.
  */
 
-/** Tags that keep a finding out of a reply; the same set `analysePatch` uses for `reportable`. */
-
-/** The findings a reply to this item says, in the order the review had them. */
+/** The findings a reply to this item says, in the order the review had them: what `analysePatch` calls reportable, less the points a human already made in the thread. */
 export function replyFindings(findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => !f.tags.some((t) => NOT_FOR_REPLIES.has(t)));
+  return replyable(findings);
 }
 
 export type Recomposed =
@@ -56,6 +54,36 @@ function authorAddress(author: string): Address {
 
 const toLf = (s: string): string => s.replace(/\r\n?/g, "\n");
 
+/** The patch a mail carries (commit message and diff); an empty one when it carries none. */
+function patchOf(mail: Mail): Patch {
+  const classified = classifyMail(mail, DEFAULT_LIMITS);
+  return classified.patch ?? { mail, subject: classified.subject, commitMessage: [], files: [] };
+}
+
+/**
+ * The item's patch rebuilt from the text the queue kept, so findings can be
+ * matched to its lines again (what a human quoted in the thread); null when
+ * the patch text was not kept.
+ */
+export function itemPatch(item: QueueItem): Patch | null {
+  if (item.patch === null) return null;
+  return patchOf({
+    source: `item ${item.id}`,
+    messageId: item.messageId,
+    subject: item.subject,
+    from: authorAddress(item.author),
+    replyTo: [],
+    to: [],
+    cc: [],
+    date: "",
+    inReplyTo: null,
+    references: [],
+    listId: item.listId,
+    autoSubmitted: null,
+    body: item.patch,
+  });
+}
+
 /** Composes `findings` as a reply to the item's patch, with everything else taken from `reply` (the parsed stored draft). */
 function compose(item: QueueItem, reply: Mail, headers: Map<string, string[]>, findings: Finding[]): string | null {
   const lines = reply.body.replace(/\r\n?/g, "\n").split("\n");
@@ -81,8 +109,7 @@ function compose(item: QueueItem, reply: Mail, headers: Map<string, string[]>, f
     autoSubmitted: null,
     body: item.patch ?? "",
   };
-  const classified = classifyMail(mail, DEFAULT_LIMITS);
-  const patch: Patch = classified.patch ?? { mail, subject: classified.subject, commitMessage: [], files: [] };
+  const patch = patchOf(mail);
   const sentDate = new Date(headers.get("date")?.[0] ?? "");
   const version = (headers.get("user-agent")?.[0] ?? "").replace(/^lkreview\//, "");
   const from = reply.from.name ? `${reply.from.name} <${reply.from.address}>` : reply.from.address;

@@ -1,7 +1,10 @@
 import { describeError } from "../errors.js";
 import { formatMailDate } from "../report/lkml/date.js";
 import type { OutboxEntry, QueueItem, Store } from "../store/store.js";
+import type { HumanPoint } from "../etiquette/thread.js";
 import { draftEnvelope } from "./draft-headers.js";
+import type { DraftEnvelope } from "./draft-headers.js";
+import { checkThread, describePoints } from "./thread-check.js";
 
 /** Hands one approved reply to the mail transport; resolves once the server accepted it. */
 export type Deliver = (item: QueueItem, entry: OutboxEntry) => Promise<void>;
@@ -11,6 +14,63 @@ export interface SendReport {
   /** Put in the outbox, not sent (no sender configured). */
   queued: number[];
   failed: { id: number; error: string }[];
+  /** Not sent because humans in the thread already made every point (the item is dismissed with a note). */
+  withheld: { id: number; why: string }[];
+  /** Sent, with something the maintainer should know (a hand-edited draft repeats a human's point; points dropped). */
+  warnings: { id: number; text: string }[];
+}
+
+/** The bot's name in an item's history. */
+const BOT = "lkreview";
+
+/**
+ * The draft to send after reading the thread (see thread-check.ts), or null
+ * when nothing is left to say. Only a draft not yet in the outbox is looked
+ * at: one already there is committed (a rerun must send that same message).
+ */
+async function draftAfterThread(
+  store: Store,
+  item: QueueItem,
+  draft: string,
+  messageId: string,
+  report: SendReport,
+): Promise<{ draft: string; dropped: HumanPoint[] } | null> {
+  if (await store.outboxGet(messageId)) return { draft, dropped: [] };
+  const check = await checkThread(store, item);
+  switch (check.kind) {
+    case "as-is":
+      return { draft, dropped: [] };
+    case "nothing-left": {
+      const why = `humans in the thread already made every point: ${describePoints(check.dropped)}`;
+      await store.addNote(item.id, BOT, `Not sent: ${why}.`);
+      await store.setState(item.id, "dismissed", BOT);
+      report.withheld.push({ id: item.id, why });
+      return null;
+    }
+    case "recomposed": {
+      const text = `dropped from the draft, already raised in the thread: ${describePoints(check.dropped)}`;
+      await store.setDraft(item.id, check.draft, BOT, "draft recomposed: points already made in the thread dropped");
+      await store.addNote(item.id, BOT, `Before sending, ${text}.`);
+      report.warnings.push({ id: item.id, text });
+      return { draft: check.draft, dropped: check.dropped };
+    }
+    case "kept": {
+      const text = `a human already raised ${describePoints(check.dropped)}, but ${check.why}, so it goes out as written`;
+      await store.addNote(item.id, BOT, `Sent as written: ${text}.`);
+      report.warnings.push({ id: item.id, text });
+      return { draft, dropped: [] };
+    }
+  }
+}
+
+/** The review record learns that its reply went out (for `lkreview stats` and feedback by mail). */
+async function recordSent(store: Store, item: QueueItem, dropped: readonly HumanPoint[], envelope: DraftEnvelope, at: Date): Promise<void> {
+  const rec = await store.reviewGet(item.messageId);
+  if (!rec) return;
+  // Points a human made meanwhile were taken out of the draft: they were not sent.
+  const gone = new Set(dropped.map((d) => `${d.finding.rule}\0${d.finding.fingerprint}`));
+  const findings = rec.findings.filter((f) => !gone.has(`${f.rule}\0${f.fingerprint}`));
+  await store.reviewSave({ ...rec, findings, replyMessageId: envelope.messageId, recipients: envelope.recipients, repliedAt: at.toISOString() });
 }
 
 /**
@@ -54,13 +114,18 @@ export function wireForm(draft: string, now: Date): string {
  * stops the others.
  */
 export async function sendApproved(store: Store, deliver: Deliver | undefined, who: string, now: () => Date = () => new Date()): Promise<SendReport> {
-  const report: SendReport = { sent: [], queued: [], failed: [] };
+  const report: SendReport = { sent: [], queued: [], failed: [], withheld: [], warnings: [] };
   for (const item of await store.listItems({ state: "approved", sort: "id" })) {
     try {
       if (item.draft === null) throw new Error("has no draft reply");
-      const env = draftEnvelope(item.draft);
+      const first = draftEnvelope(item.draft);
+      if ("error" in first) throw new Error(first.error);
+      const checked = await draftAfterThread(store, item, item.draft, first.messageId, report);
+      if (checked === null) continue;
+      const { draft } = checked;
+      const env = draftEnvelope(draft);
       if ("error" in env) throw new Error(env.error);
-      const raw = wireForm(item.draft, now());
+      const raw = wireForm(draft, now());
       await store.outboxPut({ messageId: env.messageId, recipients: env.recipients, raw, listId: item.listId, itemId: item.id });
       const entry = await store.outboxGet(env.messageId);
       if (!entry) throw new Error("vanished from the outbox");
@@ -83,6 +148,12 @@ export async function sendApproved(store: Store, deliver: Deliver | undefined, w
       await store.outboxMarkSent(env.messageId, new Date());
       await store.setState(item.id, "sent", who);
       report.sent.push(item.id);
+      try {
+        await recordSent(store, item, checked.dropped, env, now());
+      } catch (err) {
+        // The mail is out; only the statistics missed it.
+        report.warnings.push({ id: item.id, text: `sent, but the review record was not updated: ${describeError(err)}` });
+      }
     } catch (err) {
       report.failed.push({ id: item.id, error: describeError(err) });
     }

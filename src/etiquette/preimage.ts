@@ -1,0 +1,149 @@
+import { runRules } from "../analyse/engine.js";
+import type { EngineOptions } from "../analyse/engine.js";
+import type { FileDiff, Finding, Hunk, Patch, Series } from "../model.js";
+import { extractFunctions } from "../parse/c/functions.js";
+import { applyHunks, loadTreeView } from "../parse/c/tree.js";
+import type { CFunction } from "../parse/c/types.js";
+import { normaliseText } from "../report/fingerprint.js";
+import { PRE_EXISTING } from "./moved.js";
+
+/**
+ * `--tree`: was it there before? The rules judge whole touched functions
+ * with a tree, so a patch that changes one line of a function can draw a
+ * point about a fault the function always had (an acquisition whose
+ * argument changed, say, leaking on an error path nobody touched). Such a
+ * point is not the author's to fix. Here the same rules run on the
+ * pre-image of the touched files (the file as the tree has it before this
+ * patch, earlier parts of the series applied), and a finding is tagged
+ * `pre-existing` when the pre-image has the same thing: same rule, same
+ * function name, same message and the same normalised text on the line the
+ * point ends at (the error path, the return, the misspelt line).
+ */
+
+const C_FILE = /\.(c|h)$/;
+
+interface Line {
+  text: string;
+  added: boolean;
+}
+
+/** The patch's hunks turned around: applied to the post-image they give the pre-image. */
+function reversed(hunks: readonly Hunk[]): Hunk[] {
+  return hunks.map((h) => ({
+    ...h,
+    oldStart: h.newStart,
+    oldLines: h.newLines,
+    newStart: h.oldStart,
+    newLines: h.oldLines,
+    lines: h.lines.map((l) => ({
+      ...l,
+      kind: l.kind === "add" ? ("del" as const) : l.kind === "del" ? ("add" as const) : l.kind,
+      newLine: l.oldLine,
+      oldLine: l.newLine,
+    })),
+  }));
+}
+
+/** A file diff that shows `lines` as added from line 1: the engine then judges every line of it. */
+function allAdded(file: FileDiff, lines: readonly string[]): FileDiff {
+  const hunk: Hunk = {
+    header: `@@ -0,0 +1,${lines.length} @@`,
+    oldStart: 0,
+    oldLines: 0,
+    newStart: 1,
+    newLines: lines.length,
+    functionContext: "",
+    lines: lines.map((text, i) => ({ kind: "add", text, raw: `+${text}`, newLine: i + 1, oldLine: null })),
+  };
+  return { ...file, isNew: false, isDeleted: false, hunks: [hunk] };
+}
+
+/** Name of the function holding lines `from`..`to`; "" outside any function. */
+function functionAt(fns: readonly CFunction[], from: number, to: number): string {
+  return fns.find((fn) => fn.startLine <= from && to <= fn.endLine)?.name ?? "";
+}
+
+function key(rule: string, fn: string, message: string, text: string): string {
+  return `${rule}\0${fn}\0${message}\0${normaliseText(text)}`;
+}
+
+/** A touched file seen whole: post-image (from the tree view) and pre-image lines. */
+interface Images {
+  post: Line[];
+  pre: string[];
+  postFile: FileDiff;
+}
+
+function imagesOf(file: FileDiff, whole: FileDiff): Images | null {
+  const post: Line[] = (whole.hunks[0]?.lines ?? []).map((l) => ({ text: l.text, added: l.kind === "add" }));
+  const pre = applyHunks(
+    post.map((l) => ({ text: l.text, added: false })),
+    reversed(file.hunks),
+  );
+  if (!Array.isArray(pre)) return null;
+  return { post, pre: pre.map((l) => l.text), postFile: whole };
+}
+
+/**
+ * Tags the findings the pre-image already has as `pre-existing` (kept in
+ * JSON and the queue, never in a reply). `options` are the engine options
+ * the analysis used (rules, levels, rule options); the tree at `tree` is
+ * read again for the touched C files that carry a candidate finding. Never
+ * throws: a file whose images cannot be rebuilt keeps its findings as they are.
+ */
+export function tagPreImageFindings(patch: Patch, series: Series | null, findings: readonly Finding[], tree: string, options: EngineOptions): Finding[] {
+  const candidates = findings.filter((f) => f.source === "rule" && !f.tags.includes(PRE_EXISTING) && C_FILE.test(f.file));
+  if (candidates.length === 0) return [...findings];
+  const files = patch.files.filter((f) => candidates.some((c) => c.file === f.path) && !f.isNew && !f.isDeleted && !f.isBinary);
+  if (files.length === 0) return [...findings];
+
+  let view;
+  try {
+    view = loadTreeView(tree, patch, series);
+  } catch {
+    return [...findings];
+  }
+  const images = new Map<string, Images>();
+  for (const file of files) {
+    const whole = view.files.get(file);
+    const im = whole ? imagesOf(file, whole) : null;
+    if (im) images.set(file.path, im);
+  }
+  if (images.size === 0) return [...findings];
+
+  // One engine run over every pre-image, with only the rules that made a candidate point.
+  const ruleIds = new Set(candidates.map((f) => f.rule));
+  const prePatch: Patch = {
+    ...patch,
+    commitMessage: [],
+    files: files.flatMap((f) => {
+      const im = images.get(f.path);
+      return im ? [allAdded(f, im.pre)] : [];
+    }),
+  };
+  const preOptions: EngineOptions = { rules: options.rules.filter((r) => ruleIds.has(r.meta.id)) };
+  if (options.levels) preOptions.levels = options.levels;
+  if (options.ruleOptions) preOptions.ruleOptions = options.ruleOptions;
+  const before = runRules(prePatch, null, preOptions);
+  const preFns = new Map(prePatch.files.map((f) => [f.path, extractFunctions(f)]));
+  const seen = new Set<string>();
+  for (const f of before.findings) {
+    const pre = images.get(f.file)?.pre;
+    if (!pre) continue;
+    seen.add(key(f.rule, functionAt(preFns.get(f.file) ?? [], f.line, f.endLine), f.message, pre[f.endLine - 1] ?? ""));
+  }
+  if (seen.size === 0) return [...findings];
+
+  const postFns = new Map<string, CFunction[]>();
+  return findings.map((f) => {
+    const im = images.get(f.file);
+    if (!im || !candidates.includes(f)) return f;
+    let fns = postFns.get(f.file);
+    if (!fns) {
+      fns = extractFunctions(im.postFile);
+      postFns.set(f.file, fns);
+    }
+    const k = key(f.rule, functionAt(fns, f.line, f.endLine), f.message, im.post[f.endLine - 1]?.text ?? "");
+    return seen.has(k) ? { ...f, tags: [...f.tags, PRE_EXISTING] } : f;
+  });
+}
