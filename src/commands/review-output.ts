@@ -1,12 +1,14 @@
 import { once } from "node:events";
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { accessSync, constants, mkdirSync, statSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { LkreviewError, describeError } from "../errors.js";
-import type { Finding, Review, ReviewError, ReviewRun, Severity } from "../model.js";
+import type { Finding, Review, ReviewError, ReviewRun } from "../model.js";
 import type { ReviewedPatch } from "../pipeline.js";
 import { toEml, toMbox } from "../report/lkml/mbox.js";
 import { toSarif } from "../report/sarif.js";
-import { terseLine } from "../report/terse.js";
+import { tallyLine, terseBlock } from "../report/terse.js";
+import type { TerseTally } from "../report/terse.js";
 import { RULES } from "../../rules/index.js";
 import type { CommandIo } from "./io.js";
 
@@ -48,6 +50,7 @@ async function put(out: CommandIo["stdout"], text: string): Promise<void> {
   }
 }
 
+/** The sink for `--format` (and `--out`); throws LkreviewError at once when `--out` cannot be used. */
 export function reviewSink(format: string, outDir: string | undefined, io: CommandIo): ReviewSink {
   if (outDir && format === "mbox") return emlSink(outDir, io);
   switch (format) {
@@ -65,18 +68,15 @@ export function reviewSink(format: string, outDir: string | undefined, io: Comma
       };
     }
     case "terse": {
-      const tally: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
+      const tally: TerseTally = { error: 0, warning: 0, note: 0 };
       return {
         add: async (r) => {
-          let text = "";
-          for (const f of r.review.findings) {
-            tally[f.severity]++;
-            text += `${terseLine(f)}\n`;
-          }
+          for (const f of r.review.findings) tally[f.severity]++;
+          const text = terseBlock(r.review);
           if (text) await put(io.stdout, text);
         },
-        // Same closing line as terseTally(), from counts: the findings themselves are gone by now.
-        end: async () => put(io.stdout, `total: ${tally.error} errors, ${tally.warning} warnings, ${tally.note} notes\n`),
+        // The tally from counts: the findings themselves are gone by now.
+        end: async () => put(io.stdout, `${tallyLine(tally)}\n`),
       };
     }
     default:
@@ -89,31 +89,80 @@ export function reviewSink(format: string, outDir: string | undefined, io: Comma
   }
 }
 
+/** `ENOENT: no such file or directory` from a Node fs error, without the repeated path. */
+function fsReason(err: unknown): string {
+  const text = describeError(err);
+  const cut = text.indexOf(", ");
+  return cut > 0 ? text.slice(0, cut) : text;
+}
+
+function errno(err: unknown): string | undefined {
+  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : undefined;
+}
+
+/**
+ * Makes sure `--out` names a writable directory, creating it and its missing
+ * parents, before any patch is reviewed, and fails with one line naming the
+ * directory and the fault otherwise.
+ *
+ * Not `mkdir(dir, { recursive: true })`: on Node 20 it never returns for a
+ * path under /proc (mkdir answers ENOENT although the parent exists, and the
+ * recursive walk retries forever), so this walks the path itself, one plain
+ * mkdir per missing level.
+ */
+export function prepareOutDir(outDir: string): void {
+  const fail = (why: string, cause?: unknown): LkreviewError => new LkreviewError("IO", outDir, `--out: ${why}`, cause === undefined ? undefined : { cause });
+  const missing: string[] = [];
+  let dir = resolve(outDir);
+  for (;;) {
+    let st;
+    try {
+      st = statSync(dir);
+    } catch (err) {
+      const parent = dirname(dir);
+      // ENOTDIR: some level above is a file; walk up to name it.
+      const code = errno(err);
+      if ((code !== "ENOENT" && code !== "ENOTDIR") || parent === dir) throw fail(`cannot look at ${dir} (${fsReason(err)})`, err);
+      missing.unshift(dir);
+      dir = parent;
+      continue;
+    }
+    if (!st.isDirectory()) throw fail(missing.length === 0 ? "is a file, not a directory" : `${dir} is not a directory`);
+    break;
+  }
+  for (const level of missing) {
+    try {
+      mkdirSync(level);
+    } catch (err) {
+      // Another process may have made it meanwhile; a directory is all we need.
+      if (errno(err) === "EEXIST" && statSync(level, { throwIfNoEntry: false })?.isDirectory()) continue;
+      throw fail(`cannot create ${level === resolve(outDir) ? "the directory" : level} (${fsReason(err)})`, err);
+    }
+  }
+  try {
+    // W_OK also answers EROFS for a read-only mount, which permission bits do not show.
+    accessSync(outDir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw fail(`the directory is not writable (${fsReason(err)})`, err);
+  }
+}
+
 function emlSink(outDir: string, io: CommandIo): ReviewSink {
+  prepareOutDir(outDir);
   let count = 0;
-  let made = false;
   const fail = (err: unknown): LkreviewError => new LkreviewError("IO", outDir, `cannot write replies: ${describeError(err)}`, { cause: err });
   return {
     add: async (r) => {
+      if (!r.composed) return;
+      const name = r.composed.messageId.replace(/[<>]/g, "").replace(/[^A-Za-z0-9._-]/g, "_");
       try {
-        if (!made) {
-          await mkdir(outDir, { recursive: true });
-          made = true;
-        }
-        if (!r.composed) return;
-        const name = r.composed.messageId.replace(/[<>]/g, "").replace(/[^A-Za-z0-9._-]/g, "_");
         await writeFile(join(outDir, `${name}.eml`), toEml(r.composed));
-        count++;
       } catch (err) {
         throw fail(err);
       }
+      count++;
     },
     end: async () => {
-      try {
-        await mkdir(outDir, { recursive: true });
-      } catch (err) {
-        throw fail(err);
-      }
       io.stderr.write(`lkreview: wrote ${count} ${count === 1 ? "reply" : "replies"} to ${outDir}\n`);
     },
   };

@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImapFlow } from "imapflow";
+import { sparePort } from "./spare-port.js";
 
 /**
  * A real Dovecot (Debian's `dovecot-imapd`) on 127.0.0.1 with a config of its
@@ -34,19 +35,6 @@ export interface Dovecot {
   flagsOf(mailbox: string, messageId: string): Promise<string[]>;
   /** Deletes and recreates a mailbox (a new UIDVALIDITY), then re-APPENDs `messages`. */
   recreate(mailbox: string, messages: string[]): Promise<void>;
-}
-
-/** Finds a port that is free right now on 127.0.0.1. */
-export async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function findDovecot(): string {

@@ -1,6 +1,8 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { hunksOf } from "./github-diff-lines.js";
+import type { EmuCommit, EmuFile, EmuPull, EmuUser, Fault, LoggedRequest, StoredReview } from "./github-types.js";
 
 /**
  * A loopback emulation of the parts of GitHub's REST (and one GraphQL
@@ -13,117 +15,9 @@ import type { AddressInfo } from "node:net";
  * hung response, optionally after the request took effect.
  */
 
-export interface EmuFile {
-  filename: string;
-  status?: "added" | "removed" | "modified" | "renamed";
-  previous_filename?: string;
-  /** Hunks only, as GitHub shows them; null for binary or huge files (GitHub omits the field). */
-  patch: string | null;
-}
-
-export interface EmuCommit {
-  sha: string;
-  message: string;
-}
-
-export interface EmuUser {
-  login: string;
-  id: number;
-  type: "User" | "Bot";
-}
-
-export interface StoredComment {
-  id: number;
-  node_id: string;
-  pull_request_review_id: number;
-  path: string;
-  line: number;
-  side: "LEFT" | "RIGHT";
-  start_line: number | null;
-  start_side: "LEFT" | "RIGHT" | null;
-  body: string;
-  commit_id: string;
-  user: EmuUser;
-  minimized: boolean;
-}
-
-export interface StoredReview {
-  id: number;
-  node_id: string;
-  user: EmuUser;
-  body: string;
-  state: "COMMENTED" | "CHANGES_REQUESTED" | "APPROVED" | "PENDING";
-  commit_id: string;
-  submitted_at: string;
-}
-
-interface Version {
-  files: EmuFile[];
-  commits: EmuCommit[];
-}
-
-export interface EmuPull {
-  number: number;
-  title: string;
-  body: string;
-  author: EmuUser;
-  headSha: string;
-  /** Files and commits as of each head sha the PR has had. */
-  versions: Map<string, Version>;
-  reviews: StoredReview[];
-  comments: StoredComment[];
-}
-
-export type Fault =
-  | { kind: "secondary-rate-limit"; method: string; path: RegExp; retryAfter?: number; times?: number }
-  | { kind: "primary-rate-limit"; method: string; path: RegExp; times?: number }
-  /** Answer `status` (5xx); with `afterStore` the request takes effect first, as when a gateway fails after the backend committed. */
-  | { kind: "server-error"; method: string; path: RegExp; status?: number; afterStore?: boolean; times?: number }
-  /** GitHub's 422 for a review it cannot place, whatever the comments say (as when the diff changed under us). */
-  | { kind: "unprocessable"; method: string; path: RegExp; errors?: string[]; times?: number }
-  /** Never answer; with `afterStore` the request takes effect first. */
-  | { kind: "hang"; method: string; path: RegExp; afterStore?: boolean; times?: number };
-
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  status: number;
-  body: unknown;
-}
+export type { EmuCommit, EmuFile, EmuPull, EmuUser, Fault, LoggedRequest, StoredComment, StoredReview } from "./github-types.js";
 
 const DOCS = "https://docs.github.com/rest";
-
-interface HunkLines {
-  right: Set<number>;
-  left: Set<number>;
-}
-
-/** Per-hunk line sets of a GitHub `patch` field (the emulator's own parser, independent of lkreview's). */
-function hunksOf(patch: string | null): HunkLines[] {
-  const out: HunkLines[] = [];
-  if (!patch) return out;
-  let cur: HunkLines | null = null;
-  let oldNo = 0;
-  let newNo = 0;
-  for (const line of patch.split("\n")) {
-    const m = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
-    if (m) {
-      cur = { right: new Set(), left: new Set() };
-      out.push(cur);
-      oldNo = Number(m[1]);
-      newNo = Number(m[2]);
-      continue;
-    }
-    if (!cur || line.startsWith("\\")) continue;
-    if (line.startsWith("+")) cur.right.add(newNo++);
-    else if (line.startsWith("-")) cur.left.add(oldNo++);
-    else {
-      cur.right.add(newNo++);
-      cur.left.add(oldNo++);
-    }
-  }
-  return out;
-}
 
 export class GithubEmulator {
   url = "";

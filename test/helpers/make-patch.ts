@@ -1,5 +1,6 @@
 import type { Mail, Patch } from "../../src/model.js";
 import { parsePatchBody } from "../../src/parse/diff.js";
+import { mailWith } from "./mail.js";
 
 /**
  * Builds a Patch from a small hand-written hunk, the way rule tests want to
@@ -59,21 +60,14 @@ export function diffText(files: FileSpec[]): string {
 }
 
 export function makeMail(body: string, subject = "[PATCH] livepatch: Test change"): Mail {
-  return {
+  return mailWith({
     source: "test",
     messageId: "<20250101120000.1-1-dev@example.org>",
     subject,
-    from: { name: "Jane Developer", address: "jane@example.org" },
-    replyTo: [],
     to: [{ name: "", address: "live-patching@vger.kernel.org" }],
-    cc: [],
     date: "Wed, 1 Jan 2025 12:00:00 +0100",
-    inReplyTo: null,
-    references: [],
-    listId: null,
-    autoSubmitted: null,
     body,
-  };
+  });
 }
 
 export function makePatch(spec: PatchSpec): Patch {

@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { sparePort } from "./spare-port.js";
+import { afterAll, beforeAll } from "vitest";
 
 const run = promisify(execFile);
 
@@ -29,18 +30,6 @@ function findBinDir(): string {
     throw new Error("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin: install them with `apt-get install -y postgresql`");
   }
   return join(root, v, "bin");
-}
-
-async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -99,3 +88,24 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
   };
 }
+
+/**
+ * One PostgreSQL server for the calling suite (started in beforeAll, stopped
+ * in afterAll) and a function that creates a fresh, empty database on it
+ * per call, named `<prefix>_<pid>_<n>`.
+ */
+export function postgresPerSuite(prefix: string): () => Promise<string> {
+  let server: TestPostgres | undefined;
+  let n = 0;
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return async () => {
+    if (!server) throw new Error("PostgreSQL test server did not start");
+    return server.createDatabase(`${prefix}_${process.pid}_${++n}`);
+  };
+}
+

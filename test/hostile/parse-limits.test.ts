@@ -6,6 +6,7 @@ import type { Mail } from "../../src/model.js";
 import { parsePatchBody } from "../../src/parse/diff.js";
 import { classifyMail } from "../../src/parse/patch.js";
 import { RULES } from "../../rules/index.js";
+import { mailWith } from "../helpers/mail.js";
 
 /** limits.maxDiffLines and limits.maxLineLength as the parse layer enforces them. */
 
@@ -27,21 +28,7 @@ function body(added: string[]): string {
 }
 
 function mail(b: string): Mail {
-  return {
-    source: "t.eml",
-    messageId: "<limits@example.org>",
-    subject: "[PATCH] livepatch: Retry",
-    from: { name: "Jane Developer", address: "jane@example.org" },
-    replyTo: [],
-    to: [],
-    cc: [],
-    date: "Tue, 4 Mar 2025 09:15:07 +0100",
-    inReplyTo: null,
-    references: [],
-    listId: null,
-    autoSubmitted: null,
-    body: b,
-  };
+  return mailWith({ source: "t.eml", messageId: "<limits@example.org>", subject: "[PATCH] livepatch: Retry", date: "Tue, 4 Mar 2025 09:15:07 +0100", body: b });
 }
 
 describe("limits.maxDiffLines", () => {

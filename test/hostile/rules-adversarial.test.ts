@@ -4,6 +4,7 @@ import type { Patch } from "../../src/model.js";
 import { parsePatchBody } from "../../src/parse/diff.js";
 import { parseSubject } from "../../src/parse/subject.js";
 import { RULES } from "../../rules/index.js";
+import { mailWith } from "../helpers/mail.js";
 
 /**
  * Every registered rule on adversarial lines. The line-length limit is
@@ -62,21 +63,12 @@ function body(added: string[], commitLines: string[]): string {
 
 function patchOf(added: string[], commitLines: string[] = []): Patch {
   const parsed = parsePatchBody(body(added, commitLines), "adversarial", { maxDiffLines: 1_000_000, maxLineLength: 10_000_000 });
-  const mail = {
+  const mail = mailWith({
     source: "adversarial",
     messageId: "<adversarial@example.org>",
     subject: "[PATCH] livepatch: Adversarial lines",
-    from: { name: "Jane Developer", address: "jane@example.org" },
-    replyTo: [],
-    to: [],
-    cc: [],
     date: "Tue, 4 Mar 2025 09:15:07 +0100",
-    inReplyTo: null,
-    references: [],
-    listId: null,
-    autoSubmitted: null,
-    body: "",
-  };
+  });
   return { mail, subject: parseSubject(mail.subject), commitMessage: parsed.commitMessage, files: parsed.files };
 }
 

@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS } from "../../src/limits.js";
 import type { Mail } from "../../src/model.js";
 import { parseMail } from "../../src/parse/mime.js";
 import { classifyMail } from "../../src/parse/patch.js";
+import { mailWith } from "../helpers/mail.js";
 
 const fixtures = fileURLToPath(new URL("../fixtures/mail/", import.meta.url));
 const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
@@ -22,21 +23,7 @@ async function mailAt(path: string): Promise<Mail> {
 }
 
 function mail(subject: string, body: string): Mail {
-  return {
-    source: "t",
-    messageId: "<t@example.org>",
-    subject,
-    from: { name: "Jane Developer", address: "jane@example.org" },
-    replyTo: [],
-    to: [],
-    cc: [],
-    date: "Thu, 6 Mar 2025 10:01:22 +0100",
-    inReplyTo: null,
-    references: [],
-    listId: null,
-    autoSubmitted: null,
-    body,
-  };
+  return mailWith({ source: "t", messageId: "<t@example.org>", subject, date: "Thu, 6 Mar 2025 10:01:22 +0100", body });
 }
 
 describe("classifyMail", () => {

@@ -8,6 +8,7 @@ import { parseMail } from "../../src/parse/mime.js";
 import { classifyMail } from "../../src/parse/patch.js";
 import { groupSeries } from "../../src/parse/series.js";
 import { parseSubject } from "../../src/parse/subject.js";
+import { mailWith } from "../helpers/mail.js";
 
 const seriesDir = fileURLToPath(new URL("../fixtures/mail/series/", import.meta.url));
 
@@ -26,21 +27,14 @@ async function patchesIn(dir: string): Promise<Patch[]> {
 function p(subject: string, id: string, opts: { irt?: string; refs?: string[]; from?: string } = {}): Patch {
   const { isForward: _ignored, ...info } = parseSubject(subject);
   return {
-    mail: {
+    mail: mailWith({
       source: id,
       messageId: `<${id}>`,
       subject,
       from: { name: "", address: opts.from ?? "jane@example.org" },
-      replyTo: [],
-      to: [],
-      cc: [],
-      date: "",
       inReplyTo: opts.irt ? `<${opts.irt}>` : null,
       references: (opts.refs ?? (opts.irt ? [opts.irt] : [])).map((r) => `<${r}>`),
-      listId: null,
-      autoSubmitted: null,
-      body: "",
-    },
+    }),
     subject: info,
     commitMessage: [],
     files: [],

@@ -11,6 +11,7 @@ import { parseMail } from "../../src/parse/mime.js";
 import { classifyMail } from "../../src/parse/patch.js";
 import { SeriesWindow } from "../../src/parse/series-window.js";
 import { reviewStream } from "../../src/pipeline.js";
+import { mailWith } from "../helpers/mail.js";
 
 const config = ConfigSchema.parse({});
 
@@ -84,21 +85,13 @@ describe("streaming a large archive", () => {
 
 function fakePatch(id: string, index: number, total: number, from: string, root: string | null): Patch {
   return {
-    mail: {
+    mail: mailWith({
       source: id,
       messageId: `<${id}>`,
-      subject: "",
       from: { name: "", address: from },
-      replyTo: [],
-      to: [],
-      cc: [],
-      date: "",
       inReplyTo: root ? `<${root}>` : null,
       references: root ? [`<${root}>`] : [],
-      listId: null,
-      autoSubmitted: null,
-      body: "",
-    },
+    }),
     subject: { tags: [], isPatch: true, isRfc: false, isReply: false, version: 1, index, total, title: "" },
     commitMessage: [],
     files: [],

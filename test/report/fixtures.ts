@@ -6,6 +6,7 @@
 import type { Finding, Mail, Patch } from "../../src/model.js";
 import { parsePatchBody } from "../../src/parse/diff.js";
 import { fingerprintOf } from "../../src/report/fingerprint.js";
+import { mailWith } from "../helpers/mail.js";
 
 export interface HunkFixture {
   /** New-side line number of the first line. */
@@ -116,22 +117,19 @@ export function patchBody(message: string[], files: string[]): string {
 }
 
 export function baseMail(body: string, over: Partial<Mail> = {}): Mail {
-  return {
+  return mailWith({
     source: "fixture.mbox#1",
     messageId: "<20250304081507.4242-3-jane@example.org>",
     subject: "[PATCH v3 2/3] livepatch: Keep a hook per object",
-    from: { name: "Jane Developer", address: "jane@example.org" },
-    replyTo: [],
     to: [{ name: "", address: "live-patching@vger.kernel.org" }],
     cc: [{ name: "Some Maintainer", address: "maint@example.com" }],
     date: "Tue, 4 Mar 2025 09:15:07 +0100",
     inReplyTo: "<20250304081507.4242-1-jane@example.org>",
     references: ["<20250304081507.4242-1-jane@example.org>"],
     listId: "live-patching.vger.kernel.org",
-    autoSubmitted: null,
     body,
     ...over,
-  };
+  });
 }
 
 /** A Patch parsed from the given files, with mail headers overridable. */

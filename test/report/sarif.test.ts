@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { Review } from "../../src/model.js";
+import { COMMIT_MSG } from "../../src/model.js";
+import type { Finding, Review } from "../../src/model.js";
 import { toSarif } from "../../src/report/sarif.js";
 import { TEST_RULES } from "../github/fixtures.js";
 
@@ -12,9 +13,19 @@ const region = z
   .refine((r) => r.endLine === undefined || r.endLine >= r.startLine, "endLine before startLine");
 const location = z.object({
   physicalLocation: z.object({
-    artifactLocation: z.object({ uri: z.string().min(1).refine((u) => !/[\s\\]/.test(u), "uri must be a URI reference") }),
+    artifactLocation: z.object({
+      uri: z.string().min(1).refine((u) => !/[\s\\]/.test(u), "uri must be a URI reference"),
+      uriBaseId: z.string().min(1).optional(),
+      index: z.number().int().min(0).optional(),
+    }),
     region,
   }),
+  logicalLocations: z.array(z.object({ name: z.string().min(1), fullyQualifiedName: z.string().optional() })).optional(),
+});
+const artifact = z.object({
+  location: z.object({ uri: z.string().min(1), uriBaseId: z.string().optional() }),
+  description: message.optional(),
+  mimeType: z.string().optional(),
 });
 const reportingDescriptor = z.object({
   id: z.string().min(1),
@@ -31,7 +42,7 @@ const result = z.object({
   partialFingerprints: z.record(z.string(), z.string()),
 });
 const sarifLog = z.object({
-  $schema: z.string().url().optional(),
+  $schema: z.url().optional(),
   version: z.literal("2.1.0"),
   runs: z
     .array(
@@ -40,10 +51,11 @@ const sarifLog = z.object({
           driver: z.object({
             name: z.string().min(1),
             version: z.string().min(1).optional(),
-            informationUri: z.string().url().optional(),
+            informationUri: z.url().optional(),
             rules: z.array(reportingDescriptor),
           }),
         }),
+        artifacts: z.array(artifact).optional(),
         results: z.array(result),
       }),
     )
@@ -87,5 +99,47 @@ describe("SARIF output", () => {
     const log = sarifLog.parse(toSarif([{ ...review, findings: [] }], TEST_RULES));
     expect(log.runs[0]?.results).toEqual([]);
     expect(log.runs[0]?.tool.driver.rules).toHaveLength(2);
+  });
+
+  it("points a commit-message finding at that mail's commit message, not at a file of the tree", () => {
+    const typo = (line: number): Finding => ({
+      rule: "test-typo",
+      class: "typo",
+      severity: "warning",
+      file: COMMIT_MSG,
+      line,
+      endLine: line,
+      message: '"registered"',
+      source: "rule",
+      fingerprint: `c0ffee${line}`,
+      tags: [],
+    });
+    const other: Review = { ...review, messageId: "<20250304081507.1234-2-jane@example.org>", subject: "[PATCH v3 1/3] misc: hook: add", findings: [typo(3)] };
+    const log = sarifLog.parse(toSarif([{ ...review, findings: [typo(2), review.findings[0] as Finding, typo(5)] }, other], TEST_RULES));
+    const run = log.runs[0];
+    const [first, inFile, second, third] = run?.results ?? [];
+    const where = (r: typeof first) => r?.locations[0]?.physicalLocation;
+
+    // Two patches' commit messages are two artifacts; one patch's findings share one.
+    expect(where(first)?.artifactLocation.uri).toBe("20250304081507.1234-3-jane%40example.org/commit-message");
+    expect(where(second)?.artifactLocation.uri).toBe(where(first)?.artifactLocation.uri);
+    expect(where(third)?.artifactLocation.uri).toBe("20250304081507.1234-2-jane%40example.org/commit-message");
+    for (const r of [first, second, third]) {
+      expect(where(r)?.artifactLocation.uri).not.toMatch(/^COMMIT_MSG$|:/);
+      expect(where(r)?.artifactLocation.uriBaseId).toBe("PATCH_MAIL");
+      expect(r?.locations[0]?.logicalLocations?.[0]?.name).toBe("commit message");
+    }
+    expect(where(first)?.region).toEqual({ startLine: 2, endLine: 2 });
+    expect(where(second)?.region).toEqual({ startLine: 5, endLine: 5 });
+
+    // The artifact entry says what it is, for a viewer that lists artifacts.
+    const artifactOf = (r: typeof first) => run?.artifacts?.[where(r)?.artifactLocation.index ?? -1];
+    expect(run?.artifacts).toHaveLength(2);
+    expect(artifactOf(first)?.location.uri).toBe(where(first)?.artifactLocation.uri);
+    expect(artifactOf(first)?.description?.text).toBe("Commit message of <20250304081507.1234-3-jane@example.org>: [PATCH v3 2/3] misc: hook: refuse negative values");
+    expect(artifactOf(third)?.mimeType).toBe("text/plain");
+
+    // A finding in a file keeps its plain repository path.
+    expect(where(inFile)?.artifactLocation).toEqual({ uri: "drivers/misc/hook.c" });
   });
 });

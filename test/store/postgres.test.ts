@@ -1,25 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/store.js";
-import { startPostgres } from "../helpers/postgres.js";
-import type { TestPostgres } from "../helpers/postgres.js";
+import { postgresPerSuite } from "../helpers/postgres.js";
 import { storeContract } from "./contract.js";
 import { finding, newItem } from "./fixtures.js";
 
-let server: TestPostgres | undefined;
-let n = 0;
-
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-async function freshDb(): Promise<string> {
-  if (!server) throw new Error("PostgreSQL test server did not start");
-  return server.createDatabase(`lkreview_${process.pid}_${++n}`);
-}
+const freshDb = postgresPerSuite("lkreview");
 
 storeContract("PostgreSQL", freshDb);
 

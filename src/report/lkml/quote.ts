@@ -41,6 +41,44 @@ function contextStart(hunk: Hunk, at: number): number {
   return i;
 }
 
+/** Lines of a signature quoted above its lone `{` at most (`static int foo(struct a *a,` + continuation lines). */
+const MAX_SIGNATURE_LINES = 4;
+
+/** True for a line that carries something a reader needs: not blank, not a lone brace. */
+function meaningful(text: string): boolean {
+  const t = text.trim();
+  return t !== "" && !/^[{}][;,]?$/.test(t);
+}
+
+/**
+ * Where a quote should open so that its first line means something.
+ * - Not on a lone `{` (kernel style puts a function's opening brace on its
+ *   own line): `> +{` tells the reader nothing, the signature above it says
+ *   which function this is, so the start moves up to it. Where the hunk
+ *   holds nothing above the brace (it starts there, or a blank line or a
+ *   `}` comes first), the brace is cut instead and the quote starts at the
+ *   next line, never past the point itself.
+ * - Not halfway into a statement split over lines (a long signature, a call
+ *   with many arguments): while the line above ends in `,` or `(`, it is
+ *   the start of the same statement, so it is quoted too, a few lines at most.
+ */
+function meaningfulStart(hunk: Hunk, start: number, at: number): number {
+  let i = start;
+  const first = hunk.lines[i];
+  if (first && first.kind !== "del" && first.text.trim() === "{") {
+    const above = hunk.lines[i - 1];
+    if (!above || !meaningful(above.text) || above.kind === "del") return i < at ? i + 1 : i;
+    i--;
+  }
+  const top = i;
+  while (i > 0 && top - i < MAX_SIGNATURE_LINES - 1) {
+    const prev = hunk.lines[i - 1];
+    if (!prev || prev.kind === "del" || !/[,(]\s*$/.test(prev.text)) break;
+    i--;
+  }
+  return i;
+}
+
 function locateInDiff(patch: Patch, f: Finding): Located | null {
   const last = Math.max(f.line, f.endLine);
   for (let fi = 0; fi < patch.files.length; fi++) {
@@ -57,7 +95,7 @@ function locateInDiff(patch: Patch, f: Finding): Located | null {
         if (inRange(hunk.lines[i]?.newLine ?? null)) b = i;
       }
       // A typo is about one word on one line: the line alone says it (the one-line form).
-      const start = f.class === "typo" ? a : contextStart(hunk, a);
+      const start = f.class === "typo" ? a : meaningfulStart(hunk, contextStart(hunk, a), a);
       return {
         block: { kind: "diff", fileIndex: fi, hunkIndex: hi, start, end: b, findings: [f] },
         key: [1, fi, hi, a],

@@ -2,26 +2,22 @@ import { parsePatchBody } from "../../../src/parse/diff.js";
 import type { Finding, Patch } from "../../../src/model.js";
 import type { Config } from "../../../src/config.js";
 import { ConfigSchema } from "../../../src/config.js";
+import { mailWith } from "../../helpers/mail.js";
 
 /** A Patch from a hand-written mail body (commit message, `---`, diff). */
 export function patchFrom(body: string, subject = "livepatch: Add a hook registry for objects"): Patch {
   const parsed = parsePatchBody(body, "fixture");
   return {
-    mail: {
+    mail: mailWith({
       source: "fixture",
       messageId: "<20250304081507.1234-2-jane@example.org>",
       subject: `[PATCH 1/1] ${subject}`,
-      from: { name: "Jane Developer", address: "jane@example.org" },
-      replyTo: [],
       to: [{ name: "", address: "live-patching@vger.kernel.org" }],
       cc: [{ name: "Some Maintainer", address: "maint@example.com" }],
       date: "Tue, 4 Mar 2025 09:15:07 +0100",
-      inReplyTo: null,
-      references: [],
       listId: "live-patching.vger.kernel.org",
-      autoSubmitted: null,
       body,
-    },
+    }),
     subject: { tags: ["PATCH", "1/1"], isPatch: true, isRfc: false, isReply: false, version: 1, index: 1, total: 1, title: subject },
     commitMessage: parsed.commitMessage,
     files: parsed.files,
