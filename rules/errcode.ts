@@ -6,6 +6,7 @@ import type { FlatNode } from "./utils/c-flow.js";
 import {
   ERR_VAR, OPTIONAL_WORDS, bareCond, branchStatements, callsDeep, commentsBetween, failureSubject, isErrorLog, isFailureCond, isUserspacePath, returnsErrno,
 } from "./utils/c-errors.js";
+import { callersPassOn, loopOverwrites, wrongPtrErr, zeroLabels } from "./utils/errcode-shapes.js";
 import { allowsOtherCodes, codesIn, parseKdoc } from "./utils/kdoc.js";
 import { patchIndex } from "./utils/patch-index.js";
 
@@ -108,6 +109,9 @@ export default defineRule({
       ptrErrNull: "When {var} is NULL, PTR_ERR() gives 0 and this returns success. Should the NULL case return an error code, or is IS_ERR() meant here?",
       positive: "Kernel functions return negative error codes; {code} here is positive. Shouldn't it be -{code}?",
       minusOne: "Returning -1 makes callers see -EPERM. Shouldn't this return a proper error code such as -EINVAL?",
+      wrongPtrErr: "This checks IS_ERR({checked}) but returns the code of {returned}, which is not the pointer that failed. Shouldn't it be PTR_ERR({checked})?",
+      labelZero: "The error paths that jump to {label} set {var}, but {label} ends in return 0, so the caller never sees the error. Shouldn't it return {var}?",
+      loopOverwrite: "{var} is overwritten by the next iteration, so a later success hides this failure and the function returns 0 after the loop. Should the loop stop here, or keep the first error?",
       docPromises: "The kernel-doc says this function returns {code}, but it never does. Is the Return: section out of date?",
       docMissing: "This returns {code}, which the kernel-doc's Return: section does not mention. Should the comment list it?",
       docMismatch: "The kernel-doc says this function returns {promised}, but here it returns {code}. Should one of them change?",
@@ -145,9 +149,18 @@ export default defineRule({
             const m = /^(?:ERR_PTR\s*\(\s*)?(E[A-Z0-9]+)\s*\)?$/.exec(text) ?? (s.kind === "expr" ? /^(?:\w+\s+)?(?:ret|err|rc|error|retval)\s*=\s*(E[A-Z0-9]+)$/.exec(text) : null);
             if (m?.[1] && ERRNO.has(m[1])) report("positive", s.line, { code: m[1] });
           }
-          if (s.kind === "return" && s.expr.replace(/\s/g, "") === "-1" && added.has(s.line) && !user && errnoFn && !NON_ERRNO_NAME.test(fn.name)) {
+          if (s.kind === "return" && s.expr.replace(/\s/g, "") === "-1" && added.has(s.line) && !user && errnoFn) {
             const others = nodes.filter((o) => o.stmt.kind === "return" && o !== n).map((o) => (o.stmt.kind === "return" ? o.stmt.expr.replace(/\s/g, "") : ""));
-            if (!others.some((e) => /^\d+$/.test(e) && e !== "0") && !others.some((e) => /^[a-z]\w*$/.test(e) && !ERR_VAR.test(e))) report("minusOne", s.line, {});
+            const plain = !others.some((e) => /^\d+$/.test(e) && e !== "0");
+            // Evidence the value is an errno whatever the name says: other returns are -E codes,
+            // or a caller in the patch passes it up as its own error.
+            const errnoUse = others.some((e) => /-E[A-Z]/.test(e)) || callersPassOn(index, fn.name);
+            const byName = !NON_ERRNO_NAME.test(fn.name) && !others.some((e) => /^[a-z]\w*$/.test(e) && !ERR_VAR.test(e));
+            if (plain && (errnoUse || byName)) report("minusOne", s.line, {});
+          }
+          if (s.kind === "if" && !user) {
+            const w = wrongPtrErr(nodes, n, s);
+            if (w && added.has(w.line)) report("wrongPtrErr", w.line, { checked: w.checked, returned: w.returned });
           }
           if (!errnoFn || user) continue;
 
@@ -217,7 +230,24 @@ export default defineRule({
             else report("stillZero", s.line, { var: v });
           }
         }
-        if (gaps) reportDocGaps(gaps, added, zeroReported, report);
+        // Notifier callbacks answer NOTIFY_* codes, and many return 0 whatever happened on purpose.
+        const notifier = /struct\s+notifier_block\s*\*/.test(fn.signature);
+        if (errnoFn && !user && !notifier) {
+          const assignedByCall = (at: FlatNode, v: string): boolean => findAssigningCall(nodes, at, v) !== null;
+          for (const z of zeroLabels(fn, nodes, assignedByCall)) {
+            if (added.has(z.line) && !LOOKS_OK(intentText(fn, z.guard))) report("labelZero", z.line, { label: z.label, var: z.var });
+          }
+          for (const o of loopOverwrites(nodes)) {
+            const s = o.node.stmt;
+            const touched = fn.lines.some((l) => l.added && l.newLine >= s.line && l.newLine <= s.endLine);
+            if (touched && !LOOKS_OK(intentText(fn, s))) report("loopOverwrite", s.line, { var: o.var }, s.endLine);
+          }
+        }
+        if (gaps) {
+          // `ret = ENOMEM;` where the doc promises -ENOMEM is one slip: the positive-errno point covers it.
+          gaps.missing = gaps.missing.filter((c) => !positiveCodes(nodes).has(c));
+          reportDocGaps(gaps, added, zeroReported, report);
+        }
       },
     };
   },
@@ -302,6 +332,18 @@ function reportDocGaps(gaps: DocGaps, added: ReadonlySet<number>, zeroReported: 
     if (at?.added) report("docPromises", at.line, { code });
   }
   for (const [code, line] of unlisted) report("docMissing", line, { code });
+}
+
+/** `-ENOMEM` for every positive `ENOMEM` the function returns or stores in an error variable. */
+function positiveCodes(nodes: readonly FlatNode[]): Set<string> {
+  const out = new Set<string>();
+  for (const n of nodes) {
+    const s = n.stmt;
+    const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
+    const m = /(?:^|[=(\s])(E[A-Z0-9]+)\s*\)?$/.exec(text);
+    if (m?.[1] && ERRNO.has(m[1]) && !/-\s*E[A-Z0-9]+\s*\)?$/.test(text)) out.add(`-${m[1]}`);
+  }
+  return out;
 }
 
 /** The error variable that other jumps to `label` carry (`if (ret) goto label;` before `at`), or null. */

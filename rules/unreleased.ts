@@ -1,12 +1,14 @@
 import { defineRule } from "../src/analyse/rule-api.js";
 import type { CCall, CFunction } from "../src/parse/c/types.js";
-import { ITERATOR_REFS, isKnownRelease, pairFor, WORDING } from "./data/pairs.js";
+import { acquiresWith, ITERATOR_REFS, isKnownRelease, pairFor, WORDING } from "./data/pairs.js";
 import type { PairInfo } from "./data/pairs.js";
-import { blocked, enclosingLoops, encloses, flatten, gapBetween, guardingIfs, handleOf, labelCode, sameHandle } from "./utils/c-flow.js";
+import { blocked, enclosingLoops, encloses, flatten, gapBetween, guardingIfs, handleOf, labelCode } from "./utils/c-flow.js";
 import type { FlatNode } from "./utils/c-flow.js";
 import { bareCond, ERR_VAR, failureSubject, isErrnoExpr, isErrorLog, isFailureCond, logsError } from "./utils/c-errors.js";
-import { callReaches, patchIndex } from "./utils/patch-index.js";
+import { patchIndex } from "./utils/patch-index.js";
 import type { PatchIndex } from "./utils/patch-index.js";
+import { handedOver, releases, releasesOnlyCurrent, undoesEarlier } from "./utils/release-match.js";
+import type { Acquisition } from "./utils/release-match.js";
 
 /**
  * `unreleased`: an acquisition followed by an error exit on which the
@@ -15,22 +17,14 @@ import type { PatchIndex } from "./utils/patch-index.js";
  * Whenever the view is partial or ownership may have moved, it stays silent.
  */
 
-interface Acquisition {
-  node: FlatNode;
-  call: CCall;
-  info: PairInfo;
-  handle: string;
-  /** The `if` right after the acquisition that tests its result, when there is one. */
-  ownCheck: FlatNode | null;
-  /** Release names of the function's other acquisitions: calling one of them undoes that object, not this one. */
-  foreign: Set<string>;
-}
+/** The verb for "this error path {undoes} only the current item". */
+const UNDOES: Record<PairInfo["kind"], string> = {
+  alloc: "frees", register: "unregisters", lock: "releases", ref: "drops", init: "tears down", create: "destroys",
+  add: "removes", enable: "disables", map: "unmaps", request: "releases", set: "clears",
+};
 
 /** Labels that jump to an error path by their name alone. */
 const ERROR_LABEL = /err|fail|bad|abort|unwind|undo|free|put|release|clean|unreg|destroy|rollback|remove|unmap|disable|unlock|drop|del|exit_|nomem|inval|fault/i;
-
-/** Calls not shown by the patch that may well undo an acquisition: stay silent when one takes the object. */
-const CLEANUP_WORD = /(cleanup|clean_up|free|release|destroy|teardown|tear_down|unwind|undo|put|remove|deinit|uninit|unregister|deregister|delete|_del|fini|rollback|revert|unprepare|disable|unmap|unlock|close|drop)/i;
 
 /** The object in the reviewer's words: "the hook registered by klp_hook_register()". */
 function whatOf(info: PairInfo, handle: string, acquire: string): string {
@@ -39,6 +33,7 @@ function whatOf(info: PairInfo, handle: string, acquire: string): string {
   if (info.kind === "request" && /irq/.test(acquire)) noun = "IRQ";
   else if (/firmware/.test(acquire)) noun = "firmware";
   else if (/region/.test(acquire)) noun = "region";
+  else if (acquire.includes("filter")) noun = "filter";
   else if (info.kind === "alloc") noun = "memory";
   else if (info.kind === "lock") noun = "lock";
   else if (info.kind === "ref") noun = "reference";
@@ -110,71 +105,6 @@ function partialCleanup(nodes: readonly FlatNode[], exit: FlatNode, acq: Acquisi
     const n = nodes[i] as FlatNode;
     if (!encloses(guardNode, n) || blocked(n, exit)) continue;
     if (n.stmt.calls.some((c) => !acq.info.release.includes(c.name) && (acq.foreign.has(c.name) || isKnownRelease(c.name)))) return true;
-  }
-  return false;
-}
-
-/** True when a release's argument names the acquired object: its handle, or the variable that took the call's result (`map = bpf_map_get(fd)` is put as `bpf_map_put(map)`). */
-function namesObject(acq: Acquisition, arg: string | undefined): boolean {
-  const h = handleOf(arg);
-  if (sameHandle(acq.handle, h)) return true;
-  const result = acq.call.assignedTo ? handleOf(acq.call.assignedTo) : "";
-  return result !== "" && h !== "" && sameHandle(result, h);
-}
-
-function releases(index: PatchIndex, call: CCall, acq: Acquisition): boolean {
-  if (callReaches(index, call, acq.info.release)) {
-    if (!acq.info.release.includes(call.name) || acq.info.handle === "none" || !acq.handle) return true;
-    return call.args.some((a) => namesObject(acq, a));
-  }
-  if (index.functions.has(call.name)) return false;
-  // A release the pair tables know for another kind of object (`kfree()` after
-  // kobject_init_and_add(), the unregister of an earlier step) undoes that object, not this one.
-  if (acq.foreign.has(call.name) || isKnownRelease(call.name)) return false;
-  if (!CLEANUP_WORD.test(call.name)) return false;
-  const root = acq.handle.split(/->|\.|\[/)[0] ?? "";
-  return !root || call.args.some((a) => new RegExp(`\\b${root.replace(/\W/g, "")}\\b`).test(a));
-}
-
-/** localAggregates per flattened function: handedOver asks for every (acquisition, exit) pair. */
-const aggregateCache = new WeakMap<readonly FlatNode[], Set<string>>();
-
-/** Locals declared as plain structs or arrays (`struct i2c_msg msgs[2]`): storing into them hands nothing over. */
-function localAggregates(nodes: readonly FlatNode[]): Set<string> {
-  const hit = aggregateCache.get(nodes);
-  if (hit) return hit;
-  const out = new Set<string>();
-  aggregateCache.set(nodes, out);
-  for (const n of nodes) {
-    if (n.stmt.kind !== "expr") continue;
-    const m = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/.exec(n.stmt.text) ?? /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/.exec(n.stmt.text);
-    if (m?.[1]) out.add(m[1]);
-  }
-  return out;
-}
-
-/** True when the object is stored or handed over between the two nodes: the caller owns it then. */
-function handedOver(nodes: readonly FlatNode[], from: number, to: number, acq: Acquisition): boolean {
-  if (acq.info.kind === "lock" || !acq.handle) return false;
-  const h = acq.handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const rhs = new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`);
-  const locals = localAggregates(nodes);
-  for (let i = from + 1; i <= to && i < nodes.length; i++) {
-    const s = (nodes[i] as FlatNode).stmt;
-    if (s.kind === "expr") {
-      const eq = /[^=!<>]=[^=]/.exec(s.text);
-      if (eq) {
-        const lhs = s.text.slice(0, eq.index + 1).trim();
-        const root = /^\*?\s*(\w+)/.exec(lhs)?.[1] ?? "";
-        const intoObject = lhs.startsWith("*") || lhs.includes("->") || lhs.includes(".") || lhs.includes("]");
-        if (intoObject && rhs.test(s.text.slice(eq.index + 2)) && !locals.has(root)) return true;
-      }
-    }
-    if (s.kind === "return" && new RegExp(`^&?${h}$`).test(s.expr)) return true;
-    for (const c of s.calls) {
-      // Linked, published, or given to a refcounted core object whose release frees it (kobject_put() then, not kfree()).
-      if (c !== acq.call && /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(c.name) && c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a))) return true;
-    }
   }
   return false;
 }
@@ -265,6 +195,9 @@ export default defineRule({
       onExit: "On this error path, {what} above is never {undone}. Should it call {release}()?",
       loop: "If {failed}() fails for a later item, what {acquire}() {done} for the earlier items is never {undone}, so this loop does not clean up after itself. Should the error path call {release}() on them?",
       ownFailure: "{acquire}() leaves a reference behind even when it fails, so this error path leaks it. Shouldn't it call {release}()?",
+      afterCallFlag: "If {failed}() fails, {what} above is never {undone}. Should this error path call {release}() again with {flag}?",
+      onExitFlag: "On this error path, {what} above is never {undone}. Should it call {release}() again with {flag}?",
+      loopCurrent: "If {failed}() fails for a later item, this error path {undoes} only the current item: what {acquire}() {done} for the earlier items is never {undone}. Should it walk back over them?",
       iterator: "{acquire}() holds a reference on {var} while the body runs, and leaving the loop here keeps it. Should this error path call {release}({var}) first?",
     },
   },
@@ -288,6 +221,8 @@ export default defineRule({
             if (!info) continue;
             if (info.kind === "lock" && /lock/.test(fn.name)) continue;
             if (info.release.includes(fn.name) || fn.name === call.name) continue;
+            // `preempt_enable()` after `preempt_disable()`: the undo of an earlier step, never an acquisition.
+            if (!acquiresWith(info, call.args) || undoesEarlier(nodes, call, info)) continue;
             const handle = info.handle === "result" ? (call.assignedTo ?? "") : info.handle === "arg" ? handleOf(call.args[0]) : "";
             if (info.handle === "result" && !call.assignedTo) continue;
             if (call.assignedTo && autoFreed.has(call.assignedTo)) continue;
@@ -309,9 +244,15 @@ export default defineRule({
           reported.add(e);
           const w = WORDING[acq.info.kind];
           const release = acq.info.release[0] ?? "";
+          let id = failed ? messageId : messageId === "afterCall" ? "onExit" : messageId;
+          // A flag pair is undone by the same call with the other flag value: say which.
+          if (acq.info.flag && (id === "afterCall" || id === "onExit")) id = `${id}Flag`;
           ctx.report({
-            messageId: failed ? messageId : messageId === "afterCall" ? "onExit" : messageId,
-            data: { failed: failed ?? acq.call.name, what: whatOf(acq.info, acq.handle, acq.call.name), done: w.done, undone: w.undone, acquire: acq.call.name, release },
+            messageId: id,
+            data: {
+              failed: failed ?? acq.call.name, what: whatOf(acq.info, acq.handle, acq.call.name), done: w.done, undone: w.undone, acquire: acq.call.name, release,
+              flag: acq.info.flag?.say ?? "", undoes: UNDOES[acq.info.kind],
+            },
             file: file.path,
             line: added.has(a) && a <= e ? a : e,
             endLine: e,
@@ -364,6 +305,8 @@ export default defineRule({
               if (handedOver(nodes, acq.node.index, lastInside(nodes, loopNode), acq)) break;
               const done = releasedOn(fn, nodes, index, acq, loopNode, exit);
               if (done === false) report(acq, exit, "loop", failedCall(nodes, exit) ?? acq.call.name);
+              // The cleanup undoes `[i]` once, outside any loop: the earlier items stay.
+              else if (done && releasesOnlyCurrent(fn, nodes, index, acq, loopNode, exit)) report(acq, exit, "loopCurrent", failedCall(nodes, exit) ?? acq.call.name);
               break;
             }
             if (inLoop && !accumulates && loopNode && !perItemRelease) continue;

@@ -8,7 +8,7 @@
  */
 
 /** What is acquired, for the wording of the reply. */
-export type PairKind = "alloc" | "register" | "lock" | "ref" | "init" | "create" | "add" | "enable" | "map" | "request";
+export type PairKind = "alloc" | "register" | "lock" | "ref" | "init" | "create" | "add" | "enable" | "map" | "request" | "set";
 
 /** Where the acquired object is named: the call's result, its first argument, or nowhere (a global lock). */
 export type HandleSource = "result" | "arg" | "none";
@@ -20,6 +20,13 @@ export interface PairInfo {
   handle: HandleSource;
   /** The release is needed even when the acquisition itself fails (kobject_init_and_add). */
   releaseOnOwnFailure?: boolean;
+  /**
+   * Acquire and release are one function told apart by a flag argument
+   * (`ftrace_set_filter_ip(ops, ip, 0, 0)` adds, `..., 1, 0)` removes): the
+   * call acquires only with an `acquire` value at `arg`, and the same call
+   * with any other value there is the release. `say` words the release.
+   */
+  flag?: { arg: number; acquire: readonly string[]; say: string };
 }
 
 interface KnownPair extends PairInfo {
@@ -103,6 +110,11 @@ const KNOWN: KnownPair[] = [
   { acquire: ["register_kprobe"], kind: "register", release: ["unregister_kprobe"], handle: "arg" },
   { acquire: ["register_ftrace_function"], kind: "register", release: ["unregister_ftrace_function"], handle: "arg" },
   { acquire: ["register_chrdev"], kind: "register", release: ["unregister_chrdev"], handle: "arg" },
+  // include/linux/ftrace.h: a filter set on an ops stays (and its hash stays allocated) until
+  // the same call removes it or ftrace_free_filter() drops them all.
+  { acquire: ["ftrace_set_filter_ip"], kind: "set", release: ["ftrace_set_filter_ip", "ftrace_free_filter"], handle: "arg", flag: { arg: 2, acquire: ["0", "false"], say: "remove = 1" } },
+  { acquire: ["ftrace_set_filter_ips"], kind: "set", release: ["ftrace_set_filter_ips", "ftrace_free_filter"], handle: "arg", flag: { arg: 3, acquire: ["0", "false"], say: "remove = 1" } },
+  { acquire: ["ftrace_set_filter", "ftrace_set_notrace"], kind: "set", release: ["ftrace_free_filter"], handle: "arg" },
 ];
 
 const BY_NAME = new Map<string, PairInfo>();
@@ -187,7 +199,15 @@ export const WORDING: Record<PairKind, { done: string; undone: string }> = {
   enable: { done: "enabled", undone: "disabled" },
   map: { done: "mapped", undone: "unmapped" },
   request: { done: "requested", undone: "released" },
+  set: { done: "set", undone: "cleared" },
 };
+
+/** True when `call` acquires by `info`: always, except for a flag pair called with its release value. */
+export function acquiresWith(info: PairInfo, args: readonly string[]): boolean {
+  if (!info.flag) return true;
+  const v = (args[info.flag.arg] ?? "").replace(/\s+/g, "");
+  return info.flag.acquire.includes(v);
+}
 
 /**
  * Iterator macros that hold a reference on the current node while the body

@@ -133,6 +133,8 @@ export function returnsPointer(fn: CFunction): boolean {
 
 /** True when code lives outside the kernel proper (userspace tools, selftests, scripts). */
 export function isUserspacePath(path: string): boolean {
+  // Kernel modules built for selftests (`test_modules/`, `bpf_testmod/`) are kernel code.
+  if (/^tools\/testing\/selftests\/.*\/(test_modules|\w*_testmod)\/[^/]+\.[ch]$/.test(path)) return false;
   return /^(tools|scripts|usr|Documentation)\//.test(path) || /(^|\/)selftests\//.test(path) || /^samples\/.*\/(user|.*_user\.c)/.test(path) || /_user\.c$/.test(path);
 }
 

@@ -44,7 +44,8 @@ interface Placed extends Word {
 
 /** Lower case, without a possessive `'s`. */
 function keyOf(word: string): string {
-  return word.toLowerCase().replace(/['’]s$/, "");
+  const lower = word.toLowerCase();
+  return lower.endsWith("'s") || lower.endsWith("’s") ? lower.slice(0, -2) : lower;
 }
 
 function checkMisspelling(w: Placed, span: ProseSpan, input: CheckInput, out: Slip[]): void {
@@ -91,9 +92,9 @@ function checkSequence(words: readonly Placed[], out: Slip[]): void {
   }
 }
 
-/** `a b` pairs that open one of PHRASES. */
-const PHRASE_HEADS: ReadonlySet<string> = new Set(Object.keys(PHRASES).map((p) => p.split(" ").slice(0, 2).join(" ")));
 const LETTERS = /[a-z]+/g;
+/** Middle words of PHRASES: a cheap gate before the three-word lookup. */
+const PHRASE_MIDDLES: ReadonlySet<string> = new Set(Object.keys(PHRASES).map((p) => p.split(" ")[1] ?? ""));
 
 /**
  * A cheap look at one block before the careful word split: every slip needs
@@ -104,13 +105,16 @@ const LETTERS = /[a-z]+/g;
  */
 function mayHoldSlip(spans: readonly ProseSpan[], from: number, to: number, dict: Dictionary): boolean {
   let prev = "";
+  let prev2 = "";
   for (let i = from; i < to; i++) {
     const text = (spans[i] as ProseSpan).text.toLowerCase();
     LETTERS.lastIndex = 0;
     for (let m = LETTERS.exec(text); m !== null; m = LETTERS.exec(text)) {
       const w = m[0];
       if (dict.has(w)) return true;
-      if (w === prev ? DOUBLED.has(w) : prev === "an" ? NOT_AFTER_AN.has(w) : PHRASE_HEADS.has(`${prev} ${w}`)) return true;
+      if (w === prev ? DOUBLED.has(w) : prev === "an" && NOT_AFTER_AN.has(w)) return true;
+      if (PHRASE_MIDDLES.has(prev) && PHRASES[`${prev2} ${prev} ${w}`] !== undefined) return true;
+      prev2 = prev;
       prev = w;
     }
   }

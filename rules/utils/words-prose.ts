@@ -16,8 +16,34 @@ const HASH = /\.(sh|bash|py|pl|pm|awk|tc|yaml|yml|tcl|rb|bats|cfg|conf|config|gd
 const DOC = /\.(rst|txt|md|markdown)$/;
 const MAKE = /(^|\/)(Makefile[^/]*|Kbuild[^/]*|[^/]*\.mk)$/;
 
-/** The language of `path`; `firstLine` (a new file's line 1) spots scripts without an extension. */
-export function proseLanguage(path: string, firstLine = ""): ProseLanguage {
+/** Lines of shell, Python or Perl code. */
+const SCRIPT_SYNTAX = /^\s*(if \[|if \[\[|then$|fi$|elif |else$|do$|done\b|esac$|case .* in$|local |export |readonly |declare |shift\b|set -|echo |printf |source |def |import |from \w+ import|my [$@%]|use strict|sub \w+)|^\s*[\w-]+\(\)\s*\{?$|\$\{?\w|\[\[ |^\s*(for|while|if|elif|with|try|except|class)\b[^;{]*:$/;
+/** Lines only C (or the C preprocessor) has: a `#include` looks like a comment to a `#` language. */
+const C_SYNTAX = /^\s*#\s*include\s*[<"]|^\s*#\s*define\s+[A-Z_]|^\s*#(if|ifdef|ifndef|elif|else|endif|undef|pragma)\b|^\s*\/\*|^\s*\*\/|^\s*\/\//;
+
+/**
+ * The language of an extensionless script under `scripts/` or `tools/`
+ * whose shebang the diff may not show, from the lines it does show:
+ * `#` comments and shell/Python/Perl syntax, and nothing only C has.
+ */
+function scriptByContent(path: string, sample: readonly string[]): boolean {
+  if (!/^(scripts|tools)\//.test(path) || sample.length === 0) return false;
+  let comments = 0;
+  let syntax = 0;
+  for (const l of sample) {
+    if (C_SYNTAX.test(l)) return false;
+    if (/^\s*#(\s|$)/.test(l)) comments++;
+    else if (SCRIPT_SYNTAX.test(l)) syntax++;
+  }
+  return comments >= 1 && syntax >= 2;
+}
+
+/**
+ * The language of `path`; `firstLine` (a new file's line 1) spots scripts
+ * without an extension, and `sample` (the lines the diff shows) does when
+ * line 1 is not in the diff.
+ */
+export function proseLanguage(path: string, firstLine = "", sample: readonly string[] = []): ProseLanguage {
   const base = path.slice(path.lastIndexOf("/") + 1);
   if (/^Kconfig/.test(base)) return "kconfig";
   if (MAKE.test(path)) return "make";
@@ -26,6 +52,7 @@ export function proseLanguage(path: string, firstLine = ""): ProseLanguage {
   if (DOC.test(base) || /^(README|TODO|CREDITS|MAINTAINERS)/.test(base)) return "doc";
   if (path.startsWith("Documentation/") && !base.includes(".")) return "doc";
   if (firstLine.startsWith("#!")) return "hash";
+  if (!base.includes(".") && scriptByContent(path, sample)) return "hash";
   return "none";
 }
 
@@ -36,10 +63,20 @@ function firstNewLine(file: FileDiff): string {
   return l?.text ?? "";
 }
 
+/** The lines a file's diff shows on the new side, for telling its language by content. */
+function shownLines(file: FileDiff): string[] {
+  const out: string[] = [];
+  for (const h of file.hunks) for (const l of h.lines) if (l.kind !== "del" && out.length < 400) out.push(l.text);
+  return out;
+}
+
 /** Prose spans and code identifiers of one hunk. */
 export function scanHunk(hunk: Hunk, file: FileDiff): ProseResult {
   if (file.isBinary || file.isDeleted) return { spans: [], code: [] };
-  switch (proseLanguage(file.path, firstNewLine(file))) {
+  const base = file.path.slice(file.path.lastIndexOf("/") + 1);
+  // Only an extensionless file needs its lines read to tell its language.
+  const sample = base.includes(".") ? [] : shownLines(file);
+  switch (proseLanguage(file.path, firstNewLine(file), sample)) {
     case "c":
       return scanCLike(hunk.lines);
     case "hash":

@@ -35,15 +35,15 @@ export function maskCode(text: string): string {
   const blank = (m: string): string => MASK.repeat(m.length);
   // Names are not prose: credit lines, and a name in front of an address.
   if (/^\s*(authors?|maintainers?|copyright|written by|contributed by|based on work by)\b|\bcopyright\b|©/i.test(text)) return blank(text);
-  return (
-    text
-      .replace(/(?:[A-Z][\p{L}.'’-]*\s+){1,4}<[^<>\s]+@[^<>\s]+>/gu, blank)
-      .replace(/`[^`]*`/g, blank)
-      // 'foo' / 'foo_bar()' with no space inside: a quoted identifier or value.
-      .replace(/(^|[\s(])'[^'\s]+'(?=$|[\s).,;:])/g, (m: string, pre: string) => pre + blank(m.slice(pre.length)))
-      .replace(/<[^<>\s]+>/g, blank)
-      .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, blank)
-  );
+  // Each pattern needs a character most prose lacks: test for it before running the pattern.
+  let out = text;
+  if (out.includes("@")) out = out.replace(/(?:[A-Z][\p{L}.'’-]*\s+){1,4}<[^<>\s]+@[^<>\s]+>/gu, blank);
+  if (out.includes("`")) out = out.replace(/`[^`]*`/g, blank);
+  // 'foo' / 'foo_bar()' with no space inside: a quoted identifier or value.
+  if (out.includes("'")) out = out.replace(/(^|[\s(])'[^'\s]+'(?=$|[\s).,;:])/g, (m: string, pre: string) => pre + blank(m.slice(pre.length)));
+  if (out.includes("<")) out = out.replace(/<[^<>\s]+>/g, blank);
+  if (out.includes("://")) out = out.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, blank);
+  return out;
 }
 
 /** True for a core word that is an identifier or a macro, not prose. */

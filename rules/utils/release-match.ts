@@ -1,0 +1,177 @@
+import type { CCall, CFunction } from "../../src/parse/c/types.js";
+import { acquiresWith, isKnownRelease } from "../data/pairs.js";
+import type { PairInfo } from "../data/pairs.js";
+import { blocked, enclosingLoops, encloses, gapBetween, handleOf, sameHandle } from "./c-flow.js";
+import type { FlatNode } from "./c-flow.js";
+import { callReaches } from "./patch-index.js";
+import type { PatchIndex } from "./patch-index.js";
+
+/**
+ * Which calls undo which acquisition, for the `unreleased` rule: a release
+ * that names the object (by handle, by the variable holding the result, or
+ * by the same key arguments), cleanup helpers the patch does not show, and
+ * the shapes that hand the object over to an owner.
+ */
+
+export interface Acquisition {
+  node: FlatNode;
+  call: CCall;
+  info: PairInfo;
+  handle: string;
+  /** The `if` right after the acquisition that tests its result, when there is one. */
+  ownCheck: FlatNode | null;
+  /** Release names of the function's other acquisitions: calling one of them undoes that object, not this one. */
+  foreign: Set<string>;
+}
+
+/** Calls not shown by the patch that may well undo an acquisition: stay silent when one takes the object. */
+const CLEANUP_WORD = /(cleanup|clean_up|free|release|destroy|teardown|tear_down|unwind|undo|put|remove|deinit|uninit|unregister|deregister|delete|_del|fini|rollback|revert|unprepare|disable|unmap|unlock|close|drop)/i;
+
+/** Arguments that name no object: literals and NULL. */
+const LITERAL = /^(NULL|0|\d+|true|false|-?\d+|"[^"]*")$/;
+
+/** True when a release's argument names the acquired object: its handle, or the variable that took the call's result (`map = bpf_map_get(fd)` is put as `bpf_map_put(map)`). */
+function namesObject(acq: Acquisition, arg: string | undefined): boolean {
+  const h = handleOf(arg);
+  if (sameHandle(acq.handle, h)) return true;
+  const result = acq.call.assignedTo ? handleOf(acq.call.assignedTo) : "";
+  return result !== "" && h !== "" && sameHandle(result, h);
+}
+
+/**
+ * True when the release names the object by the key the acquisition took,
+ * not by the pointer it returned: `klp_shadow_free(obj, id, ...)` undoes
+ * `sv = klp_shadow_alloc(obj, id, ...)`. The first two arguments must agree.
+ */
+function sameKeys(acquire: CCall, release: CCall): boolean {
+  if (acquire.args.length < 2 || release.args.length < 2) return false;
+  for (let i = 0; i < 2; i++) {
+    const a = handleOf(acquire.args[i]);
+    if (a === "" || a !== handleOf(release.args[i])) return false;
+  }
+  return !LITERAL.test(handleOf(acquire.args[0]));
+}
+
+/** True when `call` undoes the acquisition (directly, through a helper the patch shows, or by a cleanup-named call that takes the object). */
+export function releases(index: PatchIndex, call: CCall, acq: Acquisition): boolean {
+  if (callReaches(index, call, acq.info.release)) {
+    // A flag pair's own name releases only with the release value (`..., 1, 0)`), never with the acquire value.
+    if (acq.info.flag && call.name === acq.call.name && acquiresWith(acq.info, call.args)) return false;
+    if (!acq.info.release.includes(call.name) || acq.info.handle === "none" || !acq.handle) return true;
+    return call.args.some((a) => namesObject(acq, a)) || sameKeys(acq.call, call);
+  }
+  if (index.functions.has(call.name)) return false;
+  // A release the pair tables know for another kind of object (`kfree()` after
+  // kobject_init_and_add(), the unregister of an earlier step) undoes that object, not this one.
+  if (acq.foreign.has(call.name) || isKnownRelease(call.name)) return false;
+  if (!CLEANUP_WORD.test(call.name)) return false;
+  const root = acq.handle.split(/->|\.|\[/)[0] ?? "";
+  return !root || call.args.some((a) => new RegExp(`\\b${root.replace(/\W/g, "")}\\b`).test(a));
+}
+
+/**
+ * True when `call` undoes something the function did earlier rather than
+ * acquiring: its release partner runs before the first call of its name
+ * (`preempt_disable(); ... preempt_enable();` in an error branch, or
+ * `foo_disable(); ... foo_enable();` that restores a state).
+ */
+export function undoesEarlier(nodes: readonly FlatNode[], call: CCall, info: PairInfo): boolean {
+  for (const n of nodes) {
+    for (const c of n.stmt.calls) {
+      if (c.name === call.name) return false;
+      if (info.release.includes(c.name)) return true;
+    }
+  }
+  return false;
+}
+
+/** localAggregates per flattened function: handedOver asks for every (acquisition, exit) pair. */
+const aggregateCache = new WeakMap<readonly FlatNode[], Set<string>>();
+
+/** Locals declared as plain structs or arrays (`struct i2c_msg msgs[2]`): storing into them hands nothing over. */
+function localAggregates(nodes: readonly FlatNode[]): Set<string> {
+  const hit = aggregateCache.get(nodes);
+  if (hit) return hit;
+  const out = new Set<string>();
+  aggregateCache.set(nodes, out);
+  for (const n of nodes) {
+    if (n.stmt.kind !== "expr") continue;
+    const m = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/.exec(n.stmt.text) ?? /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/.exec(n.stmt.text);
+    if (m?.[1]) out.add(m[1]);
+  }
+  return out;
+}
+
+/** True when the object is stored or handed over between the two nodes: the caller owns it then. */
+export function handedOver(nodes: readonly FlatNode[], from: number, to: number, acq: Acquisition): boolean {
+  if (acq.info.kind === "lock" || !acq.handle) return false;
+  const h = acq.handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const rhs = new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`);
+  const locals = localAggregates(nodes);
+  for (let i = from + 1; i <= to && i < nodes.length; i++) {
+    const s = (nodes[i] as FlatNode).stmt;
+    if (s.kind === "expr") {
+      const eq = /[^=!<>]=[^=]/.exec(s.text);
+      if (eq) {
+        const lhs = s.text.slice(0, eq.index + 1).trim();
+        const root = /^\*?\s*(\w+)/.exec(lhs)?.[1] ?? "";
+        const intoObject = lhs.startsWith("*") || lhs.includes("->") || lhs.includes(".") || lhs.includes("]");
+        if (intoObject && rhs.test(s.text.slice(eq.index + 2)) && !locals.has(root)) return true;
+      }
+    }
+    if (s.kind === "return" && new RegExp(`^&?${h}$`).test(s.expr)) return true;
+    for (const c of s.calls) {
+      // Linked, published, or given to a refcounted core object whose release frees it (kobject_put() then, not kfree()).
+      if (c !== acq.call && /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(c.name) && c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a))) return true;
+    }
+  }
+  return false;
+}
+
+/** The statements under `label` up to its return, or null when they run out of view or jump on. */
+function labelNodes(fn: CFunction, nodes: readonly FlatNode[], label: string): FlatNode[] | null {
+  const at = nodes.find((n) => n.stmt.kind === "label" && n.stmt.name === label);
+  if (!at) return null;
+  const out: FlatNode[] = [];
+  const depth = at.path.length;
+  for (let i = at.index + 1; i < nodes.length; i++) {
+    const n = nodes[i] as FlatNode;
+    if (n.path.length < depth) return null;
+    out.push(n);
+    if (n.path.length === depth && n.stmt.kind === "return") return gapBetween(fn, at.stmt.line, n.stmt.line) ? null : out;
+    if (n.path.length === depth && n.stmt.kind === "goto") return null;
+  }
+  return null;
+}
+
+/**
+ * For an acquisition per loop item (`register(&hooks[i].nb)`), true when the
+ * error exit's cleanup releases only the current item (`unregister(&hooks[i].nb)`
+ * once, outside any loop) and never walks back over the earlier ones.
+ */
+export function releasesOnlyCurrent(fn: CFunction, nodes: readonly FlatNode[], index: PatchIndex, acq: Acquisition, loop: FlatNode, exit: FlatNode): boolean {
+  const sub = /\[\s*([A-Za-z_]\w*)\s*\]/.exec(acq.handle)?.[1];
+  if (!sub || loop.stmt.kind !== "loop" || !new RegExp(`\\b${sub}\\b`).test(loop.stmt.header)) return false;
+  const path: FlatNode[] = [];
+  for (let i = loop.index + 1; i < exit.index; i++) {
+    const n = nodes[i] as FlatNode;
+    if (!blocked(n, exit)) path.push(n);
+  }
+  if (exit.stmt.kind === "goto") {
+    const under = labelNodes(fn, nodes, exit.stmt.label);
+    if (!under) return false;
+    path.push(...under);
+  }
+  let found = false;
+  for (const n of path) {
+    for (const c of n.stmt.calls) {
+      if (c === acq.call || !releases(index, c, acq)) continue;
+      // Inside a loop of its own (`while (--i >= 0)`), or naming no single item: it walks back.
+      const ownLoops = enclosingLoops(n).filter((l) => !encloses({ stmt: l, path: [], index: -1 }, acq.node));
+      if (ownLoops.length > 0) return false;
+      if (!c.args.some((a) => handleOf(a).includes(`[${sub}]`))) return false;
+      found = true;
+    }
+  }
+  return found;
+}
