@@ -50,8 +50,13 @@ function identifiersOf(file: FileDiff): readonly string[] {
       const texts: string[] = [h.functionContext];
       for (const l of h.lines) if (l.text.length <= MAX_INDEXED_LINE) texts.push(l.text);
       for (const w of texts.join("\n").split(/[^A-Za-z0-9_]+/)) {
+        if (w === "") continue;
         const c = w.charCodeAt(0);
-        if (w !== "" && !(c >= 48 && c <= 57)) set.add(w);
+        // `0x1f`, `2nd`: what follows the digits, as `[A-Za-z_]\w*` would match it.
+        if (c >= 48 && c <= 57) {
+          const rest = w.replace(/^[0-9]+/, "");
+          if (rest !== "") set.add(rest);
+        } else set.add(w);
       }
     }
     ids = [...set];

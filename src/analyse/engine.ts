@@ -77,7 +77,9 @@ function functionsOfDiff(file: FileDiff): CFunction[] {
  * the patch did not write.
  */
 export function runRules(patch: Patch, series: Series | null, options: EngineOptions): EngineResult {
-  const index = lineIndex(patch);
+  // The line index serves only reports: a patch with no finding never builds it.
+  let lines: ReturnType<typeof lineIndex> | null = null;
+  const indexOf = (): ReturnType<typeof lineIndex> => (lines ??= lineIndex(patch));
   const findings: Finding[] = [];
   const seen = new Set<string>();
   let offDiff = 0;
@@ -104,11 +106,11 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
     const ruleOptions = rule.meta.options ? rule.meta.options.parse(rawOptions) : {};
     const report = (d: ReportDescriptor): void => {
       const endLine = Math.max(d.line, d.endLine ?? d.line);
-      const lines = index.get(d.file);
+      const fileLines = indexOf().get(d.file);
       let touchesAdded = false;
       const anchored: string[] = [];
       for (let n = d.line; n <= endLine; n++) {
-        const info = lines?.get(n);
+        const info = fileLines?.get(n);
         if (!info) continue;
         anchored.push(info.text);
         if (info.added) touchesAdded = true;

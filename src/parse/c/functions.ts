@@ -43,8 +43,26 @@ const closesTopLevel = (t: string): boolean => t.startsWith("}");
 const isTopLevelCommentLine = (t: string): boolean => /^ \*(\/|\s|$)/.test(t);
 const isLabelLine = (t: string): boolean => /^[A-Za-z_]\w*:(\s|$)/.test(t) && !t.startsWith("default:");
 
+/**
+ * Signatures already parsed, by text: a definition's signature is read when
+ * it is found and again when it is built, and git repeats the same `@@`
+ * context on every hunk of a function. Cleared when it grows, so it stays
+ * small on huge inputs.
+ */
+const signatures = new Map<string, Signature | null>();
+const MAX_REMEMBERED_SIGNATURES = 512;
+
 /** Parses a declaration `static int foo(struct bar *b, int n)` (possibly cut short). */
 export function parseSignature(text: string): Signature | null {
+  const hit = signatures.get(text);
+  if (hit !== undefined) return hit;
+  if (signatures.size >= MAX_REMEMBERED_SIGNATURES) signatures.clear();
+  const sig = readSignature(text);
+  signatures.set(text, sig);
+  return sig;
+}
+
+function readSignature(text: string): Signature | null {
   const toks = codeTokens(tokenize([{ newLine: 0, text: text.replace(/\s+/g, " "), added: false }]));
   const open = toks.findIndex((t, i) => t.text === "(" && toks[i - 1]?.kind === "id");
   if (open < 1) return null;

@@ -101,9 +101,6 @@ class Parser {
     return out;
   }
 
-  private base(from: number, to: number): { id: number; line: number; endLine: number } {
-    return { id: this.nextId++, line: this.line(from), endLine: this.line(to - 1) };
-  }
 
   /** Parses `( ... )` at `i`; returns inner text range and the position after it. */
   private parens(i: number, to: number): { inner: [number, number]; next: number } {
@@ -121,7 +118,7 @@ class Parser {
     if (tok.text === "{") {
       const end = this.closeOf(pos, to);
       const innerEnd = this.text(end - 1) === "}" && end - 1 > pos ? end - 1 : end;
-      if (depth >= MAX_DEPTH) return [{ kind: "expr", ...this.base(pos, end), calls: [], text: "{...}" }, end];
+      if (depth >= MAX_DEPTH) return [{ kind: "expr", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: [], text: "{...}" }, end];
       const id = this.nextId++;
       const body = this.parseList(pos + 1, innerEnd, depth + 1);
       return [{ kind: "block", id, line: tok.line, endLine: this.line(end - 1), calls: [], body }, end];
@@ -131,7 +128,7 @@ class Parser {
     if (word === "if" || word === "while" || word === "switch" || word === "for") {
       const id = this.nextId++;
       const { inner, next } = this.parens(pos + 1, to);
-      const cond = tokensText(this.t.slice(inner[0], inner[1]));
+      const cond = tokensText(this.t, inner[0], inner[1]);
       const calls = this.callsIn(inner[0], inner[1]);
       const [body, after] = this.parseBody(next, to, depth);
       if (word === "if") {
@@ -155,7 +152,7 @@ class Parser {
       let calls: CCall[] = [];
       if (this.text(after) === "while") {
         const { inner, next } = this.parens(after + 1, to);
-        header = tokensText(this.t.slice(inner[0], inner[1]));
+        header = tokensText(this.t, inner[0], inner[1]);
         calls = this.callsIn(inner[0], inner[1]);
         end = this.text(next) === ";" ? next + 1 : next;
       }
@@ -163,25 +160,25 @@ class Parser {
     }
     if (word === "goto") {
       const end = this.stmtEnd(pos, to);
-      return [{ kind: "goto", ...this.base(pos, end), calls: [], label: this.text(pos + 1) }, end];
+      return [{ kind: "goto", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: [], label: this.text(pos + 1) }, end];
     }
     if (word === "return") {
       const end = this.stmtEnd(pos, to);
       const exprEnd = this.text(end - 1) === ";" ? end - 1 : end;
-      return [{ kind: "return", ...this.base(pos, end), calls: this.callsIn(pos + 1, exprEnd), expr: tokensText(this.t.slice(pos + 1, exprEnd)) }, end];
+      return [{ kind: "return", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: this.callsIn(pos + 1, exprEnd), expr: tokensText(this.t, pos + 1, exprEnd) }, end];
     }
     if (word === "break" || word === "continue") {
       const end = this.text(pos + 1) === ";" ? pos + 2 : pos + 1;
-      return [{ kind: word, ...this.base(pos, end), calls: [] }, end];
+      return [{ kind: word, id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: [] }, end];
     }
     if (word === "case" || (word === "default" && this.text(pos + 1) === ":")) {
       let i = pos + 1;
       while (i < to && this.text(i) !== ":" && this.text(i) !== ";" && this.text(i) !== "{" && this.text(i) !== "}") i++;
       const end = this.text(i) === ":" ? i + 1 : i;
-      return [{ kind: "label", ...this.base(pos, end), calls: [], name: "case" }, end];
+      return [{ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: [], name: "case" }, end];
     }
     if (word && this.text(pos + 1) === ":" && !STMT_KEYWORDS.has(word)) {
-      return [{ kind: "label", ...this.base(pos, pos + 2), calls: [], name: word }, pos + 2];
+      return [{ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(pos + 2 - 1), calls: [], name: word }, pos + 2];
     }
     if (word && this.text(pos + 1) === "(" && !NOT_CALLS.has(word)) {
       // `name(...) {`: an iterator macro or a statement-like macro with a body.
@@ -189,7 +186,7 @@ class Parser {
       const after = this.text(next);
       if (next < to && after !== ";" && after !== "}" && after !== ")" && (after === "{" || LOOP_MACRO.test(word))) {
         const id = this.nextId++;
-        const header = tokensText(this.t.slice(inner[0], inner[1]));
+        const header = tokensText(this.t, inner[0], inner[1]);
         const calls = this.callsIn(inner[0], inner[1]);
         const [body, end] = this.parseBody(next, to, depth);
         if (LOOP_MACRO.test(word)) return [{ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: word, header, body }, end];
@@ -234,7 +231,7 @@ class Parser {
     const end = this.stmtEnd(pos, to);
     const stop = end > pos ? end : pos + 1;
     const textEnd = this.text(stop - 1) === ";" ? stop - 1 : stop;
-    return [{ kind: "expr", ...this.base(pos, stop), calls: this.callsIn(pos, textEnd), text: tokensText(this.t.slice(pos, textEnd)) }, stop];
+    return [{ kind: "expr", id: this.nextId++, line: this.line(pos), endLine: this.line(stop - 1), calls: this.callsIn(pos, textEnd), text: tokensText(this.t, pos, textEnd) }, stop];
   }
 
   /** Calls in tokens [from, to), nested ones included, in source order. */
@@ -254,11 +251,11 @@ class Parser {
           continue;
         }
         if (s === ",") {
-          args.push(tokensText(this.t.slice(start, j)));
+          args.push(tokensText(this.t, start, j));
           start = j + 1;
         }
       }
-      if (innerEnd > start) args.push(tokensText(this.t.slice(start, innerEnd)));
+      if (innerEnd > start) args.push(tokensText(this.t, start, innerEnd));
       calls.push({ name: tok.text, args, line: tok.line, assignedTo: this.assignedTo(from, i, close, to) });
     }
     return calls;
@@ -283,7 +280,7 @@ class Parser {
       }
       if (s === "]" && (this.match[j] ?? -1) >= from) {
         const open = this.match[j] as number;
-        parts.unshift(tokensText(this.t.slice(open, j + 1)));
+        parts.unshift(tokensText(this.t, open, j + 1));
         j = open - 1;
         continue;
       }

@@ -182,11 +182,13 @@ export function codeTokens(tokens: readonly Token[]): Token[] {
 }
 
 /** Joins tokens back into readable text (`a->b(c, d)`), for messages and pattern checks. */
-export function tokensText(tokens: readonly Token[]): string {
+export function tokensText(tokens: readonly Token[], from = 0, to = tokens.length): string {
   let out = "";
   let prev: Token | null = null;
   let unary = true;
-  for (const t of tokens) {
+  const end = Math.min(to, tokens.length);
+  for (let i = Math.max(from, 0); i < end; i++) {
+    const t = tokens[i] as Token;
     // A unary minus sticks to its operand: `return -EINVAL`, not `- EINVAL`.
     const glued = prev !== null && (prev.text === "-" || prev.text === "+") && unary;
     if (prev && !glued && needsSpace(prev, t)) out += " ";
