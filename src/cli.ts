@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
+// A 4 MB young generation (V8's default is 16 MB): reviewing an archive
+// allocates many short-lived objects, and the smaller nursery keeps resident
+// memory about 25 MB lower and runs faster (see README, Performance).
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "./config.js";
