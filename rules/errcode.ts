@@ -6,7 +6,7 @@ import type { FlatNode } from "./utils/c-flow.js";
 import {
   ERR_VAR, OPTIONAL_WORDS, bareCond, branchStatements, callsDeep, commentsBetween, failureSubject, isErrorLog, isFailureCond, isUserspacePath, returnsErrno,
 } from "./utils/c-errors.js";
-import { callersPassOn, loopOverwrites, wrongPtrErr, zeroLabels } from "./utils/errcode-shapes.js";
+import { callersPassOn, droppedCode, loopOverwrites, wrongPtrErr, zeroLabels } from "./utils/errcode-shapes.js";
 import { allowsOtherCodes, codesIn, parseKdoc } from "./utils/kdoc.js";
 import { patchIndex } from "./utils/patch-index.js";
 
@@ -106,6 +106,7 @@ export default defineRule({
       stillZero: "{var} is still 0 here, so this error path returns success. Should {var} be set to an error code first?",
       stillZeroGoto: "This error path jumps to {label} with {var} still 0, so the function returns success. Should {var} be set to an error code first?",
       stillZeroGotoUnseen: "{var} is still 0 here, while the other jumps to {label} carry an error code in {var}, so this error path probably returns success. Should {var} be set to an error code first?",
+      droppedCode: "This branch no longer sets {var} = {code}, and {var} is still 0 here, so this error path returns success. Should it keep setting {var} = {code}?",
       ptrErrNull: "When {var} is NULL, PTR_ERR() gives 0 and this returns success. Should the NULL case return an error code, or is IS_ERR() meant here?",
       positive: "Kernel functions return negative error codes; {code} here is positive. Shouldn't it be -{code}?",
       minusOne: "Returning -1 makes callers see -EPERM. Shouldn't this return a proper error code such as -EINVAL?",
@@ -198,9 +199,12 @@ export default defineRule({
           }
 
           // `goto out` / `return ret` with ret still 0 after a failure.
-          if ((s.kind === "goto" || s.kind === "return") && added.has(s.line)) {
+          if (s.kind === "goto" || s.kind === "return") {
             const guard = guardingIfs(n)[0];
             if (!guard || guard.kind !== "if") continue;
+            // An exit the patch left alone counts when the patch deleted its branch's error code.
+            const dropped = added.has(s.line) ? null : droppedCode(file, guard, s, added);
+            if (!added.has(s.line) && !dropped) continue;
             let v = s.kind === "return" ? s.expr : "";
             let label = "";
             let unseen = false;
@@ -209,11 +213,15 @@ export default defineRule({
               label = s.label;
               if (code === null && !fn.complete) {
                 // The label lies outside the view: judge only when other jumps to it carry the code in a variable.
-                v = errVarOfOtherJumps(nodes, n, s.label) ?? "";
+                v = errVarOfOtherJumps(nodes, n, s.label) ?? dropped?.var ?? "";
                 unseen = true;
               } else {
                 if (!code?.ret || code.ret.kind !== "return" || code.label.line < s.line) continue;
                 v = code.ret.expr;
+                // The label sets the code itself (`err_nomem: ret = -ENOMEM;`): the jump needs none.
+                const from = code.label.line;
+                const to = code.ret.line;
+                if (nodes.some((x) => x.stmt.line >= from && x.stmt.line < to && assignsIn(x.stmt, v))) continue;
               }
             }
             if (!ERR_VAR.test(v) || guard.cond.includes(v)) continue;
@@ -226,6 +234,10 @@ export default defineRule({
             if (!isError || assignsIn(guard.then, v) || LOOKS_OK(intentText(fn, guard))) continue;
             const guardNode = nodes.find((x) => x.stmt === guard);
             if (!guardNode || !stillZero(nodes, guardNode, v)) continue;
+            if (dropped) {
+              if (dropped.var === v) report("droppedCode", dropped.at, { var: v, code: dropped.code }, s.line);
+              continue;
+            }
             if (s.kind === "goto") report(unseen ? "stillZeroGotoUnseen" : "stillZeroGoto", s.line, { label, var: v });
             else report("stillZero", s.line, { var: v });
           }

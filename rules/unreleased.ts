@@ -3,12 +3,13 @@ import type { CCall, CFunction } from "../src/parse/c/types.js";
 import { acquiresWith, ITERATOR_REFS, isKnownRelease, pairFor, WORDING } from "./data/pairs.js";
 import type { PairInfo } from "./data/pairs.js";
 import { blocked, enclosingLoops, encloses, flatten, gapBetween, guardingIfs, handleOf, labelCode } from "./utils/c-flow.js";
+import { acrossGap } from "./utils/gap-exits.js";
 import type { FlatNode } from "./utils/c-flow.js";
 import { bareCond, ERR_VAR, failureSubject, isErrnoExpr, isErrorLog, isFailureCond, logsError } from "./utils/c-errors.js";
 import { patchIndex } from "./utils/patch-index.js";
 import type { PatchIndex } from "./utils/patch-index.js";
-import { handedOver, releases, releasesOnlyCurrent, undoesEarlier } from "./utils/release-match.js";
-import type { Acquisition } from "./utils/release-match.js";
+import { handedOver, maybeLinked, releases, releasesOnlyCurrent, undoesEarlier } from "./utils/release-match.js";
+import type { Acquisition, HandOverView } from "./utils/release-match.js";
 
 /**
  * `unreleased`: an acquisition followed by an error exit on which the
@@ -198,6 +199,8 @@ export default defineRule({
       afterCallFlag: "If {failed}() fails, {what} above is never {undone}. Should this error path call {release}() again with {flag}?",
       onExitFlag: "On this error path, {what} above is never {undone}. Should it call {release}() again with {flag}?",
       loopCurrent: "If {failed}() fails for a later item, this error path {undoes} only the current item: what {acquire}() {done} for the earlier items is never {undone}. Should it walk back over them?",
+      acrossGap: "The other error exits go to {label}, which calls {release}(), but this return skips it, so {what} above is probably never {undone} (unless the lines the diff leaves out do it). Should it jump to {label} too?",
+      linkDoubt: "If {linker}() does not hand it over to {parent}, {what} above is never {undone} on this error path. Should it call {release}()?",
       iterator: "{acquire}() holds a reference on {var} while the body runs, and leaving the loop here keeps it. Should this error path call {release}({var}) first?",
     },
   },
@@ -207,6 +210,7 @@ export default defineRule({
         if (/__acquires|__releases/.test(fn.signature)) return;
         const index = patchIndex(ctx);
         const nodes = flatten(fn);
+        const view: HandOverView = { index, fn };
         const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
         // Scope-based cleanup (`__free(kfree)`, `__cleanup(...)`) releases by itself.
         const autoFreed = new Set<string>();
@@ -236,7 +240,7 @@ export default defineRule({
         }
         const reported = new Set<number>();
         /** `from`: where the quoted stretch starts when not at the acquisition (a second point on the same object). */
-        const report = (acq: Acquisition, exit: FlatNode, messageId: string, failed: string | null, from?: number): void => {
+        const report = (acq: Acquisition, exit: FlatNode, messageId: string, failed: string | null, from?: number, extra: Record<string, string> = {}): void => {
           const a = from ?? acq.call.line;
           const e = exit.stmt.line;
           if (!added.has(a) && !added.has(e)) return;
@@ -251,7 +255,7 @@ export default defineRule({
             messageId: id,
             data: {
               failed: failed ?? acq.call.name, what: whatOf(acq.info, acq.handle, acq.call.name), done: w.done, undone: w.undone, acquire: acq.call.name, release,
-              flag: acq.info.flag?.say ?? "", undoes: UNDOES[acq.info.kind],
+              flag: acq.info.flag?.say ?? "", undoes: UNDOES[acq.info.kind], ...extra,
             },
             file: file.path,
             line: added.has(a) && a <= e ? a : e,
@@ -268,7 +272,7 @@ export default defineRule({
               const label = exit.stmt.label;
               if (nodes.some((x) => x.stmt.kind === "label" && x.stmt.name === label && encloses(loop, x))) continue;
             }
-            if (handedOver(nodes, loop.index, exit.index, acq)) continue;
+            if (handedOver(nodes, loop.index, exit.index, acq, view)) continue;
             if (releasedOn(fn, nodes, index, acq, loop, exit) !== false) continue;
             if (!added.has(exit.stmt.line) || reported.has(exit.stmt.line)) continue;
             reported.add(exit.stmt.line);
@@ -294,7 +298,7 @@ export default defineRule({
             const inOwn = ownThen !== null && (exit === ownThen || encloses(ownThen, exit));
             const inLoop = loopNode !== undefined && encloses(loopNode, exit);
             if (!isErrorExit(fn, exit, acq.info)) continue;
-            if (handedOver(nodes, acq.node.index, exit.index, acq)) break;
+            if (handedOver(nodes, acq.node.index, exit.index, acq, view)) break;
             if (inOwn && !(accumulates && inLoop)) {
               if (!acq.info.releaseOnOwnFailure) continue;
               if (releasedOn(fn, nodes, index, acq, acq.node, exit) === false) report(acq, exit, "ownFailure", acq.call.name);
@@ -302,7 +306,7 @@ export default defineRule({
             }
             if (accumulates && inLoop && loopNode) {
               // Each item is stored or linked somewhere before the next one starts: its owner cleans up.
-              if (handedOver(nodes, acq.node.index, lastInside(nodes, loopNode), acq)) break;
+              if (handedOver(nodes, acq.node.index, lastInside(nodes, loopNode), acq, view)) break;
               const done = releasedOn(fn, nodes, index, acq, loopNode, exit);
               if (done === false) report(acq, exit, "loop", failedCall(nodes, exit) ?? acq.call.name);
               // The cleanup undoes `[i]` once, outside any loop: the earlier items stay.
@@ -311,12 +315,25 @@ export default defineRule({
             }
             if (inLoop && !accumulates && loopNode && !perItemRelease) continue;
             const done = releasedOn(fn, nodes, index, acq, acq.node, exit);
+            if (done === null && gapBetween(fn, acq.node.stmt.line, exit.stmt.line)) {
+              // Unseen lines lie between: judge only on the cleanup label the function shows after them.
+              const gap = acrossGap(fn, nodes, index, acq, exit, acq.ownCheck);
+              if (gap === null) break;
+              if (gap !== "released" && !pointMade && added.has(exit.stmt.line) && isErrorExit(fn, exit, { ...acq.info, kind: acq.info.kind === "lock" ? "ref" : acq.info.kind })) {
+                report(acq, exit, "acrossGap", null, exit.stmt.line, { label: gap.label, release: gap.release });
+                pointMade = true;
+              }
+              continue;
+            }
             if (done === null) break;
             if (done === false && (!pointMade || partialCleanup(nodes, exit, acq))) {
               const failed = failedCall(nodes, exit);
               // A second point quotes its own error branch, not the stretch from the acquisition again.
               const branch = pointMade ? guardingIfs(exit)[0]?.line : undefined;
-              report(acq, exit, "afterCall", failed === acq.call.name ? null : failed, branch);
+              // An unseen call that may have linked the object into a parent: say so.
+              const link = maybeLinked(nodes, acq.node.index, exit.index, acq, index);
+              if (link) report(acq, exit, "linkDoubt", null, branch, { linker: link.call.name, parent: link.parent });
+              else report(acq, exit, "afterCall", failed === acq.call.name ? null : failed, branch);
               // Keep going only for paths that clean up something else and miss this.
               pointMade = true;
             }

@@ -1,3 +1,4 @@
+import type { FileDiff } from "../../src/model.js";
 import type { CFunction, CStmt } from "../../src/parse/c/types.js";
 import { flatten, encloses, guardingIfs, labelCode } from "./c-flow.js";
 import type { FlatNode } from "./c-flow.js";
@@ -178,4 +179,44 @@ function returnedAfter(nodes: readonly FlatNode[], loop: FlatNode, last: number,
     if (word.test(text)) return false;
   }
   return false;
+}
+
+/** An error code the patch removed from a branch that still jumps out, and the branch's new line to anchor on. */
+export interface DroppedCode {
+  var: string;
+  code: string;
+  /** The first added line of the branch (its new log call, say). */
+  at: number;
+}
+
+/** Print calls of any level: a branch that only prints sets no code. */
+const PRINT = /^(printk|pr_\w+|dev_\w+|netdev_\w+|\w+_(err|warn|info|notice|dbg|crit)(_ratelimited|_once)?)$/;
+
+/**
+ * `if (!p) { -err = -ENOMEM; +pr_err(...); goto err; }`: the patch deleted
+ * the branch's `err = -E...;` (the `-` line sits between the branch's header
+ * and its exit) and put only prints in its place, so the jump now carries
+ * whatever `err` held before. Null unless the branch's statements besides the
+ * exit are all prints, at least one of them added.
+ */
+export function droppedCode(file: FileDiff, guard: CStmt, exit: CStmt, added: ReadonlySet<number>): DroppedCode | null {
+  if (guard.kind !== "if") return null;
+  const body = branchStatements(guard.then).filter((x) => x !== exit);
+  if (!branchStatements(guard.then).includes(exit) || body.length === 0) return null;
+  if (!body.every((x) => x.kind === "expr" && x.calls[0] !== undefined && PRINT.test(x.calls[0].name) && x.text.startsWith(x.calls[0].name))) return null;
+  const at = body.find((x) => added.has(x.line))?.line;
+  if (at === undefined) return null;
+  for (const h of file.hunks) {
+    let prev: number | null = null;
+    for (const l of h.lines) {
+      if (l.kind !== "del") {
+        prev = l.newLine;
+        continue;
+      }
+      if (prev === null || prev < guard.line || prev >= exit.line) continue;
+      const m = /^\s*(\w+)\s*=\s*(-\s*E[A-Z][A-Z0-9_]*)\s*;/.exec(l.text);
+      if (m?.[1] && m[2] && ERR_VAR.test(m[1])) return { var: m[1], code: m[2].replace(/\s+/g, ""), at };
+    }
+  }
+  return null;
 }

@@ -1,8 +1,10 @@
 import type { CCall, CFunction } from "../../src/parse/c/types.js";
 import { acquiresWith, isKnownRelease } from "../data/pairs.js";
 import type { PairInfo } from "../data/pairs.js";
-import { blocked, enclosingLoops, encloses, gapBetween, handleOf, sameHandle } from "./c-flow.js";
+import { blocked, enclosingLoops, encloses, flatten, gapBetween, handleOf, sameHandle } from "./c-flow.js";
 import type { FlatNode } from "./c-flow.js";
+import { initsByName, linkCall, linksByName, managedAction, onFailureOf, ownershipComment } from "./hand-over.js";
+import type { LinkCall, Owned } from "./hand-over.js";
 import { callReaches } from "./patch-index.js";
 import type { PatchIndex } from "./patch-index.js";
 
@@ -102,12 +104,30 @@ function localAggregates(nodes: readonly FlatNode[]): Set<string> {
   return out;
 }
 
-/** True when the object is stored or handed over between the two nodes: the caller owns it then. */
-export function handedOver(nodes: readonly FlatNode[], from: number, to: number, acq: Acquisition): boolean {
+/** What handedOver may read beyond the function: helpers the patch shows and the function's comments. */
+export interface HandOverView {
+  index: PatchIndex;
+  fn: CFunction;
+}
+
+function ownedOf(acq: Acquisition): Owned {
+  return { handle: acq.handle, result: acq.call.assignedTo ?? "", release: acq.info.release, foreign: acq.foreign };
+}
+
+/**
+ * True when the object is stored or handed over between the two nodes: the
+ * caller owns it then. With a `view`, also a managed action that releases it
+ * (`devm_add_action_or_reset()`; the plain variant not on its own failure
+ * branch) and a call that links it into a parent: a shown callee that links
+ * or stores it, or an unseen one whose name says it links, or whatever its
+ * name when a comment between the call and the exit says the parent owns it.
+ */
+export function handedOver(nodes: readonly FlatNode[], from: number, to: number, acq: Acquisition, view?: HandOverView, depth = 0): boolean {
   if (acq.info.kind === "lock" || !acq.handle) return false;
   const h = acq.handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const rhs = new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`);
   const locals = localAggregates(nodes);
+  const exit = nodes[to];
   for (let i = from + 1; i <= to && i < nodes.length; i++) {
     const s = (nodes[i] as FlatNode).stmt;
     if (s.kind === "expr") {
@@ -123,9 +143,50 @@ export function handedOver(nodes: readonly FlatNode[], from: number, to: number,
     for (const c of s.calls) {
       // Linked, published, or given to a refcounted core object whose release frees it (kobject_put() then, not kfree()).
       if (c !== acq.call && /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(c.name) && c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a))) return true;
+      if (!view || c === acq.call) continue;
+      const failed = exit !== undefined && onFailureOf(nodes, i, c, exit);
+      const managed = managedAction(c, ownedOf(acq), view.index);
+      if (managed === "reset" || (managed === "plain" && !failed)) return true;
+      const link = linkCall(c, ownedOf(acq), locals);
+      if (!link || failed) continue;
+      const callee = view.index.functions.get(c.name);
+      if (callee) {
+        if (depth < 2 && calleeKeeps(callee, link.objectArg, acq, view, depth)) return true;
+      } else if (linksByName(link) || ownershipComment(view.fn, c.line, exit?.stmt.line ?? c.line)) return true;
     }
   }
   return false;
+}
+
+/** Flattened callees: every (acquisition, exit) pair may ask about the same helper. */
+const calleeNodes = new WeakMap<CFunction, FlatNode[]>();
+
+/** True when a function the patch shows stores or links its parameter at `arg`: the object stays with that owner. */
+function calleeKeeps(callee: CFunction, arg: number, acq: Acquisition, view: HandOverView, depth: number): boolean {
+  const param = callee.params[arg];
+  if (!param) return false;
+  let nodes = calleeNodes.get(callee);
+  if (!nodes) calleeNodes.set(callee, (nodes = flatten(callee)));
+  const inner: Acquisition = { ...acq, handle: param, call: { name: "", args: [], line: callee.startLine, assignedTo: null } };
+  return handedOver(nodes, -1, nodes.length - 1, inner, { index: view.index, fn: callee }, depth + 1);
+}
+
+/**
+ * The unseen call between the two nodes whose name says it initialises the
+ * object, given a parent after it (`foo_init(obj, parent)`): it may link the
+ * object there, so a leak on a later exit is worded with that doubt.
+ */
+export function maybeLinked(nodes: readonly FlatNode[], from: number, to: number, acq: Acquisition, index: PatchIndex): LinkCall | null {
+  if (acq.info.kind === "lock" || !acq.handle) return null;
+  const locals = localAggregates(nodes);
+  for (let i = from + 1; i <= to && i < nodes.length; i++) {
+    for (const c of (nodes[i] as FlatNode).stmt.calls) {
+      if (c === acq.call || index.functions.has(c.name)) continue;
+      const link = linkCall(c, ownedOf(acq), locals);
+      if (link && initsByName(link)) return link;
+    }
+  }
+  return null;
 }
 
 /** The statements under `label` up to its return, or null when they run out of view or jump on. */
