@@ -21,7 +21,7 @@ import type { Acquisition, HandOverView } from "./utils/release-match.js";
 /** The verb for "this error path {undoes} only the current item". */
 const UNDOES: Record<PairInfo["kind"], string> = {
   alloc: "frees", register: "unregisters", lock: "releases", ref: "drops", init: "tears down", create: "destroys",
-  add: "removes", enable: "disables", map: "unmaps", request: "releases", set: "clears",
+  add: "removes", enable: "disables", map: "unmaps", request: "releases", set: "clears", start: "ends", open: "closes",
 };
 
 /** Labels that jump to an error path by their name alone. */
@@ -43,6 +43,21 @@ function whatOf(info: PairInfo, handle: string, acquire: string): string {
     if (/^[a-z][a-z_]{2,}$/.test(last) && !/^(dev|data|priv|ptr|obj)$/.test(last)) noun = last.replace(/_/g, " ");
   }
   return noun ? `the ${noun} ${done} by ${acquire}()` : `what ${acquire}() ${done}`;
+}
+
+/**
+ * The object an "arg" pair acquires: its first argument, unless that names
+ * no object (a flag, a constant, nothing) and the call's result is kept in a
+ * variable (`dec = foo_dec_init(FOO_DYNALLOC, max)`): then the result is it.
+ * An open call that returns its handle (`h = foo_open(store, name)`) opens
+ * that handle, not the container it was given.
+ */
+function argOrResult(call: CCall, info: PairInfo): string {
+  const first = handleOf(call.args[0]);
+  const result = call.assignedTo ?? "";
+  const noObject = first === "" || /^(NULL|true|false|-?\d+\w*|[A-Z][A-Z0-9_]*|"[^"]*")$/.test(first);
+  const kept = /^[a-z_]\w*$/.test(result) && !ERR_VAR.test(result);
+  return kept && (noObject || info.kind === "open") ? result : first;
 }
 
 function findOwnCheck(nodes: readonly FlatNode[], at: FlatNode, call: CCall): FlatNode | null {
@@ -200,6 +215,7 @@ export default defineRule({
       onExitFlag: "On this error path, {what} above is never {undone}. Should it call {release}() again with {flag}?",
       loopCurrent: "If {failed}() fails for a later item, this error path {undoes} only the current item: what {acquire}() {done} for the earlier items is never {undone}. Should it walk back over them?",
       acrossGap: "The other error exits go to {label}, which calls {release}(), but this return skips it, so {what} above is probably never {undone} (unless the lines the diff leaves out do it). Should it jump to {label} too?",
+      acrossGapLater: "{release}() runs further down, so {what} above is still held when this return leaves, and it is probably never {undone} (unless the lines the diff leaves out do it). Should this error path call {release}() too?",
       linkDoubt: "If {linker}() does not hand it over to {parent}, {what} above is never {undone} on this error path. Should it call {release}()?",
       iterator: "{acquire}() holds a reference on {var} while the body runs, and leaving the loop here keeps it. Should this error path call {release}({var}) first?",
     },
@@ -227,7 +243,7 @@ export default defineRule({
             if (info.release.includes(fn.name) || fn.name === call.name) continue;
             // `preempt_enable()` after `preempt_disable()`: the undo of an earlier step, never an acquisition.
             if (!acquiresWith(info, call.args) || undoesEarlier(nodes, call, info)) continue;
-            const handle = info.handle === "result" ? (call.assignedTo ?? "") : info.handle === "arg" ? handleOf(call.args[0]) : "";
+            const handle = info.handle === "result" ? (call.assignedTo ?? "") : info.handle === "arg" ? argOrResult(call, info) : "";
             if (info.handle === "result" && !call.assignedTo) continue;
             if (call.assignedTo && autoFreed.has(call.assignedTo)) continue;
             // Stored straight into an object (`x->dev = get_device(dev)`): its owner releases it.
@@ -320,7 +336,7 @@ export default defineRule({
               const gap = acrossGap(fn, nodes, index, acq, exit, acq.ownCheck);
               if (gap === null) break;
               if (gap !== "released" && !pointMade && added.has(exit.stmt.line) && isErrorExit(fn, exit, { ...acq.info, kind: acq.info.kind === "lock" ? "ref" : acq.info.kind })) {
-                report(acq, exit, "acrossGap", null, exit.stmt.line, { label: gap.label, release: gap.release });
+                report(acq, exit, gap.later ? "acrossGapLater" : "acrossGap", null, exit.stmt.line, { label: gap.label, release: gap.release });
                 pointMade = true;
               }
               continue;

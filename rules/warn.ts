@@ -4,6 +4,7 @@ import { enclosingLoops, flatten } from "./utils/c-flow.js";
 import type { FlatNode } from "./utils/c-flow.js";
 import { ERR_VAR, WARN_CALL, bareCond, branchStatements, callsDeep, failureSubject, isErrorLog, isUserspacePath } from "./utils/c-errors.js";
 import { patchIndex } from "./utils/patch-index.js";
+import { refusingCounterpart, UNDO_VERB } from "./utils/undo-counterpart.js";
 
 /**
  * `warn`: in a void teardown path (release, put, free, unregister, exit...),
@@ -21,7 +22,7 @@ const TEARDOWN: [RegExp, string][] = [
   [/free|dealloc|dispose/, "free"],
   [/remove|_del$|_del_|delete|unlink|detach|unbind/, "removal"],
   [/exit|cleanup|clean_up|teardown|tear_down|destroy|deinit|uninit|fini|shutdown|unload|stop|disable|close|kill|drop|discard|purge|unmap/, "teardown"],
-  [/clear|revert|undo|unpatch|unapply|restore/, "undo"],
+  [/clear|revert|undo|unpatch|unapply|restore|unwind|rollback|roll_back/, "undo"],
 ];
 
 /**
@@ -32,7 +33,7 @@ const TEARDOWN: [RegExp, string][] = [
 const CARRIES_ON = /destroy|free|release|_put$|_put_|^put_|exit|cleanup|clean_up|fini|deinit|uninit|unregister|deregister|teardown|tear_down|detach|remove/;
 
 /** Handlers of user input: a plain error message is the right answer there. */
-const USER_INPUT = /store|write|parse|param|_set$|_set_|ioctl|sysctl|proc_|_show|cmdline|setup_|__setup|_opt|option|input|user/;
+const USER_INPUT = /(?<!re)store|write|parse|param|_set$|_set_|ioctl|sysctl|proc_|_show|cmdline|setup_|__setup|_opt|option|input|user/;
 
 const REFCOUNT = /ref|count|cnt|users|usage|_use\b|nr_/;
 
@@ -100,8 +101,7 @@ function isKindMismatch(cond: string): boolean {
   return parts.length > 0 && parts.every((p) => /^[\w>.\-[\]()]+\s*!=\s*[A-Z][A-Z0-9_]{2,}$/.test(p));
 }
 
-/** The undo verbs of a name and the verbs of the step they undo. */
-const UNDO_VERB = /(^|_)(clear|revert|undo|unapply|unpatch|restore)(_|$)/;
+/** The verbs of the step an undo verb (UNDO_VERB) undoes. */
 const APPLY_VERBS = ["apply", "patch", "do", "set", "write"];
 
 /** True when the patch shows the step this function undoes: `klp_clear_relocs` for `klp_write_relocs`, `clear_relocate_add` for `apply_relocate_add`. */
@@ -123,6 +123,7 @@ export default defineRule({
     messages: {
       refcount: "This is a void {kind} path, so nobody can act on the error, and it means a refcounting bug somewhere. WARN_ON_ONCE() would make it visible.",
       state: "This is a void {kind} path, so nobody can act on the error, and the condition means a bug somewhere. WARN_ON_ONCE() would make it visible.",
+      silentRefused: "{counterpart}() refuses this case with an error code, so it cannot reach this undo path unless something is broken, and skipping it silently hides that. Shouldn't this be WARN_ON_ONCE()?",
       silentSkip: "Is it OK to just continue here? An entry of another kind means something this function cannot undo, and it is skipped silently. A WARN_ON_ONCE() would make that visible.",
     },
   },
@@ -155,6 +156,15 @@ export default defineRule({
           }
 
           const only = branchStatements(s.then);
+          // A silent skip of a state the forward step refuses with an error: it cannot happen by construction.
+          const silent = only.length === 1 && ((only[0]?.kind === "continue" && enclosingLoops(n).length > 0) || (only[0]?.kind === "return" && only[0].expr === ""));
+          if (silent && added.has(s.line) && UNDO_VERB.test(fn.name)) {
+            const counterpart = refusingCounterpart(fn, patchIndex(ctx), s.cond);
+            if (counterpart) {
+              ctx.report({ messageId: "silentRefused", data: { counterpart }, file: file.path, line: s.line, endLine: s.endLine });
+              continue;
+            }
+          }
           if (kind === "undo" && only.length === 1 && only[0]?.kind === "continue" && enclosingLoops(n).length > 0 && isKindMismatch(s.cond)) {
             if (!added.has(s.line) || !counterpartShown(fn, patchIndex(ctx).identifiers)) continue;
             ctx.report({ messageId: "silentSkip", file: file.path, line: s.line, endLine: s.endLine });

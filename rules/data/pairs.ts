@@ -8,7 +8,7 @@
  */
 
 /** What is acquired, for the wording of the reply. */
-export type PairKind = "alloc" | "register" | "lock" | "ref" | "init" | "create" | "add" | "enable" | "map" | "request" | "set";
+export type PairKind = "alloc" | "register" | "lock" | "ref" | "init" | "create" | "add" | "enable" | "map" | "request" | "set" | "start" | "open";
 
 /** Where the acquired object is named: the call's result, its first argument, or nowhere (a global lock). */
 export type HandleSource = "result" | "arg" | "none";
@@ -148,8 +148,18 @@ function derived(name: string): { kind: PairKind; release: string[]; handle: Han
   if ((m = /^alloc_(\w+)$/.exec(name))) return { kind: "alloc", release: [`free_${m[1]}`, `put_${m[1]}`, `release_${m[1]}`, `${m[1]}_free`], handle: "result", strong: false };
   if ((m = /^(\w+)_get$/.exec(name))) return { kind: "ref", release: [`${m[1]}_put`], handle: "arg", strong: false };
   if ((m = /^get_(\w+)$/.exec(name))) return { kind: "ref", release: [`put_${m[1]}`], handle: "arg", strong: false };
-  if ((m = /^(\w+)_init$/.exec(name))) return { kind: "init", release: [`${m[1]}_destroy`, `${m[1]}_exit`, `${m[1]}_deinit`, `${m[1]}_uninit`, `${m[1]}_cleanup`, `${m[1]}_fini`, `${m[1]}_free`], handle: "arg", strong: false };
-  if ((m = /^init_(\w+)$/.exec(name))) return { kind: "init", release: [`destroy_${m[1]}`, `exit_${m[1]}`, `cleanup_${m[1]}`, `deinit_${m[1]}`], handle: "arg", strong: false };
+  // `_end` closes an `_init` as often as `_exit` does (a decoder state set up by `foo_init()` is freed by `foo_end()`).
+  if ((m = /^(\w+)_init$/.exec(name))) return { kind: "init", release: [`${m[1]}_destroy`, `${m[1]}_exit`, `${m[1]}_deinit`, `${m[1]}_uninit`, `${m[1]}_cleanup`, `${m[1]}_fini`, `${m[1]}_free`, `${m[1]}_end`, `${m[1]}_teardown`], handle: "arg", strong: false };
+  if ((m = /^init_(\w+)$/.exec(name))) return { kind: "init", release: [`destroy_${m[1]}`, `exit_${m[1]}`, `cleanup_${m[1]}`, `deinit_${m[1]}`, `end_${m[1]}`], handle: "arg", strong: false };
+  if ((m = /^(\w+)_setup$/.exec(name))) return { kind: "init", release: [`${m[1]}_teardown`, `${m[1]}_cleanup`, `${m[1]}_destroy`], handle: "arg", strong: false };
+  if ((m = /^setup_(\w+)$/.exec(name))) return { kind: "init", release: [`teardown_${m[1]}`, `cleanup_${m[1]}`], handle: "arg", strong: false };
+  // Brackets around a stretch of work: a transaction, a walk, a batch. An error inside must close it (or abort it).
+  if ((m = /^(\w+)_begin$/.exec(name))) return { kind: "start", release: [`${m[1]}_end`, `${m[1]}_finish`, `${m[1]}_abort`, `${m[1]}_cancel`], handle: "arg", strong: false };
+  if ((m = /^begin_(\w+)$/.exec(name))) return { kind: "start", release: [`end_${m[1]}`, `finish_${m[1]}`, `abort_${m[1]}`], handle: "arg", strong: false };
+  if ((m = /^(\w+)_start$/.exec(name))) return { kind: "start", release: [`${m[1]}_finish`, `${m[1]}_end`], handle: "arg", strong: false };
+  if ((m = /^start_(\w+)$/.exec(name))) return { kind: "start", release: [`finish_${m[1]}`, `end_${m[1]}`], handle: "arg", strong: false };
+  if ((m = /^(\w+)_open$/.exec(name))) return { kind: "open", release: [`${m[1]}_close`, `${m[1]}_release`], handle: "arg", strong: false };
+  if ((m = /^open_(\w+)$/.exec(name))) return { kind: "open", release: [`close_${m[1]}`, `release_${m[1]}`], handle: "arg", strong: false };
   if ((m = /^(\w+)_create(_\w+)?$/.exec(name))) return { kind: "create", release: [`${m[1]}_destroy${m[2] ?? ""}`, `${m[1]}_destroy`, `${m[1]}_remove`, `${m[1]}_free`, `${m[1]}_delete`], handle: "result", strong: false };
   if ((m = /^create_(\w+)$/.exec(name))) return { kind: "create", release: [`destroy_${m[1]}`, `remove_${m[1]}`], handle: "result", strong: false };
   if ((m = /^(\w+)_add$/.exec(name))) return { kind: "add", release: [`${m[1]}_del`, `${m[1]}_remove`, `${m[1]}_delete`], handle: "arg", strong: false };
@@ -200,6 +210,8 @@ export const WORDING: Record<PairKind, { done: string; undone: string }> = {
   map: { done: "mapped", undone: "unmapped" },
   request: { done: "requested", undone: "released" },
   set: { done: "set", undone: "cleared" },
+  start: { done: "started", undone: "ended" },
+  open: { done: "opened", undone: "closed" },
 };
 
 /** True when `call` acquires by `info`: always, except for a flag pair called with its release value. */

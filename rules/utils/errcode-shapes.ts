@@ -65,7 +65,20 @@ export function wrongPtrErr(nodes: readonly FlatNode[], at: FlatNode, s: CStmt &
   return null;
 }
 
-/** True when another function the patch shows passes `name`'s result straight up as its own errno. */
+/** True when the condition tests `v` for a negative or -1 value (`v < 0`, `unlikely(v == -1)`, `v <= 0`). */
+function testsNegative(cond: string, v: string): boolean {
+  const e = esc(v);
+  return new RegExp(`(^|[^\\w>.])${e}\\s*(<\\s*0|<=\\s*0|==\\s*-\\s*1)(?!\\w)`).test(bareCond(cond)) || new RegExp(`^IS_ERR_VALUE\\s*\\(\\s*${e}\\s*\\)$`).test(bareCond(cond));
+}
+
+/**
+ * True when another function the patch shows passes `name`'s result straight
+ * up as its own errno: `return name(...)`, an error variable (`ret`, `err`)
+ * it returns later, or a variable of any name (`count`, `idx`) returned under
+ * a check that found it negative (`if (count < 0) return count;`). A caller
+ * that only compares the value (`== -1`) and returns a code of its own maps
+ * it to an errno and passes nothing on.
+ */
 export function callersPassOn(index: PatchIndex, name: string): boolean {
   for (const g of index.functions.values()) {
     if (g.name === name || !returnsErrno(g) || !g.lines.some((l) => l.text.includes(name))) continue;
@@ -75,7 +88,12 @@ export function callersPassOn(index: PatchIndex, name: string): boolean {
         if (c.name !== name) continue;
         if (n.stmt.kind === "return" && norm(n.stmt.expr).startsWith(`${name}(`)) return true;
         const v = c.assignedTo;
-        if (v && ERR_VAR.test(v) && nodes.some((r) => r.index > n.index && r.stmt.kind === "return" && norm(r.stmt.expr) === v)) return true;
+        if (!v || !/^[A-Za-z_]\w*$/.test(v)) continue;
+        for (const r of nodes) {
+          if (r.index <= n.index || r.stmt.kind !== "return" || norm(r.stmt.expr) !== v) continue;
+          if (ERR_VAR.test(v)) return true;
+          if (guardingIfs(r).some((gd) => gd.kind === "if" && testsNegative(gd.cond, v))) return true;
+        }
       }
     }
   }
