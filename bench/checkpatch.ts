@@ -62,7 +62,8 @@ function runOnce(script: string, files: string[]): Promise<number> {
     child.on("error", reject);
     child.on("close", (code, signal) => {
       // checkpatch exits 1 when it reports something; anything else (or no output at all) means it did not run.
-      if (signal || (code !== 0 && code !== 1)) reject(new Error(`checkpatch ${script} failed (${signal ?? `exit ${code}`}): ${stderr.trim().split("\n")[0] ?? ""}`));
+      if (signal || (code !== 0 && code !== 1))
+        reject(new Error(`checkpatch ${script} failed (${signal ?? `exit ${code}`}): ${stderr.trim().split("\n")[0] ?? ""}`));
       else resolve(lines);
     });
   });

@@ -71,21 +71,8 @@ class Writer {
   }
 }
 
-function envelope(
-  w: Writer,
-  author: readonly [string, string],
-  subject: string,
-  id: string,
-  parent: string | null,
-  root: string | null,
-): string[] {
-  const lines = [
-    "From git@z Thu Jan  1 00:00:00 1970",
-    `From: ${author[0]} <${author[1]}>`,
-    `Date: ${w.date()}`,
-    `Subject: ${subject}`,
-    `Message-ID: ${id}`,
-  ];
+function envelope(w: Writer, author: readonly [string, string], subject: string, id: string, parent: string | null, root: string | null): string[] {
+  const lines = ["From git@z Thu Jan  1 00:00:00 1970", `From: ${author[0]} <${author[1]}>`, `Date: ${w.date()}`, `Subject: ${subject}`, `Message-ID: ${id}`];
   if (parent) lines.push(`In-Reply-To: ${parent}`, `References: ${root && root !== parent ? `${root} ` : ""}${parent}`);
   lines.push("To: linux-kernel@vger.kernel.org", "Cc: Some Maintainer <maint@example.com>", "MIME-Version: 1.0", "Content-Type: text/plain; charset=UTF-8", "");
   return lines;
@@ -126,7 +113,10 @@ function diffOf(rng: Rng, sub: Subsystem, target: number): { lines: string[]; st
   return { lines, stat, count };
 }
 
-function patchMessage(w: Writer, o: { sub: Subsystem; author: readonly [string, string]; tag: string; id: string; parent: string | null; root: string | null; size: number }): { text: string; lines: number } {
+function patchMessage(
+  w: Writer,
+  o: { sub: Subsystem; author: readonly [string, string]; tag: string; id: string; parent: string | null; root: string | null; size: number },
+): { text: string; lines: number } {
   const { rng } = w;
   const title = `${o.sub.tag}: ${rng.pick(["Fix", "Add", "Rework", "Clean up", "Handle"])} ${rng.pick(["queue", "reset", "probe", "teardown", "buffer"])} ${rng.pick(["handling", "setup", "error path", "locking"])}`;
   const diff = diffOf(rng, o.sub, o.size);
@@ -159,8 +149,20 @@ function makePost(w: Writer, hugeRate: number, forceHuge: boolean): Post {
   if (!forceHuge && rng.chance(0.12)) {
     const id = w.nextId(author[1]);
     const parent = w.nextId(rng.pick(AUTHORS)[1]);
-    const body = [`On ${w.date()}, ${author[0]} wrote:`, "> +\tp = kzalloc(sizeof(*p), GFP_KERNEL);", "> +\tif (!p)", "", "Looks fine to me.", "", `Reviewed-by: ${author[0]} <${author[1]}>`];
-    return { messages: [toMessage(envelope(w, author, `Re: [PATCH${vTag}] ${sub.tag}: Rework the queue setup`, id, parent, parent), body)], patches: 0, largest: 0 };
+    const body = [
+      `On ${w.date()}, ${author[0]} wrote:`,
+      "> +\tp = kzalloc(sizeof(*p), GFP_KERNEL);",
+      "> +\tif (!p)",
+      "",
+      "Looks fine to me.",
+      "",
+      `Reviewed-by: ${author[0]} <${author[1]}>`,
+    ];
+    return {
+      messages: [toMessage(envelope(w, author, `Re: [PATCH${vTag}] ${sub.tag}: Rework the queue setup`, id, parent, parent), body)],
+      patches: 0,
+      largest: 0,
+    };
   }
   if (!forceHuge && rng.chance(0.2)) {
     const total = rng.int(2, 6);
@@ -169,7 +171,15 @@ function makePost(w: Writer, hugeRate: number, forceHuge: boolean): Post {
     const messages = [toMessage(head, [...commitProse(rng, sub, 4), "", `${author[0]} (${total}):`, "  the parts", "", "-- ", "2.47.1"])];
     let largest = 0;
     for (let i = 1; i <= total; i++) {
-      const m = patchMessage(w, { sub, author, tag: `[PATCH${vTag} ${i}/${total}]`, id: w.nextId(author[1]), parent: cover, root: cover, size: sizeFor(rng, 0, false) });
+      const m = patchMessage(w, {
+        sub,
+        author,
+        tag: `[PATCH${vTag} ${i}/${total}]`,
+        id: w.nextId(author[1]),
+        parent: cover,
+        root: cover,
+        size: sizeFor(rng, 0, false),
+      });
       messages.push(m.text);
       largest = Math.max(largest, m.lines);
     }

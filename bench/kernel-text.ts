@@ -165,9 +165,7 @@ function teardownFn(rng: Rng, sub: Subsystem): string[] {
   return [
     `void ${name}(struct ${sub.prefix}_obj *obj)`,
     "{",
-    ...(bug
-      ? ["\tif (!obj->refs) {", `\t\tpr_err("%s: released too often\\n", __func__);`, "\t\treturn;", "\t}"]
-      : ["\tif (!obj)", "\t\treturn;"]),
+    ...(bug ? ["\tif (!obj->refs) {", `\t\tpr_err("%s: released too often\\n", __func__);`, "\t\treturn;", "\t}"] : ["\tif (!obj)", "\t\treturn;"]),
     "\tobj->refs--;",
     "\tif (obj->refs == 0)",
     "\t\tkfree(obj);",

@@ -30,7 +30,6 @@ export const ListPolicySchema = z.object({
   max_per_hour: z.number().int().positive().default(20),
 });
 
-
 /**
  * A policy for one person (matched on the patch author's address, a glob
  * like `*@example.com` allowed). Fields set here override the list's policy
@@ -52,13 +51,9 @@ export const ConfigSchema = z.object({
   /** The bot's identity: `Name <addr>`. */
   from: z.string().default("lkreview <lkreview@localhost>"),
   /** Signature lines after `-- `. */
-  signature: z
-    .array(z.string())
-    .default(["lkreview", "Automated review; reply to this mail if a point is wrong."]),
+  signature: z.array(z.string()).default(["lkreview", "Automated review; reply to this mail if a point is wrong."]),
   /** Per-rule level or "off"; or `{ level, options }`. */
-  rules: z
-    .record(z.string(), z.union([level, z.object({ level: level.optional(), options: z.record(z.string(), z.unknown()).optional() })]))
-    .default({}),
+  rules: z.record(z.string(), z.union([level, z.object({ level: level.optional(), options: z.record(z.string(), z.unknown()).optional() })])).default({}),
   limits: z
     .object({
       maxMessageBytes: z.number().int().positive().default(DEFAULT_LIMITS.maxMessageBytes),

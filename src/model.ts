@@ -127,15 +127,7 @@ export interface Series {
 /** Pseudo path under which commit-message findings are filed (Gerrit's convention). */
 export const COMMIT_MSG = "COMMIT_MSG";
 
-export type DefectClass =
-  | "unreleased"
-  | "errcode"
-  | "typo"
-  | "warn"
-  | "doc"
-  | "style"
-  | "design"
-  | "other";
+export type DefectClass = "unreleased" | "errcode" | "typo" | "warn" | "doc" | "style" | "design" | "other";
 
 export type Severity = "error" | "warning" | "note";
 

@@ -120,6 +120,7 @@ export async function findPatchId(opts: PatchworkOptions, messageId: string): Pr
 export async function reportPatchworkCheck(opts: PatchworkOptions, report: CheckReport): Promise<number | null> {
   const id = await findPatchId(opts, report.messageId);
   if (id === null) return null;
+  // eslint-disable-next-line no-control-regex -- control characters become spaces on purpose
   const description = report.description.replace(/[\u0000-\u001f\u007f]+/g, " ").slice(0, MAX_DESCRIPTION);
   await call(opts, "POST", `${apiRoot(opts.url)}/patches/${id}/checks/`, {
     state: report.state,

@@ -75,9 +75,7 @@ export interface Timing {
 }
 
 export type BatchEvent =
-  | { kind: "reviewed"; reviewed: ReviewedPatch; timing: Timing }
-  | { kind: "error"; error: ReviewError }
-  | { kind: "skipped"; skipped: Skipped };
+  { kind: "reviewed"; reviewed: ReviewedPatch; timing: Timing } | { kind: "error"; error: ReviewError } | { kind: "skipped"; skipped: Skipped };
 
 /** Twice to four times what a run keeps alive; see heapGuard. */
 const DEFAULT_HEAP_CEILING_MB = 128;

@@ -105,7 +105,10 @@ describe("lkreview review", () => {
     expect(out.errors).toHaveLength(1);
     expect(out.errors[0]?.message).toContain("<nodiff-1@example.org>");
     expect(out.errors[0]?.message).toMatch(/no unified diff/);
-    const errorLines = r.stderr.trim().split("\n").filter((l) => !l.includes("model review off"));
+    const errorLines = r.stderr
+      .trim()
+      .split("\n")
+      .filter((l) => !l.includes("model review off"));
     expect(errorLines).toHaveLength(1);
     expect(errorLines[0]).toMatch(/<nodiff-1@example.org>: no unified diff/);
   });
@@ -132,7 +135,12 @@ describe("lkreview review on a series", () => {
     const r = run(["review", "--format", "json", dir]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as {
-      reviews: { messageId: string; series: { version: number; index: number; total: number }; findings: { class: string; file: string; message: string }[]; reply: string | null }[];
+      reviews: {
+        messageId: string;
+        series: { version: number; index: number; total: number };
+        findings: { class: string; file: string; message: string }[];
+        reply: string | null;
+      }[];
     };
     expect(out.reviews.map((v) => v.series)).toEqual([
       { version: 3, index: 0, total: 2 },

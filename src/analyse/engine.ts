@@ -151,7 +151,7 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
     for (const hunk of file.hunks) {
       for (const { visitors } of active) visitors.hunk?.(hunk, file);
     }
-    if (active.some((a) => a.visitors.cFunction)) {
+    if (active.some((a) => a.visitors.cFunction !== undefined)) {
       const whole = tree?.files.has(file) ?? false;
       for (const fn of functions(file)) {
         if (whole && !touchedBy(file, fn.startLine, fn.endLine)) continue;
@@ -178,10 +178,6 @@ export function sortFindings(findings: Finding[], patch: Patch): Finding[] {
   const order = new Map<string, number>([[COMMIT_MSG, -1]]);
   patch.files.forEach((f, i) => order.set(f.path, i));
   return [...findings].sort(
-    (a, b) =>
-      (order.get(a.file) ?? 1e9) - (order.get(b.file) ?? 1e9) ||
-      a.line - b.line ||
-      a.endLine - b.endLine ||
-      a.rule.localeCompare(b.rule),
+    (a, b) => (order.get(a.file) ?? 1e9) - (order.get(b.file) ?? 1e9) || a.line - b.line || a.endLine - b.endLine || a.rule.localeCompare(b.rule),
   );
 }

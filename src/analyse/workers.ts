@@ -137,7 +137,7 @@ class RulePool implements RuleRunner {
     const slot: Slot = { worker: new Worker(this.entry, { workerData: { config: this.config } }), job: null };
     slot.worker.on("message", (msg: { id: number; outcomes: RuleOutcome[] }) => {
       const job = slot.job;
-      if (!job || job.id !== msg.id) return;
+      if (job?.id !== msg.id) return;
       slot.job = null;
       job.resolve(msg.outcomes);
       this.pump();

@@ -56,7 +56,9 @@ function smtpDeliver(config: Config, io: CommandIo): Deliver | undefined {
 export async function runQueue(argv: string[], io: CommandIo, config: Config): Promise<number> {
   const { db, rest } = dbFrom(argv, config);
   if (rest.length === 0 || rest[0] === "--help") {
-    io.stdout.write("usage: lkreview queue list|show ID|approve ID|edit ID|dismiss ID|assign ID WHO|note ID TEXT|suppress ID FP|unsuppress RULE FP|suppressions|send [--db PATH|postgres://...]\n");
+    io.stdout.write(
+      "usage: lkreview queue list|show ID|approve ID|edit ID|dismiss ID|assign ID WHO|note ID TEXT|suppress ID FP|unsuppress RULE FP|suppressions|send [--db PATH|postgres://...]\n",
+    );
     return rest.length === 0 ? 2 : 0;
   }
   let store;

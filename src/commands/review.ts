@@ -42,7 +42,10 @@ export const REVIEW_USAGE = `usage: lkreview review [options] [PATH ...]   (PATH
 const RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 };
 
 export function reviewJson(result: BatchResult): ReviewRun {
-  return reviewRunJson(result.reviewed.map((r) => r.review), result.errors);
+  return reviewRunJson(
+    result.reviewed.map((r) => r.review),
+    result.errors,
+  );
 }
 
 export async function runReview(argv: string[], io: CommandIo, config: Config): Promise<number> {
@@ -142,9 +145,11 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
       const s = store;
       deps.isSuppressed = (rule, fp) => s.isSuppressed(rule, fp);
     }
-    let ioFailed = false;
+    // Set from trackIo's callback: a field, because TypeScript does not see a
+    // closure assign a local and would take `let ioFailed = false` as always false.
+    const input = { failed: false };
     const items = trackIo(readInputs(positionals, config.limits, io.stdin), () => {
-      ioFailed = true;
+      input.failed = true;
     });
     const sink = reviewSink(format, values.out, io);
     const errors: ReviewError[] = [];
@@ -199,7 +204,7 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
     }
     await sink.end(errors);
     for (const e of errors) io.stderr.write(`lkreview: ${e.message}\n`);
-    if (ioFailed) return 2;
+    if (input.failed) return 2;
     if (errors.length > 0) return 3;
     if (failed) return 1;
     return 0;

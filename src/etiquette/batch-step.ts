@@ -25,7 +25,7 @@ export interface BatchStepDeps {
   bot: string;
   version: string;
   /** One line per decision (stderr of the command). */
-  log(line: string): void;
+  log: (line: string) => void;
   now?: () => Date;
 }
 

@@ -25,7 +25,7 @@ export function parseFeedback(body: string): FeedbackCommand[] {
   let quoteOpen = false;
   for (const raw of body.replace(/\r\n?/g, "\n").split("\n")) {
     if (raw === "-- ") break;
-    if (/^>/.test(raw)) {
+    if (raw.startsWith(">")) {
       if (!quoteOpen) quote = [];
       quoteOpen = true;
       quote.push(raw.replace(/^> ?/, ""));

@@ -10,7 +10,7 @@ export interface InboundDeps {
   store: Store;
   /** The bot's bare address: its own mail is neither feedback nor a human point. */
   bot: string;
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 /** Message-IDs a mail answers: In-Reply-To first, then References newest first. */
@@ -42,13 +42,17 @@ async function applyFeedback(mail: Mail, deps: InboundDeps): Promise<void> {
   const authority = feedbackAuthority(mail, review, (a) => isMaintainer(maintainers, a));
   const from = mail.from.address.toLowerCase();
   if (!authority) {
-    deps.log(`feedback: ${id}: ignored, ${from} is not the patch author, a maintainer of ${review.listId ?? "the list"} or a recipient of ${review.replyMessageId ?? "the review"}`);
+    deps.log(
+      `feedback: ${id}: ignored, ${from} is not the patch author, a maintainer of ${review.listId ?? "the list"} or a recipient of ${review.replyMessageId ?? "the review"}`,
+    );
     return;
   }
   for (const cmd of commands) {
     const hits = findingsFor(cmd, review);
     if (hits.length === 0) {
-      deps.log(`feedback: ${id}: "lkreview: ${cmd.verdict}${cmd.rule ? ` ${cmd.rule}` : ""}" quotes no point of ${review.replyMessageId ?? "the review"}; ignored`);
+      deps.log(
+        `feedback: ${id}: "lkreview: ${cmd.verdict}${cmd.rule ? ` ${cmd.rule}` : ""}" quotes no point of ${review.replyMessageId ?? "the review"}; ignored`,
+      );
       continue;
     }
     for (const f of hits) {

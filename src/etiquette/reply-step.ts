@@ -21,8 +21,8 @@ export interface ReplyDeps {
   mode: DeliverMode;
   /** The bot's bare address. */
   bot: string;
-  log(line: string): void;
-  print?(text: string): void;
+  log: (line: string) => void;
+  print?: (text: string) => void;
   version: string;
   now(): Date;
 }
@@ -56,7 +56,14 @@ async function saveReview(
 ): Promise<void> {
   const prev = await deps.store.reviewGet(r.patch.mail.messageId);
   const record = reviewRecordOf(
-    { patch: r.patch, findings: r.findings, reply: r.reply, repliedAt: r.replied ? deps.now().toISOString() : null, usage: r.analysis?.usage, durationMs: r.durationMs },
+    {
+      patch: r.patch,
+      findings: r.findings,
+      reply: r.reply,
+      repliedAt: r.replied ? deps.now().toISOString() : null,
+      usage: r.analysis?.usage,
+      durationMs: r.durationMs,
+    },
     prev,
   );
   await deps.store.reviewSave(record);

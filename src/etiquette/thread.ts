@@ -38,10 +38,10 @@ export function commentedQuotes(body: string): CommentedQuote[] {
   };
   for (const raw of lines) {
     if (raw === "-- ") break;
-    if (/^>/.test(raw)) {
+    if (raw.startsWith(">")) {
       if (comment.length > 0) flush();
       const inner = raw.replace(/^> ?/, "");
-      if (/^>/.test(inner)) continue;
+      if (inner.startsWith(">")) continue;
       block ??= new Set<string>();
       if (inner.startsWith("+") && !inner.startsWith("+++")) {
         const text = inner.slice(1);
@@ -110,9 +110,7 @@ export function dropHumanPoints(
   botAddresses: readonly string[],
 ): { kept: Finding[]; dropped: HumanPoint[] } {
   const bots = new Set(botAddresses.map((a) => a.toLowerCase()));
-  const quotes = replies
-    .filter((r) => !bots.has(r.from.toLowerCase()))
-    .flatMap((r) => commentedQuotes(r.body).map((q) => ({ q, r })));
+  const quotes = replies.filter((r) => !bots.has(r.from.toLowerCase())).flatMap((r) => commentedQuotes(r.body).map((q) => ({ q, r })));
   const kept: Finding[] = [];
   const dropped: HumanPoint[] = [];
   for (const f of findings) {

@@ -29,7 +29,7 @@ export async function runAction(io: CommandIo, deps: GithubCommandDeps = {}): Pr
   const env = io.env;
   const repo = env["GITHUB_REPOSITORY"] ?? "";
   const eventPath = env["GITHUB_EVENT_PATH"] ?? "";
-  let pr: number | null = null;
+  let pr: number | null;
   try {
     pr = prNumberFromEvent(JSON.parse(readFileSync(eventPath, "utf8")));
   } catch (err) {

@@ -169,9 +169,7 @@ export async function runGithubCommand(argv: string[], io: CommandIo, deps: Gith
       },
     );
     if (args.dryRun) {
-      const review = result.review
-        ? { owner: args.owner, repo: args.repo, pull_number: args.pr, ...result.review }
-        : null;
+      const review = result.review ? { owner: args.owner, repo: args.repo, pull_number: args.pr, ...result.review } : null;
       io.stdout.write(`${JSON.stringify(review, null, 2)}\n`);
       io.stderr.write(summary(label, result, true));
     } else {
@@ -204,11 +202,15 @@ export function createGithubReviewer(
   return async (repo, pr) => {
     const [owner = "", name = ""] = repo.split("/");
     const client = createGithubClient({ token, apiUrl: config.github.apiUrl, warn, ...opts.client });
-    await reviewPullRequest(client, { owner, repo: name, number: pr }, {
-      findings: source,
-      limits: config.limits,
-      ...(opts.resolveOutdated ? { resolveOutdated: true } : {}),
-      warn,
-    });
+    await reviewPullRequest(
+      client,
+      { owner, repo: name, number: pr },
+      {
+        findings: source,
+        limits: config.limits,
+        ...(opts.resolveOutdated ? { resolveOutdated: true } : {}),
+        warn,
+      },
+    );
   };
 }

@@ -35,9 +35,7 @@ export function commentableLines(files: readonly FileDiff[]): CommentableIndex {
   return index;
 }
 
-export type Placement =
-  | { kind: "inline"; path: string; line: number; startLine: number | null; text: string }
-  | { kind: "body" };
+export type Placement = { kind: "inline"; path: string; line: number; startLine: number | null; text: string } | { kind: "body" };
 
 /**
  * Inline when the finding's range has a commentable line: the comment anchors
@@ -63,7 +61,7 @@ export function placeFinding(finding: Finding, index: CommentableIndex): Placeme
   let start = anchor;
   for (let n = anchor - 1; n >= first; n--) {
     const l = lines.get(n);
-    if (!l || l.hunk !== anchorLine.hunk) break;
+    if (l?.hunk !== anchorLine.hunk) break;
     start = n;
   }
   return { kind: "inline", path: finding.file, line: anchor, startLine: start < anchor ? start : null, text: anchorLine.text };
@@ -78,7 +76,7 @@ export function isCommentable(index: CommentableIndex, path: string, line: numbe
   if (startLine >= line) return false;
   for (let n = startLine; n <= line; n++) {
     const l = lines.get(n);
-    if (!l || l.hunk !== end.hunk) return false;
+    if (l?.hunk !== end.hunk) return false;
   }
   return true;
 }

@@ -37,7 +37,7 @@ export interface PostOptions {
 
 function statusOf(err: unknown): number {
   if (typeof err === "object" && err !== null && "status" in err) {
-    const s = Number((err as { status: unknown }).status);
+    const s = Number(err.status);
     return Number.isFinite(s) ? s : 0;
   }
   return 0;
@@ -68,7 +68,9 @@ export async function postReview(client: GithubClient, ref: PrRef, payload: Revi
       const status = statusOf(err);
       if (status === 422 && !fellBackToBody && current.comments.length > 0) {
         // GitHub does not say which comment it refused; moving them all to the body always fits.
-        warn(`github: ${ref.owner}/${ref.repo}#${ref.number}: GitHub refused an inline comment (${describeError(err)}); posting every point in the review body`);
+        warn(
+          `github: ${ref.owner}/${ref.repo}#${ref.number}: GitHub refused an inline comment (${describeError(err)}); posting every point in the review body`,
+        );
         current = opts.allInBody();
         fellBackToBody = true;
         continue;

@@ -111,8 +111,7 @@ export async function reviewPullRequest(client: GithubClient, ref: PrRef, opts: 
     return result;
   }
   const index = commentableLines(patches.diff.files);
-  const compose = (allInBody: boolean): ReviewPayload =>
-    composeReview({ headSha: snapshot.headSha, event, findings: fresh, index, allInBody });
+  const compose = (allInBody: boolean): ReviewPayload => composeReview({ headSha: snapshot.headSha, event, findings: fresh, index, allInBody });
   result.review = compose(false);
   if (opts.dryRun) return result;
   const posted = await postReview(client, ref, result.review, {

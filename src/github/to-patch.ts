@@ -23,6 +23,7 @@ export interface PrPatches {
 }
 
 /** Control characters in a path would break the diff text we build; such files are not reviewed. */
+// eslint-disable-next-line no-control-regex -- it looks for control characters in a path on purpose
 const UNSAFE_PATH = /[\u0000-\u001f\u007f]/;
 
 function fileDiff(file: PrFile, item: string): FileDiff | null {

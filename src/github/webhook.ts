@@ -97,7 +97,7 @@ export function createGithubWebhookHandler(opts: WebhookHandlerOptions): Handler
       reply(res, 401, "missing signature");
       return;
     }
-    let valid = false;
+    let valid: boolean;
     try {
       valid = await webhooks.verify(body.toString("utf8"), signature);
     } catch {

@@ -23,11 +23,7 @@ export const STDIN_SOURCE = "<stdin>";
  * An unreadable path or a broken file becomes a failure item (`{ source, error }`)
  * and the batch goes on with the next one.
  */
-export async function* readInputs(
-  paths: readonly string[],
-  limits: Limits,
-  stdin: NodeJS.ReadableStream = process.stdin,
-): AsyncGenerator<IngestItem> {
+export async function* readInputs(paths: readonly string[], limits: Limits, stdin: NodeJS.ReadableStream = process.stdin): AsyncGenerator<IngestItem> {
   const list = paths.length === 0 ? ["-"] : paths;
   for (const path of list) {
     if (path === "-") {

@@ -14,11 +14,7 @@ export function isGzip(head: Uint8Array): boolean {
  * KB that expand to gigabytes) from burning a run; memory is flat either way
  * because nothing is buffered beyond the current chunk.
  */
-export async function* gunzipCapped(
-  input: AsyncIterable<Buffer>,
-  source: string,
-  maxBytes: number,
-): AsyncGenerator<Buffer> {
+export async function* gunzipCapped(input: AsyncIterable<Buffer>, source: string, maxBytes: number): AsyncGenerator<Buffer> {
   const gunzip = createGunzip();
   // Errors of either side reach us through `gunzip` (pipeline destroys it with
   // the cause); the promise itself is only awaited to avoid an unhandled rejection.
@@ -28,11 +24,7 @@ export async function* gunzipCapped(
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       total += chunk.length;
       if (total > maxBytes) {
-        throw new LkreviewError(
-          "LIMIT",
-          source,
-          `gzip data expands beyond limits.maxGunzipBytes (${maxBytes} bytes); refusing a possible decompression bomb`,
-        );
+        throw new LkreviewError("LIMIT", source, `gzip data expands beyond limits.maxGunzipBytes (${maxBytes} bytes); refusing a possible decompression bomb`);
       }
       yield chunk;
     }

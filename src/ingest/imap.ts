@@ -17,7 +17,7 @@ export interface ImapSourceOptions {
   env?: NodeJS.ProcessEnv;
   /** Messages larger than this are settled without download (limits.maxMessageBytes). */
   maxMessageBytes: number;
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 /** One new message taken from the mailbox. */
@@ -125,13 +125,11 @@ export class ImapSource {
     // PERMANENTFLAGS with `\*` allows new keywords (RFC 3501 7.1).
     this.keywordAllowed = !!flags && (flags.has("\\*") || flags.has(this.opts.keyword));
     const cp = await this.opts.store.getImapCheckpoint(this.account, this.opts.mailbox);
-    if (cp && cp.uidValidity === this.uidValidity) {
+    if (cp?.uidValidity === this.uidValidity) {
       this.cursor = cp.lastUid;
     } else {
       if (cp) {
-        this.opts.log(
-          `imap ${this.display}: UIDVALIDITY changed (${cp.uidValidity} -> ${this.uidValidity}); rescanning, deduplicated by Message-ID`,
-        );
+        this.opts.log(`imap ${this.display}: UIDVALIDITY changed (${cp.uidValidity} -> ${this.uidValidity}); rescanning, deduplicated by Message-ID`);
       }
       this.cursor = 0;
       await this.checkpoint(0);

@@ -19,11 +19,7 @@ import type { IngestItem } from "./item.js";
  * `>From `, `>>From `... lines lose one `>` (mboxrd un-escaping). The blank line
  * that precedes a separator belongs to the mbox format and is dropped.
  */
-export async function* splitMbox(
-  stream: AsyncIterable<Buffer | Uint8Array>,
-  source: string,
-  limits: Limits,
-): AsyncGenerator<IngestItem> {
+export async function* splitMbox(stream: AsyncIterable<Buffer | Uint8Array>, source: string, limits: Limits): AsyncGenerator<IngestItem> {
   const splitter = new MboxSplitter(source, limits);
   // The unfinished line so far, as pieces: joined once when its LF arrives,
   // so a long line delivered in tiny chunks (a slow pipe) costs linear time.
@@ -166,11 +162,7 @@ class MboxSplitter {
       this.stopped = true;
       this.out.push({
         source: this.source,
-        error: new LkreviewError(
-          "LIMIT",
-          this.source,
-          `more than ${this.limits.maxMessagesPerFile} messages (limits.maxMessagesPerFile); the rest is skipped`,
-        ),
+        error: new LkreviewError("LIMIT", this.source, `more than ${this.limits.maxMessagesPerFile} messages (limits.maxMessagesPerFile); the rest is skipped`),
       });
       return;
     }
@@ -179,11 +171,7 @@ class MboxSplitter {
     if (oversized) {
       this.out.push({
         source,
-        error: new LkreviewError(
-          "LIMIT",
-          source,
-          `message of ${size} bytes exceeds limits.maxMessageBytes (${this.limits.maxMessageBytes})`,
-        ),
+        error: new LkreviewError("LIMIT", source, `message of ${size} bytes exceeds limits.maxMessageBytes (${this.limits.maxMessageBytes})`),
       });
       return;
     }
@@ -192,7 +180,10 @@ class MboxSplitter {
 
   private isSeparator(line: Buffer, atStart: boolean): boolean {
     if (atStart) return true;
-    const text = line.subarray(0, Math.min(line.length, 512)).toString("latin1").replace(/\r?\n$/, "");
+    const text = line
+      .subarray(0, Math.min(line.length, 512))
+      .toString("latin1")
+      .replace(/\r?\n$/, "");
     return this.prevBlank ? LOOSE_SEPARATOR.test(text) : STRICT_SEPARATOR.test(text);
   }
 
@@ -206,7 +197,7 @@ class MboxSplitter {
       return;
     }
     const last = this.parts[this.parts.length - 1];
-    if (last && last.buffer === buf.buffer && last.byteOffset + last.length === buf.byteOffset) {
+    if (last?.buffer === buf.buffer && last.byteOffset + last.length === buf.byteOffset) {
       // Adjacent slices of one chunk: widen the view instead of keeping one object per line.
       this.parts[this.parts.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + buf.length);
     } else {

@@ -10,19 +10,15 @@ import type { Store } from "../store/store.js";
 export type DeliverMode = "dry-run" | "queue" | "send";
 
 /** What happened to one review's reply. */
-export type Delivered =
-  | { how: "dry-run"; file: string }
-  | { how: "queue"; itemId: number }
-  | { how: "outbox"; fresh: boolean }
-  | { how: "none"; why: string };
+export type Delivered = { how: "dry-run"; file: string } | { how: "queue"; itemId: number } | { how: "outbox"; fresh: boolean } | { how: "none"; why: string };
 
 export interface DeliverDeps {
   mode: DeliverMode;
   store: Store;
   outboxDir: string;
-  log(line: string): void;
+  log: (line: string) => void;
   /** Dry-run replies go here too (the log of a dry run shows what would be sent). */
-  print?(text: string): void;
+  print?: (text: string) => void;
 }
 
 /**
@@ -38,7 +34,10 @@ export function modeFor(global: DeliverMode, policy: ListPolicy | null): Deliver
 
 /** A file name from a Message-ID: only safe characters, never a path. */
 export function emlName(messageId: string): string {
-  return `${messageId.replace(/^<|>$/g, "").replace(/[^A-Za-z0-9._@+-]/g, "_").slice(0, 200)}.eml`;
+  return `${messageId
+    .replace(/^<|>$/g, "")
+    .replace(/[^A-Za-z0-9._@+-]/g, "_")
+    .slice(0, 200)}.eml`;
 }
 
 function authorOf(patch: Patch): string {

@@ -23,7 +23,7 @@ export interface OutboxDeps {
   /** Envelope sender (bare address of the bot). */
   from: string;
   lists: readonly ListPolicy[];
-  log(line: string): void;
+  log: (line: string) => void;
   now?: () => Date;
   env?: NodeJS.ProcessEnv;
   /**

@@ -20,9 +20,9 @@ export interface PipelineDeps {
   config: Config;
   store: Store;
   mode: DeliverMode;
-  log(line: string): void;
+  log: (line: string) => void;
   /** Where dry-run replies are printed (stdout of the command). */
-  print?(text: string): void;
+  print?: (text: string) => void;
   /** Rules to run; default the registry (tests pass a tiny rule of their own). */
   rules?: readonly Rule[];
   model?: ModelReviewer | null;

@@ -28,7 +28,10 @@ interface SmtpError {
 
 /** One line, no CR/LF, bounded: server responses are untrusted text that ends up in the store and logs. */
 function clean(s: string): string {
-  return s.replace(/[\r\n]+/g, " ").trim().slice(0, 500);
+  return s
+    .replace(/[\r\n]+/g, " ")
+    .trim()
+    .slice(0, 500);
 }
 
 /** Maps a nodemailer error to an outcome: 5xx stops the reply, 4xx and network faults retry. */

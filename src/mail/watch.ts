@@ -17,9 +17,9 @@ export interface WatchOptions {
   once: boolean;
   env?: NodeJS.ProcessEnv;
   /** Status lines (stderr of the command). */
-  log(line: string): void;
+  log: (line: string) => void;
   /** Dry-run replies (stdout of the command). */
-  print?(text: string): void;
+  print?: (text: string) => void;
   signal?: AbortSignal;
   /** Rules to run; default the registry. */
   rules?: readonly Rule[];

@@ -135,11 +135,7 @@ export function parsePatchBody(body: string, item = "patch", limits: ParseLimits
   // The empty string after a final newline is not a line.
   const diffLineCount = lines.length - diffStart - (lines[lines.length - 1] === "" ? 1 : 0);
   if (diffLineCount > limits.maxDiffLines) {
-    throw new LkreviewError(
-      "LIMIT",
-      item,
-      `diff of ${diffLineCount} lines exceeds limits.maxDiffLines (${limits.maxDiffLines}); not reviewed`,
-    );
+    throw new LkreviewError("LIMIT", item, `diff of ${diffLineCount} lines exceeds limits.maxDiffLines (${limits.maxDiffLines}); not reviewed`);
   }
   const diffLines = lines.slice(diffStart);
   let parsed: parseDiff.File[];

@@ -189,11 +189,14 @@ function headerReader(email: Email, max: number): (key: string) => string | null
 
 /** Drop control characters (CR/LF included: they must never reach an outgoing header), tabs become spaces. */
 export function clean(value: string, max: number): string {
-  return value
-    .replace(/\t/g, " ")
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "")
-    .trim()
-    .slice(0, max);
+  return (
+    value
+      .replace(/\t/g, " ")
+      // eslint-disable-next-line no-control-regex -- the sanitiser strips control characters on purpose
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "")
+      .trim()
+      .slice(0, max)
+  );
 }
 
 /** RFC 2047 decoding, with the Windows-1252 repair when an encoded word declares it. */
@@ -208,7 +211,7 @@ function addresses(value: string | null, max: number): Address[] {
   for (const a of addressParser(value)) {
     const members = a.group ?? [a];
     for (const m of members) {
-      const address = clean(m.address ?? "", max);
+      const address = clean(m.address, max);
       const name = declaresCp1252(value) ? fixCp1252(m.name) : m.name;
       if (address) out.push({ name: clean(name, max), address });
     }
@@ -256,14 +259,16 @@ function buildBody(email: Email, raw: Uint8Array): string {
  * Labels that WHATWG Encoding maps to windows-1252 (ISO-8859-1 included:
  * mailers write it for Windows-1252 text all the time).
  */
-const CP1252_LABEL = /charset\s*=\s*"?(?:windows-1252|cp1252|x-cp1252|iso-8859-1|iso8859-1|iso_8859-1|latin1|l1|cp819|ibm819)\b|=\?(?:windows-1252|cp1252|iso-8859-1|latin1)\?/i;
+const CP1252_LABEL =
+  /charset\s*=\s*"?(?:windows-1252|cp1252|x-cp1252|iso-8859-1|iso8859-1|iso_8859-1|latin1|l1|cp819|ibm819)\b|=\?(?:windows-1252|cp1252|iso-8859-1|latin1)\?/i;
 
 function declaresCp1252(text: string): boolean {
   return CP1252_LABEL.test(text);
 }
 
 /** Windows-1252 characters for bytes 0x80-0x9F; the five unassigned bytes stay as they are. */
-const CP1252_HIGH = "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+const CP1252_HIGH =
+  "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
 
 /**
  * Node 20's TextDecoder accepts the `windows-1252` label but decodes bytes

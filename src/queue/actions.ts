@@ -97,7 +97,7 @@ export async function assignItem(store: Store, id: number, assignee: string): Pr
   await mustGet(store, id);
   const name = assignee.trim();
   if (name.length > MAX_ASSIGNEE) throw new LkreviewError("USAGE", `item ${id}`, `assignee longer than ${MAX_ASSIGNEE} characters`);
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- it refuses control characters on purpose
   if (/[\u0000-\u001f\u007f]/.test(name)) throw new LkreviewError("USAGE", `item ${id}`, "assignee contains control characters");
   return store.assign(id, name === "" || name === "-" ? null : name);
 }

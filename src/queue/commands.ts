@@ -183,8 +183,15 @@ export async function runQueueCommand(argv: string[], store: Store, io: QueueIo)
       throw new LkreviewError("USAGE", values.format, "not a format (text or json)");
     }
     const format = values.format ?? "text";
+    const arityError = (n: number): LkreviewError => new LkreviewError("USAGE", `queue ${cmd ?? ""}`, `expects ${n} argument${n === 1 ? "" : "s"}`);
     const arity = (n: number): void => {
-      if (positionals.length !== n) throw new LkreviewError("USAGE", `queue ${cmd ?? ""}`, `expects ${n} argument${n === 1 ? "" : "s"}`);
+      if (positionals.length !== n) throw arityError(n);
+    };
+    /** Exactly two arguments, both present. */
+    const pair = (): [string, string] => {
+      const [a, b] = positionals;
+      if (positionals.length !== 2 || a === undefined || b === undefined) throw arityError(2);
+      return [a, b];
     };
     let text: string;
     switch (cmd) {
@@ -208,18 +215,21 @@ export async function runQueueCommand(argv: string[], store: Store, io: QueueIo)
         arity(1);
         text = await queueEdit(store, parseItemId(positionals[0]), io.env, who);
         break;
-      case "suppress":
-        arity(2);
-        text = await queueSuppress(store, parseItemId(positionals[0]), positionals[1]!, who, values.reason ?? "");
+      case "suppress": {
+        const [id, fingerprint] = pair();
+        text = await queueSuppress(store, parseItemId(id), fingerprint, who, values.reason ?? "");
         break;
-      case "unsuppress":
-        arity(2);
-        text = await queueUnsuppress(store, positionals[0]!, positionals[1]!, who);
+      }
+      case "unsuppress": {
+        const [rule, fingerprint] = pair();
+        text = await queueUnsuppress(store, rule, fingerprint, who);
         break;
-      case "assign":
-        arity(2);
-        text = await queueAssign(store, parseItemId(positionals[0]), positionals[1]!);
+      }
+      case "assign": {
+        const [id, assignee] = pair();
+        text = await queueAssign(store, parseItemId(id), assignee);
         break;
+      }
       case "note":
         if (positionals.length < 2) arity(2);
         text = await queueNote(store, parseItemId(positionals[0]), who, positionals.slice(1).join(" "));

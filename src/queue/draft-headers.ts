@@ -21,7 +21,8 @@ export function draftHeaders(raw: string): Map<string, string[]> {
     }
     const m = /^([!-9;-~]+):(.*)$/.exec(line);
     flush();
-    last = m ? { name: m[1]!.toLowerCase(), value: m[2]! } : null;
+    // Both groups are mandatory: on a match they are strings.
+    last = m ? { name: (m[1] ?? "").toLowerCase(), value: m[2] ?? "" } : null;
   }
   flush();
   return fields;
@@ -35,7 +36,7 @@ export function splitAddressList(value: string): string[] {
   let angle = 0;
   let comment = 0;
   for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
+    const c = value.charAt(i);
     if (quoted) {
       if (c === "\\") {
         cur += c + (value[++i] ?? "");
@@ -61,7 +62,8 @@ export function splitAddressList(value: string): string[] {
 /** The bare addr-spec of `Name <addr>` or `addr`; null when there is none. */
 export function addrSpec(mailbox: string): string | null {
   const angle = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(mailbox);
-  if (angle) return angle[1]!;
+  const spec = angle?.[1];
+  if (spec !== undefined) return spec;
   const bare = mailbox.replace(/\([^)]*\)/g, "").trim();
   return /^[^\s<>@",]+@[^\s<>@",]+$/.test(bare) ? bare : null;
 }

@@ -8,7 +8,7 @@ import type { QueueItem, Suppression } from "../store/store.js";
  * fake output) are shown as `?`; tab and newline are kept for drafts.
  */
 export function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- the sanitiser replaces control characters on purpose
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
 }
 
@@ -51,10 +51,10 @@ export function listText(items: QueueItem[]): string {
     cut(i.subject, 72),
   ]);
   const head = ["ID", "STATE", "PRIO", "FINDINGS", "DATE", "AUTHOR", "SUBJECT"];
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
   const line = (r: string[]): string =>
     r
-      .map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c]!)))
+      .map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c] ?? 0)))
       .join("  ")
       .trimEnd();
   return `${[head, ...rows].map(line).join("\n")}\n`;

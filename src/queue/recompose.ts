@@ -28,8 +28,7 @@ export function replyFindings(findings: readonly Finding[]): Finding[] {
 
 export type Recomposed =
   /** The new draft; null when nothing is left to say. */
-  | { ok: true; draft: string | null }
-  | { ok: false; why: string };
+  { ok: true; draft: string | null } | { ok: false; why: string };
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -40,7 +39,7 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
  */
 function dateFromAttribution(line: string): string {
   const m = /^On [A-Za-z]{3}, ([A-Za-z]{3}) (\d{2}), (\d{4}) at (\d{2}):(\d{2}):(\d{2})(AM|PM) ([+-]\d{4}), /.exec(line);
-  if (!m || !MONTHS.includes(m[1]!)) return "";
+  if (!m || !MONTHS.includes(m[1] ?? "")) return "";
   const h12 = Number(m[4]) % 12;
   const hour = m[7] === "PM" ? h12 + 12 : h12;
   return `${m[2]} ${m[1]} ${m[3]} ${String(hour).padStart(2, "0")}:${m[5]}:${m[6]} ${m[8]}`;

@@ -89,10 +89,7 @@ export abstract class EtiquetteStore extends StoreExtras {
   }
 
   async reviewsByTitle(author: string, titleKey: string): Promise<ReviewRecord[]> {
-    const rows = await this.db.all(`SELECT * FROM reviews WHERE author = ? AND title_key = ? ORDER BY version, created_at`, [
-      author.toLowerCase(),
-      titleKey,
-    ]);
+    const rows = await this.db.all(`SELECT * FROM reviews WHERE author = ? AND title_key = ? ORDER BY version, created_at`, [author.toLowerCase(), titleKey]);
     return rows.map(toReview);
   }
 
@@ -138,12 +135,12 @@ export abstract class EtiquetteStore extends StoreExtras {
   }
 
   async threadReplies(messageId: string): Promise<ThreadMessage[]> {
-    const rows = await this.db.all(`SELECT * FROM thread_messages WHERE parents LIKE ? ESCAPE '\\' ORDER BY at, message_id`, [
-      `% ${likeEscape(messageId)} %`,
-    ]);
+    const rows = await this.db.all(`SELECT * FROM thread_messages WHERE parents LIKE ? ESCAPE '\\' ORDER BY at, message_id`, [`% ${likeEscape(messageId)} %`]);
     return rows.map((r) => ({
       messageId: str(r["message_id"]),
-      parents: str(r["parents"]).split(" ").filter((p) => p !== ""),
+      parents: str(r["parents"])
+        .split(" ")
+        .filter((p) => p !== ""),
       from: str(r["from_addr"]),
       body: str(r["body"]),
       at: str(r["at"]),
@@ -160,9 +157,7 @@ export abstract class EtiquetteStore extends StoreExtras {
   }
 
   async deferDue(now: Date): Promise<DeferredReply[]> {
-    const rows = await this.db.all(`SELECT * FROM deferred_replies WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, message_id`, [
-      now.toISOString(),
-    ]);
+    const rows = await this.db.all(`SELECT * FROM deferred_replies WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, message_id`, [now.toISOString()]);
     return rows.map(toDeferred);
   }
 

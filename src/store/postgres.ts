@@ -57,7 +57,8 @@ class PostgresDb implements SqlDb {
       // A failed ROLLBACK means the connection is broken: drop it from the pool.
       await client.query("ROLLBACK").then(
         () => client.release(),
-        (e: Error) => client.release(e),
+        // Any truthy argument makes pg destroy the client instead of pooling it.
+        (e: unknown) => client.release(e instanceof Error ? e : true),
       );
       throw err;
     }

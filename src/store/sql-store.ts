@@ -2,15 +2,7 @@ import { LkreviewError } from "../errors.js";
 import type { Finding } from "../model.js";
 import { runMigrations } from "./migrate.js";
 import { MIGRATIONS } from "./migrations/index.js";
-import {
-  checkTransition,
-  derivedState,
-  priorityOf,
-  reportableFindings,
-  severityRank,
-  stateAfterUpdate,
-  tagSuppressed,
-} from "./queue-rules.js";
+import { checkTransition, derivedState, priorityOf, reportableFindings, severityRank, stateAfterUpdate, tagSuppressed } from "./queue-rules.js";
 import { likeEscape, placeholders } from "./sql.js";
 import type { Queryable, Row, SqlDb, SqlValue } from "./sql.js";
 import { EtiquetteStore } from "./etiquette-store.js";
@@ -72,7 +64,8 @@ function orderBy(sort: QueueSort, dir: "asc" | "desc"): string {
  * the migration lock).
  */
 export class SqlStore extends EtiquetteStore implements Store {
-  constructor(db: SqlDb) {
+  // Not useless: it makes the base classes' protected constructor public.
+  public constructor(db: SqlDb) {
     super(db);
   }
 

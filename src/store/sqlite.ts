@@ -28,9 +28,7 @@ class SqliteDb implements SqlDb {
   private readonly lane: { turn: Promise<unknown> };
   private readonly direct: Queryable;
 
-  constructor(
-    private readonly path: string,
-  ) {
+  constructor(private readonly path: string) {
     const key = path === ":memory:" ? `:memory:${Math.random()}` : resolve(path);
     this.lane = turns.get(key) ?? { turn: Promise.resolve() };
     turns.set(key, this.lane);

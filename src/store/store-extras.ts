@@ -3,7 +3,7 @@ import type { ImapCheckpoint, OutboxEntry, OutboxState } from "./store.js";
 import { str, strOrNull } from "./row.js";
 
 function toOutbox(r: Row): OutboxEntry {
-  let recipients: string[] = [];
+  let recipients: string[];
   try {
     recipients = JSON.parse(str(r["recipients"])) as string[];
   } catch {
@@ -43,10 +43,9 @@ export abstract class StoreExtras {
   }
 
   async outboxDue(now: Date): Promise<OutboxEntry[]> {
-    const rows = await this.db.all(
-      `SELECT * FROM outbox WHERE state = 'pending' AND (not_before IS NULL OR not_before <= ?) ORDER BY created_at, message_id`,
-      [now.toISOString()],
-    );
+    const rows = await this.db.all(`SELECT * FROM outbox WHERE state = 'pending' AND (not_before IS NULL OR not_before <= ?) ORDER BY created_at, message_id`, [
+      now.toISOString(),
+    ]);
     return rows.map(toOutbox);
   }
 
@@ -75,10 +74,10 @@ export abstract class StoreExtras {
   }
 
   async outboxSentSince(listId: string | null, since: Date): Promise<number> {
-    const rows = await this.db.all(
-      `SELECT COUNT(*) AS n FROM outbox WHERE state = 'sent' AND list_id IS NOT DISTINCT FROM ? AND sent_at >= ?`,
-      [listId, since.toISOString()],
-    );
+    const rows = await this.db.all(`SELECT COUNT(*) AS n FROM outbox WHERE state = 'sent' AND list_id IS NOT DISTINCT FROM ? AND sent_at >= ?`, [
+      listId,
+      since.toISOString(),
+    ]);
     return Number(rows[0]?.["n"] ?? 0);
   }
 
@@ -117,10 +116,11 @@ export abstract class StoreExtras {
   }
 
   async cachePut(key: string, value: string): Promise<void> {
-    await this.db.run(
-      `INSERT INTO model_cache (key, value, at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, at = excluded.at`,
-      [key, value, new Date().toISOString()],
-    );
+    await this.db.run(`INSERT INTO model_cache (key, value, at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, at = excluded.at`, [
+      key,
+      value,
+      new Date().toISOString(),
+    ]);
   }
 
   async workEnqueue(key: string, payload: string): Promise<boolean> {

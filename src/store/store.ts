@@ -103,7 +103,6 @@ export interface ImapCheckpoint {
   lastUid: number;
 }
 
-
 /** One point a review reported, as remembered for feedback, later versions and statistics. */
 export interface ReportedFinding {
   rule: string;

@@ -15,7 +15,7 @@ const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;"
 
 /** Escapes text for element content and quoted attribute values. */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
+  return s.replace(/[&<>"'`]/g, (c) => ESCAPES[c] ?? c);
 }
 
 /** Values a template accepts: nested `Html`, arrays of them, text and numbers (escaped), and nothing. */

@@ -67,14 +67,7 @@ export async function suppressionsRoute(store: Store, ctx: ViewContext, q: URLSe
 }
 
 /** POST actions on an item; a refused action (illegal transition) is a 409 page naming the reason. */
-export async function itemAction(
-  store: Store,
-  ctx: ViewContext,
-  id: number,
-  action: string,
-  form: URLSearchParams,
-  who: string,
-): Promise<Reply> {
+export async function itemAction(store: Store, ctx: ViewContext, id: number, action: string, form: URLSearchParams, who: string): Promise<Reply> {
   const back = (done: string): Reply => ({ redirect: `${ctx.base}/items/${id}?done=${done}` });
   try {
     switch (action) {

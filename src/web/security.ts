@@ -69,8 +69,8 @@ export function requestHost(req: IncomingMessage): string {
 
 /** Hostname part of a Host header (`[::1]:8080` -> `::1`). */
 export function hostName(hostHeader: string): string {
-  const m = /^\[([^\]]+)\](?::\d+)?$/.exec(hostHeader);
-  if (m) return m[1]!;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(hostHeader)?.[1];
+  if (bracketed !== undefined) return bracketed;
   return hostHeader.replace(/:\d+$/, "");
 }
 

@@ -62,7 +62,7 @@ class HttpError extends Error {
 }
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") throw new HttpError(415, "Forms only.");
   const chunks: Buffer[] = [];
   let size = 0;
@@ -154,7 +154,7 @@ export async function createWebServer(opts: WebServerOptions): Promise<WebServer
     const body = form ?? new URLSearchParams();
     if (path === "/suppressions/undo") return undoSuppression(store, ctx, body, who);
     const m = /^\/items\/(\d{1,15})\/([a-z-]+)$/.exec(path);
-    if (m) return itemAction(store, ctx, Number(m[1]), m[2]!, body, who);
+    if (m?.[2] !== undefined) return itemAction(store, ctx, Number(m[1]), m[2], body, who);
     throw new HttpError(404, "Not found.");
   };
 

@@ -104,12 +104,7 @@ afterAll(async () => {
 describe("accuracy benchmark", () => {
   it("merges manifest.json with every manifest.*.json", async () => {
     const entries = await loadCorpus(dir);
-    expect(entries.map((e) => e.file)).toEqual([
-      "01-hit-and-miss.patch",
-      "02-clean-with-finding.patch",
-      "03-clean.patch",
-      "04-acceptable.patch",
-    ]);
+    expect(entries.map((e) => e.file)).toEqual(["01-hit-and-miss.patch", "02-clean-with-finding.patch", "03-clean.patch", "04-acceptable.patch"]);
   });
 
   it("counts hits, misses and false positives per class", async () => {

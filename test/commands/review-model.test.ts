@@ -54,12 +54,14 @@ describe("review with a model", () => {
     });
     const r = await review(["--format", "json"]);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.out) as { reviews: { findings: { source: string; message: string }[]; usage?: { promptTokens: number; cached: boolean }; reply: string }[] };
+    const out = JSON.parse(r.out) as {
+      reviews: { findings: { source: string; message: string }[]; usage?: { promptTokens: number; cached: boolean }; reply: string }[];
+    };
     const review0 = out.reviews[0];
     const model = review0?.findings.filter((f) => f.source === "model") ?? [];
     expect(model.map((f) => f.message)).toEqual(["klp_hook_apply_defaults() reads like it could fail silently; is the name right?"]);
     expect(review0?.usage?.promptTokens).toBe(900);
-    expect(review0?.reply?.replace(/\s+/g, " ")).toContain("could fail silently; is the name right?");
+    expect(review0?.reply.replace(/\s+/g, " ")).toContain("could fail silently; is the name right?");
     expect(server.requests.length).toBe(1);
   });
 

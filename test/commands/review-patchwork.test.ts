@@ -61,6 +61,12 @@ describe("review with Patchwork", () => {
     const code = await main(["review", "--no-model", "--no-store", "--config", config, leak], t.io);
     expect(code).toBe(0);
     expect(t.out()).toContain("Subject: Re: ");
-    expect(t.err().trim().split("\n").filter((l) => l.includes("patchwork check"))).toHaveLength(1);
+    expect(
+      t
+        .err()
+        .trim()
+        .split("\n")
+        .filter((l) => l.includes("patchwork check")),
+    ).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.js";
+import type { Stats } from "../../src/etiquette/stats.js";
 import { openStore } from "../../src/store/open.js";
 import { review } from "../store/etiquette-contract.js";
 
@@ -54,9 +55,28 @@ describe("lkreview stats", () => {
     const db = join(dir, "stats.sqlite");
     const store = await openStore(db);
     const fp = (rule: string, fingerprint: string) => ({ rule, fingerprint, file: "kernel/livepatch/core.c", line: 1, message: "m", anchored: ["x"] });
-    await store.reviewSave(review(1, { findings: [fp("errcode", "a"), fp("typo", "b")], repliedAt: "2025-03-04T10:00:00.000Z", promptTokens: 1000, completionTokens: 200, durationMs: 3000 }));
-    await store.reviewSave(review(2, { findings: [fp("errcode", "c")], repliedAt: "2025-03-06T10:00:00.000Z", promptTokens: 0, completionTokens: 0, durationMs: 1000 }));
-    await store.reviewSave(review(3, { findings: [fp("errcode", "d")], repliedAt: null, promptTokens: 500, completionTokens: 100, durationMs: 2000, listId: "netdev.vger.kernel.org" }));
+    await store.reviewSave(
+      review(1, {
+        findings: [fp("errcode", "a"), fp("typo", "b")],
+        repliedAt: "2025-03-04T10:00:00.000Z",
+        promptTokens: 1000,
+        completionTokens: 200,
+        durationMs: 3000,
+      }),
+    );
+    await store.reviewSave(
+      review(2, { findings: [fp("errcode", "c")], repliedAt: "2025-03-06T10:00:00.000Z", promptTokens: 0, completionTokens: 0, durationMs: 1000 }),
+    );
+    await store.reviewSave(
+      review(3, {
+        findings: [fp("errcode", "d")],
+        repliedAt: null,
+        promptTokens: 500,
+        completionTokens: 100,
+        durationMs: 2000,
+        listId: "netdev.vger.kernel.org",
+      }),
+    );
     const fb = { mailId: "<m@example.org>", who: "jane@example.org", listId: "live-patching.vger.kernel.org" };
     await store.feedbackAdd({ ...fb, reviewId: "<rev-1@example.org>", rule: "errcode", fingerprint: "a", verdict: "ack" });
     await store.feedbackAdd({ ...fb, reviewId: "<rev-2@example.org>", rule: "errcode", fingerprint: "c", verdict: "false-positive" });
@@ -65,7 +85,7 @@ describe("lkreview stats", () => {
 
     const r = await run(["stats", "--format", "json", "--db", db]);
     expect(r.code).toBe(0);
-    const s = JSON.parse(r.stdout);
+    const s = JSON.parse(r.stdout) as Stats;
     expect(s.reviews).toBe(3);
     expect(s.replies).toBe(2);
     expect(s.repliesPerDay).toEqual({ days: { "2025-03-04": 1, "2025-03-06": 1 }, mean: 0.67 });

@@ -16,6 +16,7 @@ beforeAll(async () => {
   [dovecot, sink] = await Promise.all([startDovecot(), startSmtpSink()]);
 });
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if beforeAll failed early
   await Promise.all([dovecot?.destroy(), sink?.close()]);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -93,10 +94,15 @@ describe("versions and feedback by mail, through Dovecot and SMTP", () => {
     const botReply = replyIdOf(sent[0]!.raw);
     // The list echoes the bot's reply, then the author answers it.
     await dovecot.append(box, sent[0]!.raw);
-    await dovecot.append(box, feedbackMail("<fp-cmd@example.org>", "Jane Developer <jane@example.org>", "<fp-1@example.org>", botReply, "lkreview: false-positive test-todo"));
+    await dovecot.append(
+      box,
+      feedbackMail("<fp-cmd@example.org>", "Jane Developer <jane@example.org>", "<fp-1@example.org>", botReply, "lkreview: false-positive test-todo"),
+    );
     const r = await watchOnce(cfg, store);
     expect(r.code).toBe(0);
-    expect(r.log).toMatch(/feedback: <fp-cmd@example.org>: test-todo [0-9a-f]+ at kernel\/livepatch\/transition.c:43 marked false positive by jane@example.org \(the patch author\)/);
+    expect(r.log).toMatch(
+      /feedback: <fp-cmd@example.org>: test-todo [0-9a-f]+ at kernel\/livepatch\/transition.c:43 marked false positive by jane@example.org \(the patch author\)/,
+    );
     const suppressions = await store.listSuppressions();
     expect(suppressions.map((s) => [s.rule, s.who])).toEqual([["test-todo", "jane@example.org"]]);
 
@@ -104,7 +110,7 @@ describe("versions and feedback by mail, through Dovecot and SMTP", () => {
     const next = await watchOnce(cfg, store);
     expect(next.code).toBe(0);
     expect(repliesTo("<fp-2@example.org>")).toHaveLength(0);
-    expect(next.log).toContain("<fp-2@example.org> \"[PATCH v2] livepatch: feedback\": 0 finding(s)");
+    expect(next.log).toContain('<fp-2@example.org> "[PATCH v2] livepatch: feedback": 0 finding(s)');
     await store.close();
   });
 
@@ -115,7 +121,10 @@ describe("versions and feedback by mail, through Dovecot and SMTP", () => {
     const sent = repliesTo("<st-1@example.org>");
     expect(sent).toHaveLength(1);
     const botReply = replyIdOf(sent[0]!.raw);
-    await dovecot.append(box, feedbackMail("<st-cmd@example.net>", "Random Person <random@example.net>", "<st-1@example.org>", botReply, "lkreview: false-positive"));
+    await dovecot.append(
+      box,
+      feedbackMail("<st-cmd@example.net>", "Random Person <random@example.net>", "<st-1@example.org>", botReply, "lkreview: false-positive"),
+    );
     const r = await watchOnce(cfg, store);
     expect(r.log).toContain(
       `feedback: <st-cmd@example.net>: ignored, random@example.net is not the patch author, a maintainer of ${LIVEPATCH_LIST} or a recipient of ${botReply}`,

@@ -20,7 +20,17 @@ describe("only what the patch introduces", () => {
           path: "kernel/livepatch/core.c",
           hunks: [
             { start: 10, lines: [" static void klp_free(void)", " {", "-\t/* TODO: free the shadow variables too */", "-\tkfree(obj);", " }"] },
-            { start: 40, lines: [" static void klp_release(void)", " {", "+\t/* TODO: free the shadow variables too */", "+\tkfree(obj);", "+\t/* TODO: and the callbacks */", " }"] },
+            {
+              start: 40,
+              lines: [
+                " static void klp_release(void)",
+                " {",
+                "+\t/* TODO: free the shadow variables too */",
+                "+\tkfree(obj);",
+                "+\t/* TODO: and the callbacks */",
+                " }",
+              ],
+            },
           ],
         },
       ],
@@ -49,7 +59,12 @@ describe("series awareness", () => {
     });
     const two = makePatch({
       subject: "[PATCH 2/2] livepatch: two",
-      files: [{ path: "kernel/livepatch/core.c", hunks: [{ start: 5, lines: [" {", "-\t/* TODO: lock this */", "+\tmutex_lock(&klp_mutex);", " \tklp_one();", " }"] }] }],
+      files: [
+        {
+          path: "kernel/livepatch/core.c",
+          hunks: [{ start: 5, lines: [" {", "-\t/* TODO: lock this */", "+\tmutex_lock(&klp_mutex);", " \tklp_one();", " }"] }],
+        },
+      ],
     });
     // Subject info as the subject parser gives it for "[PATCH n/2]".
     one.subject = { ...one.subject, index: 1, total: 2 };
@@ -85,7 +100,9 @@ describe("reading replies", () => {
   });
 
   it("parses lkreview commands with the quote above them, case-insensitively, with an optional rule", () => {
-    const cmds = parseFeedback(["> > +\tx();", "> Is this right?", "", "LKReview: false-positive errcode", "", "> Other point", "lkreview: ack", "lkreview: nonsense"].join("\n"));
+    const cmds = parseFeedback(
+      ["> > +\tx();", "> Is this right?", "", "LKReview: false-positive errcode", "", "> Other point", "lkreview: ack", "lkreview: nonsense"].join("\n"),
+    );
     expect(cmds).toEqual([
       { verdict: "false-positive", rule: "errcode", quote: ["> +\tx();", "Is this right?"] },
       { verdict: "ack", rule: null, quote: ["Other point"] },

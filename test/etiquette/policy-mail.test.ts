@@ -16,6 +16,7 @@ beforeAll(async () => {
   [dovecot, sink] = await Promise.all([startDovecot(), startSmtpSink()]);
 });
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if beforeAll failed early
   await Promise.all([dovecot?.destroy(), sink?.close()]);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });

@@ -59,15 +59,22 @@ function headers(subject: string, id: string, extra: string[] = []): string[] {
 }
 
 const crlf = (lines: string[]): string => lines.join("\r\n");
-const b64 = (s: string): string => (Buffer.from(s).toString("base64").match(/.{1,76}/g) ?? []).join("\r\n");
+const b64 = (s: string): string =>
+  (
+    Buffer.from(s)
+      .toString("base64")
+      .match(/.{1,76}/g) ?? []
+  ).join("\r\n");
 
 /** The seed mails, each a complete RFC 5322 message with CRLF line ends. */
 export const SEED_MAILS: readonly string[] = [
-  crlf([...headers("[PATCH v2 1/2] livepatch: Allocate the shadow header", "<p1@example.org>", ["Content-Type: text/plain; charset=utf-8"]), "", ...BODY.split("\n")]),
   crlf([
-    ...headers("=?UTF-8?B?W1BBVENIXSBsaXZlcGF0Y2g6IEZpeCDDqWzDqG1lbnQ=?=", "<p2@example.org>", [
-      'Content-Type: multipart/mixed; boundary="==b1=="',
-    ]),
+    ...headers("[PATCH v2 1/2] livepatch: Allocate the shadow header", "<p1@example.org>", ["Content-Type: text/plain; charset=utf-8"]),
+    "",
+    ...BODY.split("\n"),
+  ]),
+  crlf([
+    ...headers("=?UTF-8?B?W1BBVENIXSBsaXZlcGF0Y2g6IEZpeCDDqWzDqG1lbnQ=?=", "<p2@example.org>", ['Content-Type: multipart/mixed; boundary="==b1=="']),
     "",
     "--==b1==",
     "Content-Type: text/plain; charset=utf-8",
@@ -93,7 +100,15 @@ export const SEED_MAILS: readonly string[] = [
     "",
     ...BODY.split("\n").map((l) => l.replace(/=/g, "=3D")),
   ]),
-  crlf([...headers("[PATCH 0/2] livepatch: shadow fixes", "<cover.1@example.org>"), "", "This series fixes two shadow variable bugs.", "", "Jane Developer (2):", "  livepatch: Allocate the shadow header", ""]),
+  crlf([
+    ...headers("[PATCH 0/2] livepatch: shadow fixes", "<cover.1@example.org>"),
+    "",
+    "This series fixes two shadow variable bugs.",
+    "",
+    "Jane Developer (2):",
+    "  livepatch: Allocate the shadow header",
+    "",
+  ]),
   crlf([...headers("Re: [PATCH 1/2] livepatch: Allocate the shadow header", "<r1@example.org>"), "", "> +\tif (!shadow)", "", "Looks right to me.", ""]),
 ];
 
@@ -107,7 +122,32 @@ export function seedMbox(mails: readonly string[] = SEED_MAILS): string {
 export const SEED_BODY = BODY;
 
 /** Byte sequences broken input is made of. */
-const NASTY = ["\r", "\n", "\r\n", "\0", "\x85", "\u0085", "\u2028", "\u2029", "\xff", "\x1b[31m", "=?", "?=", "--", "@@", "+++ ", "--- ", ">From ", "From x Mon Jan  1 00:00:00 2001\n", "\t", ":", "<", ">", "\\", "\u202e"];
+const NASTY = [
+  "\r",
+  "\n",
+  "\r\n",
+  "\0",
+  "\x85",
+  "\u0085",
+  "\u2028",
+  "\u2029",
+  "\xff",
+  "\x1b[31m",
+  "=?",
+  "?=",
+  "--",
+  "@@",
+  "+++ ",
+  "--- ",
+  ">From ",
+  "From x Mon Jan  1 00:00:00 2001\n",
+  "\t",
+  ":",
+  "<",
+  ">",
+  "\\",
+  "\u202e",
+];
 
 /** One edit applied to a byte string. */
 export type Mutation =
@@ -122,13 +162,17 @@ export type Mutation =
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant("flip" as const), at: fc.nat(), bits: fc.integer({ min: 1, max: 255 }) }),
   fc.record({ op: fc.constant("truncate" as const), at: fc.nat() }),
-  fc.record({ op: fc.constant("insert" as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 20 }), fc.string({ unit: "binary", maxLength: 8 })) }),
+  fc.record({
+    op: fc.constant("insert" as const),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 20 }), fc.string({ unit: "binary", maxLength: 8 })),
+  }),
   fc.record({ op: fc.constant("delete" as const), at: fc.nat(), len: fc.integer({ min: 1, max: 200 }) }),
   fc.record({ op: fc.constant("dupLine" as const), at: fc.nat(), times: fc.integer({ min: 1, max: 50 }) }),
   fc.record({
     op: fc.constant("hugeLine" as const),
     at: fc.nat(),
-    char: fc.constantFrom("a", "(", "{", "+", "-", " ", "=", "/*", "\"", "@", "\t", "é"),
+    char: fc.constantFrom("a", "(", "{", "+", "-", " ", "=", "/*", '"', "@", "\t", "é"),
     len: fc.integer({ min: 1_000, max: 120_000 }),
   }),
   fc.record({ op: fc.constant("lf" as const) }),
@@ -190,9 +234,7 @@ export function mutate(input: Buffer, mutations: readonly Mutation[]): Buffer {
 
 /** A seed picked from `seeds`, with up to `max` mutations applied. */
 export function mutatedFrom(seeds: readonly string[], max = 6): fc.Arbitrary<Buffer> {
-  return fc
-    .tuple(fc.nat({ max: seeds.length - 1 }), fc.array(mutationArb, { maxLength: max }))
-    .map(([i, muts]) => mutate(Buffer.from(seeds[i] ?? ""), muts));
+  return fc.tuple(fc.nat({ max: seeds.length - 1 }), fc.array(mutationArb, { maxLength: max })).map(([i, muts]) => mutate(Buffer.from(seeds[i] ?? ""), muts));
 }
 
 /**
@@ -205,7 +247,7 @@ export async function resultOrLkError<T>(fn: () => T | Promise<T>): Promise<{ ok
   } catch (err) {
     if (err instanceof LkreviewError) {
       // A clear error is one line that names its item.
-      if (/[\r\n]/.test(err.message)) throw new Error(`multi-line error message: ${JSON.stringify(err.message)}`);
+      if (/[\r\n]/.test(err.message)) throw new Error(`multi-line error message: ${JSON.stringify(err.message)}`, { cause: err });
       return { error: err };
     }
     throw err;

@@ -14,21 +14,55 @@ import { mutatedFrom, resultOrLkError, SEED_BODY } from "./seeds.js";
 
 describe("parseSubject under fuzzing", () => {
   const piece = fc.oneof(
-    fc.constantFrom("[", "]", "[PATCH", "PATCH", "RFC", "v", "v0", "v99999999999999999999", "0/", "/0", "1/2", "5/4", "Re:", "re :", "AW:", "Fwd:", "tr:", "[1]", "(2)", " ", "\t", "\r\n", "\0", "\u2028", ",", "net-next", "9999/9999"),
+    fc.constantFrom(
+      "[",
+      "]",
+      "[PATCH",
+      "PATCH",
+      "RFC",
+      "v",
+      "v0",
+      "v99999999999999999999",
+      "0/",
+      "/0",
+      "1/2",
+      "5/4",
+      "Re:",
+      "re :",
+      "AW:",
+      "Fwd:",
+      "tr:",
+      "[1]",
+      "(2)",
+      " ",
+      "\t",
+      "\r\n",
+      "\0",
+      "\u2028",
+      ",",
+      "net-next",
+      "9999/9999",
+    ),
     fc.string({ maxLength: 6 }),
   );
   it("any subject gets version >= 1 and 0 <= index <= total, and never throws", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.array(piece, { maxLength: 40 }).map((p) => p.join("")), fc.string({ unit: "binary", maxLength: 300 })), (subject) => {
-        const s = parseSubject(subject);
-        expect(Number.isSafeInteger(s.version) && s.version >= 1).toBe(true);
-        expect(s.total).toBeGreaterThanOrEqual(1);
-        expect(s.index).toBeGreaterThanOrEqual(0);
-        expect(s.index).toBeLessThanOrEqual(s.total);
-        expect(s.title).not.toMatch(/[\t\r\n]/);
-        expect(subject.length >= s.title.length).toBe(true);
-        if (s.isReply) expect(s.isPatch && !s.isReply).toBe(false);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.array(piece, { maxLength: 40 }).map((p) => p.join("")),
+          fc.string({ unit: "binary", maxLength: 300 }),
+        ),
+        (subject) => {
+          const s = parseSubject(subject);
+          expect(Number.isSafeInteger(s.version) && s.version >= 1).toBe(true);
+          expect(s.total).toBeGreaterThanOrEqual(1);
+          expect(s.index).toBeGreaterThanOrEqual(0);
+          expect(s.index).toBeLessThanOrEqual(s.total);
+          expect(s.title).not.toMatch(/[\t\r\n]/);
+          expect(subject.length >= s.title.length).toBe(true);
+          if (s.isReply) expect(s.isPatch && !s.isReply).toBe(false);
+        },
+      ),
       { numRuns: 10_000 },
     );
   });
@@ -77,10 +111,37 @@ describe("parsePatchBody under fuzzing", () => {
 
   it("diff-ish token soup", async () => {
     const token = fc.constantFrom(
-      "diff --git a/x.c b/x.c\n", "diff -u a b\n", "--- a/x.c\n", "--- /dev/null\n", "+++ b/x.c\n", "+++ /dev/null\n", "@@ -1,2 +1,3 @@\n",
-      "@@ -0,0 +1 @@ f\n", "@@ -99999999999,1 +1,99999999999 @@\n", "@@ @@\n", "Index: x\n", "====\n", "Binary files a/x and b/x differ\n",
-      "GIT binary patch\n", "new file mode 100644\n", "deleted file mode 100644\n", "rename from a\n", "rename to b\n", "\\ No newline at end of file\n",
-      "+", "-", " ", "\n", "\r\n", "\r", "\0", "---\n", "-- \n", "From: x\n", "Subject: y\n", "\n",
+      "diff --git a/x.c b/x.c\n",
+      "diff -u a b\n",
+      "--- a/x.c\n",
+      "--- /dev/null\n",
+      "+++ b/x.c\n",
+      "+++ /dev/null\n",
+      "@@ -1,2 +1,3 @@\n",
+      "@@ -0,0 +1 @@ f\n",
+      "@@ -99999999999,1 +1,99999999999 @@\n",
+      "@@ @@\n",
+      "Index: x\n",
+      "====\n",
+      "Binary files a/x and b/x differ\n",
+      "GIT binary patch\n",
+      "new file mode 100644\n",
+      "deleted file mode 100644\n",
+      "rename from a\n",
+      "rename to b\n",
+      "\\ No newline at end of file\n",
+      "+",
+      "-",
+      " ",
+      "\n",
+      "\r\n",
+      "\r",
+      "\0",
+      "---\n",
+      "-- \n",
+      "From: x\n",
+      "Subject: y\n",
+      "\n",
     );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.oneof(token, fc.string({ maxLength: 10 })), { maxLength: 60 }), async (parts) => {

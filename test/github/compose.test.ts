@@ -8,11 +8,25 @@ import { parsePatchBody } from "../../src/parse/diff.js";
 import { HOOK_PATCH } from "./fixtures.js";
 
 const HEAD = "d".repeat(40);
-const files: FileDiff[] = parsePatchBody(`diff --git a/drivers/misc/hook.c b/drivers/misc/hook.c\n--- a/drivers/misc/hook.c\n+++ b/drivers/misc/hook.c\n${HOOK_PATCH}\n`).files;
+const files: FileDiff[] = parsePatchBody(
+  `diff --git a/drivers/misc/hook.c b/drivers/misc/hook.c\n--- a/drivers/misc/hook.c\n+++ b/drivers/misc/hook.c\n${HOOK_PATCH}\n`,
+).files;
 const index = commentableLines(files);
 
 function finding(over: Partial<Finding>): Finding {
-  return { rule: "test-typo", class: "typo", severity: "warning", file: "drivers/misc/hook.c", line: 13, endLine: 13, message: "m", source: "rule", fingerprint: "0123456789abcdef", tags: [], ...over };
+  return {
+    rule: "test-typo",
+    class: "typo",
+    severity: "warning",
+    file: "drivers/misc/hook.c",
+    line: 13,
+    endLine: 13,
+    message: "m",
+    source: "rule",
+    fingerprint: "0123456789abcdef",
+    tags: [],
+    ...over,
+  };
 }
 
 describe("review composition", () => {
@@ -29,7 +43,15 @@ describe("review composition", () => {
       index,
       findings: [
         { finding: finding({ message: `cc @torvalds ${planted}` }) },
-        { finding: finding({ file: "drivers/misc/other.c", line: 2, endLine: 2, fingerprint: "aaaaaaaabbbbbbbb", message: `${planted}\n<!-- lkreview:fp=cccccccccccccccc -->` }) },
+        {
+          finding: finding({
+            file: "drivers/misc/other.c",
+            line: 2,
+            endLine: 2,
+            fingerprint: "aaaaaaaabbbbbbbb",
+            message: `${planted}\n<!-- lkreview:fp=cccccccccccccccc -->`,
+          }),
+        },
       ],
     });
     const inline = review.comments[0]?.body ?? "";

@@ -59,7 +59,14 @@ describe("GitHub emulator", () => {
   it("refuses a range that leaves its hunk, and accepts LEFT-side comments on deleted lines", async () => {
     const client = createGithubClient({ token: TOKEN, apiUrl: gh.url });
     const bad = await client.rest.pulls
-      .createReview({ owner: "kdev", repo: "emu", pull_number: 2, event: "COMMENT", body: "x", comments: [{ path: "drivers/misc/hook.c", start_line: 5, line: 13, side: "RIGHT", body: "r" }] })
+      .createReview({
+        owner: "kdev",
+        repo: "emu",
+        pull_number: 2,
+        event: "COMMENT",
+        body: "x",
+        comments: [{ path: "drivers/misc/hook.c", start_line: 5, line: 13, side: "RIGHT", body: "r" }],
+      })
       .catch((e: unknown) => e);
     expect((bad as { status?: number }).status).toBe(422);
     // A fresh client: octokit spaces two review POSTs of one client by seconds.

@@ -10,7 +10,7 @@ export const BOT: EmuUser = { login: "lkreview-bot", id: 41, type: "Bot" };
 export const TOKEN = "ghp_test1";
 
 /** Typo rule: "identifer" in added lines and "recieve" in commit messages. */
-export const typoRule = defineRule({
+export const typoRule: Rule = defineRule({
   meta: {
     id: "test-typo",
     class: "typo",
@@ -36,10 +36,10 @@ export const typoRule = defineRule({
       },
     };
   },
-}) as Rule;
+});
 
 /** Range rule: an added `pr_err(` line directly followed by `return 0;`. */
-export const errReturnRule = defineRule({
+export const errReturnRule: Rule = defineRule({
   meta: {
     id: "test-err-return",
     class: "errcode",
@@ -53,14 +53,21 @@ export const errReturnRule = defineRule({
         for (let i = 0; i + 1 < hunk.lines.length; i++) {
           const a = hunk.lines[i];
           const b = hunk.lines[i + 1];
-          if (a?.kind === "add" && b?.kind === "add" && a.newLine !== null && b.newLine !== null && a.text.includes("pr_err(") && b.text.trim() === "return 0;") {
+          if (
+            a?.kind === "add" &&
+            b?.kind === "add" &&
+            a.newLine !== null &&
+            b.newLine !== null &&
+            a.text.includes("pr_err(") &&
+            b.text.trim() === "return 0;"
+          ) {
             ctx.report({ messageId: "ret", file: file.path, line: a.newLine, endLine: b.newLine });
           }
         }
       },
     };
   },
-}) as Rule;
+});
 
 export const TEST_RULES: readonly Rule[] = [typoRule, errReturnRule];
 
@@ -72,7 +79,7 @@ export const HOOK_PATCH = [
   " {",
   "+\t/* look up the hook by its identifer */",
   "+\tif (val < 0) {",
-  "+\t\tpr_err(\"invalid hook value %ld\\n\", val);",
+  '+\t\tpr_err("invalid hook value %ld\\n", val);',
   "+\t\treturn 0;",
   "+\t}",
   "+",

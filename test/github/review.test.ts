@@ -83,8 +83,30 @@ describe("lkreview github", () => {
         patch.files.length === 0
           ? []
           : [
-              { rule: "model:lifetime", class: "design", severity: "warning", file: "drivers/misc/hook.c", line: 40, endLine: 40, message: "hook_put() at line 40 can drop the last reference while a callback runs.", source: "model", fingerprint: "00aa11bb22cc33dd", tags: [] },
-              { rule: "model:lifetime", class: "design", severity: "note", file: "include/linux/hook.h", line: 3, endLine: 3, message: "Is the header meant to change too?", source: "model", fingerprint: "44ee55ff66007788", tags: [] },
+              {
+                rule: "model:lifetime",
+                class: "design",
+                severity: "warning",
+                file: "drivers/misc/hook.c",
+                line: 40,
+                endLine: 40,
+                message: "hook_put() at line 40 can drop the last reference while a callback runs.",
+                source: "model",
+                fingerprint: "00aa11bb22cc33dd",
+                tags: [],
+              },
+              {
+                rule: "model:lifetime",
+                class: "design",
+                severity: "note",
+                file: "include/linux/hook.h",
+                line: 3,
+                endLine: 3,
+                message: "Is the header meant to change too?",
+                source: "model",
+                fingerprint: "44ee55ff66007788",
+                tags: [],
+              },
             ],
     };
     const r = await run(pr, [], offDiff);
@@ -129,7 +151,11 @@ describe("lkreview github", () => {
     const rangeComment = pull.comments.find((c) => c.body.includes("returns 0"));
     // v2: the error return is fixed, the typo stays, a new typo appears in another file.
     const fixed = HOOK_PATCH.replace("+\t\treturn 0;", "+\t\treturn -EINVAL;").replace("@@ -10,6 +10,12 @@", "@@ -10,6 +10,12 @@");
-    const other = { filename: "drivers/misc/hook-core.c", status: "added" as const, patch: "@@ -0,0 +1,2 @@\n+/* find a hook by identifer */\n+int hook_find(int id);" };
+    const other = {
+      filename: "drivers/misc/hook-core.c",
+      status: "added" as const,
+      patch: "@@ -0,0 +1,2 @@\n+/* find a hook by identifer */\n+int hook_find(int id);",
+    };
     gh.push(REPO, pr, sha("e"), [{ ...HOOK_FILE, patch: fixed }, other], [COMMIT_A]);
     const r = await run(pr, ["--resolve-outdated"]);
     expect(r.code, r.err).toBe(0);

@@ -79,8 +79,9 @@ describe("GitHub webhook", () => {
 
   it("refuses a body over 5 MB with 413", async () => {
     const big = JSON.stringify({ action: "opened", filler: "x".repeat(5 * 1024 * 1024 + 10) });
-    const status = await fetch(url, { method: "POST", body: big, headers: { "x-github-event": "pull_request", "x-hub-signature-256": "sha256=00" } })
-      .then((r) => r.status);
+    const status = await fetch(url, { method: "POST", body: big, headers: { "x-github-event": "pull_request", "x-hub-signature-256": "sha256=00" } }).then(
+      (r) => r.status,
+    );
     expect(status).toBe(413);
   });
 
@@ -96,7 +97,12 @@ describe("GitHub webhook", () => {
         else controller.close();
       },
     });
-    const res = await fetch(smallUrl, { method: "POST", body, duplex: "half", headers: { "x-github-event": "pull_request", "x-hub-signature-256": "sha256=00" } } as RequestInit);
+    const res = await fetch(smallUrl, {
+      method: "POST",
+      body,
+      duplex: "half",
+      headers: { "x-github-event": "pull_request", "x-hub-signature-256": "sha256=00" },
+    });
     expect(res.status).toBe(413);
     small.closeAllConnections();
     await new Promise<void>((resolve) => small.close(() => resolve()));

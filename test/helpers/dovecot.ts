@@ -148,10 +148,8 @@ export async function startDovecot(opts: { user?: string; pass?: string; capabil
     // master, the way a server restart drops every client.
     const proc = spawn(bin, ["-c", conf, "-F"], { stdio: ["ignore", "ignore", "pipe"], detached: true });
     let stderr = "";
-    proc.stderr?.on("data", (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<never>((_, reject) =>
-      proc.once("exit", (code) => reject(new Error(`dovecot exited early (${code}): ${stderr}`))),
-    );
+    proc.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<never>((_, reject) => proc.once("exit", (code) => reject(new Error(`dovecot exited early (${code}): ${stderr}`))));
     exited.catch(() => undefined);
     child = proc;
     await Promise.race([waitForPort(port, 10_000, join(dir, "dovecot.log")), exited]);
@@ -159,7 +157,7 @@ export async function startDovecot(opts: { user?: string; pass?: string; capabil
   const stop = async (): Promise<void> => {
     const proc = child;
     child = null;
-    if (!proc || proc.exitCode !== null) return;
+    if (proc?.exitCode !== null) return;
     const gone = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
     const pgid = proc.pid;
     if (pgid === undefined) return;

@@ -39,7 +39,10 @@ export class GithubEmulator {
     if (opts.installation) this.installationTokens.add(token);
   }
 
-  addPull(repo: string, pr: { number: number; title?: string; body?: string; author?: EmuUser; headSha: string; files: EmuFile[]; commits: EmuCommit[] }): EmuPull {
+  addPull(
+    repo: string,
+    pr: { number: number; title?: string; body?: string; author?: EmuUser; headSha: string; files: EmuFile[]; commits: EmuCommit[] },
+  ): EmuPull {
     const pull: EmuPull = {
       number: pr.number,
       title: pr.title ?? "Test pull request",
@@ -70,7 +73,15 @@ export class GithubEmulator {
   /** Stores a review as another account would post it (e.g. a human copying our marker). */
   addReviewAs(repo: string, number: number, user: EmuUser, body: string, commitId: string): void {
     const pull = this.pull(repo, number);
-    pull.reviews.push({ id: this.nextId++, node_id: `PRR_${this.nextId}`, user, body, state: "COMMENTED", commit_id: commitId, submitted_at: new Date().toISOString() });
+    pull.reviews.push({
+      id: this.nextId++,
+      node_id: `PRR_${this.nextId}`,
+      user,
+      body,
+      state: "COMMENTED",
+      commit_id: commitId,
+      submitted_at: new Date().toISOString(),
+    });
   }
 
   fail(fault: Fault): void {
@@ -151,19 +162,34 @@ export class GithubEmulator {
     }
     const fault = this.takeFault(method, url.pathname);
     if (fault?.kind === "secondary-rate-limit") {
-      this.send(res, req, 403, {
-        message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.",
-        documentation_url: "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
-        status: "403",
-      }, parsed, { "retry-after": String(fault.retryAfter ?? 1) });
+      this.send(
+        res,
+        req,
+        403,
+        {
+          message:
+            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.",
+          documentation_url: "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+          status: "403",
+        },
+        parsed,
+        { "retry-after": String(fault.retryAfter ?? 1) },
+      );
       return;
     }
     if (fault?.kind === "primary-rate-limit") {
-      this.send(res, req, 403, {
-        message: `API rate limit exceeded for user ID ${user.id}. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.`,
-        documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
-        status: "403",
-      }, parsed, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1) });
+      this.send(
+        res,
+        req,
+        403,
+        {
+          message: `API rate limit exceeded for user ID ${user.id}. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.`,
+          documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+          status: "403",
+        },
+        parsed,
+        { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1) },
+      );
       return;
     }
     if (fault?.kind === "unprocessable") {
@@ -192,7 +218,10 @@ export class GithubEmulator {
     const p = url.pathname;
     if (method === "GET" && p === "/user") {
       if (this.installationTokens.has(token)) {
-        return { status: 403, body: { message: "Resource not accessible by integration", documentation_url: `${DOCS}/users/users#get-the-authenticated-user`, status: "403" } };
+        return {
+          status: 403,
+          body: { message: "Resource not accessible by integration", documentation_url: `${DOCS}/users/users#get-the-authenticated-user`, status: "403" },
+        };
       }
       return { status: 200, body: { login: user.login, id: user.id, type: user.type } };
     }
@@ -225,8 +254,16 @@ export class GithubEmulator {
       }));
       return this.page(url, commits);
     }
-    if (method === "GET" && sub === "reviews") return this.page(url, pull.reviews.map((r) => ({ ...r, user: { ...r.user } })));
-    if (method === "GET" && sub === "comments") return this.page(url, pull.comments.map(({ minimized: _m, ...c }) => ({ ...c, user: { ...c.user } })));
+    if (method === "GET" && sub === "reviews")
+      return this.page(
+        url,
+        pull.reviews.map((r) => ({ ...r, user: { ...r.user } })),
+      );
+    if (method === "GET" && sub === "comments")
+      return this.page(
+        url,
+        pull.comments.map(({ minimized: _m, ...c }) => ({ ...c, user: { ...c.user } })),
+      );
     if (method === "POST" && sub === "reviews") return this.createReview(pull, body, user);
     return { status: 404, body: { message: "Not Found", documentation_url: DOCS, status: "404" } };
   }
@@ -264,7 +301,12 @@ export class GithubEmulator {
   private unprocessable(errors: string[]): { status: number; body: unknown } {
     return {
       status: 422,
-      body: { message: "Unprocessable Entity", errors, documentation_url: "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request", status: "422" },
+      body: {
+        message: "Unprocessable Entity",
+        errors,
+        documentation_url: "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request",
+        status: "422",
+      },
     };
   }
 
@@ -279,7 +321,7 @@ export class GithubEmulator {
     }
     const text = typeof b["body"] === "string" ? b["body"] : "";
     if ((event === "COMMENT" || event === "REQUEST_CHANGES") && text === "") {
-      return this.unprocessable([`Review body is required for ${String(event)} events`]);
+      return this.unprocessable([`Review body is required for ${event} events`]);
     }
     const comments = Array.isArray(b["comments"]) ? (b["comments"] as Record<string, unknown>[]) : [];
     const errors: string[] = [];
@@ -322,7 +364,7 @@ export class GithubEmulator {
         side: c["side"] === "LEFT" ? "LEFT" : "RIGHT",
         start_line: c["start_line"] === undefined ? null : Number(c["start_line"]),
         start_side: c["start_side"] === undefined ? null : c["start_side"] === "LEFT" ? "LEFT" : "RIGHT",
-        body: String(c["body"] ?? ""),
+        body: typeof c["body"] === "string" ? c["body"] : "",
         commit_id: commitId,
         user,
         minimized: false,
@@ -338,9 +380,13 @@ export class GithubEmulator {
       return { status: 200, body: { errors: [{ message: "This emulator only knows minimizeComment" }] } };
     }
     const classifier = /classifier:\s*([A-Z_]+)/.exec(query)?.[1] ?? "";
-    const id = String(b.variables?.["id"] ?? /subjectId:\s*"([^"]+)"/.exec(query)?.[1] ?? "");
+    const given = b.variables?.["id"];
+    const id = typeof given === "string" ? given : (/subjectId:\s*"([^"]+)"/.exec(query)?.[1] ?? "");
     if (!["SPAM", "ABUSE", "OFF_TOPIC", "OUTDATED", "DUPLICATE", "RESOLVED"].includes(classifier)) {
-      return { status: 200, body: { errors: [{ message: `Argument 'classifier' on InputObject 'MinimizeCommentInput' has an invalid value (${classifier}).` }] } };
+      return {
+        status: 200,
+        body: { errors: [{ message: `Argument 'classifier' on InputObject 'MinimizeCommentInput' has an invalid value (${classifier}).` }] },
+      };
     }
     for (const pull of this.pulls.values()) {
       const c = pull.comments.find((x) => x.node_id === id);
@@ -352,7 +398,10 @@ export class GithubEmulator {
     }
     return {
       status: 200,
-      body: { data: { minimizeComment: null }, errors: [{ type: "NOT_FOUND", path: ["minimizeComment"], message: `Could not resolve to a node with the global id of '${id}'` }] },
+      body: {
+        data: { minimizeComment: null },
+        errors: [{ type: "NOT_FOUND", path: ["minimizeComment"], message: `Could not resolve to a node with the global id of '${id}'` }],
+      },
     };
   }
 }

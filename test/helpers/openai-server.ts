@@ -174,7 +174,13 @@ export async function startOpenAiServer(): Promise<OpenAiTestServer> {
         return sendError(res, { kind: "error", status: 400, message: "We could not parse the JSON body of your request.", code: null });
       }
       if (typeof body.model !== "string" || !Array.isArray(body.messages)) {
-        return sendError(res, { kind: "error", status: 400, message: "Missing required parameter: 'messages'.", param: "messages", code: "missing_required_parameter" });
+        return sendError(res, {
+          kind: "error",
+          status: 400,
+          message: "Missing required parameter: 'messages'.",
+          param: "messages",
+          code: "missing_required_parameter",
+        });
       }
       const received: ReceivedRequest = { method: req.method, path, headers: req.headers, body };
       state.requests.push(received);

@@ -36,6 +36,13 @@ export interface PatchworkServer {
 
 const STATES = ["pending", "success", "warning", "fail"];
 
+/** A JSON field read as text: strings as sent, numbers and booleans in their JSON spelling, null or absent as `fallback`. */
+function fieldText(v: unknown, fallback: string): string {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v === "string") return v;
+  return typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+}
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "Content-Type": "application/json", Vary: "Accept" });
   res.end(JSON.stringify(body));
@@ -93,12 +100,12 @@ export async function startPatchworkServer(opts: { tokens: Record<string, string
         return send(res, 400, { detail: "JSON parse error" });
       }
       const errors: Record<string, string[]> = {};
-      const state = String(body["state"] ?? "");
+      const state = fieldText(body["state"], "");
       if (!STATES.includes(state)) errors["state"] = [`"${state}" is not a valid choice.`];
-      const context = String(body["context"] ?? "default");
-      if (!/^[-a-zA-Z0-9_]+$/.test(context)) errors["context"] = ["Enter a valid \"slug\" consisting of letters, numbers, underscores or hyphens."];
+      const context = fieldText(body["context"], "default");
+      if (!/^[-a-zA-Z0-9_]+$/.test(context)) errors["context"] = ['Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'];
       const target = body["target_url"];
-      if (target !== undefined && target !== null && !/^https?:\/\/\S+$/.test(String(target))) errors["target_url"] = ["Enter a valid URL."];
+      if (target !== undefined && target !== null && !/^https?:\/\/\S+$/.test(fieldText(target, ""))) errors["target_url"] = ["Enter a valid URL."];
       if (Object.keys(errors).length) return send(res, 400, errors);
       const check: PwCheck = {
         id: nextCheck++,

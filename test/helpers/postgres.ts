@@ -108,4 +108,3 @@ export function postgresPerSuite(prefix: string): () => Promise<string> {
     return server.createDatabase(`${prefix}_${process.pid}_${++n}`);
   };
 }
-

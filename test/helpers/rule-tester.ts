@@ -42,7 +42,8 @@ export interface InvalidCase extends TestCase {
 
 export function patchOf(c: TestCase): Patch {
   const files: FileSpec[] =
-    c.files ?? (c.code !== undefined ? [{ path: c.file ?? "kernel/livepatch/core.c", hunks: [{ start: c.start ?? 1, fn: c.fn ?? "", lines: hunkLines(c.code) }] }] : []);
+    c.files ??
+    (c.code !== undefined ? [{ path: c.file ?? "kernel/livepatch/core.c", hunks: [{ start: c.start ?? 1, fn: c.fn ?? "", lines: hunkLines(c.code) }] }] : []);
   const spec: Parameters<typeof makePatch>[0] = { files };
   if (c.commitMessage) spec.commitMessage = c.commitMessage;
   return makePatch(spec);
@@ -70,39 +71,41 @@ export class RuleTester {
   run(rule: Rule, cases: { valid: TestCase[]; invalid: InvalidCase[] }): void {
     if (cases.valid.length === 0 && cases.invalid.length === 0) throw new Error(`RuleTester for ${rule.meta.id}: no cases`);
     describe(rule.meta.id, () => {
-      if (cases.valid.length > 0) describe("valid", () => {
-        for (const c of cases.valid) {
-          it(c.name, () => {
-            const found = findingsOf(rule, c);
-            expect(found, `expected no finding, got:\n${describeFindings(found)}`).toHaveLength(0);
-          });
-        }
-      });
-      if (cases.invalid.length > 0) describe("invalid", () => {
-        for (const c of cases.invalid) {
-          it(c.name, () => {
-            if (c.errors.length === 0) throw new Error(`invalid case "${c.name}" expects nothing: make it a valid case`);
-            const found = findingsOf(rule, c);
-            expect(found.length, `findings:\n${describeFindings(found)}`).toBe(c.errors.length);
-            c.errors.forEach((e, i) => {
-              const f = found[i];
-              if (!f) throw new Error("missing finding");
-              expect(f.messageId).toBe(e.messageId);
-              expect(f.file).toBe(e.file ?? (c.file ?? (c.code !== undefined ? "kernel/livepatch/core.c" : COMMIT_MSG)));
-              expect(f.line).toBe(e.line);
-              if (e.endLine !== undefined) expect(f.endLine).toBe(e.endLine);
-              if (e.data) {
-                const template = rule.meta.messages[e.messageId];
-                expect(template, `rule has no message ${e.messageId}`).toBeDefined();
-                expect(f.message).toBe(formatMessage(template ?? "", e.data));
-              }
-              if (e.fix) expect(f.fix).toEqual(e.fix);
-              expect(f.source).toBe("rule");
-              expect(f.class).toBe(rule.meta.class);
+      if (cases.valid.length > 0)
+        describe("valid", () => {
+          for (const c of cases.valid) {
+            it(c.name, () => {
+              const found = findingsOf(rule, c);
+              expect(found, `expected no finding, got:\n${describeFindings(found)}`).toHaveLength(0);
             });
-          });
-        }
-      });
+          }
+        });
+      if (cases.invalid.length > 0)
+        describe("invalid", () => {
+          for (const c of cases.invalid) {
+            it(c.name, () => {
+              if (c.errors.length === 0) throw new Error(`invalid case "${c.name}" expects nothing: make it a valid case`);
+              const found = findingsOf(rule, c);
+              expect(found.length, `findings:\n${describeFindings(found)}`).toBe(c.errors.length);
+              c.errors.forEach((e, i) => {
+                const f = found[i];
+                if (!f) throw new Error("missing finding");
+                expect(f.messageId).toBe(e.messageId);
+                expect(f.file).toBe(e.file ?? c.file ?? (c.code !== undefined ? "kernel/livepatch/core.c" : COMMIT_MSG));
+                expect(f.line).toBe(e.line);
+                if (e.endLine !== undefined) expect(f.endLine).toBe(e.endLine);
+                if (e.data) {
+                  const template = rule.meta.messages[e.messageId];
+                  expect(template, `rule has no message ${e.messageId}`).toBeDefined();
+                  expect(f.message).toBe(formatMessage(template ?? "", e.data));
+                }
+                if (e.fix) expect(f.fix).toEqual(e.fix);
+                expect(f.source).toBe("rule");
+                expect(f.class).toBe(rule.meta.class);
+              });
+            });
+          }
+        });
     });
   }
 }

@@ -57,7 +57,12 @@ function expectClearErrors(run: ReviewRun, stderr: string): void {
 
 function writeConfig(name: string, limits: Record<string, number>): string {
   const file = join(dir, name);
-  writeFileSync(file, `limits:\n${Object.entries(limits).map(([k, v]) => `  ${k}: ${v}`).join("\n")}\n`);
+  writeFileSync(
+    file,
+    `limits:\n${Object.entries(limits)
+      .map(([k, v]) => `  ${k}: ${v}`)
+      .join("\n")}\n`,
+  );
   return file;
 }
 
@@ -83,9 +88,17 @@ describe("review over broken mails", () => {
       `${hostile("nul-header.eml")}: not a mail message: NUL bytes in the header block`,
     ]);
     const typoAt = (id: string) =>
-      reviewOf(run, id)?.findings.filter((f) => f.rule === "typo").map((f) => `${f.file}:${f.line}`);
+      reviewOf(run, id)
+        ?.findings.filter((f) => f.rule === "typo")
+        .map((f) => `${f.file}:${f.line}`);
     // The damaged-but-readable patches are all reviewed, and the typo on their added comment is found.
-    for (const id of ["<hostile-charset@example.org>", "<hostile-unknown-cs@example.org>", "<hostile-noend@example.org>", "<hostile-binary@example.org>", "<hostile-nonl@example.org>"]) {
+    for (const id of [
+      "<hostile-charset@example.org>",
+      "<hostile-unknown-cs@example.org>",
+      "<hostile-noend@example.org>",
+      "<hostile-binary@example.org>",
+      "<hostile-nonl@example.org>",
+    ]) {
       expect(typoAt(id), id).toEqual(["kernel/livepatch/state.c:32"]);
     }
     expect(typoAt("<hostile-crlf@example.org>")).toEqual(["Documentation/livepatch/state.rst:32"]);
@@ -104,6 +117,7 @@ describe("review over broken mails", () => {
     const reply = reviewOf(run, "<hostile-charset@example.org>")?.reply ?? "";
     expect(reply).toContain("> +\t/* recieve the caf\uFFFD state */\r\n");
     expect(reviewOf(run, "<hostile-charset@example.org>")?.subject).toBe("[PATCH] livepatch: Describe the caf\uFFFD state");
+    // eslint-disable-next-line no-control-regex -- asserts that no control character is left
     expect(reply).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f]/);
   });
 });
@@ -141,7 +155,9 @@ describe("limits over the CLI", () => {
     expect(code).toBe(3);
     expectClearErrors(run, stderr);
     expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]?.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}#1: message of 5\\d{7} bytes exceeds limits\\.maxMessageBytes \\(33554432\\)$`));
+    expect(run.errors[0]?.message).toMatch(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}#1: message of 5\\d{7} bytes exceeds limits\\.maxMessageBytes \\(33554432\\)$`),
+    );
     expect(reviewOf(run, GOOD_ID)).toBeDefined();
   });
 
@@ -211,7 +227,9 @@ describe("limits over the CLI", () => {
     expect(code).toBe(3);
     expectClearErrors(run, stderr);
     expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]?.message).toMatch(/^<20250304081507\.48213-1-jane@example\.org>: diff of \d+ lines exceeds limits\.maxDiffLines \(50\); not reviewed$/);
+    expect(run.errors[0]?.message).toMatch(
+      /^<20250304081507\.48213-1-jane@example\.org>: diff of \d+ lines exceeds limits\.maxDiffLines \(50\); not reviewed$/,
+    );
     expect(reviewOf(run, "<hostile-nonl@example.org>")).toBeDefined();
   });
 

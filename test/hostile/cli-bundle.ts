@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { bundleEntry, removeBundle } from "../helpers/bundle.js";
 
-
 /** src/cli.ts bundled for a child process (see bundleEntry); remove it with `removeCli`. */
 export function buildCli(tag: string): Promise<string> {
   return bundleEntry("src/cli.ts", "lkr-hostile", `cli-${tag}`);

@@ -56,8 +56,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- unset if beforeAll failed early */
   await smtp?.close();
   await dovecot?.destroy();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
   removeCli(cli);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

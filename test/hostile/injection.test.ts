@@ -30,8 +30,19 @@ import type { WebServer } from "../../src/web/server.js";
 const BOT = "lkreview bot <bot@review.example>";
 const config = ConfigSchema.parse({ from: BOT });
 const REPLY_HEADERS = new Set([
-  "from", "to", "cc", "subject", "date", "message-id", "in-reply-to", "references",
-  "mime-version", "content-type", "content-transfer-encoding", "auto-submitted", "user-agent",
+  "from",
+  "to",
+  "cc",
+  "subject",
+  "date",
+  "message-id",
+  "in-reply-to",
+  "references",
+  "mime-version",
+  "content-type",
+  "content-transfer-encoding",
+  "auto-submitted",
+  "user-agent",
 ]);
 
 const PATCH = [
@@ -131,9 +142,15 @@ async function expectCleanReply(reply: ComposedReply, allowed: { has(address: st
   const parsed = await PostalMime.parse(reply.raw);
   for (const h of parsed.headers) {
     expect(REPLY_HEADERS.has(h.key), `unexpected header ${h.key}`).toBe(true);
+    // eslint-disable-next-line no-control-regex -- asserts that no control character is left
     expect(h.value).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
   }
-  expect(parsed.headers.filter((h) => h.key !== "cc").map((h) => h.key).sort()).toEqual([...REPLY_HEADERS].filter((k) => k !== "cc").sort());
+  expect(
+    parsed.headers
+      .filter((h) => h.key !== "cc")
+      .map((h) => h.key)
+      .sort(),
+  ).toEqual([...REPLY_HEADERS].filter((k) => k !== "cc").sort());
   expect(parsed.bcc).toBeUndefined();
   for (const a of [...(parsed.to ?? []), ...(parsed.cc ?? [])]) {
     expect(allowed.has((a.address ?? "").toLowerCase()), `${a.address} is not from the patch's headers`).toBe(true);
@@ -148,29 +165,38 @@ const PAYLOAD = "\r\nBcc: victim@evil.example\r\n\r\nforged body";
 
 describe("hostile headers through parse -> compose", () => {
   const cases: [string, HostileHeaders][] = [
-    ["CR/LF in encoded words of Subject and names", {
-      subject: `[PATCH] livepatch: ${b64word(PAYLOAD)} ${qword("\u2028X-Evil: 1\u0085")}`,
-      from: `${b64word(`Eve${PAYLOAD}`)} <eve@example.org>`,
-      to: `${qword(`List${PAYLOAD}`)} <live-patching@vger.kernel.org>`,
-      cc: `"Quoted\\"\r\n Bcc: victim@evil.example" <maint@example.com>`,
-      messageId: "<hostile-1@example.org>",
-    }],
-    ["folds that try to start a header in Message-ID and References", {
-      subject: "[PATCH] livepatch: fold\r\n Bcc: victim@evil.example",
-      from: "Eve <eve@example.org>",
-      to: "live-patching@vger.kernel.org",
-      cc: "maint@example.com",
-      messageId: "<hostile-2@example.org\r\n Bcc: victim@evil.example>",
-      references: `<a@example.org>\r\n ${b64word(PAYLOAD)} <b@example.org\u2028Bcc:victim@evil.example>`,
-    }],
-    ["bare CR, NUL, NEL, U+2028 and ESC inside header values", {
-      subject: "[PATCH] livepatch: a\rBcc: victim@evil.example\u0085b\u2028c\u001b[31md",
-      from: "Eve\rBcc: victim@evil.example <eve@example.org>",
-      to: "live-patching@vger.kernel.org\u2028, victim@evil.example\u0085",
-      cc: "maint@example.com",
-      replyTo: "eve-replies@example.org\r\n Bcc: victim@evil.example",
-      messageId: "<hostile-3\u2028@example.org>",
-    }],
+    [
+      "CR/LF in encoded words of Subject and names",
+      {
+        subject: `[PATCH] livepatch: ${b64word(PAYLOAD)} ${qword("\u2028X-Evil: 1\u0085")}`,
+        from: `${b64word(`Eve${PAYLOAD}`)} <eve@example.org>`,
+        to: `${qword(`List${PAYLOAD}`)} <live-patching@vger.kernel.org>`,
+        cc: `"Quoted\\"\r\n Bcc: victim@evil.example" <maint@example.com>`,
+        messageId: "<hostile-1@example.org>",
+      },
+    ],
+    [
+      "folds that try to start a header in Message-ID and References",
+      {
+        subject: "[PATCH] livepatch: fold\r\n Bcc: victim@evil.example",
+        from: "Eve <eve@example.org>",
+        to: "live-patching@vger.kernel.org",
+        cc: "maint@example.com",
+        messageId: "<hostile-2@example.org\r\n Bcc: victim@evil.example>",
+        references: `<a@example.org>\r\n ${b64word(PAYLOAD)} <b@example.org\u2028Bcc:victim@evil.example>`,
+      },
+    ],
+    [
+      "bare CR, NUL, NEL, U+2028 and ESC inside header values",
+      {
+        subject: "[PATCH] livepatch: a\rBcc: victim@evil.example\u0085b\u2028c\u001b[31md",
+        from: "Eve\rBcc: victim@evil.example <eve@example.org>",
+        to: "live-patching@vger.kernel.org\u2028, victim@evil.example\u0085",
+        cc: "maint@example.com",
+        replyTo: "eve-replies@example.org\r\n Bcc: victim@evil.example",
+        messageId: "<hostile-3\u2028@example.org>",
+      },
+    ],
   ];
 
   for (const [what, h] of cases) {
@@ -183,7 +209,13 @@ describe("hostile headers through parse -> compose", () => {
   }
 
   it("a body line `Cc: attacker@evil.example` (or To:, Bcc:, an in-body From:) changes no recipient", async () => {
-    const h: HostileHeaders = { subject: "[PATCH] livepatch: body headers", from: "Jane Developer <jane@example.org>", to: "live-patching@vger.kernel.org", cc: "Some Maintainer <maint@example.com>", messageId: "<hostile-body@example.org>" };
+    const h: HostileHeaders = {
+      subject: "[PATCH] livepatch: body headers",
+      from: "Jane Developer <jane@example.org>",
+      to: "live-patching@vger.kernel.org",
+      cc: "Some Maintainer <maint@example.com>",
+      messageId: "<hostile-body@example.org>",
+    };
     const plain = await replyTo(rawMail(h));
     const tricked = await replyTo(
       rawMail(h, [
@@ -209,7 +241,30 @@ describe("hostile headers through parse -> compose", () => {
 
   it("any mix of hostile pieces in any header: clean reply headers, recipients only from the patch", async () => {
     const piece = fc.oneof(
-      fc.constantFrom("\r\n", "\r", "\n", "\r\n ", "\0", "\u0085", "\u2028", "\u2029", "\u001b", "\u202e", "Bcc: victim@evil.example", "victim@evil.example", ",", ";", "<", ">", "\"", "\\", ":", "(", ")", " "),
+      fc.constantFrom(
+        "\r\n",
+        "\r",
+        "\n",
+        "\r\n ",
+        "\0",
+        "\u0085",
+        "\u2028",
+        "\u2029",
+        "\u001b",
+        "\u202e",
+        "Bcc: victim@evil.example",
+        "victim@evil.example",
+        ",",
+        ";",
+        "<",
+        ">",
+        '"',
+        "\\",
+        ":",
+        "(",
+        ")",
+        " ",
+      ),
       fc.constantFrom(PAYLOAD, "X-Injected: 1", "\r\n\r\nbody").map((p) => b64word(p)),
       fc.constantFrom(PAYLOAD, "\u2028Bcc: victim@evil.example").map((p) => qword(p)),
       fc.string({ maxLength: 6 }),
@@ -254,10 +309,12 @@ describe("the web page escapes every field that shows patch content (raw HTML)",
         messageId: "<web-hostile@example.org>",
         extra: [`List-Id: ${MARK} <${"x-evil".repeat(2)}.lists.example>`],
       },
-      PATCH.map((l) => l.replace(/kernel\/livepatch\/transition\.c/g, path)).concat([`+\t/* ${MARK} */`]).map((l, i, all) =>
-        // keep the hunk counts right: the extra added line belongs to the hunk
-        i === all.length - 1 ? l : l.replace("@@ -40,3 +40,4 @@", "@@ -40,3 +40,5 @@"),
-      ),
+      PATCH.map((l) => l.replace(/kernel\/livepatch\/transition\.c/g, path))
+        .concat([`+\t/* ${MARK} */`])
+        .map((l, i, all) =>
+          // keep the hunk counts right: the extra added line belongs to the hunk
+          i === all.length - 1 ? l : l.replace("@@ -40,3 +40,4 @@", "@@ -40,3 +40,5 @@"),
+        ),
     );
     const mail = await parseMail({ source: "web.eml", raw }, DEFAULT_LIMITS);
     const c = classifyMail(mail, DEFAULT_LIMITS);
@@ -281,8 +338,10 @@ describe("the web page escapes every field that shows patch content (raw HTML)",
   });
 
   afterAll(async () => {
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition -- unset if beforeAll failed early */
     await web?.close();
     await store?.close();
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

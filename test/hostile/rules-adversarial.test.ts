@@ -20,12 +20,19 @@ const nestedBraces = `${"{".repeat(10_000)}${"}".repeat(10_000)}`;
 
 /** Added lines, each a different way to make a backtracking regex go exponential or quadratic. */
 const LINES: Record<string, string[]> = {
-  "one character repeated": ["a", " ", "\t", "(", "*", "/", "-", "=", "_", ",", ";", "\\", "\"", "'", "<", "@", "e", "0", ":", ".", ">"].map((c) => `\t${c.repeat(N)}`),
-  "comment opened, never closed": [`\t/* ${"x ".repeat(N / 2)}`, `\t/** ${"* ".repeat(N / 2)}`, `${"/*".repeat(N / 2)}`],
+  "one character repeated": ["a", " ", "\t", "(", "*", "/", "-", "=", "_", ",", ";", "\\", '"', "'", "<", "@", "e", "0", ":", ".", ">"].map(
+    (c) => `\t${c.repeat(N)}`,
+  ),
+  "comment opened, never closed": [`\t/* ${"x ".repeat(N / 2)}`, `\t/** ${"* ".repeat(N / 2)}`, "/*".repeat(N / 2)],
   "deep nesting": [`\tret = foo${nestedParens};`, `\t${nestedBraces}`, `\tif ${nestedParens} {`, `\t${"[".repeat(10_000)}0${"]".repeat(10_000)}`],
-  "huge string literal": [`\tpr_err("${"x%d ".repeat(25_000)}\\n", ret);`, `\tstatic const char s[] = "${"\\\"".repeat(50_000)}`],
-  "identifier soup": [`\t${"a->b.".repeat(20_000)}c = -1;`, `\treturn ${"-E".repeat(25_000)};`, `\t${"ret = ".repeat(15_000)}0;`, `\t${"goto ".repeat(20_000)}out;`],
-  "words": [` * ${"teh ".repeat(25_000)}`, ` * ${"the the ".repeat(12_000)}`, ` * @${"param: ".repeat(14_000)}`, ` * Return: ${"-EINVAL or ".repeat(9_000)}`],
+  "huge string literal": [`\tpr_err("${"x%d ".repeat(25_000)}\\n", ret);`, `\tstatic const char s[] = "${'\\"'.repeat(50_000)}`],
+  "identifier soup": [
+    `\t${"a->b.".repeat(20_000)}c = -1;`,
+    `\treturn ${"-E".repeat(25_000)};`,
+    `\t${"ret = ".repeat(15_000)}0;`,
+    `\t${"goto ".repeat(20_000)}out;`,
+  ],
+  words: [` * ${"teh ".repeat(25_000)}`, ` * ${"the the ".repeat(12_000)}`, ` * @${"param: ".repeat(14_000)}`, ` * Return: ${"-EINVAL or ".repeat(9_000)}`],
 };
 
 const deepIf = [...Array.from({ length: 5_000 }, (_, i) => `#if defined(CONFIG_X${i})`), "\tx = 1;", ...Array.from({ length: 5_000 }, () => "#endif")];

@@ -83,9 +83,7 @@ describe("readInputs", () => {
     expect(items).toHaveLength(2);
     const err = errorOf(items[0]);
     expect(err.code).toBe("LIMIT");
-    expect(err.message).toBe(
-      `${path}: gzip data expands beyond limits.maxGunzipBytes (1048576 bytes); refusing a possible decompression bomb`,
-    );
+    expect(err.message).toBe(`${path}: gzip data expands beyond limits.maxGunzipBytes (1048576 bytes); refusing a possible decompression bomb`);
     // The batch goes on.
     expect(items[1] && isIngestFailure(items[1])).toBe(false);
   });

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { bundleEntry, removeBundle } from "../helpers/bundle.js";
 
-
 /** test/mail/watch-child.ts bundled for a child process (see bundleEntry); remove it with `removeChild`. */
 export function buildChild(tag: string): Promise<string> {
   return bundleEntry("test/mail/watch-child.ts", "lkr-mail", `watch-child-${tag}`);

@@ -36,7 +36,13 @@ describe("path globs", () => {
     }
   });
   it("does not match neighbours", () => {
-    for (const p of ["kernel/livepatchx/core.c", "kernel/sched/core.c", "include/linux/kernel.h", "arch/x86/kvm/include/asm/livepatch.h", "include/linux/sub/livepatch.h"]) {
+    for (const p of [
+      "kernel/livepatchx/core.c",
+      "kernel/sched/core.c",
+      "include/linux/kernel.h",
+      "arch/x86/kvm/include/asm/livepatch.h",
+      "include/linux/sub/livepatch.h",
+    ]) {
       expect(m(p), p).toBe(false);
     }
   });

@@ -17,6 +17,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if beforeAll failed early
   await Promise.all([dovecot?.destroy(), ...sinks.map((s) => s.close())]);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });

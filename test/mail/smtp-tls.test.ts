@@ -21,11 +21,27 @@ beforeAll(async () => {
   // A throwaway certificate for 127.0.0.1; the child trusts it through
   // Node's own NODE_EXTRA_CA_CERTS, as a deployment with a private CA would.
   certDir = mkdtempSync(join(tmpdir(), "lkr-tls-"));
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-    "-keyout", join(certDir, "key.pem"), "-out", join(certDir, "cert.pem"),
-    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-  ], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-keyout",
+      join(certDir, "key.pem"),
+      "-out",
+      join(certDir, "cert.pem"),
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
   const tls = { key: readFileSync(join(certDir, "key.pem"), "utf8"), cert: readFileSync(join(certDir, "cert.pem"), "utf8") };
   [dovecot, starttls, implicit, child] = await Promise.all([
     startDovecot(),
@@ -36,6 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if beforeAll failed early
   await Promise.all([dovecot?.destroy(), starttls?.close(), implicit?.close()]);
   removeChild(child);
   for (const d of [...dirs, certDir]) rmSync(d, { recursive: true, force: true });

@@ -15,6 +15,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if beforeAll failed early
   await dovecot?.destroy();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -62,7 +63,10 @@ describe("lkreview watch (command line)", () => {
     await store.close();
     dirs.push(dir);
     const r = io({ LKREVIEW_IMAP_USER: "bot", LKREVIEW_IMAP_PASS: "imap-Pa55word" });
-    const code = await runWatchCommand(["--once", "--imap", `imap://127.0.0.1:${dovecot.port}`, "--mailbox", "INBOX", "--db", db, "--outbox", join(dir, "out")], r.io);
+    const code = await runWatchCommand(
+      ["--once", "--imap", `imap://127.0.0.1:${dovecot.port}`, "--mailbox", "INBOX", "--db", db, "--outbox", join(dir, "out")],
+      r.io,
+    );
     expect(r.err.join("")).toContain("watching imap://127.0.0.1");
     expect(code).toBe(0);
   });

@@ -26,6 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if beforeAll failed early
   await Promise.all([dovecot?.destroy(), polling?.destroy(), sink?.close()]);
   removeChild(child);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

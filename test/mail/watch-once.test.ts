@@ -18,6 +18,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if beforeAll failed early
   await Promise.all([dovecot?.destroy(), sink?.close()]);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -114,15 +115,26 @@ describe("watch --once against a real Dovecot", () => {
     const outbox = join(dir, "outbox");
     const subject = (s: string) => `[PATCH] ${s}`;
     await dovecot.append(box, patchMail({ id: "<sel-list@example.org>", subject: subject("on the list") }));
-    await dovecot.append(box, patchMail({ id: "<sel-path@example.org>", subject: subject("by path"), listId: "linux-kernel.vger.kernel.org", path: "arch/x86/include/asm/livepatch.h" }));
-    await dovecot.append(box, patchMail({ id: "<sel-other@example.org>", subject: subject("net stuff"), listId: "netdev.vger.kernel.org", path: "net/core/dev.c" }));
+    await dovecot.append(
+      box,
+      patchMail({
+        id: "<sel-path@example.org>",
+        subject: subject("by path"),
+        listId: "linux-kernel.vger.kernel.org",
+        path: "arch/x86/include/asm/livepatch.h",
+      }),
+    );
+    await dovecot.append(
+      box,
+      patchMail({ id: "<sel-other@example.org>", subject: subject("net stuff"), listId: "netdev.vger.kernel.org", path: "net/core/dev.c" }),
+    );
     await dovecot.append(box, patchMail({ id: "<sel-reply@example.org>", subject: "Re: [PATCH] livepatch: something" }));
     await dovecot.append(box, patchMail({ id: "<sel-bot@example.org>", subject: subject("from the bot"), from: BOT }));
     await dovecot.append(box, patchMail({ id: "<sel-auto@example.org>", subject: subject("automated"), extraHeaders: ["Auto-Submitted: auto-generated"] }));
     await dovecot.append(box, patchMail({ id: "<sel-autono@example.org>", subject: subject("auto no"), extraHeaders: ["Auto-Submitted: no"] }));
     const r = await once({ imap: { url: dovecot.url, mailbox: box }, deliver: "dry-run", outbox }, store);
     expect(r.code).toBe(0);
-    const replied = readdirSync(outbox).map((f) => readFileSync(join(outbox, f), "utf8").match(/^In-Reply-To: (\S+)$/m)?.[1]);
+    const replied = readdirSync(outbox).map((f) => /^In-Reply-To: (\S+)$/m.exec(readFileSync(join(outbox, f), "utf8"))?.[1]);
     expect(replied.sort()).toEqual(["<sel-autono@example.org>", "<sel-list@example.org>", "<sel-path@example.org>"]);
     await store.close();
   });
@@ -143,7 +155,7 @@ describe("watch --once against a real Dovecot", () => {
     await dovecot.append(box, patchMail({ id: "<ser-2@example.org>", subject: "[PATCH v2 2/2] livepatch: two", inReplyTo: "<ser-0@example.org>" }));
     const second = await once(cfg, store);
     expect(second.code).toBe(0);
-    const replied = readdirSync(outbox).map((f) => readFileSync(join(outbox, f), "utf8").match(/^In-Reply-To: (\S+)$/m)?.[1]);
+    const replied = readdirSync(outbox).map((f) => /^In-Reply-To: (\S+)$/m.exec(readFileSync(join(outbox, f), "utf8"))?.[1]);
     expect(replied.sort()).toEqual(["<ser-1@example.org>", "<ser-2@example.org>"]);
     await store.close();
   });

@@ -11,8 +11,7 @@ const fixture = (name: string): Buffer => readFileSync(fixturePath(name));
 const diff = fixture("hook-put.diff").toString("utf8");
 
 const parse = (name: string): Promise<Mail> => parseMail({ source: name, raw: fixture(name) }, DEFAULT_LIMITS);
-const parseText = (text: string, limits = DEFAULT_LIMITS): Promise<Mail> =>
-  parseMail({ source: "inline", raw: Buffer.from(text, "utf8") }, limits);
+const parseText = (text: string, limits = DEFAULT_LIMITS): Promise<Mail> => parseMail({ source: "inline", raw: Buffer.from(text, "utf8") }, limits);
 
 describe("parseMail", () => {
   it("parses an inline 8bit patch sent with CRLF, keeping every diff line byte-exact", async () => {
@@ -78,10 +77,7 @@ describe("parseMail", () => {
     expect(mail.body).toContain(diff);
     expect(mail.messageId).toMatch(/^<[0-9a-f]{64}@lkreview\.invalid>$/);
     expect((await parse("windows-1252-no-message-id.eml")).messageId).toBe(mail.messageId);
-    const other = await parseMail(
-      { source: "x", raw: Buffer.concat([fixture("windows-1252-no-message-id.eml"), Buffer.from("\n")]) },
-      DEFAULT_LIMITS,
-    );
+    const other = await parseMail({ source: "x", raw: Buffer.concat([fixture("windows-1252-no-message-id.eml"), Buffer.from("\n")]) }, DEFAULT_LIMITS);
     expect(other.messageId).not.toBe(mail.messageId);
   });
 
@@ -93,15 +89,11 @@ describe("parseMail", () => {
   });
 
   it("rejects text without mail headers", async () => {
-    await expect(parseText("Note: nothing here is mail.\n\nReally.\n")).rejects.toThrow(
-      "inline: not a mail message: no From or Subject header",
-    );
+    await expect(parseText("Note: nothing here is mail.\n\nReally.\n")).rejects.toThrow("inline: not a mail message: no From or Subject header");
   });
 
   it("rejects a message over limits.maxMessageBytes", async () => {
-    const err = await parseMail({ source: "big", raw: fixture("inline-crlf.eml") }, { ...DEFAULT_LIMITS, maxMessageBytes: 100 }).catch(
-      (e: unknown) => e,
-    );
+    const err = await parseMail({ source: "big", raw: fixture("inline-crlf.eml") }, { ...DEFAULT_LIMITS, maxMessageBytes: 100 }).catch((e: unknown) => e);
     expect((err as LkreviewError).code).toBe("LIMIT");
   });
 

@@ -61,11 +61,7 @@ describe("groupSeries", () => {
         version: 2,
         total: 3,
         cover: "<20250306090122.7001-0-jane@example.org>",
-        patches: [
-          "<20250306090122.7001-1-jane@example.org>",
-          "<20250306090122.7001-2-jane@example.org>",
-          "<20250306090122.7001-3-jane@example.org>",
-        ],
+        patches: ["<20250306090122.7001-1-jane@example.org>", "<20250306090122.7001-2-jane@example.org>", "<20250306090122.7001-3-jane@example.org>"],
       },
       {
         root: "<20250307101500.9100-1-joe@example.com>",

@@ -25,7 +25,7 @@ const SHAPES: [string, string, string][] = [
   ["f(", "a, ", ")x"],
   ["/*", " word", ""],
   [" * @", "a: ", ""],
-  ["\tpr_err(\"", "%s\\n", ""],
+  ['\tpr_err("', "%s\\n", ""],
   ["\treturn ", "-", "1;"],
   ["\tgoto ", "err_", ";"],
   ["struct demo ", "* ", "p;"],
@@ -62,7 +62,18 @@ describe("adversarial patches", () => {
   it("reviews a 20,000-line patch, deep nesting and a long goto ladder", async () => {
     const many: string[] = [];
     for (let i = 0; many.length < 20_000; i++) {
-      many.push(`static int demo_step${i}(struct demo_dev *d)`, "{", "\tint ret;", "", `\tret = demo_hw_write(d, ${i});`, "\tif (ret)", "\t\treturn ret;", "\treturn 0;", "}", "");
+      many.push(
+        `static int demo_step${i}(struct demo_dev *d)`,
+        "{",
+        "\tint ret;",
+        "",
+        `\tret = demo_hw_write(d, ${i});`,
+        "\tif (ret)",
+        "\t\treturn ret;",
+        "\treturn 0;",
+        "}",
+        "",
+      );
     }
     const nested = ["int demo_nested(void)", ...Array.from({ length: 3_000 }, () => "{"), "\treturn 0;", ...Array.from({ length: 3_000 }, () => "}")];
     const ladder = ["int demo_ladder(void)", "{"];

@@ -44,7 +44,10 @@ describe("streaming a large archive", () => {
       if (patch.subject.index === 0) continue;
       const root = patch.mail.inReplyTo;
       const members = root && patch.subject.total > 1 ? (byRoot.get(root) ?? []) : [patch];
-      seriesOf.set(patch, [...members].sort((a, b) => a.subject.index - b.subject.index).map((q) => q.mail.messageId));
+      seriesOf.set(
+        patch,
+        [...members].sort((a, b) => a.subject.index - b.subject.index).map((q) => q.mail.messageId),
+      );
     }
     const expected = new Map<string, { series: string[] | null; findings: string[] }>();
     for (const { patch, cover } of patches) {

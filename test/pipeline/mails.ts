@@ -40,7 +40,7 @@ export function patchBody(path: string, lines: string[], message = "Handle the e
     `--- a/${path}`,
     `+++ b/${path}`,
     `@@ -10,2 +10,${lines.length + 2} @@`,
-    " #include \"demo.h\"",
+    ' #include "demo.h"',
     " ",
     ...lines.map((l) => `+${l}`),
     "",

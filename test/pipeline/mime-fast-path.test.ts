@@ -34,7 +34,7 @@ const bodyArb = fc
     }),
   );
 
-const typeArb = fc.constantFrom<string | null>(null, "text/plain", "text/plain; charset=UTF-8", "text/plain; charset=\"utf-8\"", "TEXT/PLAIN;charset=utf-8");
+const typeArb = fc.constantFrom<string | null>(null, "text/plain", "text/plain; charset=UTF-8", 'text/plain; charset="utf-8"', "TEXT/PLAIN;charset=utf-8");
 const cteArb = fc.constantFrom<string | null>(null, "8bit", "7bit", "8BIT");
 
 describe("parseMail fast path for plain UTF-8 mail", () => {

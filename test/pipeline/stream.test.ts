@@ -38,7 +38,16 @@ const cover = (id: string, n: number): IngestItem =>
   item(id, rawMail({ id, subject: `[PATCH v2 0/${n}] demo: Rework the probe path`, body: "This series reworks the probe path.\n\n-- \n2.47.1\n" }));
 
 const reply = (id: string, to: string): IngestItem =>
-  item(id, rawMail({ id, subject: "Re: [PATCH] demo: Reset the hardware in probe", inReplyTo: to, references: [to], body: "> +\tp = kzalloc(sizeof(*p), GFP_KERNEL);\n\nLooks fine.\n" }));
+  item(
+    id,
+    rawMail({
+      id,
+      subject: "Re: [PATCH] demo: Reset the hardware in probe",
+      inReplyTo: to,
+      references: [to],
+      body: "> +\tp = kzalloc(sizeof(*p), GFP_KERNEL);\n\nLooks fine.\n",
+    }),
+  );
 
 describe("reviewStream", () => {
   it("yields one event per message, in input order, while a series waits for its parts", async () => {
@@ -99,7 +108,11 @@ describe("reviewStream", () => {
   });
 
   it("gives up waiting for a part after the window passes, and keeps the order", async () => {
-    const items = [part("t1@example.org", 1, 2, "t0@example.org"), ...["l1", "l2", "l3", "l4"].map((n, i) => lone(`${n}@example.org`, `demo_fn${i}`)), part("t2@example.org", 2, 2, "t0@example.org")];
+    const items = [
+      part("t1@example.org", 1, 2, "t0@example.org"),
+      ...["l1", "l2", "l3", "l4"].map((n, i) => lone(`${n}@example.org`, `demo_fn${i}`)),
+      part("t2@example.org", 2, 2, "t0@example.org"),
+    ];
     const small = await events(items, { seriesWindow: 3 });
     expect(small.map(idOf)).toEqual(items.map((i) => `<${i.source}>`));
     const first = small[0];

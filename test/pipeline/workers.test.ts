@@ -40,7 +40,12 @@ afterAll(() => {
 });
 
 function summary(result: BatchResult): Map<string, string[]> {
-  return new Map(result.reviewed.map((r) => [r.review.messageId, r.all.map((f) => `${f.rule}|${f.file}:${f.line}-${f.endLine}|${f.fingerprint}|${f.message}|${f.tags.join(",")}`)]));
+  return new Map(
+    result.reviewed.map((r) => [
+      r.review.messageId,
+      r.all.map((f) => `${f.rule}|${f.file}:${f.line}-${f.endLine}|${f.fingerprint}|${f.message}|${f.tags.join(",")}`),
+    ]),
+  );
 }
 
 describe("rule worker pool", () => {
@@ -60,7 +65,10 @@ describe("rule worker pool", () => {
 
   it("starts the pool by itself once there are more than a handful of patches", async () => {
     const items = Array.from({ length: 12 }, (_, i) =>
-      item(`p${i}`, rawMail({ id: `p${i}@example.org`, subject: `[PATCH] demo: Fix probe ${i}`, body: patchBody("drivers/demo/core.c", leakyFunction(`demo_probe${i}`)) })),
+      item(
+        `p${i}`,
+        rawMail({ id: `p${i}@example.org`, subject: `[PATCH] demo: Fix probe ${i}`, body: patchBody("drivers/demo/core.c", leakyFunction(`demo_probe${i}`)) }),
+      ),
     );
     const seen: number[] = [];
     const result = await reviewBatch(stream(items), { config, model: null, workerEntry: entry, onRunner: (t) => seen.push(t) });

@@ -125,7 +125,9 @@ describe("marking a false positive recomposes the draft", () => {
     const show = (await run(["show", String(id)])).out;
     expect(draftOf(show)).toContain('"callbacks"');
     expect(draftOf(show)).toContain("Please return -EINVAL here.");
-    expect(show).toMatch(/Notes \(1\):\n {2}\S+ \S+ petr: typo 70707070 was marked false positive, but the draft still makes that point; the draft was edited, so it was kept as it is\./);
+    expect(show).toMatch(
+      /Notes \(1\):\n {2}\S+ \S+ petr: typo 70707070 was marked false positive, but the draft still makes that point; the draft was edited, so it was kept as it is\./,
+    );
   });
 });
 

@@ -58,7 +58,13 @@ export const CORE_C = fileDiff("kernel/livepatch/core.c", [
   {
     start: 402,
     fn: "void klp_free_objects(struct klp_patch *patch)",
-    lines: [" \tstruct klp_object *obj, *tmp;", " ", "-\tklp_for_each_object_safe(patch, obj, tmp) {", "+\tklp_for_each_object_safe(patch, obj, tmp)", " \t\tklp_free_object(obj);"],
+    lines: [
+      " \tstruct klp_object *obj, *tmp;",
+      " ",
+      "-\tklp_for_each_object_safe(patch, obj, tmp) {",
+      "+\tklp_for_each_object_safe(patch, obj, tmp)",
+      " \t\tklp_free_object(obj);",
+    ],
   },
 ]);
 
@@ -82,7 +88,7 @@ export const HOOK_C = fileDiff(
         "+void klp_hook_put(struct klp_hook *hook)",
         "+{",
         "+\tif (!hook->count) {",
-        "+\t\tpr_err(\"hook %lu put once too often\\n\", hook->id);",
+        '+\t\tpr_err("hook %lu put once too often\\n", hook->id);',
         "+\t\treturn;",
         "+\t}",
         "+\thook->count--;",
@@ -91,7 +97,7 @@ export const HOOK_C = fileDiff(
         "+int klp_hook_store(struct klp_hook *hook, long val)",
         "+{",
         "+\tif (val < 0) {",
-        "+\t\tpr_err(\"bad hook value %ld\\n\", val);",
+        '+\t\tpr_err("bad hook value %ld\\n", val);',
         "+\t\treturn 0;",
         "+\t}",
         "+\thook->val = val;",
@@ -138,7 +144,16 @@ export function buildPatch(opts: { files?: string[]; message?: string[]; mail?: 
   const parsed = parsePatchBody(body, "fixture");
   return {
     mail: baseMail(body, opts.mail),
-    subject: { tags: ["PATCH", "v3", "2/3"], isPatch: true, isRfc: false, isReply: false, version: 3, index: 2, total: 3, title: "livepatch: Keep a hook per object" },
+    subject: {
+      tags: ["PATCH", "v3", "2/3"],
+      isPatch: true,
+      isRfc: false,
+      isReply: false,
+      version: 3,
+      index: 2,
+      total: 3,
+      title: "livepatch: Keep a hook per object",
+    },
     commitMessage: parsed.commitMessage,
     files: parsed.files,
   };

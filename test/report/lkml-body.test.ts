@@ -64,7 +64,7 @@ describe("quoting", () => {
       "> +int klp_hook_store(struct klp_hook *hook, long val)",
       "> +{",
       "> +\tif (val < 0) {",
-      "> +\t\tpr_err(\"bad hook value %ld\\n\", val);",
+      '> +\t\tpr_err("bad hook value %ld\\n", val);',
       "> +\t\treturn 0;",
       "> +\t}",
       "",
@@ -135,23 +135,22 @@ describe("quoting", () => {
     expect(lines).toEqual([
       "> the hook registerd for as long as the object is loaded, and drop it",
       "",
-      "\"registered\"",
+      '"registered"',
       "",
       "> +++ b/kernel/livepatch/hook.c",
       "> + * klp_hook_lookup() - find a hook by its identifer",
       "",
-      "\"identifier\"",
+      '"identifier"',
       "",
     ]);
   });
 
   it("writes a correction of related or several words as from -> to", () => {
-    const line = (fix: { from: string; to: string }): string | undefined =>
-      middle(body([finding({ file: HOOK, line: 7, class: "typo", fix })]))[3];
-    expect(line({ from: "give", to: "given" })).toBe("\"give\" -> \"given\"");
-    expect(line({ from: "an hook", to: "a hook" })).toBe("\"an hook\" -> \"a hook\"");
-    expect(line({ from: "lookup", to: "search" })).toBe("\"lookup\" -> \"search\"");
-    expect(line({ from: "teh", to: "the" })).toBe("\"the\"");
+    const line = (fix: { from: string; to: string }): string | undefined => middle(body([finding({ file: HOOK, line: 7, class: "typo", fix })]))[3];
+    expect(line({ from: "give", to: "given" })).toBe('"give" -> "given"');
+    expect(line({ from: "an hook", to: "a hook" })).toBe('"an hook" -> "a hook"');
+    expect(line({ from: "lookup", to: "search" })).toBe('"lookup" -> "search"');
+    expect(line({ from: "teh", to: "the" })).toBe('"the"');
   });
 
   it("comments on a line it cannot find without inventing a quote", () => {
@@ -191,7 +190,7 @@ describe("comment text", () => {
   it("never writes an unquoted line that b4 or git would take for a trailer", () => {
     const message = [
       "This needs a tag:",
-      "Fixes: 0123456789ab (\"livepatch: Add hooks\")",
+      'Fixes: 0123456789ab ("livepatch: Add hooks")',
       "Reviewed-by: Someone Else <someone@example.org>",
       "Link: https://lore.kernel.org/all/20250101.1234-1-x@example.org/",
       "Cc: stable@vger.kernel.org",
@@ -207,7 +206,7 @@ describe("comment text", () => {
       expect(l).not.toMatch(/^[A-Za-z0-9-]+\s*:\s/);
       expect(l).not.toMatch(/^--\s*$/);
     }
-    expect(unquoted).toContain("  (Fixes: 0123456789ab (\"livepatch: Add hooks\"))");
+    expect(unquoted).toContain('  (Fixes: 0123456789ab ("livepatch: Add hooks"))');
     expect(unquoted).toContain("  > looks like a quote");
     expect(text.split("\n").filter((l) => l === "-- ").length).toBe(1);
   });
@@ -237,14 +236,14 @@ describe("transfer encoding", () => {
     const hunk = patch.files[1]?.hunks[0];
     const line = hunk?.lines[24];
     if (!line) throw new Error("fixture changed");
-    line.raw = "+\t\tpr_err(\"bad\rvalue\0\");";
+    line.raw = '+\t\tpr_err("bad\rvalue\0");';
     const reply = composeReply(patch, [finding({ file: HOOK, line: 25, message: "Odd bytes here." })], COMPOSE_OPTS);
     if (!reply) throw new Error("expected a reply");
     expect(reply.headers.find(([n]) => n === "Content-Transfer-Encoding")?.[1]).toBe("quoted-printable");
     const wireBody = reply.raw.slice(reply.raw.indexOf("\r\n\r\n") + 4);
     expect(wireBody.replace(/\r\n/g, "")).not.toMatch(/[\r\n\0]/);
     const parsed = await PostalMime.parse(reply.raw);
-    expect(parsed.text?.split("\n")).toContain("> +\t\tpr_err(\"bad\rvalue\0\");");
+    expect(parsed.text?.split("\n")).toContain('> +\t\tpr_err("bad\rvalue\0");');
   });
 
   it("round-trips non-ASCII comment text as 8bit UTF-8", async () => {

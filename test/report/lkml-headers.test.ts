@@ -147,7 +147,10 @@ describe("reply headers", () => {
     const r = compose({
       subject: "[PATCH] livepatch: Prüfe den Zustand – ünïcödé everywhere in a rather long subject line",
       from: { name: "Jürgen Größ", address: "jg@example.de" },
-      cc: [{ name: "Zoë \"Z\" O'Brien, Jr.", address: "zoe@example.com" }, { name: "李雷", address: "li@example.cn" }],
+      cc: [
+        { name: 'Zoë "Z" O\'Brien, Jr.', address: "zoe@example.com" },
+        { name: "李雷", address: "li@example.cn" },
+      ],
     });
     const lines = r.raw.slice(0, r.raw.indexOf("\r\n\r\n")).split("\r\n");
     for (const line of lines) {
@@ -161,7 +164,7 @@ describe("reply headers", () => {
     expect(parsed.to).toEqual([{ name: "Jürgen Größ", address: "jg@example.de" }]);
     expect(parsed.cc?.map((a) => ("address" in a ? [a.name, a.address] : []))).toEqual([
       ["", "live-patching@vger.kernel.org"],
-      ["Zoë \"Z\" O'Brien, Jr.", "zoe@example.com"],
+      ['Zoë "Z" O\'Brien, Jr.', "zoe@example.com"],
       ["李雷", "li@example.cn"],
     ]);
   });

@@ -14,7 +14,10 @@ const region = z
 const location = z.object({
   physicalLocation: z.object({
     artifactLocation: z.object({
-      uri: z.string().min(1).refine((u) => !/[\s\\]/.test(u), "uri must be a URI reference"),
+      uri: z
+        .string()
+        .min(1)
+        .refine((u) => !/[\s\\]/.test(u), "uri must be a URI reference"),
       uriBaseId: z.string().min(1).optional(),
       index: z.number().int().min(0).optional(),
     }),
@@ -68,9 +71,43 @@ const review: Review = {
   series: { version: 3, index: 2, total: 3 },
   reply: null,
   findings: [
-    { rule: "test-err-return", class: "errcode", severity: "error", file: "drivers/misc/hook.c", line: 15, endLine: 16, message: "This reports an error but returns 0.", source: "rule", fingerprint: "0123456789abcdef", tags: [] },
-    { rule: "test-typo", class: "typo", severity: "warning", file: "drivers/misc/my hook.c", line: 13, endLine: 13, message: '"identifier"', source: "rule", fix: { from: "identifer", to: "identifier" }, fingerprint: "fedcba9876543210", tags: [] },
-    { rule: "model:lifetime", class: "design", severity: "note", file: "drivers/misc/hook.c", line: 20, endLine: 20, message: "Can this run after the hook is freed?", source: "model", fingerprint: "00112233aabbccdd", tags: ["doubtful"] },
+    {
+      rule: "test-err-return",
+      class: "errcode",
+      severity: "error",
+      file: "drivers/misc/hook.c",
+      line: 15,
+      endLine: 16,
+      message: "This reports an error but returns 0.",
+      source: "rule",
+      fingerprint: "0123456789abcdef",
+      tags: [],
+    },
+    {
+      rule: "test-typo",
+      class: "typo",
+      severity: "warning",
+      file: "drivers/misc/my hook.c",
+      line: 13,
+      endLine: 13,
+      message: '"identifier"',
+      source: "rule",
+      fix: { from: "identifer", to: "identifier" },
+      fingerprint: "fedcba9876543210",
+      tags: [],
+    },
+    {
+      rule: "model:lifetime",
+      class: "design",
+      severity: "note",
+      file: "drivers/misc/hook.c",
+      line: 20,
+      endLine: 20,
+      message: "Can this run after the hook is freed?",
+      source: "model",
+      fingerprint: "00112233aabbccdd",
+      tags: ["doubtful"],
+    },
   ],
 };
 
@@ -136,7 +173,9 @@ describe("SARIF output", () => {
     const artifactOf = (r: typeof first) => run?.artifacts?.[where(r)?.artifactLocation.index ?? -1];
     expect(run?.artifacts).toHaveLength(2);
     expect(artifactOf(first)?.location.uri).toBe(where(first)?.artifactLocation.uri);
-    expect(artifactOf(first)?.description?.text).toBe("Commit message of <20250304081507.1234-3-jane@example.org>: [PATCH v3 2/3] misc: hook: refuse negative values");
+    expect(artifactOf(first)?.description?.text).toBe(
+      "Commit message of <20250304081507.1234-3-jane@example.org>: [PATCH v3 2/3] misc: hook: refuse negative values",
+    );
     expect(artifactOf(third)?.mimeType).toBe("text/plain");
 
     // A finding in a file keeps its plain repository path.

@@ -7,14 +7,14 @@ describe("terse output", () => {
   it("prints one checkpatch-like line per finding and a closing tally", () => {
     const out = formatTerse([
       finding({ file: "kernel/livepatch/hook.c", line: 25, rule: "errcode", severity: "error", message: "error path returns 0" }),
-      finding({ file: "kernel/livepatch/hook.c", line: 7, rule: "typo", severity: "warning", message: "\"identifer\" -> \"identifier\"" }),
-      finding({ file: COMMIT_MSG, line: 2, rule: "typo", severity: "warning", message: "\"registerd\" -> \"registered\"" }),
+      finding({ file: "kernel/livepatch/hook.c", line: 7, rule: "typo", severity: "warning", message: '"identifer" -> "identifier"' }),
+      finding({ file: COMMIT_MSG, line: 2, rule: "typo", severity: "warning", message: '"registerd" -> "registered"' }),
       finding({ file: "kernel/livepatch/core.c", line: 217, rule: "model:leaks", severity: "note", message: "The hook\nleaks\r\nhere." }),
     ]);
     expect(out.split("\n")).toEqual([
       "kernel/livepatch/hook.c:25: ERROR:errcode: error path returns 0",
-      "kernel/livepatch/hook.c:7: WARNING:typo: \"identifer\" -> \"identifier\"",
-      "COMMIT_MSG:2: WARNING:typo: \"registerd\" -> \"registered\"",
+      'kernel/livepatch/hook.c:7: WARNING:typo: "identifer" -> "identifier"',
+      'COMMIT_MSG:2: WARNING:typo: "registerd" -> "registered"',
       "kernel/livepatch/core.c:217: NOTE:model:leaks: The hook leaks here.",
       "total: 1 errors, 2 warnings, 1 notes",
       "",

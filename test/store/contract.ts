@@ -27,11 +27,11 @@ export function storeContract(name: string, freshDb: () => Promise<string>): voi
       const stores = await Promise.all([openStore(db), openStore(db), openStore(db)]);
       open.push(...stores);
       const [a, b] = stores;
-      await a!.upsertItem(newItem(1));
+      await a.upsertItem(newItem(1));
       const again = await openStore(db);
       open.push(again);
       expect((await again.listItems()).map((i) => i.messageId)).toEqual([newItem(1).messageId]);
-      expect(await b!.getItemByMessageId(newItem(1).messageId)).not.toBeNull();
+      expect(await b.getItemByMessageId(newItem(1).messageId)).not.toBeNull();
     });
 
     it("records Message-IDs seen once", async () => {
@@ -101,9 +101,7 @@ export function storeContract(name: string, freshDb: () => Promise<string>): voi
     it("filters by state, list, author, path and since, and sorts", async () => {
       const { store } = await fresh();
       const a = await store.upsertItem(newItem(1, { findings: [finding("errcode", "error", "cc01")], draft: draftFor(1) }));
-      const b = await store.upsertItem(
-        newItem(2, { author: "Bob Hacker <bob@example.com>", listId: "bpf.vger.kernel.org", paths: ["kernel/bpf/verifier.c"] }),
-      );
+      const b = await store.upsertItem(newItem(2, { author: "Bob Hacker <bob@example.com>", listId: "bpf.vger.kernel.org", paths: ["kernel/bpf/verifier.c"] }));
       const c = await store.upsertItem(newItem(3, { paths: ["samples/livepatch/livepatch-100%_sample.c"] }));
       const ids = (items: { id: number }[]): number[] => items.map((i) => i.id).sort((x, y) => x - y);
       expect(ids(await store.listItems({ state: "clean" }))).toEqual([b.id, c.id]);

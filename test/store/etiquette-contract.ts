@@ -12,7 +12,16 @@ export function review(n: number, over: Partial<Omit<ReviewRecord, "createdAt">>
     version: n,
     part: 1,
     total: 1,
-    findings: [{ rule: "errcode", fingerprint: `fp${n}`, file: "kernel/livepatch/core.c", line: 12, message: "Shouldn't this return -EINVAL?", anchored: ["\treturn 0;"] }],
+    findings: [
+      {
+        rule: "errcode",
+        fingerprint: `fp${n}`,
+        file: "kernel/livepatch/core.c",
+        line: 12,
+        message: "Shouldn't this return -EINVAL?",
+        anchored: ["\treturn 0;"],
+      },
+    ],
     replyMessageId: `<lkreview-${n}@example.org>`,
     recipients: ["jane@example.org", "live-patching@vger.kernel.org"],
     repliedAt: null,
@@ -58,7 +67,15 @@ export function etiquetteContract(name: string, freshDb: () => Promise<string>):
 
     it("records feedback once per mail and finding", async () => {
       const store = await fresh();
-      const f = { mailId: "<fb@example.org>", reviewId: "<rev-1@example.org>", rule: "errcode", fingerprint: "fp1", verdict: "ack" as const, who: "Petr@example.com", listId: null };
+      const f = {
+        mailId: "<fb@example.org>",
+        reviewId: "<rev-1@example.org>",
+        rule: "errcode",
+        fingerprint: "fp1",
+        verdict: "ack" as const,
+        who: "Petr@example.com",
+        listId: null,
+      };
       expect(await store.feedbackAdd(f)).toBe(true);
       expect(await store.feedbackAdd(f)).toBe(false);
       expect(await store.feedbackAdd({ ...f, mailId: "<fb2@example.org>", verdict: "false-positive" })).toBe(true);
@@ -85,7 +102,7 @@ export function etiquetteContract(name: string, freshDb: () => Promise<string>):
       const store = await fresh();
       expect(await store.deferPut({ messageId: "<p1@example.org>", listId: null, dueAt: "2025-03-05T08:00:00.000Z", payload: "{}" })).toBe(true);
       expect(await store.deferPut({ messageId: "<p1@example.org>", listId: null, dueAt: "2025-03-09T08:00:00.000Z", payload: "{}" })).toBe(false);
-      await store.deferPut({ messageId: "<p2@example.org>", listId: "l", dueAt: "2025-03-04T08:00:00.000Z", payload: "{\"a\":1}" });
+      await store.deferPut({ messageId: "<p2@example.org>", listId: "l", dueAt: "2025-03-04T08:00:00.000Z", payload: '{"a":1}' });
       expect(await store.deferDue(new Date("2025-03-04T07:00:00Z"))).toEqual([]);
       expect((await store.deferDue(new Date("2025-03-06T00:00:00Z"))).map((d) => d.messageId)).toEqual(["<p2@example.org>", "<p1@example.org>"]);
       await store.deferDone("<p2@example.org>", "sent");

@@ -34,7 +34,7 @@ export const PATCH_BODY = [
   " int klp_hook_set(struct klp_hook *hook, long val)",
   " {",
   "+\tif (val < 0) {",
-  "+\t\tpr_err(\"invalid hook value %ld\\n\", val);",
+  '+\t\tpr_err("invalid hook value %ld\\n", val);',
   "+\t\treturn 0;",
   "+\t}",
   "+",

@@ -26,9 +26,7 @@ describe("many workers, one PostgreSQL queue", () => {
           reviewedBy.set(job.key, [...(reviewedBy.get(job.key) ?? []), name]);
           const i = Number(job.payload);
           // The "review": put an item in the queue, as the watcher does.
-          await store.upsertItem(
-            newItem(i, { messageId: job.key, findings: i % 3 === 0 ? [finding("errcode", "error", `fp${i}`)] : [] }),
-          );
+          await store.upsertItem(newItem(i, { messageId: job.key, findings: i % 3 === 0 ? [finding("errcode", "error", `fp${i}`)] : [] }));
           await store.workComplete(job.key);
           done++;
         }

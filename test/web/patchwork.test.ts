@@ -15,7 +15,10 @@ beforeAll(async () => {
     ],
   });
 });
-afterAll(async () => pw?.close());
+afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if beforeAll failed early
+  await pw?.close();
+});
 
 describe("Patchwork check", () => {
   it("derives state and description from the findings that still count", () => {
@@ -46,11 +49,19 @@ describe("Patchwork check", () => {
       { id: 1, state: "fail", context: "lkreview", description: "lkreview: 1 error second line", target_url: "http://127.0.0.1:8080/items/7", user: "petr" },
     ]);
     // A versioned API root works the same way.
-    expect(await reportPatchworkCheck({ url: `${pw.url}/api/1.2/`, token: "tok-maint" }, { messageId: "<other@example.org>", state: "success", description: "ok", targetUrl: null })).toBe(42);
+    expect(
+      await reportPatchworkCheck(
+        { url: `${pw.url}/api/1.2/`, token: "tok-maint" },
+        { messageId: "<other@example.org>", state: "success", description: "ok", targetUrl: null },
+      ),
+    ).toBe(42);
   });
 
   it("returns null for a patch Patchwork does not track", async () => {
-    const r = await reportPatchworkCheck({ url: pw.url, token: "tok-maint" }, { messageId: "<nope@example.org>", state: "success", description: "", targetUrl: null });
+    const r = await reportPatchworkCheck(
+      { url: pw.url, token: "tok-maint" },
+      { messageId: "<nope@example.org>", state: "success", description: "", targetUrl: null },
+    );
     expect(r).toBeNull();
   });
 

@@ -56,11 +56,7 @@ const MIN_PARTIAL_QUOTE = 12;
 /** Quote variants: as given, without our `+121 ` markers, without a raw diff `+`. */
 function quoteVariants(quote: string): string[][] {
   const lines = quote.replace(/\r\n?/g, "\n").split("\n");
-  const variants = [
-    lines,
-    lines.map((l) => l.replace(/^\+\d+ ?/, "")),
-    lines.map((l) => l.replace(/^\+/, "")),
-  ];
+  const variants = [lines, lines.map((l) => l.replace(/^\+\d+ ?/, "")), lines.map((l) => l.replace(/^\+/, ""))];
   return variants.map((v) => {
     const n = v.map(norm);
     while (n.length > 0 && n[0] === "") n.shift();
@@ -121,7 +117,7 @@ export function cleanMessage(message: string): string {
     .replace(/\r\n?/g, "\n")
     .replace(/\t/g, " ")
     // Control characters (but newline) have no place in a reply body.
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- the sanitiser strips control characters on purpose
     .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, "")
     .split("\n")
     .map((l) => l.replace(/^\s*>+\s?/, "").trimEnd())

@@ -54,6 +54,11 @@ export function backoffMs(attempt: number, opts: RetryOptions, random: () => num
   return Math.round(step / 2 + (random() * step) / 2);
 }
 
+/** `instanceof APIError` narrows to `APIError<any, any>`; this keeps the SDK's declared field types. */
+function isApiError(err: unknown): err is APIError {
+  return err instanceof APIError;
+}
+
 function isRetryable(err: unknown): boolean {
   if (err instanceof APIConnectionError) return true; // timeouts included: a subclass
   if (err instanceof APIError && typeof err.status === "number") return err.status === 408 || err.status === 429 || err.status >= 500;
@@ -103,6 +108,9 @@ export function createChatClient(
       let text = "";
       let usage: { prompt_tokens: number; completion_tokens: number } | null = null;
       for await (const chunk of stream) {
+        // The SDK passes each chunk on unchecked, from whichever OpenAI-compatible server is configured:
+        // a chunk without `delta` must not throw, whatever the declared type says.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- wire data, wider than its type
         text += chunk.choices[0]?.delta?.content ?? "";
         if (chunk.usage) usage = chunk.usage;
       }
@@ -130,7 +138,7 @@ export function createChatClient(
           const tries = attempt + 1 > 1 ? ` after ${attempt + 1} attempts` : "";
           throw new LkreviewError("MODEL", item, `${failureLine(err)}${tries}`, { cause: err });
         }
-        const asked = err instanceof APIError ? retryAfterMs(err.headers) : null;
+        const asked = isApiError(err) ? retryAfterMs(err.headers) : null;
         await wait(Math.min(retry.maxDelayMs, asked ?? backoffMs(attempt, retry)));
       }
     }

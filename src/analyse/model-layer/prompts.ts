@@ -82,7 +82,9 @@ export function loadPrompts(dir: string = defaultPromptsDir()): PromptSet {
   if (hit) return hit;
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith(".md") && n !== "README.md").sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith(".md") && n !== "README.md")
+      .sort();
   } catch (err) {
     throw new LkreviewError("IO", dir, "cannot read the prompts directory", { cause: err });
   }
@@ -97,7 +99,10 @@ export function loadPrompts(dir: string = defaultPromptsDir()): PromptSet {
 
 /** `id@version` of every prompt, sorted: part of the cache key, so a prompt edit invalidates old answers. */
 export function promptVersions(set: PromptSet): string {
-  return [set.system, set.review, ...set.subsystems].map((p) => `${p.id}@${p.version}`).sort().join(",");
+  return [set.system, set.review, ...set.subsystems]
+    .map((p) => `${p.id}@${p.version}`)
+    .sort()
+    .join(",");
 }
 
 /** Glob to RegExp: `**` crosses directories, `*` and `?` do not. */

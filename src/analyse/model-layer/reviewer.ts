@@ -130,7 +130,8 @@ export function createModelReviewer(cfg: Config["model"], deps: ModelReviewerDep
     }
 
     const planned = planRequests(patch, series, ruleFindings, prompts, cfg.requestTokenBudget);
-    const answers: { findings: FindingAnswer[]; doubts: DoubtAnswer[] }[] = [];
+    // Sparse: a part skipped for budget or failed leaves its slot empty.
+    const answers: ({ findings: FindingAnswer[]; doubts: DoubtAnswer[] } | undefined)[] = [];
 
     await Promise.all(
       planned.map((req, i) =>
@@ -168,7 +169,9 @@ export function createModelReviewer(cfg: Config["model"], deps: ModelReviewerDep
       ),
     );
     if (result.stats.skipped > 0) {
-      result.stats.errors.push(`${item}: model token budget (${budget.limit ?? 0}) spent, ${result.stats.skipped} of ${planned.length} parts not reviewed by the model`);
+      result.stats.errors.push(
+        `${item}: model token budget (${budget.limit ?? 0}) spent, ${result.stats.skipped} of ${planned.length} parts not reviewed by the model`,
+      );
     }
 
     const index = addedIndex(patch);

@@ -31,7 +31,7 @@ function newSideLines(hunk: Hunk): CLine[] {
 }
 
 const isBlank = (t: string): boolean => t.trim() === "";
-const atColumn0 = (t: string): boolean => t.length > 0 && t[0] !== " " && t[0] !== "\t";
+const atColumn0 = (t: string): boolean => t.length > 0 && !t.startsWith(" ") && !t.startsWith("\t");
 const isCloseBrace = (t: string): boolean => /^}\s*(\/[/*].*)?$/.test(t);
 /**
  * A `}` in column 0 closes a top-level scope, whatever follows it: a function
@@ -169,7 +169,7 @@ function kernelDocAbove(lines: readonly CLine[], i: number): CLine[] | null {
   if (!(lines[end]?.text ?? "").trim().endsWith("*/")) return null;
   for (let k = end; k >= 0 && k > end - 200; k--) {
     const t = (lines[k]?.text ?? "").trim();
-    if (t.startsWith("/**")) return lines.slice(k, end + 1) as CLine[];
+    if (t.startsWith("/**")) return lines.slice(k, end + 1);
     if (t.startsWith("/*")) return null;
   }
   return null;
@@ -273,7 +273,7 @@ export function extractFunctions(file: FileDiff): CFunction[] {
       const closesFunction = !hasEnd || isCloseBrace(lines[end]?.text ?? "");
       const ctxSig = closesFunction && contextIsFunction(hunk.functionContext) ? parseSignature(hunk.functionContext) : null;
       const body = lines.slice(0, end + 1);
-      if (open && ctxSig && open.sig.name === ctxSig.name) {
+      if (ctxSig && open?.sig.name === ctxSig.name) {
         open.lines.push(...body);
         open.hasGaps = true;
         open.hasEnd = hasEnd;
@@ -282,7 +282,16 @@ export function extractFunctions(file: FileDiff): CFunction[] {
         // A hunk that opens with the body's `{` in column 0: git's context line is the signature right above it.
         const opensBody = /^\{\s*$/.test(body.find((l) => !isBlank(l.text))?.text ?? "");
         const braceLine = opensBody ? body.findIndex((l) => !isBlank(l.text)) : -1;
-        const piece: Piece = { sig: ctxSig, signatureText: hunk.functionContext, lines: body, braceLine, hasStart: opensBody, hasEnd, hasGaps: false, kernelDoc: null };
+        const piece: Piece = {
+          sig: ctxSig,
+          signatureText: hunk.functionContext,
+          lines: body,
+          braceLine,
+          hasStart: opensBody,
+          hasEnd,
+          hasGaps: false,
+          kernelDoc: null,
+        };
         pieces.push(piece);
         if (!hasEnd) stillOpen = piece;
       }
@@ -295,7 +304,11 @@ export function extractFunctions(file: FileDiff): CFunction[] {
         i++;
         continue;
       }
-      const sigText = lines.slice(i, brace + 1).map((l) => l.text).join(" ").replace(/\{\s*$/, "");
+      const sigText = lines
+        .slice(i, brace + 1)
+        .map((l) => l.text)
+        .join(" ")
+        .replace(/\{\s*$/, "");
       const sig = parseSignature(sigText);
       let end = -1;
       for (let k = brace + 1; k < lines.length; k++) {

@@ -87,7 +87,7 @@ function docAbove(lines: readonly CLine[], i: number): CLine[] | null {
   if (!(lines[i - 1]?.text ?? "").trim().endsWith("*/")) return null;
   for (let k = i - 1; k >= 0 && k > i - 300; k--) {
     const t = (lines[k]?.text ?? "").trim();
-    if (t.startsWith("/**")) return lines.slice(k, i) as CLine[];
+    if (t.startsWith("/**")) return lines.slice(k, i);
     if (t.startsWith("/*")) return null;
   }
   return null;
@@ -112,7 +112,14 @@ export function extractStructs(file: FileDiff): CStruct[] {
       }
       if (end < 0) continue;
       const kind = m[1] as CStruct["kind"];
-      out.push({ file: file.path, kind, name: m[2], fields: fieldsOf(lines.slice(i + 1, end), kind), startLine: lines[i]?.newLine ?? 0, kernelDoc: docAbove(lines, i) });
+      out.push({
+        file: file.path,
+        kind,
+        name: m[2],
+        fields: fieldsOf(lines.slice(i + 1, end), kind),
+        startLine: lines[i]?.newLine ?? 0,
+        kernelDoc: docAbove(lines, i),
+      });
       i = end;
     }
   }

@@ -15,8 +15,22 @@ import type { CCall, CStmt } from "./types.js";
 const MAX_DEPTH = 64;
 
 const NOT_CALLS = new Set([
-  "if", "for", "while", "switch", "return", "sizeof", "typeof", "__typeof__", "_Alignof", "alignof",
-  "defined", "__builtin_expect", "do", "else", "case", "goto",
+  "if",
+  "for",
+  "while",
+  "switch",
+  "return",
+  "sizeof",
+  "typeof",
+  "__typeof__",
+  "_Alignof",
+  "alignof",
+  "defined",
+  "__builtin_expect",
+  "do",
+  "else",
+  "case",
+  "goto",
 ]);
 
 const STMT_KEYWORDS = new Set(["if", "for", "while", "return", "goto", "switch", "break", "continue", "do", "else"]);
@@ -101,7 +115,6 @@ class Parser {
     return out;
   }
 
-
   /** Parses `( ... )` at `i`; returns inner text range and the position after it. */
   private parens(i: number, to: number): { inner: [number, number]; next: number } {
     if (this.text(i) !== "(") return { inner: [i, i], next: i };
@@ -165,7 +178,17 @@ class Parser {
     if (word === "return") {
       const end = this.stmtEnd(pos, to);
       const exprEnd = this.text(end - 1) === ";" ? end - 1 : end;
-      return [{ kind: "return", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: this.callsIn(pos + 1, exprEnd), expr: tokensText(this.t, pos + 1, exprEnd) }, end];
+      return [
+        {
+          kind: "return",
+          id: this.nextId++,
+          line: this.line(pos),
+          endLine: this.line(end - 1),
+          calls: this.callsIn(pos + 1, exprEnd),
+          expr: tokensText(this.t, pos + 1, exprEnd),
+        },
+        end,
+      ];
     }
     if (word === "break" || word === "continue") {
       const end = this.text(pos + 1) === ";" ? pos + 2 : pos + 1;
@@ -231,7 +254,17 @@ class Parser {
     const end = this.stmtEnd(pos, to);
     const stop = end > pos ? end : pos + 1;
     const textEnd = this.text(stop - 1) === ";" ? stop - 1 : stop;
-    return [{ kind: "expr", id: this.nextId++, line: this.line(pos), endLine: this.line(stop - 1), calls: this.callsIn(pos, textEnd), text: tokensText(this.t, pos, textEnd) }, stop];
+    return [
+      {
+        kind: "expr",
+        id: this.nextId++,
+        line: this.line(pos),
+        endLine: this.line(stop - 1),
+        calls: this.callsIn(pos, textEnd),
+        text: tokensText(this.t, pos, textEnd),
+      },
+      stop,
+    ];
   }
 
   /** Calls in tokens [from, to), nested ones included, in source order. */

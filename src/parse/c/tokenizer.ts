@@ -19,13 +19,41 @@ export interface Token {
 }
 
 /** Two- and three-character operators we keep whole (so `->` is not `-` `>`). */
-const MULTI_PUNCT = ["...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "##", "::"];
+const MULTI_PUNCT = [
+  "...",
+  "<<=",
+  ">>=",
+  "->",
+  "++",
+  "--",
+  "<<",
+  ">>",
+  "<=",
+  ">=",
+  "==",
+  "!=",
+  "&&",
+  "||",
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "%=",
+  "&=",
+  "|=",
+  "^=",
+  "##",
+  "::",
+];
 
 /** The operators above by their first character, longest first: one lookup per punctuation character instead of a scan of all. */
 const PUNCT_BY_FIRST = new Map<string, string[]>();
 for (const m of MULTI_PUNCT) {
   const first = m.charAt(0);
-  PUNCT_BY_FIRST.set(first, [...(PUNCT_BY_FIRST.get(first) ?? []), m].sort((a, b) => b.length - a.length));
+  PUNCT_BY_FIRST.set(
+    first,
+    [...(PUNCT_BY_FIRST.get(first) ?? []), m].sort((a, b) => b.length - a.length),
+  );
 }
 
 function isIdStart(c: number): boolean {
@@ -193,7 +221,8 @@ export function tokensText(tokens: readonly Token[], from = 0, to = tokens.lengt
     const glued = prev !== null && (prev.text === "-" || prev.text === "+") && unary;
     if (prev && !glued && needsSpace(prev, t)) out += " ";
     out += t.text;
-    unary = (t.text === "-" || t.text === "+") && (prev === null || (prev.kind === "punct" && prev.text !== ")" && prev.text !== "]") || prev.text === "return");
+    unary =
+      (t.text === "-" || t.text === "+") && (prev === null || (prev.kind === "punct" && prev.text !== ")" && prev.text !== "]") || prev.text === "return");
     prev = t;
   }
   return out;

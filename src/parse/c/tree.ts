@@ -92,7 +92,7 @@ export function applyHunks(pre: readonly Line[], hunks: readonly Hunk[]): Line[]
         continue;
       }
       const old = pre[pos];
-      if (!old || old.text !== l.text) return { failsAt: l.oldLine ?? h.oldStart };
+      if (old?.text !== l.text) return { failsAt: l.oldLine ?? h.oldStart };
       if (l.kind === "ctx") out.push({ text: old.text, added: false });
       pos++;
     }

@@ -125,14 +125,4 @@ export interface ExprStmt extends StmtBase {
   text: string;
 }
 
-export type CStmt =
-  | BlockStmt
-  | IfStmt
-  | LoopStmt
-  | SwitchStmt
-  | MacroBlockStmt
-  | LabelStmt
-  | GotoStmt
-  | ReturnStmt
-  | JumpStmt
-  | ExprStmt;
+export type CStmt = BlockStmt | IfStmt | LoopStmt | SwitchStmt | MacroBlockStmt | LabelStmt | GotoStmt | ReturnStmt | JumpStmt | ExprStmt;

@@ -31,7 +31,12 @@ export function parseIdentity(text: string, what: string): CleanAddress {
   const open = t.endsWith(">") ? t.lastIndexOf("<") : -1;
   const inner = open >= 0 ? t.slice(open + 1, -1) : "";
   const bracketed = open >= 0 && !inner.includes("<") && !inner.includes(">");
-  const name = bracketed ? t.slice(0, open).trim().replace(/^"(.*)"$/, "$1") : "";
+  const name = bracketed
+    ? t
+        .slice(0, open)
+        .trim()
+        .replace(/^"(.*)"$/, "$1")
+    : "";
   const addr = bracketed ? inner : t;
   const clean = cleanAddress({ name, address: addr });
   if (!clean) throw new LkreviewError("CONFIG", what, `not a usable mail address: ${JSON.stringify(text.slice(0, 80))}`);
@@ -71,10 +76,7 @@ export interface Recipients {
  * Cc plus `extraCc`, minus the bot's addresses and everyone already in To,
  * de-duplicated case-insensitively by address, first spelling kept.
  */
-export function replyRecipients(
-  mail: Mail,
-  opts: { botAddresses: readonly string[]; extraCc: readonly CleanAddress[]; replyAll: boolean },
-): Recipients {
+export function replyRecipients(mail: Mail, opts: { botAddresses: readonly string[]; extraCc: readonly CleanAddress[]; replyAll: boolean }): Recipients {
   const replyTo = mail.replyTo.map(cleanAddress).filter((a): a is CleanAddress => a !== null);
   const from = cleanAddress(mail.from);
   const to = replyTo.length > 0 ? replyTo : from ? [from] : [];

@@ -28,9 +28,7 @@ export function attributionLine(patch: Patch): string {
 
 /** Optimal string alignment distance: edits, counting a swap of neighbours as one. */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     const row = d[i] ?? [];
     const prev = d[i - 1] ?? [];
@@ -83,7 +81,7 @@ function quoteLines(patch: Patch, block: QuoteBlock, prev: QuoteBlock | undefine
   if (!file || !hunk) return [];
   const out: string[] = [];
   const newFile = prev?.kind !== "diff" || prev.fileIndex !== block.fileIndex;
-  const newHunk = newFile || (prev.kind === "diff" && prev.hunkIndex !== block.hunkIndex);
+  const newHunk = newFile || prev.hunkIndex !== block.hunkIndex;
   if (newFile) out.push(`> ${asSent(file.plusLine) || `+++ b/${file.path}`}`);
   // The @@ line helps when git named the enclosing function; bare line numbers say little.
   if (newHunk && hunk.functionContext !== "") out.push(`> ${asSent(hunk.header)}`);

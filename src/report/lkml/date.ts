@@ -55,9 +55,11 @@ function zoneText(minutes: number): string {
  * null for anything that is not a real calendar time.
  */
 export function parseMailDate(text: string): SenderDate | null {
-  const t = text.replace(/\([^()]*\)/g, " ").replace(/\s+/g, " ").trim();
-  const m =
-    /^(?:[A-Za-z]{3},? )?(\d{1,2}) ([A-Za-z]{3}) (\d{2,4}) (\d{1,2}):(\d{2})(?::(\d{2}))? ?([+-]\d{4}|[A-Za-z]{1,5})$/.exec(t);
+  const t = text
+    .replace(/\([^()]*\)/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  const m = /^(?:[A-Za-z]{3},? )?(\d{1,2}) ([A-Za-z]{3}) (\d{2,4}) (\d{1,2}):(\d{2})(?::(\d{2}))? ?([+-]\d{4}|[A-Za-z]{1,5})$/.exec(t);
   if (!m) return null;
   const day = Number(m[1]);
   const month = MONTHS.findIndex((n) => n.toLowerCase() === (m[2] ?? "").toLowerCase()) + 1;

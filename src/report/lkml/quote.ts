@@ -83,7 +83,7 @@ function locateInDiff(patch: Patch, f: Finding): Located | null {
   const last = Math.max(f.line, f.endLine);
   for (let fi = 0; fi < patch.files.length; fi++) {
     const file = patch.files[fi];
-    if (!file || file.path !== f.file) continue;
+    if (file?.path !== f.file) continue;
     for (let hi = 0; hi < file.hunks.length; hi++) {
       const hunk = file.hunks[hi];
       if (!hunk) continue;

@@ -20,6 +20,7 @@ export const MAX_ADDRESS_CHARS = 254;
  * clients render them as line breaks), and the bidi embedding/override/
  * isolate marks that can make a header display differently from what it says.
  */
+// eslint-disable-next-line no-control-regex -- the sanitiser strips control characters on purpose
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 /** A surrogate half without its partner cannot be encoded as UTF-8. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -84,8 +85,11 @@ export function sanitiseAddress(value: string): string | null {
  * message.
  */
 export function sanitiseBodyText(text: string): string {
-  return wellFormed(text)
-    .replace(/\r\n?/g, "\n")
-    .replace(/[\u2028\u2029\u0085]/g, "\n")
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/g, "");
+  return (
+    wellFormed(text)
+      .replace(/\r\n?/g, "\n")
+      .replace(/[\u2028\u2029\u0085]/g, "\n")
+      // eslint-disable-next-line no-control-regex -- the sanitiser strips control characters on purpose
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/g, "")
+  );
 }

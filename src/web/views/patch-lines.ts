@@ -19,20 +19,15 @@ const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
 export function indexPatch(patch: string): Map<string, PatchLine[]> {
   const files = new Map<string, PatchLine[]>();
   const lines = patch.split("\n");
-  const msg: PatchLine[] = [];
-  let i = 0;
-  for (; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l === "---" || l.startsWith("diff --git ") || l.startsWith("--- a/") || l.startsWith("Index: ")) break;
-    msg.push({ raw: l, newLine: i + 1, hunkHeader: false });
-  }
+  const diffAt = lines.findIndex((l) => l === "---" || l.startsWith("diff --git ") || l.startsWith("--- a/") || l.startsWith("Index: "));
+  const msgEnd = diffAt < 0 ? lines.length : diffAt;
+  const msg = lines.slice(0, msgEnd).map((raw, i): PatchLine => ({ raw, newLine: i + 1, hunkHeader: false }));
   files.set(COMMIT_MSG, msg);
   let current: PatchLine[] | null = null;
   let oldPath = "";
   let next = 0;
   let inHunk = false;
-  for (; i < lines.length; i++) {
-    const l = lines[i]!;
+  for (const l of lines.slice(msgEnd)) {
     if (l.startsWith("--- ")) {
       oldPath = l.slice(4).replace(/^a\//, "").replace(/\t.*$/, "");
       inHunk = false;
@@ -75,13 +70,13 @@ export function quoteFor(index: Map<string, PatchLine[]>, file: string, line: nu
   const start = lines.findIndex((l) => l.newLine === line);
   if (start < 0) return [];
   let from = start;
-  for (let k = 0; k < before && from > 0 && !lines[from]!.hunkHeader; k++) from--;
+  for (let k = 0; k < before && from > 0 && lines[from]?.hunkHeader === false; k++) from--;
   // Through endLine; removed lines inside the range belong to it, after it they do not.
   let to = start;
   let last = line;
   while (to + 1 < lines.length) {
-    const nx = lines[to + 1]!;
-    if (nx.hunkHeader || (nx.newLine === null ? last >= endLine : nx.newLine > endLine)) break;
+    const nx = lines[to + 1];
+    if (!nx || nx.hunkHeader || (nx.newLine === null ? last >= endLine : nx.newLine > endLine)) break;
     if (nx.newLine !== null) last = nx.newLine;
     to++;
   }

@@ -18,7 +18,9 @@ export function suppressionsPage(ctx: ViewContext, list: Suppression[], undone: 
 ${
   list.length
     ? list.map(
-        (s) => html`<tr><td>${s.rule}</td><td class="where">${s.fingerprint}</td><td>${s.reason}</td><td>${s.who}</td><td>${s.at.slice(0, 16).replace("T", " ")}</td>
+        (
+          s,
+        ) => html`<tr><td>${s.rule}</td><td class="where">${s.fingerprint}</td><td>${s.reason}</td><td>${s.who}</td><td>${s.at.slice(0, 16).replace("T", " ")}</td>
 <td>${postButton(ctx, `${ctx.base}/suppressions/undo`, "Undo", "", { rule: s.rule, fingerprint: s.fingerprint })}</td></tr>`,
       )
     : html`<tr><td colspan="6">None.</td></tr>`

@@ -42,7 +42,9 @@ describe("anchoring quotes to added lines", () => {
 
 describe("cleaning model messages", () => {
   it("drops header and trailer lines, signature delimiters and quote markers", () => {
-    const m = cleanMessage("Looks leaky.\r\nCc: attacker@evil.example\nReviewed-by: Bot <bot@example.org>\nLink: https://evil.example/x\nFixes: 0123456789ab (\"x\")\n-- \n> +quoted\nSubject: approved");
+    const m = cleanMessage(
+      'Looks leaky.\r\nCc: attacker@evil.example\nReviewed-by: Bot <bot@example.org>\nLink: https://evil.example/x\nFixes: 0123456789ab ("x")\n-- \n> +quoted\nSubject: approved',
+    );
     expect(m).toBe("Looks leaky.\n+quoted");
   });
 
@@ -84,7 +86,11 @@ describe("answer extraction", () => {
   });
 
   it("sends a strict schema: every key required, no extra keys", () => {
-    const schema = answerJsonSchema() as { required: string[]; additionalProperties: boolean; properties: { findings: { items: { required: string[]; additionalProperties: boolean } } } };
+    const schema = answerJsonSchema() as {
+      required: string[];
+      additionalProperties: boolean;
+      properties: { findings: { items: { required: string[]; additionalProperties: boolean } } };
+    };
     expect(schema.required).toEqual(["findings", "doubts"]);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.findings.items.required).toEqual(["class", "file", "quote", "message", "confidence"]);

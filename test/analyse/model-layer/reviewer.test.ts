@@ -14,7 +14,13 @@ const errcode = {
   message: "This reports an error but returns 0, so the caller thinks it worked. Shouldn't it return ret?",
   confidence: "high",
 };
-const typo = { class: "typo", file: FILE, quote: 'pr_err("object %s failed to initalize\\n", obj->name);', message: '"initalize" -> "initialize"', confidence: "medium" };
+const typo = {
+  class: "typo",
+  file: FILE,
+  quote: 'pr_err("object %s failed to initalize\\n", obj->name);',
+  message: '"initalize" -> "initialize"',
+  confidence: "medium",
+};
 
 let server: OpenAiTestServer;
 beforeAll(async () => {
@@ -70,7 +76,9 @@ describe("model review against an OpenAI-compatible server", () => {
     expect(diff).toContain("FILE: kernel/livepatch/core.c");
     expect(diff).toContain("@@ -118,7 +118,17 @@ in static int klp_init_object");
     // The first added line of a run carries its new-side number; the rest are as sent.
-    expect(diff).toContain("\n-\tret = klp_init_object_loaded(patch, obj);\n+121 \t/* Register the objects hook before the object is visible. */\n+\tret = klp_hook_register(obj->hook);\n");
+    expect(diff).toContain(
+      "\n-\tret = klp_init_object_loaded(patch, obj);\n+121 \t/* Register the objects hook before the object is visible. */\n+\tret = klp_hook_register(obj->hook);\n",
+    );
     expect(dataBlock(userText(req), "COMMIT MESSAGE")).toContain("Keep\nthe hooks in a small registry");
   });
 
@@ -131,7 +139,14 @@ describe("model review against an OpenAI-compatible server", () => {
 describe("failures never fail the review", () => {
   it("waits as Retry-After asks on 429, then succeeds", async () => {
     server.enqueue(
-      { kind: "error", status: 429, message: "Rate limit reached for requests", type: "requests", code: "rate_limit_exceeded", headers: { "retry-after": "1" } },
+      {
+        kind: "error",
+        status: 429,
+        message: "Rate limit reached for requests",
+        type: "requests",
+        code: "rate_limit_exceeded",
+        headers: { "retry-after": "1" },
+      },
       { kind: "json", answer: { findings: [typo], doubts: [] } },
     );
     const waits: number[] = [];
@@ -166,7 +181,8 @@ describe("failures never fail the review", () => {
   });
 
   it("gives up after the configured retries on 500 with one error line", async () => {
-    for (let i = 0; i < 3; i++) server.enqueue({ kind: "error", status: 500, message: "The server had an error while processing your request.", type: "server_error" });
+    for (let i = 0; i < 3; i++)
+      server.enqueue({ kind: "error", status: 500, message: "The server had an error while processing your request.", type: "server_error" });
     const res = await createModelReviewer(modelConfig(server.url, { maxRetries: 2 }), { retry: FAST_RETRY }).review(patchFrom(HOOK_PATCH), null, []);
     expect(server.requests).toHaveLength(3);
     expect(res.findings).toEqual([]);
@@ -177,7 +193,11 @@ describe("failures never fail the review", () => {
   it("times out on a slow answer, retries, and reports it", async () => {
     const slow = { kind: "slow" as const, delayMs: 3_000, then: { kind: "json" as const, answer: { findings: [], doubts: [] } } };
     server.enqueue(slow, slow);
-    const res = await createModelReviewer(modelConfig(server.url, { timeoutMs: 200, maxRetries: 1 }), { retry: FAST_RETRY }).review(patchFrom(HOOK_PATCH), null, []);
+    const res = await createModelReviewer(modelConfig(server.url, { timeoutMs: 200, maxRetries: 1 }), { retry: FAST_RETRY }).review(
+      patchFrom(HOOK_PATCH),
+      null,
+      [],
+    );
     expect(server.requests).toHaveLength(2);
     expect(res.stats.errors[0]).toMatch(/timed out.*after 2 attempts/i);
   });
@@ -232,7 +252,9 @@ describe("cost", () => {
     const files: string[] = [];
     for (let i = 0; i < 4; i++) {
       const body = Array.from({ length: 30 }, (_, k) => `+\tsample_field_${i}_${k} = compute_value(${k});`).join("\n");
-      files.push(`diff --git a/samples/livepatch/s${i}.c b/samples/livepatch/s${i}.c\nnew file mode 100644\nindex 0000000..1111111\n--- /dev/null\n+++ b/samples/livepatch/s${i}.c\n@@ -0,0 +1,30 @@\n${body}\n`);
+      files.push(
+        `diff --git a/samples/livepatch/s${i}.c b/samples/livepatch/s${i}.c\nnew file mode 100644\nindex 0000000..1111111\n--- /dev/null\n+++ b/samples/livepatch/s${i}.c\n@@ -0,0 +1,30 @@\n${body}\n`,
+      );
     }
     const patch = patchFrom(`Add four sample files.\n\nSigned-off-by: Jane Developer <jane@example.org>\n---\n${files.join("")}`);
     server.fallback = { kind: "slow", delayMs: 20, then: { kind: "json", answer: { findings: [], doubts: [] } } };

@@ -19,13 +19,26 @@ describe("modelStatus", () => {
     const local = modelStatus({ ...defaults, baseUrl: "http://user:secret@127.0.0.1:11434/v1" }, { model: "qwen2.5-coder" });
     expect(local).toEqual({ enabled: true, reason: "lkreview: model review with qwen2.5-coder at 127.0.0.1:11434/v1" });
     expect(local.reason).not.toContain("secret");
-    expect(modelStatus({ ...defaults, apiKey: "sk-x" }, { noModel: true })).toEqual({ enabled: false, reason: "lkreview: model review off (--no-model); rules only" });
+    expect(modelStatus({ ...defaults, apiKey: "sk-x" }, { noModel: true })).toEqual({
+      enabled: false,
+      reason: "lkreview: model review off (--no-model); rules only",
+    });
     expect(modelStatus({ ...defaults, apiKey: "sk-x", enabled: false }, {}).enabled).toBe(false);
   });
 });
 
 function modelFinding(over: Partial<Finding> = {}): Finding {
-  return { ...ruleFinding(), rule: "model:review", source: "model", severity: "warning", fingerprint: "bbbbbbbbbbbbbbbb", message: "The hook leaks here.", line: 126, endLine: 126, ...over };
+  return {
+    ...ruleFinding(),
+    rule: "model:review",
+    source: "model",
+    severity: "warning",
+    fingerprint: "bbbbbbbbbbbbbbbb",
+    message: "The hook leaks here.",
+    line: 126,
+    endLine: 126,
+    ...over,
+  };
 }
 
 describe("mergeFindings", () => {
@@ -56,7 +69,11 @@ describe("mergeFindings", () => {
   it("puts the result in patch order when given the patch", () => {
     const patch = patchFrom(HOOK_PATCH);
     const msg = modelFinding({ file: "COMMIT_MSG", line: 1, endLine: 1, class: "typo", fingerprint: "e1" });
-    const merged = mergeFindings([ruleFinding({ line: 128, endLine: 128 })], { findings: [modelFinding({ class: "doc", line: 121, endLine: 121 }), msg], doubts: [] }, patch);
+    const merged = mergeFindings(
+      [ruleFinding({ line: 128, endLine: 128 })],
+      { findings: [modelFinding({ class: "doc", line: 121, endLine: 121 }), msg], doubts: [] },
+      patch,
+    );
     expect(merged.map((f) => `${f.file}:${f.line}`)).toEqual(["COMMIT_MSG:1", "kernel/livepatch/core.c:121", "kernel/livepatch/core.c:128"]);
   });
 });

@@ -137,7 +137,23 @@ describe("extractFunctions", () => {
       },
     ]);
     expect(fn ? kinds(fn) : []).toEqual([
-      "if", "expr", "if", "expr", "return", "loop", "block", "expr", "loop", "expr", "switch", "block", "label:case", "break", "label:case", "return", "return",
+      "if",
+      "expr",
+      "if",
+      "expr",
+      "return",
+      "loop",
+      "block",
+      "expr",
+      "loop",
+      "expr",
+      "switch",
+      "block",
+      "label:case",
+      "break",
+      "label:case",
+      "return",
+      "return",
     ]);
   });
 
@@ -190,7 +206,11 @@ describe("extractFunctions", () => {
 
   it("reads the function after a hunk that opens inside a top-level comment", () => {
     const fns = fnsOf([
-      { start: 40, fn: "static int foo_probe(struct platform_device *pdev)", lines: hunkLines(`\n  * foo_setup() - start the clock\n  * @f: the foo\n  */\n${ADDED_FN}`) },
+      {
+        start: 40,
+        fn: "static int foo_probe(struct platform_device *pdev)",
+        lines: hunkLines(`\n  * foo_setup() - start the clock\n  * @f: the foo\n  */\n${ADDED_FN}`),
+      },
     ]);
     expect(fns.map((f) => [f.name, f.complete])).toEqual([["foo_setup", true]]);
   });

@@ -20,7 +20,10 @@ import { makeMail } from "../../helpers/make-patch.js";
 let root: string;
 
 function git(dir: string, ...args: string[]): string {
-  return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.org" } });
+  return execFileSync("git", ["-C", dir, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.org" },
+  });
 }
 
 /** A fresh repo holding `files`, committed. */
@@ -110,7 +113,9 @@ afterAll(() => {
 describe("--tree", () => {
   it("finds a leak behind a label the hunk does not show", () => {
     const dir = makeTree("leak", { "drivers/misc/wren.c": probe(SHORT_LADDER, "\tw->mode = WREN_MODE_A;\n") });
-    const patch = patchFor(dir, { "drivers/misc/wren.c": probe(SHORT_LADDER, "\tw->mode = WREN_MODE_A;\n\tret = wren_load_fw(w);\n\tif (ret)\n\t\tgoto err_free_buf;\n") });
+    const patch = patchFor(dir, {
+      "drivers/misc/wren.c": probe(SHORT_LADDER, "\tw->mode = WREN_MODE_A;\n\tret = wren_load_fw(w);\n\tif (ret)\n\t\tgoto err_free_buf;\n"),
+    });
     // The hunk shows request_irq() but not the labels: the hunk-only view must stay silent.
     expect(findings(patch).findings.filter((f) => f.rule === "unreleased")).toEqual([]);
     const withTree = findings(patch, dir);
@@ -123,7 +128,12 @@ describe("--tree", () => {
 
   it("judges a jump to an unseen label only with the tree", () => {
     const dir = makeTree("zero", { "drivers/misc/wren.c": probe(FULL_LADDER, "\tw->mode = WREN_MODE_A;\n") });
-    const patch = patchFor(dir, { "drivers/misc/wren.c": probe(FULL_LADDER, "\tw->mode = WREN_MODE_A;\n\tif (!wren_fw_ok(w)) {\n\t\tdev_err(w->dev, \"bad firmware\\n\");\n\t\tgoto err_free_irq;\n\t}\n") });
+    const patch = patchFor(dir, {
+      "drivers/misc/wren.c": probe(
+        FULL_LADDER,
+        '\tw->mode = WREN_MODE_A;\n\tif (!wren_fw_ok(w)) {\n\t\tdev_err(w->dev, "bad firmware\\n");\n\t\tgoto err_free_irq;\n\t}\n',
+      ),
+    });
     // The hunk shows neither the label nor another jump to it: nothing to go on, so no comment.
     expect(findings(patch).findings).toEqual([]);
     // The tree shows `return ret` under the label with ret still 0, and the IRQ freed there.
@@ -155,7 +165,10 @@ static int wren_bringup(struct wren *w)
 }
 `;
     // Inserted right below the register call, so the hunk's context shows it.
-    const after = before.replace("\t\treturn ret;\n\n\tw->state = 1;", "\t\treturn ret;\n\tret = wren_calibrate(w);\n\tif (ret) {\n\t\twren_reset_state(w);\n\t\treturn ret;\n\t}\n\n\tw->state = 1;");
+    const after = before.replace(
+      "\t\treturn ret;\n\n\tw->state = 1;",
+      "\t\treturn ret;\n\tret = wren_calibrate(w);\n\tif (ret) {\n\t\twren_reset_state(w);\n\t\treturn ret;\n\t}\n\n\tw->state = 1;",
+    );
     const dir = makeTree("helper", { "drivers/misc/wren.c": before });
     const patch = patchFor(dir, { "drivers/misc/wren.c": after });
     // The hunk alone cannot know what wren_reset_state() does.
@@ -199,7 +212,17 @@ out_unlock:
     // Patch 2 is made against the tree with patch 1 applied: its line numbers only fit that.
     writeFileSync(join(dir, "drivers/misc/wren.c"), step1);
     git(dir, "commit", "-q", "-am", "step1");
-    const p2 = patchFor(dir, { "drivers/misc/wren.c": step1.replace("\tw->mode = WREN_MODE_A;\n", "\tw->mode = WREN_MODE_A;\n\tret = wren_load_fw(w);\n\tif (ret)\n\t\tgoto err_free_buf;\n") }, 2, 2);
+    const p2 = patchFor(
+      dir,
+      {
+        "drivers/misc/wren.c": step1.replace(
+          "\tw->mode = WREN_MODE_A;\n",
+          "\tw->mode = WREN_MODE_A;\n\tret = wren_load_fw(w);\n\tif (ret)\n\t\tgoto err_free_buf;\n",
+        ),
+      },
+      2,
+      2,
+    );
     git(dir, "reset", "-q", "--hard", "HEAD~1");
     const series: Series = { rootMessageId: p1.mail.messageId, version: 1, total: 2, cover: null, patches: [p1, p2] };
     const result = findings(p2, dir, series);
@@ -209,8 +232,10 @@ out_unlock:
 
   it("falls back to the hunks with a note when the file is missing or a hunk does not apply", () => {
     const dir = makeTree("fallback", { "drivers/misc/wren.c": probe(SHORT_LADDER, "\tw->mode = WREN_MODE_A;\n") });
-    const patch = patchFor(dir, { "drivers/misc/wren.c": probe(SHORT_LADDER, "\tw->mode = WREN_MODE_A;\n\tret = wren_load_fw(w);\n\tif (ret)\n\t\tgoto err_free_buf;\n") });
-    const other = makeTree("other", { "README": "nothing here\n" });
+    const patch = patchFor(dir, {
+      "drivers/misc/wren.c": probe(SHORT_LADDER, "\tw->mode = WREN_MODE_A;\n\tret = wren_load_fw(w);\n\tif (ret)\n\t\tgoto err_free_buf;\n"),
+    });
+    const other = makeTree("other", { README: "nothing here\n" });
     const missing = findings(patch, other);
     expect(missing.notes).toEqual(["drivers/misc/wren.c: not in the tree; judged on the hunks only"]);
     expect(missing.findings.filter((f) => f.rule === "unreleased")).toEqual([]);
@@ -224,9 +249,15 @@ out_unlock:
   it("reads the committed file when the working tree lacks it, and refuses paths outside the tree", () => {
     const dir = makeTree("committed", { "kernel/a.c": "int a(void)\n{\n\treturn 0;\n}\n" });
     rmSync(join(dir, "kernel/a.c"));
-    const body = "x\n---\ndiff --git a/kernel/a.c b/kernel/a.c\n--- a/kernel/a.c\n+++ b/kernel/a.c\n@@ -1,4 +1,5 @@\n int a(void)\n {\n+\tb();\n \treturn 0;\n }\n";
+    const body =
+      "x\n---\ndiff --git a/kernel/a.c b/kernel/a.c\n--- a/kernel/a.c\n+++ b/kernel/a.c\n@@ -1,4 +1,5 @@\n int a(void)\n {\n+\tb();\n \treturn 0;\n }\n";
     const parsed = parsePatchBody(body, "t");
-    const patch: Patch = { mail: makeMail(body), subject: { tags: [], isPatch: true, isRfc: false, isReply: false, version: 1, index: 1, total: 1, title: "t" }, commitMessage: parsed.commitMessage, files: parsed.files };
+    const patch: Patch = {
+      mail: makeMail(body),
+      subject: { tags: [], isPatch: true, isRfc: false, isReply: false, version: 1, index: 1, total: 1, title: "t" },
+      commitMessage: parsed.commitMessage,
+      files: parsed.files,
+    };
     const view = loadTreeView(dir, patch, null);
     expect(view.notes).toEqual([]);
     const whole = [...view.files.values()][0];
@@ -238,11 +269,13 @@ out_unlock:
 
   it("reaches the analysis through the config's tree, notes included", async () => {
     const dir = makeTree("config", { "drivers/misc/wren.c": probe(SHORT_LADDER, "\tw->mode = WREN_MODE_A;\n") });
-    const patch = patchFor(dir, { "drivers/misc/wren.c": probe(SHORT_LADDER, "\tw->mode = WREN_MODE_A;\n\tret = wren_load_fw(w);\n\tif (ret)\n\t\tgoto err_free_buf;\n") });
+    const patch = patchFor(dir, {
+      "drivers/misc/wren.c": probe(SHORT_LADDER, "\tw->mode = WREN_MODE_A;\n\tret = wren_load_fw(w);\n\tif (ret)\n\t\tgoto err_free_buf;\n"),
+    });
     const withTree = await analysePatch(patch, null, { config: ConfigSchema.parse({ tree: dir }) });
     expect(withTree.reportable.map((f) => f.rule)).toEqual(["unreleased"]);
     expect(withTree.treeNotes).toBeUndefined();
-    const empty = makeTree("config-empty", { "README": "x\n" });
+    const empty = makeTree("config-empty", { README: "x\n" });
     const fallback = await analysePatch(patch, null, { config: ConfigSchema.parse({ tree: empty }) });
     expect(fallback.reportable).toEqual([]);
     expect(fallback.treeNotes).toEqual(["drivers/misc/wren.c: not in the tree; judged on the hunks only"]);
@@ -250,7 +283,17 @@ out_unlock:
 
   it("applyHunks inserts after the line a zero-length old range names", () => {
     const pre = ["a", "b"].map((text) => ({ text, added: false }));
-    const out = applyHunks(pre, [{ header: "", oldStart: 1, oldLines: 0, newStart: 2, newLines: 1, functionContext: "", lines: [{ kind: "add", text: "x", raw: "+x", newLine: 2, oldLine: null }] }]);
+    const out = applyHunks(pre, [
+      {
+        header: "",
+        oldStart: 1,
+        oldLines: 0,
+        newStart: 2,
+        newLines: 1,
+        functionContext: "",
+        lines: [{ kind: "add", text: "x", raw: "+x", newLine: 2, oldLine: null }],
+      },
+    ]);
     expect(Array.isArray(out) ? out.map((l) => l.text) : out).toEqual(["a", "x", "b"]);
   });
 });
