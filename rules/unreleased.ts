@@ -8,6 +8,7 @@ import type { FlatNode } from "./utils/c-flow.js";
 import { bareCond, ERR_VAR, failureSubject, isErrnoExpr, isErrorLog, isFailureCond, logsError } from "./utils/c-errors.js";
 import { patchIndex } from "./utils/patch-index.js";
 import type { PatchIndex } from "./utils/patch-index.js";
+import { onlyWhenNull } from "./utils/not-held.js";
 import { handedOver, maybeLinked, releases, releasesOnlyCurrent, undoesEarlier } from "./utils/release-match.js";
 import type { Acquisition, HandOverView } from "./utils/release-match.js";
 
@@ -314,6 +315,8 @@ export default defineRule({
             const inOwn = ownThen !== null && (exit === ownThen || encloses(ownThen, exit));
             const inLoop = loopNode !== undefined && encloses(loopNode, exit);
             if (!isErrorExit(fn, exit, acq.info)) continue;
+            // `if (!m) return -ENODEV;` after `if (m && !try_module_get(m)) m = NULL;`: nothing is held here.
+            if (acq.info.kind !== "lock" && onlyWhenNull(exit, acq.handle)) continue;
             if (handedOver(nodes, acq.node.index, exit.index, acq, view)) break;
             if (inOwn && !(accumulates && inLoop)) {
               if (!acq.info.releaseOnOwnFailure) continue;

@@ -1,5 +1,5 @@
 import { defineRule } from "../src/analyse/rule-api.js";
-import type { CFunction, CStmt } from "../src/parse/c/types.js";
+import type { CCall, CFunction, CStmt } from "../src/parse/c/types.js";
 import { enclosingLoops, flatten } from "./utils/c-flow.js";
 import type { FlatNode } from "./utils/c-flow.js";
 import { ERR_VAR, WARN_CALL, bareCond, branchStatements, callsDeep, failureSubject, isErrorLog, isUserspacePath } from "./utils/c-errors.js";
@@ -33,7 +33,7 @@ const TEARDOWN: [RegExp, string][] = [
 const CARRIES_ON = /destroy|free|release|_put$|_put_|^put_|exit|cleanup|clean_up|fini|deinit|uninit|unregister|deregister|teardown|tear_down|detach|remove/;
 
 /** Handlers of user input: a plain error message is the right answer there. */
-const USER_INPUT = /(?<!re)store|write|parse|param|_set$|_set_|ioctl|sysctl|proc_|_show|cmdline|setup_|__setup|_opt|option|input|user/;
+const USER_INPUT = /(?<!re)store|write|parse|param|_set$|_set_|ioctl|sysctl|proc_|_show|cmdline|setup_|__setup|_opt|option|input|(^|_)user(_|$)|from_user|to_user/;
 
 const REFCOUNT = /ref|count|cnt|users|usage|_use\b|nr_/;
 
@@ -79,12 +79,44 @@ const STATE_READ = /^(list_empty|list_empty_careful|hlist_empty|hlist_unhashed|a
 /** Assignments that only find an object we already own (so "missing" means a bug). */
 const LOOKUP = /find|lookup|search|drvdata|container_of|^to_|_from_|xa_load|idr_find|radix_tree_lookup|(^|_)get(_locked|_rcu)?$/;
 
-/** True when the condition reads hardware or a callee's result (a runtime failure, not a bug). */
-function testsCallResult(nodes: readonly FlatNode[], at: FlatNode, cond: string): boolean {
+/** Calls that look an object up in our own tables by key: `foo_find(id)`, `xa_load(&xa, id)`. */
+const FINDS = /find|lookup|search|^xa_load$|^idr_find$|^radix_tree_lookup$/;
+
+/** Kinds of teardown that take an object the caller registered or added earlier. */
+const TAKES_REGISTERED = new Set(["unregister", "removal"]);
+
+/** Calls that read a key from user space: its lookup may fail without any bug. */
+const USER_KEY = /^(kstrto\w+|sscanf|simple_strto\w+|copy_from_user|strncpy_from_user|simple_write_to_buffer|memdup_user\w*|get_user|match_\w+)$/;
+
+/** True when `s` is one parenthesised group: `(a, f(b))`, not `(a) && g(b)`. */
+function oneGroup(s: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === "(") depth++;
+    else if (s[i] === ")" && --depth === 0 && i < s.length - 1) return false;
+  }
+  return depth === 0;
+}
+
+/**
+ * The lookup call a condition negates (`!foo_find(ops->id)`,
+ * `foo_lookup(key) == NULL`): in an unregister or remove path, an object
+ * that was never registered is the caller's bug, not a runtime failure.
+ */
+function negatedLookup(at: FlatNode, cond: string): CCall | null {
+  const c = bareCond(cond).replace(/\s+/g, "");
+  const m = /^!(\w+)(\(.*\))$/.exec(c) ?? /^(\w+)(\(.*\))==NULL$/.exec(c);
+  // One call and its arguments, not `!foo(a) && bar(b)`.
+  const call = m && oneGroup(m[2] ?? "") ? at.stmt.calls.find((x) => x.name === m[1]) : undefined;
+  return call && FINDS.test(call.name) ? call : null;
+}
+
+/** True when the condition reads hardware or a callee's result (a runtime failure, not a bug); `allowed` is a lookup the caller accepts. */
+function testsCallResult(nodes: readonly FlatNode[], at: FlatNode, cond: string, allowed: CCall | null = null): boolean {
   const subj = failureSubject(cond);
   if (subj && ERR_VAR.test(subj)) return true;
   if (/IS_ERR/.test(bareCond(cond))) return true;
-  if (at.stmt.calls.some((c) => !STATE_READ.test(c.name))) return true;
+  if (at.stmt.calls.some((c) => c !== allowed && !STATE_READ.test(c.name))) return true;
   const roots = new Set([...cond.matchAll(/(?<![\w>.])([a-z_]\w*)/g)].map((m) => m[1] ?? ""));
   for (let i = at.index - 1; i >= 0 && i > at.index - 8; i--) {
     for (const call of (nodes[i] as FlatNode).stmt.calls) {
@@ -93,6 +125,11 @@ function testsCallResult(nodes: readonly FlatNode[], at: FlatNode, cond: string)
     }
   }
   return false;
+}
+
+/** True when the function reads a key from user space anywhere (a store or write handler by another name). */
+function readsUserKey(nodes: readonly FlatNode[]): boolean {
+  return nodes.some((n) => n.stmt.calls.some((c) => USER_KEY.test(c.name)));
 }
 
 /** `x->type != FOO_BAR` (&& another), the shape of "not a kind we can undo". */
@@ -122,6 +159,7 @@ export default defineRule({
     description: "A void teardown path that only prints an error for a condition that means a bug; WARN_ON_ONCE() would show it.",
     messages: {
       refcount: "This is a void {kind} path, so nobody can act on the error, and it means a refcounting bug somewhere. WARN_ON_ONCE() would make it visible.",
+      notFound: "This is a void {kind} path, so nobody can act on the error, and a caller that hands in something never registered has a bug. WARN_ON_ONCE() would make it visible.",
       state: "This is a void {kind} path, so nobody can act on the error, and the condition means a bug somewhere. WARN_ON_ONCE() would make it visible.",
       silentRefused: "{counterpart}() refuses this case with an error code, so it cannot reach this undo path unless something is broken, and skipping it silently hides that. Shouldn't this be WARN_ON_ONCE()?",
       silentSkip: "Is it OK to just continue here? An entry of another kind means something this function cannot undo, and it is skipped silently. A WARN_ON_ONCE() would make that visible.",
@@ -132,7 +170,8 @@ export default defineRule({
       cFunction(fn, file) {
         if (!fn.isVoid || isUserspacePath(file.path)) return;
         const kind = teardownKind(fn.name);
-        if (!kind || USER_INPUT.test(fn.name)) return;
+        // A module's `__exit` function takes no input at all, whatever words its name holds (`foo_users_exit`).
+        if (!kind || (USER_INPUT.test(fn.name) && !/\b__exit\b/.test(fn.signature))) return;
         if (fn.params.some((p) => p === "buf" || p === "kp" || p === "ubuf")) return;
         const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
         const nodes = flatten(fn);
@@ -147,10 +186,12 @@ export default defineRule({
           const ends = onlyLogs(s.then);
           // A message that lets teardown carry on (`if (pool->busy) pr_err(...);`) is as blind; not for undo loops.
           if (ends === "return" || (ends === "continue" && CARRIES_ON.test(fn.name))) {
-            if (testsCallResult(nodes, n, s.cond)) continue;
+            // `if (!foo_find(ops->id))` in an unregister path: never registered is a caller bug, unless the key came from user space.
+            const lookup = TAKES_REGISTERED.has(kind) && ends === "return" && !readsUserKey(nodes) ? negatedLookup(n, s.cond) : null;
+            if (testsCallResult(nodes, n, s.cond, lookup)) continue;
             const text = callsDeep(s.then).map((c) => c.args.join(" ")).join(" ");
             if (EXPECTED_CASE.test(text)) continue;
-            const messageId = REFCOUNT.test(s.cond) ? "refcount" : "state";
+            const messageId = lookup ? "notFound" : REFCOUNT.test(s.cond) ? "refcount" : "state";
             ctx.report({ messageId, data: { kind }, file: file.path, line: s.line, endLine: s.endLine });
             continue;
           }

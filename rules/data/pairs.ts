@@ -76,7 +76,7 @@ const KNOWN: KnownPair[] = [
   { acquire: ["fget"], kind: "ref", release: ["fput"], handle: "result" },
   { acquire: ["get_pid", "find_get_pid"], kind: "ref", release: ["put_pid"], handle: "result" },
   { acquire: ["mmgrab"], kind: "ref", release: ["mmdrop"], handle: "arg" },
-  { acquire: ["kref_get"], kind: "ref", release: ["kref_put"], handle: "arg" },
+  { acquire: ["kref_get", "kref_get_unless_zero"], kind: "ref", release: ["kref_put"], handle: "arg" },
   { acquire: ["bus_find_device", "class_find_device", "bus_find_device_by_name"], kind: "ref", release: ["put_device"], handle: "result" },
   { acquire: ["mutex_lock", "mutex_lock_nested", "mutex_lock_interruptible", "mutex_lock_killable", "mutex_lock_io"], kind: "lock", release: ["mutex_unlock"], handle: "arg" },
   { acquire: ["down_read", "down_read_killable", "down_read_interruptible"], kind: "lock", release: ["up_read"], handle: "arg" },
