@@ -287,8 +287,19 @@ interface DocGaps {
 }
 
 /** Kernel-doc `Return:` against the codes a complete function really returns. */
+/**
+ * `static inline int foo(...) { return -ENOSYS; }`: the stub a header gives
+ * when a feature is configured out. Its kernel-doc describes the real
+ * function, so the codes it promises are not the stub's to return.
+ */
+function isInlineStub(fn: CFunction): boolean {
+  if (!/\binline\b/.test(fn.signature) || fn.body.length !== 1) return false;
+  const only = fn.body[0];
+  return only?.kind === "return" && /^(-?E[A-Z0-9_]+|-?\d+|NULL|false|true|ERR_PTR\(-E[A-Z0-9_]+\))?$/.test(only.expr.replace(/\s/g, ""));
+}
+
 function docGaps(fn: CFunction, nodes: readonly FlatNode[]): DocGaps | null {
-  if (!fn.complete || !fn.kernelDoc) return null;
+  if (!fn.complete || !fn.kernelDoc || isInlineStub(fn)) return null;
   const doc = parseKdoc(fn.kernelDoc);
   if (doc.returns.length === 0) return null;
   const docText = doc.returns.map((r) => r.text).join(" ");

@@ -137,6 +137,7 @@ describe("watch killed at random moments", () => {
     for (let round = 0; round < 40 && !finished; round++) {
       const afterSmtp = round === 3 || round === 8;
       const killAt = round >= 12 || afterSmtp ? null : Math.round(round % 2 === 0 ? 150 + random() * 1200 : 1500 + random() * 2500);
+      await smtp.settled();
       const before = smtp.received.length;
       const r = await runWatch(config, killAt, afterSmtp);
       runs.push(`${afterSmtp ? "after-smtp" : `${killAt ?? "-"}ms`}: ${r.signal ?? r.code} (+${smtp.received.length - before} sent)`);

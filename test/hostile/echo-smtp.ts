@@ -12,6 +12,12 @@ export interface EchoSmtp {
   url: string;
   /** Raw messages accepted, in order. */
   received: string[];
+  /**
+   * Resolves once every message already handed over has been echoed and
+   * counted: a client killed right after sending DATA leaves its APPEND
+   * running here, and it must not be counted in the next client's round.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +56,14 @@ export async function startEchoSmtp(imap: { host: string; port: number; user: st
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    async settled() {
+      // Let the killed client's socket close and its last DATA reach onData, then wait out the chain.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (let seen = chain; ; seen = chain) {
+        await seen.catch(() => undefined);
+        if (seen === chain) return;
+      }
+    },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await client.logout().catch(() => undefined);

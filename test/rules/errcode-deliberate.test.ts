@@ -11,6 +11,25 @@ import { RuleTester } from "../helpers/rule-tester.js";
 new RuleTester().run(errcode, {
   valid: [
     {
+      name: "a header stub for a configured-out feature carries the real function's kernel-doc",
+      file: "include/linux/qa_table.h",
+      code: `
++#else /* !CONFIG_QA_TABLE */
++/**
++ * qa_table_lookup() - find the slot of a key
++ * @key: what to look for
++ * @slot: where the slot number goes
++ *
++ * Return: 0 and the slot in @slot, -ENOENT when @key is not in the table,
++ * -EINVAL for a key of zero.
++ */
++static inline int qa_table_lookup(unsigned long key, unsigned int *slot)
++{
++	return -EOPNOTSUPP;
++}
++#endif`,
+    },
+    {
       name: "PTR_ERR_OR_ZERO after IS_ERR_OR_NULL is deliberate",
       code: `
 +static int qa_clk(struct qa *q)
@@ -222,5 +241,25 @@ new RuleTester().run(errcode, {
 +}`,
     },
   ],
-  invalid: [],
+  invalid: [
+    {
+      name: "an inline helper with real logic is still held to its kernel-doc",
+      file: "include/linux/qa_table.h",
+      code: `
++/**
++ * qa_table_slot() - the slot of a key
++ * @t: the table
++ * @key: what to look for
++ *
++ * Return: the slot, or -ENOENT when @key is not in the table.
++ */
++static inline int qa_table_slot(struct qa_table *t, unsigned long key)
++{
++	if (!key)
++		return -EINVAL;
++	return key % t->size;
++}`,
+      errors: [{ messageId: "docMismatch", line: 11 }],
+    },
+  ],
 });

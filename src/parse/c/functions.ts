@@ -187,22 +187,34 @@ interface Piece {
   kernelDoc: CLine[] | null;
 }
 
+interface Parsed {
+  body: CFunction["body"];
+  comments: CFunction["comments"];
+}
+
 function build(file: string, p: Piece): CFunction {
   const first = p.lines[0];
   const last = p.lines[p.lines.length - 1];
   // The body is tokenized and parsed on first use: the engine walks only
   // functions the patch adds to, and a rule looks into another function's
   // body only to follow a call into it, so most shown functions never are.
-  let parsed: { body: CFunction["body"]; comments: CFunction["comments"] } | null = null;
-  const parse = (): { body: CFunction["body"]; comments: CFunction["comments"] } => {
-    if (!parsed) {
+  // Held through a WeakRef: a patch waiting in the series window for its
+  // later parts keeps its functions (names, lines), but the parsed bodies,
+  // many times the size of the text, may go and are parsed again if a later
+  // part looks into them. Within one synchronous rule run the engine keeps a
+  // deref'ed target alive, so every rule sees the same statements.
+  let parsed: WeakRef<Parsed> | null = null;
+  const parse = (): Parsed => {
+    let v = parsed?.deref();
+    if (!v) {
       const bodyToks = bodyTokens(p);
-      parsed = {
+      v = {
         body: parseStatements(codeTokens(bodyToks)),
         comments: bodyToks.filter((t) => t.kind === "comment").map((t) => ({ line: t.line, text: t.text })),
       };
+      parsed = new WeakRef(v);
     }
-    return parsed;
+    return v;
   };
   return {
     file,
