@@ -4,7 +4,16 @@ import { pairFor } from "./data/pairs.js";
 import { blocked, flatten, guardingIfs, labelCode } from "./utils/c-flow.js";
 import type { FlatNode } from "./utils/c-flow.js";
 import {
-  ERR_VAR, OPTIONAL_WORDS, bareCond, branchStatements, callsDeep, commentsBetween, failureSubject, isErrorLog, isFailureCond, isUserspacePath, returnsErrno,
+  ERR_VAR,
+  OPTIONAL_WORDS,
+  bareCond,
+  branchStatements,
+  callsDeep,
+  commentsBetween,
+  failureSubject,
+  isErrorLog,
+  isUserspacePath,
+  returnsErrno,
 } from "./utils/c-errors.js";
 import { callersPassOn, droppedCode, loopOverwrites, wrongPtrErr, zeroLabels } from "./utils/errcode-shapes.js";
 import { allowsOtherCodes, codesIn, parseKdoc } from "./utils/kdoc.js";
@@ -18,7 +27,9 @@ import { patchIndex } from "./utils/patch-index.js";
  */
 
 const ERRNO = new Set(
-  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP ENODATA ETIME ETIMEDOUT EOVERFLOW EOPNOTSUPP ENOTSUPP EPROTO EBADMSG ENOTCONN ECONNREFUSED EALREADY EINPROGRESS ESTALE ECANCELED ENOKEY EKEYREJECTED EPROBE_DEFER ENOIOCTLCMD ERESTARTSYS EWOULDBLOCK EMSGSIZE ENOBUFS EADDRINUSE EAFNOSUPPORT ENOMSG EIDRM ENOLINK ETXTBSY EUCLEAN EREMOTEIO EDQUOT ENOMEDIUM EHWPOISON ESHUTDOWN EBADFD ENOPKG EILSEQ ENOEXEC ENOTBLK".split(" "),
+  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP ENODATA ETIME ETIMEDOUT EOVERFLOW EOPNOTSUPP ENOTSUPP EPROTO EBADMSG ENOTCONN ECONNREFUSED EALREADY EINPROGRESS ESTALE ECANCELED ENOKEY EKEYREJECTED EPROBE_DEFER ENOIOCTLCMD ERESTARTSYS EWOULDBLOCK EMSGSIZE ENOBUFS EADDRINUSE EAFNOSUPPORT ENOMSG EIDRM ENOLINK ETXTBSY EUCLEAN EREMOTEIO EDQUOT ENOMEDIUM EHWPOISON ESHUTDOWN EBADFD ENOPKG EILSEQ ENOEXEC ENOTBLK".split(
+    " ",
+  ),
 );
 
 /** Functions whose int result is not an errno even when it is -1: comparisons, lookups of an index. */
@@ -38,10 +49,12 @@ function lastAssignment(nodes: readonly FlatNode[], at: FlatNode, v: string): Fl
     if (n.stmt.kind !== "expr" || !assign.test(n.stmt.text)) continue;
     if (blocked(n, at)) continue;
     const depth = n.path.length - 1;
-    const dominates = depth < at.path.length && n.path.slice(0, depth + 1).every((s, k) => {
-      const o = at.path[k];
-      return o?.parent === s.parent && (k < depth ? o.child === s.child : o.child > s.child);
-    });
+    const dominates =
+      depth < at.path.length &&
+      n.path.slice(0, depth + 1).every((s, k) => {
+        const o = at.path[k];
+        return o?.parent === s.parent && (k < depth ? o.child === s.child : o.child > s.child);
+      });
     return dominates ? n : null;
   }
   return null;
@@ -50,7 +63,7 @@ function lastAssignment(nodes: readonly FlatNode[], at: FlatNode, v: string): Fl
 /** True when `v` is 0 right before `guardNode`: set to 0, or set by a call whose failure was checked already. */
 function stillZero(nodes: readonly FlatNode[], guardNode: FlatNode, v: string): boolean {
   const last = lastAssignment(nodes, guardNode, v);
-  if (!last || last.stmt.kind !== "expr") return false;
+  if (last?.stmt.kind !== "expr") return false;
   const text = last.stmt.text;
   for (let i = last.index + 1; i < guardNode.index; i++) {
     const s = (nodes[i] as FlatNode).stmt;
@@ -89,7 +102,9 @@ function assignsIn(s: CStmt, v: string): boolean {
 
 /** Text that may say the path is deliberate: log strings in the branch and comments around it. */
 function intentText(fn: CFunction, g: CStmt): string {
-  const strings = callsDeep(g.kind === "if" ? g.then : g).map((c) => c.args.join(" ")).join(" ");
+  const strings = callsDeep(g.kind === "if" ? g.then : g)
+    .map((c) => c.args.join(" "))
+    .join(" ");
   return strings + " " + commentsBetween(fn, g.line - 3, g.endLine);
 }
 
@@ -105,14 +120,18 @@ export default defineRule({
       fallThrough: "This logs the failure but then returns 0, so the caller thinks it worked. Should it return {code} here?",
       stillZero: "{var} is still 0 here, so this error path returns success. Should {var} be set to an error code first?",
       stillZeroGoto: "This error path jumps to {label} with {var} still 0, so the function returns success. Should {var} be set to an error code first?",
-      stillZeroGotoUnseen: "{var} is still 0 here, while the other jumps to {label} carry an error code in {var}, so this error path probably returns success. Should {var} be set to an error code first?",
-      droppedCode: "This branch no longer sets {var} = {code}, and {var} is still 0 here, so this error path returns success. Should it keep setting {var} = {code}?",
+      stillZeroGotoUnseen:
+        "{var} is still 0 here, while the other jumps to {label} carry an error code in {var}, so this error path probably returns success. Should {var} be set to an error code first?",
+      droppedCode:
+        "This branch no longer sets {var} = {code}, and {var} is still 0 here, so this error path returns success. Should it keep setting {var} = {code}?",
       ptrErrNull: "When {var} is NULL, PTR_ERR() gives 0 and this returns success. Should the NULL case return an error code, or is IS_ERR() meant here?",
       positive: "Kernel functions return negative error codes; {code} here is positive. Shouldn't it be -{code}?",
       minusOne: "Returning -1 makes callers see -EPERM. Shouldn't this return a proper error code such as -EINVAL?",
-      wrongPtrErr: "This checks IS_ERR({checked}) but returns the code of {returned}, which is not the pointer that failed. Shouldn't it be PTR_ERR({checked})?",
+      wrongPtrErr:
+        "This checks IS_ERR({checked}) but returns the code of {returned}, which is not the pointer that failed. Shouldn't it be PTR_ERR({checked})?",
       labelZero: "The error paths that jump to {label} set {var}, but {label} ends in return 0, so the caller never sees the error. Shouldn't it return {var}?",
-      loopOverwrite: "{var} is overwritten by the next iteration, so a later success hides this failure and the function returns 0 after the loop. Should the loop stop here, or keep the first error?",
+      loopOverwrite:
+        "{var} is overwritten by the next iteration, so a later success hides this failure and the function returns 0 after the loop. Should the loop stop here, or keep the first error?",
       docPromises: "The kernel-doc says this function returns {code}, but it never does. Is the Return: section out of date?",
       docMissing: "This returns {code}, which the kernel-doc's Return: section does not mention. Should the comment list it?",
       docMismatch: "The kernel-doc says this function returns {promised}, but here it returns {code}. Should one of them change?",
@@ -126,7 +145,7 @@ export default defineRule({
         const nodes = flatten(fn);
         // Thread functions (`int fn(void *data)`) return a value nobody reads.
         const threadFn = fn.params.length === 1 && /\(\s*void\s*\*\s*\w+\s*\)/.test(fn.signature);
-        const errnoFn = returnsErrno(fn) && !/ssize_t/.test(fn.returnType) && !threadFn;
+        const errnoFn = returnsErrno(fn) && !fn.returnType.includes("ssize_t") && !threadFn;
         const index = patchIndex(ctx);
         const seenLines = new Set<number>();
         const gaps = docGaps(fn, nodes);
@@ -134,7 +153,7 @@ export default defineRule({
         // one point there, worded with the code the kernel-doc promises (issue: one bug, one point).
         let zeroReported = false;
         const ZERO_IDS = new Set(["loggedZero", "failedZero", "fallThrough", "stillZero", "stillZeroGoto", "stillZeroGotoUnseen"]);
-        const guessed = gaps && gaps.missing.length === 1 ? (gaps.missing[0] ?? null) : null;
+        const guessed = gaps?.missing.length === 1 ? (gaps.missing[0] ?? null) : null;
         const report = (messageId: string, line: number, data: Record<string, string>, endLine = line): void => {
           if (seenLines.has(line)) return;
           seenLines.add(line);
@@ -145,13 +164,17 @@ export default defineRule({
         for (const n of nodes) {
           const s = n.stmt;
           // Positive errno: `return ENOMEM;`, `ERR_PTR(EINVAL)`, `ret = EIO;`.
-          if (!user && !/^fs\/xfs\//.test(file.path) && added.has(s.line)) {
+          if (!user && !file.path.startsWith("fs/xfs/") && added.has(s.line)) {
             const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
-            const m = /^(?:ERR_PTR\s*\(\s*)?(E[A-Z0-9]+)\s*\)?$/.exec(text) ?? (s.kind === "expr" ? /^(?:\w+\s+)?(?:ret|err|rc|error|retval)\s*=\s*(E[A-Z0-9]+)$/.exec(text) : null);
+            const m =
+              /^(?:ERR_PTR\s*\(\s*)?(E[A-Z0-9]+)\s*\)?$/.exec(text) ??
+              (s.kind === "expr" ? /^(?:\w+\s+)?(?:ret|err|rc|error|retval)\s*=\s*(E[A-Z0-9]+)$/.exec(text) : null);
             if (m?.[1] && ERRNO.has(m[1])) report("positive", s.line, { code: m[1] });
           }
           if (s.kind === "return" && s.expr.replace(/\s/g, "") === "-1" && added.has(s.line) && !user && errnoFn) {
-            const others = nodes.filter((o) => o.stmt.kind === "return" && o !== n).map((o) => (o.stmt.kind === "return" ? o.stmt.expr.replace(/\s/g, "") : ""));
+            const others = nodes
+              .filter((o) => o.stmt.kind === "return" && o !== n)
+              .map((o) => (o.stmt.kind === "return" ? o.stmt.expr.replace(/\s/g, "") : ""));
             const plain = !others.some((e) => /^\d+$/.test(e) && e !== "0");
             // Evidence the value is an errno whatever the name says: other returns are -E codes,
             // or a caller in the patch passes it up as its own error.
@@ -183,13 +206,27 @@ export default defineRule({
             if (ret0 && (added.has(ret0.line) || added.has(s.line)) && !LOOKS_OK(intent)) {
               const allocFail = subjCall !== null && bareCond(s.cond).startsWith("!") && isAllocCall(subjCall, index.identifiers);
               const errFail = subj !== null && ERR_VAR.test(subj) && subjCall !== null;
-              const strongLog = log !== null && !/warn/.test(log.name);
-              const code = allocFail ? "-ENOMEM" : subj && ERR_VAR.test(subj) ? subj : /IS_ERR/.test(s.cond) && subj ? `PTR_ERR(${subj})` : (guessed ?? "-EINVAL");
+              const strongLog = log !== null && !log.name.includes("warn");
+              const code = allocFail
+                ? "-ENOMEM"
+                : subj && ERR_VAR.test(subj)
+                  ? subj
+                  : s.cond.includes("IS_ERR") && subj
+                    ? `PTR_ERR(${subj})`
+                    : (guessed ?? "-EINVAL");
               if (strongLog || (log && (allocFail || errFail))) report("loggedZero", ret0.line, { code }, ret0.line);
               else if (!log && (allocFail || errFail) && subjCall) report("failedZero", ret0.line, { failed: subjCall, code }, ret0.line);
             }
             // `if (ret) pr_err(...);` followed straight by `return 0;`.
-            if (!ret0 && log && then.every((x) => x.kind === "expr" && x.calls[0] !== undefined && isErrorLog(x.calls[0])) && subj && ERR_VAR.test(subj) && subjCall && !LOOKS_OK(intent)) {
+            if (
+              !ret0 &&
+              log &&
+              then.every((x) => x.kind === "expr" && x.calls[0] !== undefined && isErrorLog(x.calls[0])) &&
+              subj &&
+              ERR_VAR.test(subj) &&
+              subjCall &&
+              !LOOKS_OK(intent)
+            ) {
               const parent = n.path[n.path.length - 1];
               const next = parent?.parent.kind === "block" ? parent.parent.body[parent.child + 1] : undefined;
               if (next?.kind === "return" && next.expr.replace(/\s/g, "") === "0" && (added.has(s.line) || added.has(next.line))) {
@@ -201,7 +238,7 @@ export default defineRule({
           // `goto out` / `return ret` with ret still 0 after a failure.
           if (s.kind === "goto" || s.kind === "return") {
             const guard = guardingIfs(n)[0];
-            if (!guard || guard.kind !== "if") continue;
+            if (guard?.kind !== "if") continue;
             // An exit the patch left alone counts when the patch deleted its branch's error code.
             const dropped = added.has(s.line) ? null : droppedCode(file, guard, s, added);
             if (!added.has(s.line) && !dropped) continue;
@@ -216,7 +253,7 @@ export default defineRule({
                 v = errVarOfOtherJumps(nodes, n, s.label) ?? dropped?.var ?? "";
                 unseen = true;
               } else {
-                if (!code?.ret || code.ret.kind !== "return" || code.label.line < s.line) continue;
+                if (code?.ret?.kind !== "return" || code.label.line < s.line) continue;
                 v = code.ret.expr;
                 // The label sets the code itself (`err_nomem: ret = -ENOMEM;`): the jump needs none.
                 const from = code.label.line;
@@ -230,7 +267,10 @@ export default defineRule({
             const gsubj = failureSubject(guard.cond);
             const gNode = nodes.find((x) => x.stmt === guard);
             const gCall = gsubj && gNode ? findAssigningCall(nodes, gNode, gsubj) : null;
-            const isError = callsDeep(guard.then).some(isErrorLog) || /IS_ERR/.test(guard.cond) || (gCall !== null && bareCond(guard.cond).startsWith("!") && isAllocCall(gCall, index.identifiers));
+            const isError =
+              callsDeep(guard.then).some(isErrorLog) ||
+              guard.cond.includes("IS_ERR") ||
+              (gCall !== null && bareCond(guard.cond).startsWith("!") && isAllocCall(gCall, index.identifiers));
             if (!isError || assignsIn(guard.then, v) || LOOKS_OK(intentText(fn, guard))) continue;
             const guardNode = nodes.find((x) => x.stmt === guard);
             if (!guardNode || !stillZero(nodes, guardNode, v)) continue;
@@ -318,7 +358,7 @@ function docGaps(fn: CFunction, nodes: readonly FlatNode[]): DocGaps | null {
       const e = s.expr.replace(/\s/g, "");
       if (/^[a-z_]\w*$/.test(e) && assignedFromCall.has(e)) propagates = true;
       if (/^\w+\(/.test(e) && !/^(ERR_PTR|PTR_ERR)\(-?E/.test(e)) propagates = true;
-      if (/^PTR_ERR\(/.test(e)) propagates = true;
+      if (e.startsWith("PTR_ERR(")) propagates = true;
     }
   }
   const gaps: DocGaps = { missing: [], missingAt: new Map(), unlisted: new Map() };
@@ -342,7 +382,12 @@ function docGaps(fn: CFunction, nodes: readonly FlatNode[]): DocGaps | null {
  * branch returns 0 after an error is that branch's point already; a promised
  * code replaced by one other code is one mismatch, not two findings.
  */
-function reportDocGaps(gaps: DocGaps, added: ReadonlySet<number>, zeroReported: boolean, report: (id: string, line: number, data: Record<string, string>) => void): void {
+function reportDocGaps(
+  gaps: DocGaps,
+  added: ReadonlySet<number>,
+  zeroReported: boolean,
+  report: (id: string, line: number, data: Record<string, string>) => void,
+): void {
   const missing = zeroReported ? [] : gaps.missing;
   const unlisted = [...gaps.unlisted].filter(([, line]) => added.has(line));
   const first = unlisted[0];
@@ -375,7 +420,7 @@ function errVarOfOtherJumps(nodes: readonly FlatNode[], at: FlatNode, label: str
     const n = nodes[i] as FlatNode;
     if (n.stmt.kind !== "goto" || n.stmt.label !== label) continue;
     const g = guardingIfs(n)[0];
-    const subj = g && g.kind === "if" ? failureSubject(g.cond) : null;
+    const subj = g?.kind === "if" ? failureSubject(g.cond) : null;
     if (subj && ERR_VAR.test(subj)) return subj;
   }
   return null;

@@ -18,7 +18,9 @@ const C_FILE = /\.(c|h)$/;
 function mismatches(doc: Kdoc, names: readonly string[]): { entry: KdocEntry; hint: string | null }[] {
   const documented = new Set(doc.entries.map((e) => e.name.split(".")[0] ?? e.name));
   const undocumented = names.filter((n) => !documented.has(n) && n !== "...");
-  const bad = doc.entries.filter((e) => e.name !== "..." && !names.includes(e.name.split(".")[0] ?? e.name) && !(e.name.endsWith("...") && names.includes("...")));
+  const bad = doc.entries.filter(
+    (e) => e.name !== "..." && !names.includes(e.name.split(".")[0] ?? e.name) && !(e.name.endsWith("...") && names.includes("...")),
+  );
   return bad.map((entry) => ({ entry, hint: bad.length === 1 && undocumented.length === 1 ? (undocumented[0] ?? null) : null }));
 }
 
@@ -64,7 +66,8 @@ export default defineRule({
         const doc = parseKdoc(fn.kernelDoc);
         const h = doc.header;
         if (h && h.added && (h.kind === "function" || h.kind === "other") && h.name !== fn.name && /^[a-z_]\w*$/.test(fn.name) && /^[a-z_]\w*$/.test(h.name)) {
-          if (h.kind === "function" || /_/.test(h.name)) report({ messageId: "wrongName", data: { doc: `${h.name}()`, name: `${fn.name}()` }, file: file.path, line: h.line });
+          if (h.kind === "function" || h.name.includes("_"))
+            report({ messageId: "wrongName", data: { doc: `${h.name}()`, name: `${fn.name}()` }, file: file.path, line: h.line });
         }
         // Macro-defined functions and signatures we could not read fully are not judged.
         const inner = (/\((.*)\)/.exec(fn.signature)?.[1] ?? "").trim();

@@ -21,20 +21,32 @@ import type { Acquisition, HandOverView } from "./utils/release-match.js";
 
 /** The verb for "this error path {undoes} only the current item". */
 const UNDOES: Record<PairInfo["kind"], string> = {
-  alloc: "frees", register: "unregisters", lock: "releases", ref: "drops", init: "tears down", create: "destroys",
-  add: "removes", enable: "disables", map: "unmaps", request: "releases", set: "clears", start: "ends", open: "closes",
+  alloc: "frees",
+  register: "unregisters",
+  lock: "releases",
+  ref: "drops",
+  init: "tears down",
+  create: "destroys",
+  add: "removes",
+  enable: "disables",
+  map: "unmaps",
+  request: "releases",
+  set: "clears",
+  start: "ends",
+  open: "closes",
 };
 
 /** Labels that jump to an error path by their name alone. */
-const ERROR_LABEL = /err|fail|bad|abort|unwind|undo|free|put|release|clean|unreg|destroy|rollback|remove|unmap|disable|unlock|drop|del|exit_|nomem|inval|fault/i;
+const ERROR_LABEL =
+  /err|fail|bad|abort|unwind|undo|free|put|release|clean|unreg|destroy|rollback|remove|unmap|disable|unlock|drop|del|exit_|nomem|inval|fault/i;
 
 /** The object in the reviewer's words: "the hook registered by klp_hook_register()". */
 function whatOf(info: PairInfo, handle: string, acquire: string): string {
   const done = WORDING[info.kind].done;
   let noun = "";
-  if (info.kind === "request" && /irq/.test(acquire)) noun = "IRQ";
-  else if (/firmware/.test(acquire)) noun = "firmware";
-  else if (/region/.test(acquire)) noun = "region";
+  if (info.kind === "request" && acquire.includes("irq")) noun = "IRQ";
+  else if (acquire.includes("firmware")) noun = "firmware";
+  else if (acquire.includes("region")) noun = "region";
   else if (acquire.includes("filter")) noun = "filter";
   else if (info.kind === "alloc") noun = "memory";
   else if (info.kind === "lock") noun = "lock";
@@ -78,7 +90,7 @@ function findOwnCheck(nodes: readonly FlatNode[], at: FlatNode, call: CCall): Fl
   return null;
 }
 
-function isErrorExit(fn: CFunction, e: FlatNode, info: PairInfo): boolean {
+function isErrorExit(e: FlatNode, info: PairInfo): boolean {
   const s = e.stmt;
   const guards = guardingIfs(e);
   const guard = guards[0];
@@ -97,7 +109,6 @@ function isErrorExit(fn: CFunction, e: FlatNode, info: PairInfo): boolean {
     if (info.kind === "lock") return true;
     return ERROR_LABEL.test(s.label) || failed;
   }
-  void fn;
   return false;
 }
 
@@ -136,7 +147,7 @@ function releasedOn(fn: CFunction, nodes: readonly FlatNode[], index: PatchIndex
   }
   if (exit.stmt.kind === "goto") {
     const code = labelCode(fn, nodes, exit.stmt.label);
-    if (!code || !code.known) return null;
+    if (!code?.known) return null;
     if (code.label.line < exit.stmt.line) return null;
     return code.calls.some((c) => releases(index, c, acq));
   }
@@ -180,7 +191,10 @@ function iteratorRefs(nodes: readonly FlatNode[]): { acq: Acquisition; loop: Fla
     const v = it ? headerArgs(n.stmt.header)[it.arg] : undefined;
     if (!it || !v || !/^[A-Za-z_]\w*$/.test(v)) continue;
     const call: CCall = { name: n.stmt.loop, args: headerArgs(n.stmt.header), line: n.stmt.line, assignedTo: v };
-    out.push({ acq: { node: n, call, info: { kind: "ref", release: [it.release], handle: "result" }, handle: v, ownCheck: null, foreign: new Set() }, loop: n });
+    out.push({
+      acq: { node: n, call, info: { kind: "ref", release: [it.release], handle: "result" }, handle: v, ownCheck: null, foreign: new Set() },
+      loop: n,
+    });
   }
   return out;
 }
@@ -188,7 +202,7 @@ function iteratorRefs(nodes: readonly FlatNode[]): { acq: Acquisition; loop: Fla
 /** The call whose failure leads to the exit, for the wording ("If foo() fails, ..."). */
 function failedCall(nodes: readonly FlatNode[], exit: FlatNode): string | null {
   const guard = guardingIfs(exit)[0];
-  if (!guard || guard.kind !== "if") return null;
+  if (guard?.kind !== "if") return null;
   const inCond = guard.calls.find((c) => !isErrorLog(c) && !/^(unlikely|likely|IS_ERR|IS_ERR_OR_NULL|WARN_ON\w*)$/.test(c.name));
   if (inCond && isFailureCond(guard.cond) && failureSubject(guard.cond) === null) return inCond.name;
   const subj = failureSubject(guard.cond);
@@ -214,11 +228,15 @@ export default defineRule({
       ownFailure: "{acquire}() leaves a reference behind even when it fails, so this error path leaks it. Shouldn't it call {release}()?",
       afterCallFlag: "If {failed}() fails, {what} above is never {undone}. Should this error path call {release}() again with {flag}?",
       onExitFlag: "On this error path, {what} above is never {undone}. Should it call {release}() again with {flag}?",
-      loopCurrent: "If {failed}() fails for a later item, this error path {undoes} only the current item: what {acquire}() {done} for the earlier items is never {undone}. Should it walk back over them?",
-      acrossGap: "The other error exits go to {label}, which calls {release}(), but this return skips it, so {what} above is probably never {undone} (unless the lines the diff leaves out do it). Should it jump to {label} too?",
-      acrossGapLater: "{release}() runs further down, so {what} above is still held when this return leaves, and it is probably never {undone} (unless the lines the diff leaves out do it). Should this error path call {release}() too?",
+      loopCurrent:
+        "If {failed}() fails for a later item, this error path {undoes} only the current item: what {acquire}() {done} for the earlier items is never {undone}. Should it walk back over them?",
+      acrossGap:
+        "The other error exits go to {label}, which calls {release}(), but this return skips it, so {what} above is probably never {undone} (unless the lines the diff leaves out do it). Should it jump to {label} too?",
+      acrossGapLater:
+        "{release}() runs further down, so {what} above is still held when this return leaves, and it is probably never {undone} (unless the lines the diff leaves out do it). Should this error path call {release}() too?",
       linkDoubt: "If {linker}() does not hand it over to {parent}, {what} above is never {undone} on this error path. Should it call {release}()?",
-      iterator: "{acquire}() holds a reference on {var} while the body runs, and leaving the loop here keeps it. Should this error path call {release}({var}) first?",
+      iterator:
+        "{acquire}() holds a reference on {var} while the body runs, and leaving the loop here keeps it. Should this error path call {release}({var}) first?",
     },
   },
   create(ctx) {
@@ -240,7 +258,7 @@ export default defineRule({
           for (const call of node.stmt.calls) {
             const info = pairFor(call.name, index.identifiers);
             if (!info) continue;
-            if (info.kind === "lock" && /lock/.test(fn.name)) continue;
+            if (info.kind === "lock" && fn.name.includes("lock")) continue;
             if (info.release.includes(fn.name) || fn.name === call.name) continue;
             // `preempt_enable()` after `preempt_disable()`: the undo of an earlier step, never an acquisition.
             if (!acquiresWith(info, call.args) || undoesEarlier(nodes, call, info)) continue;
@@ -257,7 +275,14 @@ export default defineRule({
         }
         const reported = new Set<number>();
         /** `from`: where the quoted stretch starts when not at the acquisition (a second point on the same object). */
-        const report = (acq: Acquisition, exit: FlatNode, messageId: string, failed: string | null, from?: number, extra: Record<string, string> = {}): void => {
+        const report = (
+          acq: Acquisition,
+          exit: FlatNode,
+          messageId: string,
+          failed: string | null,
+          from?: number,
+          extra: Record<string, string> = {},
+        ): void => {
           const a = from ?? acq.call.line;
           const e = exit.stmt.line;
           if (!added.has(a) && !added.has(e)) return;
@@ -271,8 +296,15 @@ export default defineRule({
           ctx.report({
             messageId: id,
             data: {
-              failed: failed ?? acq.call.name, what: whatOf(acq.info, acq.handle, acq.call.name), done: w.done, undone: w.undone, acquire: acq.call.name, release,
-              flag: acq.info.flag?.say ?? "", undoes: UNDOES[acq.info.kind], ...extra,
+              failed: failed ?? acq.call.name,
+              what: whatOf(acq.info, acq.handle, acq.call.name),
+              done: w.done,
+              undone: w.undone,
+              acquire: acq.call.name,
+              release,
+              flag: acq.info.flag?.say ?? "",
+              undoes: UNDOES[acq.info.kind],
+              ...extra,
             },
             file: file.path,
             line: added.has(a) && a <= e ? a : e,
@@ -283,7 +315,7 @@ export default defineRule({
         for (const { acq, loop } of iteratorRefs(nodes)) {
           for (const exit of nodes) {
             if (!encloses(loop, exit) || (exit.stmt.kind !== "return" && exit.stmt.kind !== "goto")) continue;
-            if (!isErrorExit(fn, exit, acq.info)) continue;
+            if (!isErrorExit(exit, acq.info)) continue;
             // A goto to a label inside the loop body stays in the loop.
             if (exit.stmt.kind === "goto") {
               const label = exit.stmt.label;
@@ -293,7 +325,12 @@ export default defineRule({
             if (releasedOn(fn, nodes, index, acq, loop, exit) !== false) continue;
             if (!added.has(exit.stmt.line) || reported.has(exit.stmt.line)) continue;
             reported.add(exit.stmt.line);
-            ctx.report({ messageId: "iterator", data: { acquire: acq.call.name, var: acq.handle, release: acq.info.release[0] ?? "" }, file: file.path, line: exit.stmt.line });
+            ctx.report({
+              messageId: "iterator",
+              data: { acquire: acq.call.name, var: acq.handle, release: acq.info.release[0] ?? "" },
+              file: file.path,
+              line: exit.stmt.line,
+            });
             // One point per loop: every other early exit of the body has the same fix.
             break;
           }
@@ -303,8 +340,9 @@ export default defineRule({
         for (const acq of [...acqs].reverse()) {
           const loop = enclosingLoops(acq.node)[0];
           const loopNode = loop ? nodes.find((n) => n.stmt === loop) : undefined;
-          const ownThen = acq.ownCheck && acq.ownCheck.stmt.kind === "if" ? acq.ownCheck : null;
-          const perItemRelease = loopNode && nodes.some((n) => n.index > acq.node.index && encloses(loopNode, n) && n.stmt.calls.some((c) => acq.info.release.includes(c.name)));
+          const ownThen = acq.ownCheck?.stmt.kind === "if" ? acq.ownCheck : null;
+          const perItemRelease =
+            loopNode && nodes.some((n) => n.index > acq.node.index && encloses(loopNode, n) && n.stmt.calls.some((c) => acq.info.release.includes(c.name)));
           const accumulates = loopNode && !perItemRelease && !(acq.info.kind === "alloc" && /[[.>]/.test(acq.handle)) && acq.info.kind !== "lock";
 
           /** Set once this acquisition has had its point: later exits usually share that fix. */
@@ -314,7 +352,7 @@ export default defineRule({
             if (blocked(acq.node, exit)) continue;
             const inOwn = ownThen !== null && (exit === ownThen || encloses(ownThen, exit));
             const inLoop = loopNode !== undefined && encloses(loopNode, exit);
-            if (!isErrorExit(fn, exit, acq.info)) continue;
+            if (!isErrorExit(exit, acq.info)) continue;
             // `if (!m) return -ENODEV;` after `if (m && !try_module_get(m)) m = NULL;`: nothing is held here.
             if (acq.info.kind !== "lock" && onlyWhenNull(exit, acq.handle)) continue;
             if (handedOver(nodes, acq.node.index, exit.index, acq, view)) break;
@@ -323,29 +361,35 @@ export default defineRule({
               if (releasedOn(fn, nodes, index, acq, acq.node, exit) === false) report(acq, exit, "ownFailure", acq.call.name);
               break;
             }
-            if (accumulates && inLoop && loopNode) {
+            if (accumulates && inLoop) {
               // Each item is stored or linked somewhere before the next one starts: its owner cleans up.
               if (handedOver(nodes, acq.node.index, lastInside(nodes, loopNode), acq, view)) break;
               const done = releasedOn(fn, nodes, index, acq, loopNode, exit);
               if (done === false) report(acq, exit, "loop", failedCall(nodes, exit) ?? acq.call.name);
               // The cleanup undoes `[i]` once, outside any loop: the earlier items stay.
-              else if (done && releasesOnlyCurrent(fn, nodes, index, acq, loopNode, exit)) report(acq, exit, "loopCurrent", failedCall(nodes, exit) ?? acq.call.name);
+              else if (done && releasesOnlyCurrent(fn, nodes, index, acq, loopNode, exit))
+                report(acq, exit, "loopCurrent", failedCall(nodes, exit) ?? acq.call.name);
               break;
             }
-            if (inLoop && !accumulates && loopNode && !perItemRelease) continue;
+            if (inLoop && !accumulates && !perItemRelease) continue;
             const done = releasedOn(fn, nodes, index, acq, acq.node, exit);
             if (done === null && gapBetween(fn, acq.node.stmt.line, exit.stmt.line)) {
               // Unseen lines lie between: judge only on the cleanup label the function shows after them.
               const gap = acrossGap(fn, nodes, index, acq, exit, acq.ownCheck);
               if (gap === null) break;
-              if (gap !== "released" && !pointMade && added.has(exit.stmt.line) && isErrorExit(fn, exit, { ...acq.info, kind: acq.info.kind === "lock" ? "ref" : acq.info.kind })) {
+              if (
+                gap !== "released" &&
+                !pointMade &&
+                added.has(exit.stmt.line) &&
+                isErrorExit(exit, { ...acq.info, kind: acq.info.kind === "lock" ? "ref" : acq.info.kind })
+              ) {
                 report(acq, exit, gap.later ? "acrossGapLater" : "acrossGap", null, exit.stmt.line, { label: gap.label, release: gap.release });
                 pointMade = true;
               }
               continue;
             }
             if (done === null) break;
-            if (done === false && (!pointMade || partialCleanup(nodes, exit, acq))) {
+            if (!done && (!pointMade || partialCleanup(nodes, exit, acq))) {
               const failed = failedCall(nodes, exit);
               // A second point quotes its own error branch, not the stretch from the acquisition again.
               const branch = pointMade ? guardingIfs(exit)[0]?.line : undefined;
@@ -362,4 +406,3 @@ export default defineRule({
     };
   },
 });
-

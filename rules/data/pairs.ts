@@ -37,8 +37,29 @@ const KFREE = ["kfree", "kvfree", "kfree_sensitive", "kfree_const", "kvfree_sens
 
 const KNOWN: KnownPair[] = [
   {
-    acquire: ["kmalloc", "kzalloc", "kcalloc", "kmalloc_array", "kmalloc_node", "kzalloc_node", "kcalloc_node", "kstrdup", "kstrndup", "kmemdup", "kmemdup_nul", "kasprintf", "kvasprintf", "kvmalloc", "kvzalloc", "kvcalloc", "kvmalloc_array", "kstrdup_const"],
-    kind: "alloc", release: KFREE, handle: "result",
+    acquire: [
+      "kmalloc",
+      "kzalloc",
+      "kcalloc",
+      "kmalloc_array",
+      "kmalloc_node",
+      "kzalloc_node",
+      "kcalloc_node",
+      "kstrdup",
+      "kstrndup",
+      "kmemdup",
+      "kmemdup_nul",
+      "kasprintf",
+      "kvasprintf",
+      "kvmalloc",
+      "kvzalloc",
+      "kvcalloc",
+      "kvmalloc_array",
+      "kstrdup_const",
+    ],
+    kind: "alloc",
+    release: KFREE,
+    handle: "result",
   },
   { acquire: ["vmalloc", "vzalloc", "vcalloc", "vmalloc_user"], kind: "alloc", release: ["vfree", "kvfree"], handle: "result" },
   { acquire: ["kmem_cache_alloc", "kmem_cache_zalloc"], kind: "alloc", release: ["kmem_cache_free"], handle: "result" },
@@ -47,13 +68,23 @@ const KNOWN: KnownPair[] = [
   { acquire: ["__get_free_pages", "__get_free_page", "get_zeroed_page"], kind: "alloc", release: ["free_pages", "free_page"], handle: "result" },
   { acquire: ["bitmap_zalloc", "bitmap_alloc"], kind: "alloc", release: ["bitmap_free"], handle: "result" },
   { acquire: ["alloc_percpu", "__alloc_percpu"], kind: "alloc", release: ["free_percpu"], handle: "result" },
-  { acquire: ["alloc_workqueue", "alloc_ordered_workqueue", "create_workqueue", "create_singlethread_workqueue"], kind: "create", release: ["destroy_workqueue"], handle: "result" },
+  {
+    acquire: ["alloc_workqueue", "alloc_ordered_workqueue", "create_workqueue", "create_singlethread_workqueue"],
+    kind: "create",
+    release: ["destroy_workqueue"],
+    handle: "result",
+  },
   { acquire: ["kthread_create", "kthread_run"], kind: "create", release: ["kthread_stop"], handle: "result" },
   { acquire: ["dma_alloc_coherent"], kind: "alloc", release: ["dma_free_coherent"], handle: "result" },
   { acquire: ["klp_shadow_alloc", "klp_shadow_get_or_alloc"], kind: "alloc", release: ["klp_shadow_free", "klp_shadow_free_all"], handle: "result" },
   { acquire: ["kobject_create_and_add"], kind: "create", release: ["kobject_put"], handle: "result" },
   { acquire: ["kobject_init_and_add"], kind: "init", release: ["kobject_put"], handle: "arg", releaseOnOwnFailure: true },
-  { acquire: ["kobject_add", "device_add"], kind: "add", release: ["kobject_del", "device_del", "kobject_put", "put_device", "device_unregister"], handle: "arg" },
+  {
+    acquire: ["kobject_add", "device_add"],
+    kind: "add",
+    release: ["kobject_del", "device_del", "kobject_put", "put_device", "device_unregister"],
+    handle: "arg",
+  },
   { acquire: ["device_register"], kind: "register", release: ["device_unregister", "put_device"], handle: "arg", releaseOnOwnFailure: true },
   { acquire: ["misc_register"], kind: "register", release: ["misc_deregister"], handle: "arg" },
   { acquire: ["sysfs_create_group"], kind: "create", release: ["sysfs_remove_group"], handle: "arg" },
@@ -65,9 +96,27 @@ const KNOWN: KnownPair[] = [
   { acquire: ["class_create"], kind: "create", release: ["class_destroy"], handle: "result" },
   { acquire: ["alloc_chrdev_region", "register_chrdev_region"], kind: "register", release: ["unregister_chrdev_region"], handle: "none" },
   { acquire: ["idr_alloc", "idr_alloc_cyclic"], kind: "alloc", release: ["idr_remove"], handle: "arg" },
-  { acquire: ["ida_alloc", "ida_alloc_range", "ida_alloc_min", "ida_alloc_max", "ida_simple_get"], kind: "alloc", release: ["ida_free", "ida_simple_remove"], handle: "arg" },
+  {
+    acquire: ["ida_alloc", "ida_alloc_range", "ida_alloc_min", "ida_alloc_max", "ida_simple_get"],
+    kind: "alloc",
+    release: ["ida_free", "ida_simple_remove"],
+    handle: "arg",
+  },
   { acquire: ["get_device"], kind: "ref", release: ["put_device"], handle: "arg" },
-  { acquire: ["of_node_get", "of_find_node_by_name", "of_find_node_by_path", "of_find_compatible_node", "of_get_child_by_name", "of_get_parent", "of_parse_phandle"], kind: "ref", release: ["of_node_put"], handle: "result" },
+  {
+    acquire: [
+      "of_node_get",
+      "of_find_node_by_name",
+      "of_find_node_by_path",
+      "of_find_compatible_node",
+      "of_get_child_by_name",
+      "of_get_parent",
+      "of_parse_phandle",
+    ],
+    kind: "ref",
+    release: ["of_node_put"],
+    handle: "result",
+  },
   { acquire: ["kobject_get"], kind: "ref", release: ["kobject_put"], handle: "arg" },
   { acquire: ["try_module_get", "__module_get"], kind: "ref", release: ["module_put"], handle: "arg" },
   { acquire: ["get_task_struct"], kind: "ref", release: ["put_task_struct"], handle: "arg" },
@@ -78,7 +127,12 @@ const KNOWN: KnownPair[] = [
   { acquire: ["mmgrab"], kind: "ref", release: ["mmdrop"], handle: "arg" },
   { acquire: ["kref_get", "kref_get_unless_zero"], kind: "ref", release: ["kref_put"], handle: "arg" },
   { acquire: ["bus_find_device", "class_find_device", "bus_find_device_by_name"], kind: "ref", release: ["put_device"], handle: "result" },
-  { acquire: ["mutex_lock", "mutex_lock_nested", "mutex_lock_interruptible", "mutex_lock_killable", "mutex_lock_io"], kind: "lock", release: ["mutex_unlock"], handle: "arg" },
+  {
+    acquire: ["mutex_lock", "mutex_lock_nested", "mutex_lock_interruptible", "mutex_lock_killable", "mutex_lock_io"],
+    kind: "lock",
+    release: ["mutex_unlock"],
+    handle: "arg",
+  },
   { acquire: ["down_read", "down_read_killable", "down_read_interruptible"], kind: "lock", release: ["up_read"], handle: "arg" },
   { acquire: ["down_write", "down_write_killable"], kind: "lock", release: ["up_write"], handle: "arg" },
   { acquire: ["down", "down_interruptible", "down_killable"], kind: "lock", release: ["up"], handle: "arg" },
@@ -112,8 +166,20 @@ const KNOWN: KnownPair[] = [
   { acquire: ["register_chrdev"], kind: "register", release: ["unregister_chrdev"], handle: "arg" },
   // include/linux/ftrace.h: a filter set on an ops stays (and its hash stays allocated) until
   // the same call removes it or ftrace_free_filter() drops them all.
-  { acquire: ["ftrace_set_filter_ip"], kind: "set", release: ["ftrace_set_filter_ip", "ftrace_free_filter"], handle: "arg", flag: { arg: 2, acquire: ["0", "false"], say: "remove = 1" } },
-  { acquire: ["ftrace_set_filter_ips"], kind: "set", release: ["ftrace_set_filter_ips", "ftrace_free_filter"], handle: "arg", flag: { arg: 3, acquire: ["0", "false"], say: "remove = 1" } },
+  {
+    acquire: ["ftrace_set_filter_ip"],
+    kind: "set",
+    release: ["ftrace_set_filter_ip", "ftrace_free_filter"],
+    handle: "arg",
+    flag: { arg: 2, acquire: ["0", "false"], say: "remove = 1" },
+  },
+  {
+    acquire: ["ftrace_set_filter_ips"],
+    kind: "set",
+    release: ["ftrace_set_filter_ips", "ftrace_free_filter"],
+    handle: "arg",
+    flag: { arg: 3, acquire: ["0", "false"], say: "remove = 1" },
+  },
   { acquire: ["ftrace_set_filter", "ftrace_set_notrace"], kind: "set", release: ["ftrace_free_filter"], handle: "arg" },
 ];
 
@@ -124,7 +190,8 @@ for (const p of KNOWN) {
 }
 
 /** Acquisitions that take nothing: initialisers of embedded objects and the like. */
-const TAKES_NOTHING = /^(mutex_init|spin_lock_init|raw_spin_lock_init|rwlock_init|init_rwsem|init_completion|init_waitqueue_head|kref_init|refcount_set|timer_setup|ida_init|idr_init|xa_init|xa_init_flags|hash_init|seqcount_init|atomic_\w+|atomic64_\w+|INIT_\w+|__init_\w+|lockdep_\w+|might_lock\w*|lockdep_assert\w*|\w+_lock_init|\w+_trylock\w*|\w+_is_locked|\w+_lock_held|\w+_lockdep\w*)$/;
+const TAKES_NOTHING =
+  /^(mutex_init|spin_lock_init|raw_spin_lock_init|rwlock_init|init_rwsem|init_completion|init_waitqueue_head|kref_init|refcount_set|timer_setup|ida_init|idr_init|xa_init|xa_init_flags|hash_init|seqcount_init|atomic_\w+|atomic64_\w+|INIT_\w+|__init_\w+|lockdep_\w+|might_lock\w*|lockdep_assert\w*|\w+_lock_init|\w+_trylock\w*|\w+_is_locked|\w+_lock_held|\w+_lockdep\w*)$/;
 
 /** Managed (device-resource) APIs release by themselves when the device goes away. */
 export const MANAGED = /^(devm_|pcim_|drmm_|dmam_|devres_|managed_)/;
@@ -144,23 +211,55 @@ function derived(name: string): { kind: PairKind; release: string[]; handle: Han
   if (locks) return { kind: "lock", release: locks, handle: "arg", strong: true };
   if ((m = /^(\w+)_register$/.exec(name))) return { kind: "register", release: [`${m[1]}_unregister`, `${m[1]}_deregister`], handle: "arg", strong: true };
   if ((m = /^register_(\w+)$/.exec(name))) return { kind: "register", release: [`unregister_${m[1]}`], handle: "arg", strong: true };
-  if ((m = /^(\w+)_alloc(_\w+)?$/.exec(name))) return { kind: "alloc", release: [`${m[1]}_free${m[2] ?? ""}`, `${m[1]}_free`, `${m[1]}_put`, `${m[1]}_release`, `${m[1]}_destroy`], handle: "result", strong: false };
-  if ((m = /^alloc_(\w+)$/.exec(name))) return { kind: "alloc", release: [`free_${m[1]}`, `put_${m[1]}`, `release_${m[1]}`, `${m[1]}_free`], handle: "result", strong: false };
+  if ((m = /^(\w+)_alloc(_\w+)?$/.exec(name)))
+    return {
+      kind: "alloc",
+      release: [`${m[1]}_free${m[2] ?? ""}`, `${m[1]}_free`, `${m[1]}_put`, `${m[1]}_release`, `${m[1]}_destroy`],
+      handle: "result",
+      strong: false,
+    };
+  if ((m = /^alloc_(\w+)$/.exec(name)))
+    return { kind: "alloc", release: [`free_${m[1]}`, `put_${m[1]}`, `release_${m[1]}`, `${m[1]}_free`], handle: "result", strong: false };
   if ((m = /^(\w+)_get$/.exec(name))) return { kind: "ref", release: [`${m[1]}_put`], handle: "arg", strong: false };
   if ((m = /^get_(\w+)$/.exec(name))) return { kind: "ref", release: [`put_${m[1]}`], handle: "arg", strong: false };
   // `_end` closes an `_init` as often as `_exit` does (a decoder state set up by `foo_init()` is freed by `foo_end()`).
-  if ((m = /^(\w+)_init$/.exec(name))) return { kind: "init", release: [`${m[1]}_destroy`, `${m[1]}_exit`, `${m[1]}_deinit`, `${m[1]}_uninit`, `${m[1]}_cleanup`, `${m[1]}_fini`, `${m[1]}_free`, `${m[1]}_end`, `${m[1]}_teardown`], handle: "arg", strong: false };
-  if ((m = /^init_(\w+)$/.exec(name))) return { kind: "init", release: [`destroy_${m[1]}`, `exit_${m[1]}`, `cleanup_${m[1]}`, `deinit_${m[1]}`, `end_${m[1]}`], handle: "arg", strong: false };
-  if ((m = /^(\w+)_setup$/.exec(name))) return { kind: "init", release: [`${m[1]}_teardown`, `${m[1]}_cleanup`, `${m[1]}_destroy`], handle: "arg", strong: false };
+  if ((m = /^(\w+)_init$/.exec(name)))
+    return {
+      kind: "init",
+      release: [
+        `${m[1]}_destroy`,
+        `${m[1]}_exit`,
+        `${m[1]}_deinit`,
+        `${m[1]}_uninit`,
+        `${m[1]}_cleanup`,
+        `${m[1]}_fini`,
+        `${m[1]}_free`,
+        `${m[1]}_end`,
+        `${m[1]}_teardown`,
+      ],
+      handle: "arg",
+      strong: false,
+    };
+  if ((m = /^init_(\w+)$/.exec(name)))
+    return { kind: "init", release: [`destroy_${m[1]}`, `exit_${m[1]}`, `cleanup_${m[1]}`, `deinit_${m[1]}`, `end_${m[1]}`], handle: "arg", strong: false };
+  if ((m = /^(\w+)_setup$/.exec(name)))
+    return { kind: "init", release: [`${m[1]}_teardown`, `${m[1]}_cleanup`, `${m[1]}_destroy`], handle: "arg", strong: false };
   if ((m = /^setup_(\w+)$/.exec(name))) return { kind: "init", release: [`teardown_${m[1]}`, `cleanup_${m[1]}`], handle: "arg", strong: false };
   // Brackets around a stretch of work: a transaction, a walk, a batch. An error inside must close it (or abort it).
-  if ((m = /^(\w+)_begin$/.exec(name))) return { kind: "start", release: [`${m[1]}_end`, `${m[1]}_finish`, `${m[1]}_abort`, `${m[1]}_cancel`], handle: "arg", strong: false };
+  if ((m = /^(\w+)_begin$/.exec(name)))
+    return { kind: "start", release: [`${m[1]}_end`, `${m[1]}_finish`, `${m[1]}_abort`, `${m[1]}_cancel`], handle: "arg", strong: false };
   if ((m = /^begin_(\w+)$/.exec(name))) return { kind: "start", release: [`end_${m[1]}`, `finish_${m[1]}`, `abort_${m[1]}`], handle: "arg", strong: false };
   if ((m = /^(\w+)_start$/.exec(name))) return { kind: "start", release: [`${m[1]}_finish`, `${m[1]}_end`], handle: "arg", strong: false };
   if ((m = /^start_(\w+)$/.exec(name))) return { kind: "start", release: [`finish_${m[1]}`, `end_${m[1]}`], handle: "arg", strong: false };
   if ((m = /^(\w+)_open$/.exec(name))) return { kind: "open", release: [`${m[1]}_close`, `${m[1]}_release`], handle: "arg", strong: false };
   if ((m = /^open_(\w+)$/.exec(name))) return { kind: "open", release: [`close_${m[1]}`, `release_${m[1]}`], handle: "arg", strong: false };
-  if ((m = /^(\w+)_create(_\w+)?$/.exec(name))) return { kind: "create", release: [`${m[1]}_destroy${m[2] ?? ""}`, `${m[1]}_destroy`, `${m[1]}_remove`, `${m[1]}_free`, `${m[1]}_delete`], handle: "result", strong: false };
+  if ((m = /^(\w+)_create(_\w+)?$/.exec(name)))
+    return {
+      kind: "create",
+      release: [`${m[1]}_destroy${m[2] ?? ""}`, `${m[1]}_destroy`, `${m[1]}_remove`, `${m[1]}_free`, `${m[1]}_delete`],
+      handle: "result",
+      strong: false,
+    };
   if ((m = /^create_(\w+)$/.exec(name))) return { kind: "create", release: [`destroy_${m[1]}`, `remove_${m[1]}`], handle: "result", strong: false };
   if ((m = /^(\w+)_add$/.exec(name))) return { kind: "add", release: [`${m[1]}_del`, `${m[1]}_remove`, `${m[1]}_delete`], handle: "arg", strong: false };
   if ((m = /^add_(\w+)$/.exec(name))) return { kind: "add", release: [`del_${m[1]}`, `remove_${m[1]}`], handle: "arg", strong: false };

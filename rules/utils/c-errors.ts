@@ -11,13 +11,16 @@ import type { FlatNode } from "./c-flow.js";
 export const ERR_VAR = /^(ret|err|rc|error|retval|status|res|rv|r|result|ret_val|rval)$/;
 
 /** Error-level log calls (pr_err, dev_err, netdev_warn, WARN...). */
-export const ERROR_LOG = /^(pr_err|pr_crit|pr_alert|pr_emerg|pr_warn|pr_warning|pr_err_ratelimited|pr_warn_ratelimited|pr_err_once|pr_warn_once|printk|\w+_err|\w+_err_ratelimited|\w+_err_once|\w+_warn|\w+_warn_ratelimited|\w+_warn_once|\w+_crit|\w+_alert|\w+_emerg)$/;
+export const ERROR_LOG =
+  /^(pr_err|pr_crit|pr_alert|pr_emerg|pr_warn|pr_warning|pr_err_ratelimited|pr_warn_ratelimited|pr_err_once|pr_warn_once|printk|\w+_err|\w+_err_ratelimited|\w+_err_once|\w+_warn|\w+_warn_ratelimited|\w+_warn_once|\w+_crit|\w+_alert|\w+_emerg)$/;
 
 /** Warnings proper: calls that already make a bug visible. */
-export const WARN_CALL = /^(WARN|WARN_ON|WARN_ON_ONCE|WARN_ONCE|BUG|BUG_ON|WARN_TAINT|WARN_TAINT_ONCE|VM_WARN_ON|VM_WARN_ON_ONCE|VM_BUG_ON|lockdep_assert\w*|dump_stack|KUNIT_\w+)$/;
+export const WARN_CALL =
+  /^(WARN|WARN_ON|WARN_ON_ONCE|WARN_ONCE|BUG|BUG_ON|WARN_TAINT|WARN_TAINT_ONCE|VM_WARN_ON|VM_WARN_ON_ONCE|VM_BUG_ON|lockdep_assert\w*|dump_stack|KUNIT_\w+)$/;
 
 /** Words in a message or comment that say the path is deliberately not an error. */
-export const OPTIONAL_WORDS = /\b(optional|not supported|unsupported|ignor\w*|continu\w*|skip\w*|deprecated|non-?fatal|fall(ing)? ?back|disabled|using default|defaulting|not available|unavailable|best[- ]effort|harmless|nothing to do|not an error|no longer|obsolete|legacy|not needed|anyway|proceed\w*)\b/i;
+export const OPTIONAL_WORDS =
+  /\b(optional|not supported|unsupported|ignor\w*|continu\w*|skip\w*|deprecated|non-?fatal|fall(ing)? ?back|disabled|using default|defaulting|not available|unavailable|best[- ]effort|harmless|nothing to do|not an error|no longer|obsolete|legacy|not needed|anyway|proceed\w*)\b/i;
 
 /** `printk(KERN_ERR ...)` counts as an error log only with an error level. */
 export function isErrorLog(call: CCall): boolean {
@@ -29,7 +32,14 @@ export function isErrorLog(call: CCall): boolean {
 /** True for `-EINVAL`, `-ENOMEM`, `ERR_PTR(...)`, `PTR_ERR(...)`, `-1`. */
 export function isErrnoExpr(expr: string): boolean {
   const e = expr.replace(/\s+/g, "");
-  return /^\(?-E[A-Z0-9]+\)?$/.test(e) || /^ERR_PTR\(/.test(e) || /^PTR_ERR\(/.test(e) || /^ERR_CAST\(/.test(e) || e === "-1" || /^dev_err_probe\(/.test(e);
+  return (
+    /^\(?-E[A-Z0-9]+\)?$/.test(e) ||
+    e.startsWith("ERR_PTR(") ||
+    e.startsWith("PTR_ERR(") ||
+    e.startsWith("ERR_CAST(") ||
+    e === "-1" ||
+    e.startsWith("dev_err_probe(")
+  );
 }
 
 /** Strips `unlikely(...)`/`likely(...)` and outer parentheses from a condition. */
@@ -73,7 +83,8 @@ export function isFailureCond(cond: string): boolean {
   if (failureSubject(c) !== null) return true;
   if (/^(WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE)\s*\(/.test(c)) return true;
   // A call tested directly: `if (foo_register(x))`, `if (foo() < 0)`, `if (!kzalloc(...))`.
-  if (/^!?\s*\w+\s*\(.*\)\s*(<\s*0)?$/.test(c) && !/^!?\s*(is_|has_|can_|should_|test_|check_|list_empty|\w+_is_|\w+_has_|\w+_enabled|\w+_supported)/.test(c)) return true;
+  if (/^!?\s*\w+\s*\(.*\)\s*(<\s*0)?$/.test(c) && !/^!?\s*(is_|has_|can_|should_|test_|check_|list_empty|\w+_is_|\w+_has_|\w+_enabled|\w+_supported)/.test(c))
+    return true;
   return false;
 }
 
@@ -122,7 +133,12 @@ export function logsError(s: CStmt): CCall | null {
 
 /** True for functions whose int result is an errno (not a count, a bool, a pointer, an index). */
 export function returnsErrno(fn: CFunction): boolean {
-  const t = fn.returnType.replace(/\b(static|inline|__always_inline|noinline|extern|__init|__exit|__cold|__must_check|notrace|asmlinkage|__weak|__maybe_unused|__ref|__sched)\b/g, " ").trim();
+  const t = fn.returnType
+    .replace(
+      /\b(static|inline|__always_inline|noinline|extern|__init|__exit|__cold|__must_check|notrace|asmlinkage|__weak|__maybe_unused|__ref|__sched)\b/g,
+      " ",
+    )
+    .trim();
   return /^(int|long|ssize_t|s32|s64|int32_t|errno_t)$/.test(t.replace(/\s+/g, " "));
 }
 
@@ -135,12 +151,20 @@ export function returnsPointer(fn: CFunction): boolean {
 export function isUserspacePath(path: string): boolean {
   // Kernel modules built for selftests (`test_modules/`, `bpf_testmod/`) are kernel code.
   if (/^tools\/testing\/selftests\/.*\/(test_modules|\w*_testmod)\/[^/]+\.[ch]$/.test(path)) return false;
-  return /^(tools|scripts|usr|Documentation)\//.test(path) || /(^|\/)selftests\//.test(path) || /^samples\/.*\/(user|.*_user\.c)/.test(path) || /_user\.c$/.test(path);
+  return (
+    /^(tools|scripts|usr|Documentation)\//.test(path) ||
+    /(^|\/)selftests\//.test(path) ||
+    /^samples\/.*\/(user|.*_user\.c)/.test(path) ||
+    path.endsWith("_user.c")
+  );
 }
 
 /** Comments inside the lines [from, to] of a function, joined. */
 export function commentsBetween(fn: CFunction, from: number, to: number): string {
-  return fn.comments.filter((c) => c.line >= from && c.line <= to).map((c) => c.text).join(" ");
+  return fn.comments
+    .filter((c) => c.line >= from && c.line <= to)
+    .map((c) => c.text)
+    .join(" ");
 }
 
 /** The condition guarding `node` directly (innermost then-branch), or null. */

@@ -113,7 +113,10 @@ export function guardingIfs(node: FlatNode): CStmt[] {
 
 /** The loops enclosing `node`, innermost first. */
 export function enclosingLoops(node: FlatNode): CStmt[] {
-  return node.path.filter((s) => s.parent.kind === "loop").map((s) => s.parent).reverse();
+  return node.path
+    .filter((s) => s.parent.kind === "loop")
+    .map((s) => s.parent)
+    .reverse();
 }
 
 const gapCache = new WeakMap<CFunction, readonly number[]>();
@@ -154,7 +157,7 @@ const labelCache = new WeakMap<readonly FlatNode[], Map<string, LabelCode | null
 export function labelCode(fn: CFunction, nodes: readonly FlatNode[], name: string, seen?: Set<string>): LabelCode | null {
   if (seen) return labelCodeFrom(fn, nodes, name, seen);
   let byName = labelCache.get(nodes);
-  if (!byName) labelCache.set(nodes, (byName = new Map()));
+  if (!byName) labelCache.set(nodes, (byName = new Map<string, LabelCode | null>()));
   if (byName.has(name)) return byName.get(name) ?? null;
   const code = labelCodeFrom(fn, nodes, name, new Set());
   byName.set(name, code);
@@ -164,7 +167,7 @@ export function labelCode(fn: CFunction, nodes: readonly FlatNode[], name: strin
 function labelCodeFrom(fn: CFunction, nodes: readonly FlatNode[], name: string, seen: Set<string>): LabelCode | null {
   seen.add(name);
   const at = nodes.find((n) => n.stmt.kind === "label" && n.stmt.name === name);
-  if (!at || at.stmt.kind !== "label") return null;
+  if (at?.stmt.kind !== "label") return null;
   const calls: CCall[] = [];
   const depth = at.path.length;
   for (let i = at.index + 1; i < nodes.length; i++) {
@@ -189,7 +192,11 @@ export function handleOf(arg: string | undefined): string {
   if (!arg) return "";
   let h = handles.get(arg);
   if (h === undefined) {
-    h = arg.replace(/\s+/g, "").replace(/^\(\w[\w\s*]*\*\)/, "").replace(/^[&*]+/, "").replace(/^\((.*)\)$/, "$1");
+    h = arg
+      .replace(/\s+/g, "")
+      .replace(/^\(\w[\w\s*]*\*\)/, "")
+      .replace(/^[&*]+/, "")
+      .replace(/^\((.*)\)$/, "$1");
     // Rules normalise the same few arguments for every (acquisition, exit) pair; a
     // bounded memo keeps that cheap without growing over a long run.
     if (handles.size >= 4096) handles.clear();

@@ -68,7 +68,10 @@ export function wrongPtrErr(nodes: readonly FlatNode[], at: FlatNode, s: CStmt &
 /** True when the condition tests `v` for a negative or -1 value (`v < 0`, `unlikely(v == -1)`, `v <= 0`). */
 function testsNegative(cond: string, v: string): boolean {
   const e = esc(v);
-  return new RegExp(`(^|[^\\w>.])${e}\\s*(<\\s*0|<=\\s*0|==\\s*-\\s*1)(?!\\w)`).test(bareCond(cond)) || new RegExp(`^IS_ERR_VALUE\\s*\\(\\s*${e}\\s*\\)$`).test(bareCond(cond));
+  return (
+    new RegExp(`(^|[^\\w>.])${e}\\s*(<\\s*0|<=\\s*0|==\\s*-\\s*1)(?!\\w)`).test(bareCond(cond)) ||
+    new RegExp(`^IS_ERR_VALUE\\s*\\(\\s*${e}\\s*\\)$`).test(bareCond(cond))
+  );
 }
 
 /**
@@ -103,7 +106,8 @@ export function callersPassOn(index: PatchIndex, name: string): boolean {
 /** Names of labels that lead out of the function. */
 const EXIT_LABEL = /^(out|err|fail|error|exit|done|end|bail|ret|return|cleanup|unlock|free|put|release|unwind)|_(out|exit|unlock|free|put|release|cleanup)$/i;
 /** Calls an exit label makes to clean up (and nothing else). */
-const CLEANUP_CALL = /free|put|release|unlock|destroy|unregister|deregister|_del|remove|close|cleanup|unmap|disable|unprepare|drop|fini|exit|dput|iput|fput|kvfree|vfree|up_read|up_write|^up$/;
+const CLEANUP_CALL =
+  /free|put|release|unlock|destroy|unregister|deregister|_del|remove|close|cleanup|unmap|disable|unprepare|drop|fini|exit|dput|iput|fput|kvfree|vfree|up_read|up_write|^up$/;
 
 /** A label whose code ends in a constant `return 0;` that error jumps reach with the code in `var`. */
 export interface ZeroLabel {

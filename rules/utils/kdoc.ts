@@ -85,5 +85,7 @@ export function codesIn(text: string): string[] {
 
 /** True when the Return text allows codes beyond those it names ("or another negative errno"). */
 export function allowsOtherCodes(text: string): boolean {
-  return /negative\s+(error|errno|err|value|number)|error\s+code|errno|-E\w*\s+(values?|codes?)\b|other\s+(negative|error|failure)|or\s+an?\s+error|appropriate|from\s+\w+\(\)|propagat|returned\s+by|on\s+(failure|error)\b/i.test(text);
+  return /negative\s+(error|errno|err|value|number)|error\s+code|errno|-E\w*\s+(values?|codes?)\b|other\s+(negative|error|failure)|or\s+an?\s+error|appropriate|from\s+\w+\(\)|propagat|returned\s+by|on\s+(failure|error)\b/i.test(
+    text,
+  );
 }

@@ -27,7 +27,8 @@ export interface Acquisition {
 }
 
 /** Calls not shown by the patch that may well undo an acquisition: stay silent when one takes the object. */
-const CLEANUP_WORD = /(cleanup|clean_up|free|release|destroy|teardown|tear_down|unwind|undo|put|remove|deinit|uninit|unregister|deregister|delete|_del|fini|rollback|revert|unprepare|disable|unmap|unlock|close|drop)/i;
+const CLEANUP_WORD =
+  /(cleanup|clean_up|free|release|destroy|teardown|tear_down|unwind|undo|put|remove|deinit|uninit|unregister|deregister|delete|_del|fini|rollback|revert|unprepare|disable|unmap|unlock|close|drop)/i;
 
 /** Arguments that name no object: literals and NULL. */
 const LITERAL = /^(NULL|0|\d+|true|false|-?\d+|"[^"]*")$/;
@@ -98,7 +99,9 @@ function localAggregates(nodes: readonly FlatNode[]): Set<string> {
   aggregateCache.set(nodes, out);
   for (const n of nodes) {
     if (n.stmt.kind !== "expr") continue;
-    const m = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/.exec(n.stmt.text) ?? /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/.exec(n.stmt.text);
+    const m =
+      /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/.exec(n.stmt.text) ??
+      /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/.exec(n.stmt.text);
     if (m?.[1]) out.add(m[1]);
   }
   return out;
@@ -142,7 +145,14 @@ export function handedOver(nodes: readonly FlatNode[], from: number, to: number,
     if (s.kind === "return" && new RegExp(`^&?${h}$`).test(s.expr)) return true;
     for (const c of s.calls) {
       // Linked, published, or given to a refcounted core object whose release frees it (kobject_put() then, not kfree()).
-      if (c !== acq.call && /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(c.name) && c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a))) return true;
+      if (
+        c !== acq.call &&
+        /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(
+          c.name,
+        ) &&
+        c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a))
+      )
+        return true;
       if (!view || c === acq.call) continue;
       const failed = exit !== undefined && onFailureOf(nodes, i, c, exit);
       const managed = managedAction(c, ownedOf(acq), view.index);

@@ -76,9 +76,7 @@ export function addIdentifiers(code: string, into: Set<string>): void {
 
 /** printk conversions (`%-8s`, `%llu`, `%pS`, `%*pbl`) and escapes are not words. */
 export function cleanStringLiteral(s: string): string {
-  return s
-    .replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, " ")
-    .replace(/%%|%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?(hh|ll|h|l|L|z|j|t|q)?(p[A-Za-z]+|[a-zA-Z])/g, " ");
+  return s.replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, " ").replace(/%%|%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?(hh|ll|h|l|L|z|j|t|q)?(p[A-Za-z]+|[a-zA-Z])/g, " ");
 }
 
 /** A line that continues a block comment whose start the hunk does not show. */
@@ -147,7 +145,8 @@ export function scanCLike(lines: readonly DiffLine[]): ProseResult {
         i = at;
         continue;
       }
-      const c = text[i];
+      // In range (i < text.length), so a string, as text[i] would be.
+      const c = text.charAt(i);
       const next = text[i + 1];
       if (c === "/" && next === "/") {
         // Consecutive `//` lines form one block, so a doubled word can span them.

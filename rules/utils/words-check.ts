@@ -68,7 +68,7 @@ function checkSequence(words: readonly Placed[], out: Slip[]): void {
   for (let i = 1; i < words.length; i++) {
     const prev = words[i - 1];
     const cur = words[i];
-    if (!prev || !cur || !cur.joined) continue;
+    if (!prev || !cur?.joined) continue;
     const a = prev.text.toLowerCase();
     const b = cur.text.toLowerCase();
     if (a === b && DOUBLED.has(a)) {

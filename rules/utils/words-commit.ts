@@ -11,7 +11,8 @@ import type { ProseSpan } from "./words-c.js";
 
 /** A `Key: value` trailer line as git interpret-trailers understands it. */
 const TRAILER = /^[A-Za-z][A-Za-z0-9-]*:\s*\S/;
-const KNOWN_TRAILER = /^(signed-off-by|acked-by|reviewed-by|tested-by|reported-by|suggested-by|co-developed-by|cc|fixes|link|closes|message-id|change-id|buglink|bug|debugged-by|requested-by|originally-by|based-on-patch-by|helped-by|investigated-by|analyzed-by|analysed-by|assisted-by|generated-by|v\d+)\s*:/i;
+const KNOWN_TRAILER =
+  /^(signed-off-by|acked-by|reviewed-by|tested-by|reported-by|suggested-by|co-developed-by|cc|fixes|link|closes|message-id|change-id|buglink|bug|debugged-by|requested-by|originally-by|based-on-patch-by|helped-by|investigated-by|analyzed-by|analysed-by|assisted-by|generated-by|v\d+)\s*:/i;
 
 function isTrailer(line: string): boolean {
   if (KNOWN_TRAILER.test(line)) return true;

@@ -42,7 +42,7 @@ export function scanDoc(lines: readonly DiffLine[]): ProseResult {
     if (/^\.\.\s/.test(trimmed)) {
       // Directives (`.. code-block:: c`, `.. kernel-doc::`) open literal
       // content; `.. _label:` and comments hold no prose we check.
-      if (/::/.test(trimmed)) pendingLiteral = indent;
+      if (trimmed.includes("::")) pendingLiteral = indent;
       continue;
     }
     if (trimmed.endsWith("::")) pendingLiteral = indent;

@@ -17,7 +17,8 @@ const DOC = /\.(rst|txt|md|markdown)$/;
 const MAKE = /(^|\/)(Makefile[^/]*|Kbuild[^/]*|[^/]*\.mk)$/;
 
 /** Lines of shell, Python or Perl code. */
-const SCRIPT_SYNTAX = /^\s*(if \[|if \[\[|then$|fi$|elif |else$|do$|done\b|esac$|case .* in$|local |export |readonly |declare |shift\b|set -|echo |printf |source |def |import |from \w+ import|my [$@%]|use strict|sub \w+)|^\s*[\w-]+\(\)\s*\{?$|\$\{?\w|\[\[ |^\s*(for|while|if|elif|with|try|except|class)\b[^;{]*:$/;
+const SCRIPT_SYNTAX =
+  /^\s*(if \[|if \[\[|then$|fi$|elif |else$|do$|done\b|esac$|case .* in$|local |export |readonly |declare |shift\b|set -|echo |printf |source |def |import |from \w+ import|my [$@%]|use strict|sub \w+)|^\s*[\w-]+\(\)\s*\{?$|\$\{?\w|\[\[ |^\s*(for|while|if|elif|with|try|except|class)\b[^;{]*:$/;
 /** Lines only C (or the C preprocessor) has: a `#include` looks like a comment to a `#` language. */
 const C_SYNTAX = /^\s*#\s*include\s*[<"]|^\s*#\s*define\s+[A-Z_]|^\s*#(if|ifdef|ifndef|elif|else|endif|undef|pragma)\b|^\s*\/\*|^\s*\*\/|^\s*\/\//;
 
@@ -45,7 +46,7 @@ function scriptByContent(path: string, sample: readonly string[]): boolean {
  */
 export function proseLanguage(path: string, firstLine = "", sample: readonly string[] = []): ProseLanguage {
   const base = path.slice(path.lastIndexOf("/") + 1);
-  if (/^Kconfig/.test(base)) return "kconfig";
+  if (base.startsWith("Kconfig")) return "kconfig";
   if (MAKE.test(path)) return "make";
   if (C_LIKE.test(base)) return "c";
   if (HASH.test(base)) return "hash";

@@ -65,11 +65,11 @@ new RuleTester().run(typo, {
     {
       name: "trailers, indented code and quoted titles in the commit message",
       commitMessage: [
-        "Fix the leak introduced by commit 0123456789ab (\"klp: recieve hooks\").",
+        'Fix the leak introduced by commit 0123456789ab ("klp: recieve hooks").',
         "",
         "    recieve_hook(teh);",
         "",
-        "Fixes: 0123456789ab (\"klp: recieve the adress\")",
+        'Fixes: 0123456789ab ("klp: recieve the adress")',
         "Link: https://lore.kernel.org/r/recieve-adress@example.org",
         "Reported-by: Teh Adress <teh@example.org>",
         SOB,

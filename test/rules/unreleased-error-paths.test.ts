@@ -33,7 +33,20 @@ const leadInLeaks: InvalidCase[] = LEAD_INS.map(({ shape, fn, lead }) => ({
     "+}",
   ].join("\n"),
   // The acquisition sits 5 lines into the function, which starts after the lead-in and a blank line.
-  errors: [{ messageId: "afterCall", line: 40 + lead.length + 1 + 4, endLine: 40 + lead.length + 1 + 10, data: { failed: "foo_reset", what: "the clk enabled by clk_prepare_enable()", undone: "disabled", acquire: "clk_prepare_enable", release: "clk_disable_unprepare" } }],
+  errors: [
+    {
+      messageId: "afterCall",
+      line: 40 + lead.length + 1 + 4,
+      endLine: 40 + lead.length + 1 + 10,
+      data: {
+        failed: "foo_reset",
+        what: "the clk enabled by clk_prepare_enable()",
+        undone: "disabled",
+        acquire: "clk_prepare_enable",
+        release: "clk_disable_unprepare",
+      },
+    },
+  ],
 }));
 
 new RuleTester().run(unreleased, {

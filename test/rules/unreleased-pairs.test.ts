@@ -143,10 +143,20 @@ new RuleTester().run(unreleased, {
 +	}
 +	return 0;
 +}`,
-      errors: [{
-        messageId: "afterCallFlag", line: 5, endLine: 11,
-        data: { failed: "register_ftrace_function", what: "the filter set by ftrace_set_filter_ip()", undone: "cleared", release: "ftrace_set_filter_ip", flag: "remove = 1" },
-      }],
+      errors: [
+        {
+          messageId: "afterCallFlag",
+          line: 5,
+          endLine: 11,
+          data: {
+            failed: "register_ftrace_function",
+            what: "the filter set by ftrace_set_filter_ip()",
+            undone: "cleared",
+            release: "ftrace_set_filter_ip",
+            flag: "remove = 1",
+          },
+        },
+      ],
     },
     {
       name: "a second filter set with the acquire flag does not undo the first",
@@ -185,10 +195,14 @@ new RuleTester().run(unreleased, {
 +	misc_deregister(&multi_devs[i]);
 +	return ret;
 +}`,
-      errors: [{
-        messageId: "loopCurrent", line: 6, endLine: 8,
-        data: { failed: "misc_register", undoes: "unregisters", acquire: "misc_register", done: "registered", undone: "unregistered" },
-      }],
+      errors: [
+        {
+          messageId: "loopCurrent",
+          line: 6,
+          endLine: 8,
+          data: { failed: "misc_register", undoes: "unregisters", acquire: "misc_register", done: "registered", undone: "unregistered" },
+        },
+      ],
     },
     {
       name: "a lock taken again after an unlock is still an acquisition",

@@ -31,7 +31,20 @@ new RuleTester().run(unreleased, {
 +	return 0;
 +}`,
       // One point per acquisition: the later plain return has the same fix, and no cleanup on it says otherwise.
-      errors: [{ messageId: "afterCall", line: 5, endLine: 10, data: { failed: "foo_reset", what: "the clk enabled by clk_prepare_enable()", undone: "disabled", acquire: "clk_prepare_enable", release: "clk_disable_unprepare" } }],
+      errors: [
+        {
+          messageId: "afterCall",
+          line: 5,
+          endLine: 10,
+          data: {
+            failed: "foo_reset",
+            what: "the clk enabled by clk_prepare_enable()",
+            undone: "disabled",
+            acquire: "clk_prepare_enable",
+            release: "clk_disable_unprepare",
+          },
+        },
+      ],
     },
     {
       name: "an error path that frees the buffer but leaves the clk enabled",
@@ -59,9 +72,31 @@ new RuleTester().run(unreleased, {
 +	return 0;
  }`,
       errors: [
-        { messageId: "afterCall", line: 123, endLine: 129, data: { failed: "kmalloc", what: "the clk enabled by clk_prepare_enable()", undone: "disabled", acquire: "clk_prepare_enable", release: "clk_disable_unprepare" } },
+        {
+          messageId: "afterCall",
+          line: 123,
+          endLine: 129,
+          data: {
+            failed: "kmalloc",
+            what: "the clk enabled by clk_prepare_enable()",
+            undone: "disabled",
+            acquire: "clk_prepare_enable",
+            release: "clk_disable_unprepare",
+          },
+        },
         // Its own point: the branch cleans up and still misses the clk.
-        { messageId: "afterCall", line: 132, endLine: 135, data: { failed: "request_irq", what: "the clk enabled by clk_prepare_enable()", undone: "disabled", acquire: "clk_prepare_enable", release: "clk_disable_unprepare" } },
+        {
+          messageId: "afterCall",
+          line: 132,
+          endLine: 135,
+          data: {
+            failed: "request_irq",
+            what: "the clk enabled by clk_prepare_enable()",
+            undone: "disabled",
+            acquire: "clk_prepare_enable",
+            release: "clk_disable_unprepare",
+          },
+        },
       ],
     },
     {
@@ -73,7 +108,14 @@ new RuleTester().run(unreleased, {
 +		return g->irq;
 +	return 0;
 +}`,
-      errors: [{ messageId: "afterCall", line: 6, endLine: 16, data: { failed: "platform_get_irq", what: "what gadget_create() created", undone: "destroyed", acquire: "gadget_create", release: "gadget_destroy" } }],
+      errors: [
+        {
+          messageId: "afterCall",
+          line: 6,
+          endLine: 16,
+          data: { failed: "platform_get_irq", what: "what gadget_create() created", undone: "destroyed", acquire: "gadget_create", release: "gadget_destroy" },
+        },
+      ],
     },
     {
       name: "a ladder jump that skips the label releasing the IRQ",
@@ -97,7 +139,14 @@ new RuleTester().run(unreleased, {
 +	qa_hw_unregister(q);
 +	return ret;
 +}`,
-      errors: [{ messageId: "afterCall", line: 8, endLine: 13, data: { failed: "qa_start", what: "the IRQ requested by request_irq()", undone: "released", acquire: "request_irq", release: "free_irq" } }],
+      errors: [
+        {
+          messageId: "afterCall",
+          line: 8,
+          endLine: 13,
+          data: { failed: "qa_start", what: "the IRQ requested by request_irq()", undone: "released", acquire: "request_irq", release: "free_irq" },
+        },
+      ],
     },
     {
       name: "kfree() does not undo kobject_init_and_add()",
@@ -218,7 +267,13 @@ new RuleTester().run(unreleased, {
           messageId: "afterCall",
           line: 5,
           endLine: 11,
-          data: { failed: "klp_init_object_loaded", what: "the hook registered by klp_hook_register()", undone: "unregistered", acquire: "klp_hook_register", release: "klp_hook_unregister" },
+          data: {
+            failed: "klp_init_object_loaded",
+            what: "the hook registered by klp_hook_register()",
+            undone: "unregistered",
+            acquire: "klp_hook_register",
+            release: "klp_hook_unregister",
+          },
         },
       ],
     },
@@ -261,7 +316,14 @@ new RuleTester().run(unreleased, {
 +	kfree(hdr);
 +	return ret;
 +}`,
-      errors: [{ messageId: "afterCall", line: 9, endLine: 14, data: { failed: "pkt_fill", what: "the memory allocated by vzalloc()", undone: "freed", acquire: "vzalloc", release: "vfree" } }],
+      errors: [
+        {
+          messageId: "afterCall",
+          line: 9,
+          endLine: 14,
+          data: { failed: "pkt_fill", what: "the memory allocated by vzalloc()", undone: "freed", acquire: "vzalloc", release: "vfree" },
+        },
+      ],
     },
     {
       name: "mutex held on an error return",
@@ -275,7 +337,14 @@ new RuleTester().run(unreleased, {
 +	mutex_unlock(&c->lock);
 +	return 0;
 +}`,
-      errors: [{ messageId: "onExit", line: 3, endLine: 5, data: { what: "the lock taken by mutex_lock()", acquire: "mutex_lock", undone: "released", release: "mutex_unlock" } }],
+      errors: [
+        {
+          messageId: "onExit",
+          line: 3,
+          endLine: 5,
+          data: { what: "the lock taken by mutex_lock()", acquire: "mutex_lock", undone: "released", release: "mutex_unlock" },
+        },
+      ],
     },
     {
       name: "spin_lock_irqsave without the restore on an early return",
@@ -289,7 +358,14 @@ new RuleTester().run(unreleased, {
 +		return;
  	list_add_tail(&it->node, &q->items);
  	spin_unlock_irqrestore(&q->lock, flags);`,
-      errors: [{ messageId: "onExit", line: 204, endLine: 204, data: { what: "the lock taken by spin_lock_irqsave()", acquire: "spin_lock_irqsave", undone: "released", release: "spin_unlock_irqrestore" } }],
+      errors: [
+        {
+          messageId: "onExit",
+          line: 204,
+          endLine: 204,
+          data: { what: "the lock taken by spin_lock_irqsave()", acquire: "spin_lock_irqsave", undone: "released", release: "spin_unlock_irqrestore" },
+        },
+      ],
     },
     {
       name: "loop registering per item bails out without undoing earlier items",
@@ -357,7 +433,14 @@ new RuleTester().run(unreleased, {
 +		return ret;
  	return 0;
  }`,
-      errors: [{ messageId: "afterCall", line: 55, endLine: 55, data: { failed: "snd_hw_init", what: "the IRQ requested by request_irq()", undone: "released", acquire: "request_irq", release: "free_irq" } }],
+      errors: [
+        {
+          messageId: "afterCall",
+          line: 55,
+          endLine: 55,
+          data: { failed: "snd_hw_init", what: "the IRQ requested by request_irq()", undone: "released", acquire: "request_irq", release: "free_irq" },
+        },
+      ],
     },
   ],
 });

@@ -15,11 +15,7 @@ describe("wordsOf", () => {
   });
 
   it("drops URLs, addresses, paths and quoted code", () => {
-    expect(texts("at https://example.org/teh mail teh@example.org in kernel/teh.c `teh` 'teh_x' <teh>")).toEqual([
-      "at",
-      "mail",
-      "in",
-    ]);
+    expect(texts("at https://example.org/teh mail teh@example.org in kernel/teh.c `teh` 'teh_x' <teh>")).toEqual(["at", "mail", "in"]);
   });
 
   it("splits hyphenated words and keeps possessives", () => {
@@ -102,7 +98,7 @@ describe("commit message prose", () => {
       "    code();",
       'Since commit 0123456789ab ("klp: a wrapped',
       'title") we leak.',
-      "Fixes: 0123456789ab (\"klp: x\")",
+      'Fixes: 0123456789ab ("klp: x")',
       "Signed-off-by: Jane <jane@example.org>",
     ]);
     expect(spans.map((s) => s.line)).toEqual([1, 4, 5]);
