@@ -18,6 +18,7 @@ import {
 import { callersPassOn, droppedCode, loopOverwrites, wrongPtrErr, zeroLabels } from "./utils/errcode-shapes.js";
 import { allowsOtherCodes, codesIn, parseKdoc } from "./utils/kdoc.js";
 import { patchIndex } from "./utils/patch-index.js";
+import type { NameEvidence } from "./utils/patch-index.js";
 
 /**
  * `errcode`: error paths that report success or the wrong kind of code.
@@ -37,7 +38,7 @@ const NON_ERRNO_NAME = /cmp|compare|_to_|_sort|find|index|idx|lookup|search|_pos
 
 const LOOKS_OK = (text: string): boolean => OPTIONAL_WORDS.test(text);
 
-function isAllocCall(name: string, identifiers: ReadonlySet<string>): boolean {
+function isAllocCall(name: string, identifiers: NameEvidence): boolean {
   return pairFor(name, identifiers)?.kind === "alloc" || /(^|_)(alloc|zalloc|dup|kmalloc|kzalloc|vmalloc)(_|$)/.test(name);
 }
 

@@ -4,6 +4,7 @@ import { enclosingLoops, flatten } from "./utils/c-flow.js";
 import type { FlatNode } from "./utils/c-flow.js";
 import { ERR_VAR, WARN_CALL, bareCond, branchStatements, callsDeep, failureSubject, isErrorLog, isUserspacePath } from "./utils/c-errors.js";
 import { patchIndex } from "./utils/patch-index.js";
+import type { NameEvidence } from "./utils/patch-index.js";
 import { refusingCounterpart, UNDO_VERB } from "./utils/undo-counterpart.js";
 
 /**
@@ -147,7 +148,7 @@ function isKindMismatch(cond: string): boolean {
 const APPLY_VERBS = ["apply", "patch", "do", "set", "write"];
 
 /** True when the patch shows the step this function undoes: `klp_clear_relocs` for `klp_write_relocs`, `clear_relocate_add` for `apply_relocate_add`. */
-function counterpartShown(fn: CFunction, identifiers: ReadonlySet<string>): boolean {
+function counterpartShown(fn: CFunction, identifiers: NameEvidence): boolean {
   const m = UNDO_VERB.exec(fn.name);
   if (!m) return false;
   const candidates = APPLY_VERBS.map((v) => fn.name.replace(UNDO_VERB, `$1${v}$3`));

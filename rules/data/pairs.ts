@@ -275,7 +275,7 @@ function derived(name: string): { kind: PairKind; release: string[]; handle: Han
  * acquisition we know. `evidence` holds every identifier the patch (and its
  * series) shows; derived pairs for ambiguous names need their release there.
  */
-export function pairFor(name: string, evidence: ReadonlySet<string>): PairInfo | null {
+export function pairFor(name: string, evidence: { has(name: string): boolean }): PairInfo | null {
   if (MANAGED.test(name) || TAKES_NOTHING.test(name)) return null;
   const known = BY_NAME.get(name);
   if (known) return known;

@@ -10,9 +10,14 @@ import { callsDeep } from "./c-errors.js";
  * function it shows makes (a helper the patch adds may do the release).
  */
 
+/** "Does the patch mention this identifier?": evidence that a release such as `foo_put()` exists. */
+export interface NameEvidence {
+  has(name: string): boolean;
+}
+
 export interface PatchIndex {
-  /** Every identifier the patch (and its series) mentions; built on first use. */
-  readonly identifiers: ReadonlySet<string>;
+  /** The identifiers the patch (and its series) mentions. */
+  readonly identifiers: NameEvidence;
   /** Every call name `name` makes, directly or through other shown functions (3 levels); followed on first use. */
   reachOf(name: string): ReadonlySet<string> | undefined;
   /** Function name -> the function itself. */
@@ -35,34 +40,45 @@ function filesOf(ctx: RuleContext<unknown>): FileDiff[] {
  * part of a series builds its index over all the parts, so without these an
  * N-part series would scan its text N times over.
  */
-const fileIdentifiers = new WeakMap<FileDiff, readonly string[]>();
+const fileTexts = new WeakMap<FileDiff, string>();
 const functionCalls = new WeakMap<CFunction, ReadonlySet<string>>();
 
 /** Longer lines are generated data or hostile input, not code worth indexing. */
 const MAX_INDEXED_LINE = 4000;
 
-function identifiersOf(file: FileDiff): readonly string[] {
-  let ids = fileIdentifiers.get(file);
-  if (!ids) {
-    // One split per hunk over its joined text: far cheaper than a match object per identifier.
-    const set = new Set<string>();
+/** The text of a file diff the identifier evidence is searched in: every hunk's `@@` context and lines, joined. */
+function indexedText(file: FileDiff): string {
+  let text = fileTexts.get(file);
+  if (text === undefined) {
+    const parts: string[] = [];
     for (const h of file.hunks) {
-      const texts: string[] = [h.functionContext];
-      for (const l of h.lines) if (l.text.length <= MAX_INDEXED_LINE) texts.push(l.text);
-      for (const w of texts.join("\n").split(/[^A-Za-z0-9_]+/)) {
-        if (w === "") continue;
-        const c = w.charCodeAt(0);
-        // `0x1f`, `2nd`: what follows the digits, as `[A-Za-z_]\w*` would match it.
-        if (c >= 48 && c <= 57) {
-          const rest = w.replace(/^[0-9]+/, "");
-          if (rest !== "") set.add(rest);
-        } else set.add(w);
-      }
+      parts.push(h.functionContext);
+      for (const l of h.lines) if (l.text.length <= MAX_INDEXED_LINE) parts.push(l.text);
     }
-    ids = [...set];
-    fileIdentifiers.set(file, ids);
+    text = parts.join("\n");
+    fileTexts.set(file, text);
   }
-  return ids;
+  return text;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/**
+ * True when `name` occurs in `text` as a whole identifier token, as
+ * `[A-Za-z_]\w*` would find it: the run of word characters around it is the
+ * name itself, or the name after leading digits (`2nd` holds `nd`).
+ */
+function mentions(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    const after = at + name.length;
+    if (after < text.length && isWordChar(text.charCodeAt(after))) continue;
+    let j = at - 1;
+    while (j >= 0 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j--;
+    if (j < 0 || !isWordChar(text.charCodeAt(j))) return true;
+  }
+  return false;
 }
 
 function callsOf(fn: CFunction): ReadonlySet<string> {
@@ -81,7 +97,7 @@ class LazyPatchIndex implements PatchIndex {
   private readonly byName = new Map<string, CFunction[]>();
   private readonly direct = new Map<string, ReadonlySet<string>>();
   private readonly reach = new Map<string, ReadonlySet<string>>();
-  private ids: Set<string> | null = null;
+  private readonly answers = new Map<string, boolean>();
 
   constructor(
     private readonly files: readonly FileDiff[],
@@ -98,13 +114,21 @@ class LazyPatchIndex implements PatchIndex {
     }
   }
 
-  get identifiers(): ReadonlySet<string> {
-    if (!this.ids) {
-      this.ids = new Set();
-      for (const file of this.files) for (const id of identifiersOf(file)) this.ids.add(id);
-    }
-    return this.ids;
-  }
+  /**
+   * Asked a handful of times per patch (does the patch mention `foo_put`?),
+   * so each question searches the text instead of every identifier of a
+   * 20,000-line patch going into a set first. Answers are remembered.
+   */
+  readonly identifiers: NameEvidence = {
+    has: (name: string): boolean => {
+      let known = this.answers.get(name);
+      if (known === undefined) {
+        known = /^[A-Za-z_]\w*$/.test(name) && this.files.some((f) => mentions(indexedText(f), name));
+        this.answers.set(name, known);
+      }
+      return known;
+    },
+  };
 
   /** The calls of every shown function named `name` (a series may show it twice). */
   private directOf(name: string): ReadonlySet<string> | undefined {
