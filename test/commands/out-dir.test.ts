@@ -26,16 +26,23 @@ interface Run {
 }
 
 /** Runs `lkreview review --out <out> leak`; a run still going after 30 s is killed and shows as code null. */
-function review(out: string, user?: { uid: number; gid: number }): Promise<Run> {
+function review(out: string, asPlainUser = false): Promise<Run> {
   const cwd = mkdtempSync(join(tmpdir(), "lkreview-outdir-"));
   chmodSync(cwd, 0o755);
+  const args = [cli, "review", "--no-store", "--no-model", "--out", out, leak];
+  // Permission bits do not bind root: as root, run the CLI without the
+  // capabilities that override them (setpriv is in util-linux, which every
+  // Debian system has). Still root, so it can read this checkout wherever
+  // it lies, unlike another user.
+  const dropDac = asPlainUser && process.getuid?.() === 0;
+  const caps = "-dac_override,-dac_read_search";
+  const [command, argv] = dropDac ? ["setpriv", [`--bounding-set=${caps}`, `--inh-caps=${caps}`, process.execPath, ...args]] : [process.execPath, args];
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [cli, "review", "--no-store", "--no-model", "--out", out, leak], {
+    const p = spawn(command, argv, {
       cwd,
       env: { PATH: process.env["PATH"] ?? "", HOME: cwd, LKREVIEW_FROM: "lkreview bot <bot@review.example>" },
       stdio: ["ignore", "pipe", "pipe"],
       timeout: 30_000,
-      ...user,
     });
     let stdout = "";
     let stderr = "";
@@ -77,12 +84,10 @@ describe("review --out", () => {
   it("refuses a read-only directory before reviewing anything, and one below it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lkreview-outro-"));
     chmodSync(dir, 0o555);
-    // Permission bits do not bind root: run the CLI as nobody then.
-    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
-    const inside = await review(dir, user);
+    const inside = await review(dir, true);
     expect(inside.code).toBe(2);
     expect(faultLines(inside)).toEqual([`lkreview review: ${dir}: --out: the directory is not writable (EACCES: permission denied)`]);
-    const below = await review(join(dir, "replies"), user);
+    const below = await review(join(dir, "replies"), true);
     expect(below.code).toBe(2);
     expect(faultLines(below)).toEqual([`lkreview review: ${join(dir, "replies")}: --out: cannot create the directory (EACCES: permission denied)`]);
     expect(readdirSync(dir)).toEqual([]);
