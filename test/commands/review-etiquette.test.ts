@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli.js";
 import { openStore } from "../../src/store/open.js";
 import { startOpenAiServer } from "../helpers/openai-server.js";
 import type { OpenAiTestServer } from "../helpers/openai-server.js";
+import { runMain } from "../helpers/run-main.js";
 
 /**
  * Batch `lkreview review` with the store (SQLite, as by default) applies the
@@ -25,17 +24,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(args: string[], input = "", env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdin: Readable.from([Buffer.from(input)]),
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env,
-  });
-  return { code, stdout, stderr };
-}
+const run = runMain;
 
 interface MailSpec {
   id: string;

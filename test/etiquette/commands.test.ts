@@ -1,28 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli.js";
 import type { Stats } from "../../src/etiquette/stats.js";
 import { openStore } from "../../src/store/open.js";
 import { review } from "../store/etiquette-contract.js";
+import { runMain } from "../helpers/run-main.js";
+import type { MainRun } from "../helpers/run-main.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "lkreview-etq-cmd-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[], input = "") {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdin: Readable.from([Buffer.from(input)]),
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], input = ""): Promise<MainRun> => runMain(args, input);
 
 describe("lkreview b4-check", () => {
   it("prints b4's result list: warn or fail with the findings for a patch that has some, pass for a clean one", async () => {

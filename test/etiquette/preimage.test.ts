@@ -2,14 +2,14 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analysePatch } from "../../src/analyse/analyse.js";
-import { main } from "../../src/cli.js";
 import { ConfigSchema } from "../../src/config.js";
 import type { Patch } from "../../src/model.js";
 import { parsePatchBody } from "../../src/parse/diff.js";
 import { makeMail } from "../helpers/make-patch.js";
+import { runMain } from "../helpers/run-main.js";
+import type { MainRun } from "../helpers/run-main.js";
 
 /**
  * `--tree`: a point the rules also make on the pre-image of the touched
@@ -121,17 +121,7 @@ const SHARED = probe("IRQF_SHARED", "");
 /** Also adds a firmware step whose failure leaks the IRQ: the patch's own fault. */
 const SHARED_FW = probe("IRQF_SHARED", "\tret = wren_load_fw(w);\n\tif (ret)\n\t\tgoto err_free_buf;\n\n");
 
-async function cli(args: string[], input: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdin: Readable.from([Buffer.from(input)]),
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], input: string): Promise<MainRun> => runMain(args, input);
 
 describe("--tree pre-image comparison", () => {
   it("tags a leak the function already had as pre-existing, and keeps one the patch adds", async () => {

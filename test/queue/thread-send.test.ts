@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { main } from "../../src/cli.js";
 import { openStore } from "../../src/store/open.js";
 import { startSmtpSink } from "../helpers/smtp-sink.js";
 import type { SmtpSink } from "../helpers/smtp-sink.js";
+import { runMain } from "../helpers/run-main.js";
+import type { MainRun } from "../helpers/run-main.js";
 
 /**
  * `queue send` reads the thread before a queued draft goes out: a point a
@@ -35,17 +35,7 @@ beforeEach(() => {
   sink.received.length = 0;
 });
 
-async function run(args: string[], input = "") {
-  let stdout = "";
-  let stderr = "";
-  const code = await main([...args, "--config", config, "--db", db], {
-    stdin: Readable.from([Buffer.from(input)]),
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { USER: "petr" },
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], input = ""): Promise<MainRun> => runMain([...args, "--config", config, "--db", db], input, { USER: "petr" });
 
 const PATCH_ID = "<hook-set@example.org>";
 const PATCH = [
