@@ -1,7 +1,7 @@
 import { defineRule } from "../src/analyse/rule-api.js";
 import type { CFunction, CStmt } from "../src/parse/c/types.js";
 import { pairFor } from "./data/pairs.js";
-import { blocked, flatten, guardingIfs, labelCode } from "./utils/c-flow.js";
+import { blocked, breaksAway, flatten, guardingIfs, labelCode } from "./utils/c-flow.js";
 import type { FlatNode } from "./utils/c-flow.js";
 import {
   ERR_VAR,
@@ -48,7 +48,8 @@ function lastAssignment(nodes: readonly FlatNode[], at: FlatNode, v: string): Fl
   for (let i = at.index - 1; i >= 0; i--) {
     const n = nodes[i] as FlatNode;
     if (n.stmt.kind !== "expr" || !assign.test(n.stmt.text)) continue;
-    if (blocked(n, at)) continue;
+    // A sibling branch that jumps or breaks away never brings its value here.
+    if (blocked(n, at) || breaksAway(n, at)) continue;
     const depth = n.path.length - 1;
     const dominates =
       depth < at.path.length &&

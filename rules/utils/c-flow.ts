@@ -65,8 +65,27 @@ function isJumpOut(s: CStmt): boolean {
  */
 const jumpCounts = new WeakMap<CStmt, Int32Array>();
 
-/** True when a child of `block` at index lo..hi-1 is a return or goto. */
+/** Per block, the index of the first `break` at or after each child (body.length when none). */
+const breakAt = new WeakMap<CStmt, Int32Array>();
+
+function nextBreak(block: CStmt & { kind: "block" }, from: number): number {
+  let next = breakAt.get(block);
+  if (!next) {
+    const n = block.body.length;
+    next = new Int32Array(n + 1).fill(n);
+    for (let k = n - 1; k >= 0; k--) next[k] = block.body[k]?.kind === "break" ? k : (next[k + 1] ?? n);
+    breakAt.set(block, next);
+  }
+  return next[Math.max(0, Math.min(from, block.body.length))] ?? block.body.length;
+}
+
+/**
+ * True when a child of `block` at index lo..hi-1 is a return or goto that
+ * runs: a `break` before it leaves the block first (a switch case's
+ * `break;` means a later case's `return` is not on this path).
+ */
 function jumpsIn(block: CStmt & { kind: "block" }, lo: number, hi: number): boolean {
+  hi = Math.min(hi, nextBreak(block, lo));
   if (hi <= lo) return false;
   let counts = jumpCounts.get(block);
   if (!counts) {
@@ -79,8 +98,9 @@ function jumpsIn(block: CStmt & { kind: "block" }, lo: number, hi: number): bool
 
 /**
  * True when control cannot flow from `a` to the later `b`: they are in
- * exclusive branches, or a block that holds `a` (but not `b`) ends in an
- * unconditional return/goto after `a`.
+ * exclusive branches, a block that holds `a` (but not `b`) ends in an
+ * unconditional return/goto after `a` (before any `break`), or a `break`
+ * lies between them in the block holding both (switch cases).
  */
 export function blocked(a: FlatNode, b: FlatNode): boolean {
   if (exclusive(a, b)) return true;
@@ -91,11 +111,40 @@ export function blocked(a: FlatNode, b: FlatNode): boolean {
       if (step.parent.kind === "block") {
         const lo = step.child;
         const hi = b.path[i]?.child ?? lo;
-        if (jumpsIn(step.parent, lo + 1, hi)) return true;
+        // A `break` between them leaves first (a switch case never runs into the next case's code).
+        if (jumpsIn(step.parent, lo + 1, hi) || nextBreak(step.parent, lo + 1) < hi) return true;
       }
       return false;
     }
     if (step.parent.kind === "block" && jumpsIn(step.parent, step.child + 1, step.parent.body.length)) return true;
+  }
+  return false;
+}
+
+/**
+ * True when a `break` that runs after `a` leaves a loop or switch that also
+ * holds `b`: `if (bad) { ret = -ERANGE; break; }` never reaches a later
+ * `goto out` in the same loop, whatever it set (a sibling branch's code does
+ * not travel to this exit). Only breaks on `a`'s own path count: a block
+ * holding `a` that has a `break` after it.
+ */
+export function breaksAway(a: FlatNode, b: FlatNode): boolean {
+  for (let i = a.path.length - 1; i >= 0; i--) {
+    const step = a.path[i] as Step;
+    const shared = b.path[i]?.parent === step.parent;
+    if (step.parent.kind === "block") {
+      const end = shared ? (b.path[i]?.child ?? step.child) : step.parent.body.length;
+      if (step.parent.body.slice(step.child + 1, end).some((s) => s.kind === "break")) {
+        // The break's target is the innermost loop or switch above this block.
+        for (let k = i - 1; k >= 0; k--) {
+          const t = (a.path[k] as Step).parent;
+          if (t.kind !== "loop" && t.kind !== "switch") continue;
+          if (b.path.some((s) => s.parent === t)) return true;
+          break;
+        }
+      }
+    }
+    if (shared) return false;
   }
   return false;
 }

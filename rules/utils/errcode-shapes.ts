@@ -178,16 +178,36 @@ export function loopOverwrites(nodes: readonly FlatNode[]): LoopOverwrite[] {
       if (!v || !ERR_VAR.test(v) || !/^!?\s*\w+(\s*(<|!=)\s*0)?$/.test(bareCond(s.cond))) continue;
       const then = branchStatements(s.then);
       if (!then.every((x) => x.kind === "expr" && x.calls[0] !== undefined && isErrorLog(x.calls[0]))) continue;
-      // Set by a call in this iteration, right before the check.
-      const prev = nodes[i - 1];
-      if (!prev || !encloses(loop, prev) || !prev.stmt.calls.some((c) => c.assignedTo === v)) continue;
+      // Set by a call earlier in this iteration, on the same level as the check.
+      if (!setByCallBefore(n, v)) continue;
       if (returnedAfter(nodes, loop, last, v)) out.push({ node: n, var: v });
     }
   }
   return out;
 }
 
-/** True when, after the loop, the function returns `v` with nothing reading or resetting it first. */
+/**
+ * True when the last earlier statement of the check's own block that names
+ * `v` assigns it from a call (`ret = foo(x); obj->done = true; if (ret)`),
+ * with no jump between: so the check sees this iteration's result.
+ */
+function setByCallBefore(check: FlatNode, v: string): boolean {
+  const step = check.path[check.path.length - 1];
+  if (step?.parent.kind !== "block") return false;
+  const word = new RegExp(`\\b${v}\\b`);
+  for (let k = step.child - 1; k >= 0; k--) {
+    const s = step.parent.body[k] as CStmt;
+    if (s.calls.some((c) => c.assignedTo === v)) return s.kind === "expr";
+    if (s.kind !== "expr" || word.test(s.text)) return false;
+  }
+  return false;
+}
+
+/**
+ * True when, after the loop, the function returns `v` with nothing reading
+ * or resetting it first. A label on the way (`out: mutex_unlock(...);
+ * return ret;`) is fallen into, so the loop's value still arrives there.
+ */
 function returnedAfter(nodes: readonly FlatNode[], loop: FlatNode, last: number, v: string): boolean {
   const depth = loop.path.length;
   const word = new RegExp(`\\b${v}\\b`);
@@ -196,7 +216,7 @@ function returnedAfter(nodes: readonly FlatNode[], loop: FlatNode, last: number,
     if (n.path.length < depth) return false;
     const s = n.stmt;
     if (s.kind === "return") return n.path.length === depth && norm(s.expr) === v;
-    if (s.kind === "goto" || s.kind === "loop" || s.kind === "label") return false;
+    if (s.kind === "goto" || s.kind === "loop" || (s.kind === "label" && s.name === "case")) return false;
     const text = s.kind === "if" ? s.cond : s.kind === "expr" ? s.text : "";
     if (word.test(text)) return false;
   }
