@@ -2,7 +2,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config.js";
 import { heapGuard } from "../heap-guard.js";
 import { runRuleTask } from "./workers.js";
-import type { RuleTask } from "./workers.js";
+import { unpackTask } from "./wire.js";
+import type { PackedTask } from "./wire.js";
 
 /**
  * Worker-thread entry of the rule pool (workers.ts): receives rule tasks,
@@ -14,7 +15,7 @@ const config = (workerData as { config: Config }).config;
 // Each worker has a heap of its own; the same soft ceiling as the main thread keeps a long run flat.
 const heap = heapGuard(96, { every: 4 });
 
-parentPort?.on("message", (msg: { id: number; task: RuleTask }) => {
-  parentPort?.postMessage({ id: msg.id, outcomes: runRuleTask(msg.task, config) });
+parentPort?.on("message", (msg: { id: number; task: PackedTask }) => {
+  parentPort?.postMessage({ id: msg.id, outcomes: runRuleTask(unpackTask(msg.task), config) });
   heap.tick();
 });

@@ -7,6 +7,7 @@ import { describeError } from "../errors.js";
 import type { Patch, Series } from "../model.js";
 import { ruleOptionsFor } from "./analyse.js";
 import { runRules } from "./engine.js";
+import { packTask, transferables } from "./wire.js";
 import type { EngineResult } from "./engine.js";
 
 /**
@@ -167,7 +168,8 @@ class RulePool implements RuleRunner {
       const job = this.queue.shift();
       if (!job) return;
       slot.job = job;
-      slot.worker.postMessage({ id: job.id, task: job.task });
+      const task = packTask(job.task);
+      slot.worker.postMessage({ id: job.id, task }, transferables(task));
     }
   }
 }
