@@ -1,5 +1,5 @@
 import { defineRule } from "../src/analyse/rule-api.js";
-import type { CFunction, CStmt } from "../src/parse/c/types.js";
+import type { CCall, CFunction, CStmt } from "../src/parse/c/types.js";
 import { pairFor } from "./data/pairs.js";
 import { blocked, breaksAway, flatten, guardingIfs, labelCode } from "./utils/c-flow.js";
 import type { FlatNode } from "./utils/c-flow.js";
@@ -16,7 +16,8 @@ import {
   returnsErrno,
 } from "./utils/c-errors.js";
 import { callersPassOn, droppedCode, loopOverwrites, wrongPtrErr, zeroLabels } from "./utils/errcode-shapes.js";
-import { allowsOtherCodes, codesIn, parseKdoc } from "./utils/kdoc.js";
+import { docGaps, positiveCodes, reportDocGaps } from "./utils/kdoc-gaps.js";
+import { ERRNO } from "./data/errno.js";
 import { patchIndex } from "./utils/patch-index.js";
 import type { NameEvidence } from "./utils/patch-index.js";
 
@@ -26,12 +27,6 @@ import type { NameEvidence } from "./utils/patch-index.js";
  * returning 0 on purpose (optional features, deprecated parameters) is left
  * alone when the message or a comment says so.
  */
-
-const ERRNO = new Set(
-  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP ENODATA ETIME ETIMEDOUT EOVERFLOW EOPNOTSUPP ENOTSUPP EPROTO EBADMSG ENOTCONN ECONNREFUSED EALREADY EINPROGRESS ESTALE ECANCELED ENOKEY EKEYREJECTED EPROBE_DEFER ENOIOCTLCMD ERESTARTSYS EWOULDBLOCK EMSGSIZE ENOBUFS EADDRINUSE EAFNOSUPPORT ENOMSG EIDRM ENOLINK ETXTBSY EUCLEAN EREMOTEIO EDQUOT ENOMEDIUM EHWPOISON ESHUTDOWN EBADFD ENOPKG EILSEQ ENOEXEC ENOTBLK".split(
-    " ",
-  ),
-);
 
 /** Functions whose int result is not an errno even when it is -1: comparisons, lookups of an index. */
 const NON_ERRNO_NAME = /cmp|compare|_to_|_sort|find|index|idx|lookup|search|_pos$|_pos_|ffs|fls|bsearch|_order$|sign|diff|dist|_nr$|count|_len$|parse_|str/i;
@@ -102,12 +97,37 @@ function assignsIn(s: CStmt, v: string): boolean {
   return found;
 }
 
-/** Text that may say the path is deliberate: log strings in the branch and comments around it. */
-function intentText(fn: CFunction, g: CStmt): string {
+/**
+ * Text that may say the path is deliberate: log strings in the branch and
+ * comments around it. A comment above the branch counts only up to the
+ * statement before it: `goto out; /* optional *\/` speaks for that jump, not
+ * for the next branch.
+ */
+function intentText(fn: CFunction, nodes: readonly FlatNode[], g: CStmt): string {
   const strings = callsDeep(g.kind === "if" ? g.then : g)
     .map((c) => c.args.join(" "))
     .join(" ");
-  return strings + " " + commentsBetween(fn, g.line - 3, g.endLine);
+  let from = g.line - 3;
+  for (const n of nodes) if (n.stmt.endLine < g.line && n.stmt.endLine >= from) from = n.stmt.endLine + 1;
+  return strings + " " + commentsBetween(fn, from, g.endLine);
+}
+
+/**
+ * "Unsupported" names a rejected value, not an optional feature, when an
+ * error-level message prints that value (`"unsupported key type %u"`): the
+ * input is refused, so returning 0 lets it through.
+ */
+function refusesValue(log: CCall | null): boolean {
+  if (!log || !/_err|_crit|_alert|_emerg/.test(log.name)) return false;
+  const fmt = log.args.find((a) => a.includes('"')) ?? "";
+  return /\b(unsupported|not supported)\b[^"]*%/i.test(fmt) || /%[-+ #0-9.]*[a-z]+\s+(is\s+)?(unsupported|not supported)\b/i.test(fmt);
+}
+
+/** True when the intent text says the path is deliberate, unless the message refuses a value it prints. */
+function looksDeliberate(text: string, log: CCall | null): boolean {
+  if (!LOOKS_OK(text)) return false;
+  if (!refusesValue(log)) return true;
+  return OPTIONAL_WORDS.test(text.replace(/\b(unsupported|not supported)\b/gi, ""));
 }
 
 export default defineRule({
@@ -204,8 +224,8 @@ export default defineRule({
             const subj = failureSubject(s.cond);
             const subjCall = subj ? findAssigningCall(nodes, n, subj) : null;
             const ret0 = then.find((x) => x.kind === "return" && x.expr.replace(/\s/g, "") === "0");
-            const intent = intentText(fn, s);
-            if (ret0 && (added.has(ret0.line) || added.has(s.line)) && !LOOKS_OK(intent)) {
+            const intent = intentText(fn, nodes, s);
+            if (ret0 && (added.has(ret0.line) || added.has(s.line)) && !looksDeliberate(intent, log)) {
               const allocFail = subjCall !== null && bareCond(s.cond).startsWith("!") && isAllocCall(subjCall, index.identifiers);
               const errFail = subj !== null && ERR_VAR.test(subj) && subjCall !== null;
               const strongLog = log !== null && !log.name.includes("warn");
@@ -273,7 +293,7 @@ export default defineRule({
               callsDeep(guard.then).some(isErrorLog) ||
               guard.cond.includes("IS_ERR") ||
               (gCall !== null && bareCond(guard.cond).startsWith("!") && isAllocCall(gCall, index.identifiers));
-            if (!isError || assignsIn(guard.then, v) || LOOKS_OK(intentText(fn, guard))) continue;
+            if (!isError || assignsIn(guard.then, v) || LOOKS_OK(intentText(fn, nodes, guard))) continue;
             const guardNode = nodes.find((x) => x.stmt === guard);
             if (!guardNode || !stillZero(nodes, guardNode, v)) continue;
             if (dropped) {
@@ -289,12 +309,12 @@ export default defineRule({
         if (errnoFn && !user && !notifier) {
           const assignedByCall = (at: FlatNode, v: string): boolean => findAssigningCall(nodes, at, v) !== null;
           for (const z of zeroLabels(fn, nodes, assignedByCall)) {
-            if (added.has(z.line) && !LOOKS_OK(intentText(fn, z.guard))) report("labelZero", z.line, { label: z.label, var: z.var });
+            if (added.has(z.line) && !LOOKS_OK(intentText(fn, nodes, z.guard))) report("labelZero", z.line, { label: z.label, var: z.var });
           }
           for (const o of loopOverwrites(nodes)) {
             const s = o.node.stmt;
             const touched = fn.lines.some((l) => l.added && l.newLine >= s.line && l.newLine <= s.endLine);
-            if (touched && !LOOKS_OK(intentText(fn, s))) report("loopOverwrite", s.line, { var: o.var }, s.endLine);
+            if (touched && !LOOKS_OK(intentText(fn, nodes, s))) report("loopOverwrite", s.line, { var: o.var }, s.endLine);
           }
         }
         if (gaps) {
@@ -317,103 +337,6 @@ function findAssigningCall(nodes: readonly FlatNode[], at: FlatNode, v: string):
     if (n.stmt.kind === "expr" && new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]`).test(n.stmt.text)) return null;
   }
   return null;
-}
-
-/** What a complete function's kernel-doc `Return:` section and its code disagree on. */
-interface DocGaps {
-  /** Codes the doc promises that the function never returns, with the doc line naming each. */
-  missing: string[];
-  missingAt: Map<string, { line: number; added: boolean }>;
-  /** Codes returned that the doc does not list (only when the doc lists codes exhaustively). */
-  unlisted: Map<string, number>;
-}
-
-/** Kernel-doc `Return:` against the codes a complete function really returns. */
-/**
- * `static inline int foo(...) { return -ENOSYS; }`: the stub a header gives
- * when a feature is configured out. Its kernel-doc describes the real
- * function, so the codes it promises are not the stub's to return.
- */
-function isInlineStub(fn: CFunction): boolean {
-  if (!/\binline\b/.test(fn.signature) || fn.body.length !== 1) return false;
-  const only = fn.body[0];
-  return only?.kind === "return" && /^(-?E[A-Z0-9_]+|-?\d+|NULL|false|true|ERR_PTR\(-E[A-Z0-9_]+\))?$/.test(only.expr.replace(/\s/g, ""));
-}
-
-function docGaps(fn: CFunction, nodes: readonly FlatNode[]): DocGaps | null {
-  if (!fn.complete || !fn.kernelDoc || isInlineStub(fn)) return null;
-  const doc = parseKdoc(fn.kernelDoc);
-  if (doc.returns.length === 0) return null;
-  const docText = doc.returns.map((r) => r.text).join(" ");
-  const promised = codesIn(docText);
-  const literal = new Map<string, number>();
-  let propagates = false;
-  const assignedFromCall = new Set<string>();
-  for (const n of nodes) {
-    for (const c of n.stmt.calls) if (c.assignedTo) assignedFromCall.add(c.assignedTo);
-  }
-  for (const n of nodes) {
-    const s = n.stmt;
-    const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
-    for (const m of text.matchAll(/-E[A-Z][A-Z0-9_]+/g)) if (!literal.has(m[0])) literal.set(m[0], s.line);
-    if (s.kind === "return") {
-      const e = s.expr.replace(/\s/g, "");
-      if (/^[a-z_]\w*$/.test(e) && assignedFromCall.has(e)) propagates = true;
-      if (/^\w+\(/.test(e) && !/^(ERR_PTR|PTR_ERR)\(-?E/.test(e)) propagates = true;
-      if (e.startsWith("PTR_ERR(")) propagates = true;
-    }
-  }
-  const gaps: DocGaps = { missing: [], missingAt: new Map(), unlisted: new Map() };
-  if (!propagates) {
-    for (const code of promised) {
-      if (literal.has(code)) continue;
-      const at = doc.returns.find((r) => r.text.includes(code));
-      if (!at) continue;
-      gaps.missing.push(code);
-      gaps.missingAt.set(code, { line: at.line, added: at.added });
-    }
-  }
-  if (promised.length > 0 && !allowsOtherCodes(docText)) {
-    for (const [code, line] of literal) if (!promised.includes(code)) gaps.unlisted.set(code, line);
-  }
-  return gaps;
-}
-
-/**
- * One point per disagreement: a promised code that went missing where a
- * branch returns 0 after an error is that branch's point already; a promised
- * code replaced by one other code is one mismatch, not two findings.
- */
-function reportDocGaps(
-  gaps: DocGaps,
-  added: ReadonlySet<number>,
-  zeroReported: boolean,
-  report: (id: string, line: number, data: Record<string, string>) => void,
-): void {
-  const missing = zeroReported ? [] : gaps.missing;
-  const unlisted = [...gaps.unlisted].filter(([, line]) => added.has(line));
-  const first = unlisted[0];
-  if (missing.length === 1 && unlisted.length === 1 && first) {
-    report("docMismatch", first[1], { promised: missing[0] ?? "", code: first[0] });
-    return;
-  }
-  for (const code of missing) {
-    const at = gaps.missingAt.get(code);
-    if (at?.added) report("docPromises", at.line, { code });
-  }
-  for (const [code, line] of unlisted) report("docMissing", line, { code });
-}
-
-/** `-ENOMEM` for every positive `ENOMEM` the function returns or stores in an error variable. */
-function positiveCodes(nodes: readonly FlatNode[]): Set<string> {
-  const out = new Set<string>();
-  for (const n of nodes) {
-    const s = n.stmt;
-    const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
-    const m = /(?:^|[=(\s])(E[A-Z0-9]+)\s*\)?$/.exec(text);
-    if (m?.[1] && ERRNO.has(m[1]) && !/-\s*E[A-Z0-9]+\s*\)?$/.test(text)) out.add(`-${m[1]}`);
-  }
-  return out;
 }
 
 /** The error variable that other jumps to `label` carry (`if (ret) goto label;` before `at`), or null. */

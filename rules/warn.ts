@@ -6,6 +6,7 @@ import { ERR_VAR, WARN_CALL, bareCond, branchStatements, callsDeep, failureSubje
 import { patchIndex } from "./utils/patch-index.js";
 import type { NameEvidence } from "./utils/patch-index.js";
 import { refusingCounterpart, UNDO_VERB } from "./utils/undo-counterpart.js";
+import { negatedLookup, notFoundAfterLoop } from "./utils/warn-lookup.js";
 
 /**
  * `warn`: in a void teardown path (release, put, free, unregister, exit...),
@@ -83,37 +84,11 @@ const STATE_READ =
 /** Assignments that only find an object we already own (so "missing" means a bug). */
 const LOOKUP = /find|lookup|search|drvdata|container_of|^to_|_from_|xa_load|idr_find|radix_tree_lookup|(^|_)get(_locked|_rcu)?$/;
 
-/** Calls that look an object up in our own tables by key: `foo_find(id)`, `xa_load(&xa, id)`. */
-const FINDS = /find|lookup|search|^xa_load$|^idr_find$|^radix_tree_lookup$/;
-
 /** Kinds of teardown that take an object the caller registered or added earlier. */
 const TAKES_REGISTERED = new Set(["unregister", "removal"]);
 
 /** Calls that read a key from user space: its lookup may fail without any bug. */
 const USER_KEY = /^(kstrto\w+|sscanf|simple_strto\w+|copy_from_user|strncpy_from_user|simple_write_to_buffer|memdup_user\w*|get_user|match_\w+)$/;
-
-/** True when `s` is one parenthesised group: `(a, f(b))`, not `(a) && g(b)`. */
-function oneGroup(s: string): boolean {
-  let depth = 0;
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === "(") depth++;
-    else if (s[i] === ")" && --depth === 0 && i < s.length - 1) return false;
-  }
-  return depth === 0;
-}
-
-/**
- * The lookup call a condition negates (`!foo_find(ops->id)`,
- * `foo_lookup(key) == NULL`): in an unregister or remove path, an object
- * that was never registered is the caller's bug, not a runtime failure.
- */
-function negatedLookup(at: FlatNode, cond: string): CCall | null {
-  const c = bareCond(cond).replace(/\s+/g, "");
-  const m = /^!(\w+)(\(.*\))$/.exec(c) ?? /^(\w+)(\(.*\))==NULL$/.exec(c);
-  // One call and its arguments, not `!foo(a) && bar(b)`.
-  const call = m && oneGroup(m[2] ?? "") ? at.stmt.calls.find((x) => x.name === m[1]) : undefined;
-  return call && FINDS.test(call.name) ? call : null;
-}
 
 /** True when the condition reads hardware or a callee's result (a runtime failure, not a bug); `allowed` is a lookup the caller accepts. */
 function testsCallResult(nodes: readonly FlatNode[], at: FlatNode, cond: string, allowed: CCall | null = null): boolean {
@@ -186,6 +161,14 @@ export default defineRule({
         const nodes = flatten(fn);
         for (const n of nodes) {
           const s = n.stmt;
+          // A search loop whose fall-through only logs: the object the caller hands in must be there.
+          if (s.kind === "loop" && CARRIES_ON.test(fn.name) && !readsUserKey(nodes)) {
+            const log = notFoundAfterLoop(nodes, n);
+            const text = log ? log.calls.map((c) => c.args.join(" ")).join(" ") : "";
+            if (log && added.has(log.line) && !EXPECTED_CASE.test(text)) {
+              ctx.report({ messageId: "notFound", data: { kind }, file: file.path, line: log.line, endLine: log.endLine });
+            }
+          }
           if (s.kind !== "if" || s.else !== null) continue;
           const range = [s.line, s.endLine];
           const touches = fn.lines.some((l) => l.added && l.newLine >= (range[0] ?? 0) && l.newLine <= (range[1] ?? 0));
@@ -196,7 +179,8 @@ export default defineRule({
           // A message that lets teardown carry on (`if (pool->busy) pr_err(...);`) is as blind; not for undo loops.
           if (ends === "return" || (ends === "continue" && CARRIES_ON.test(fn.name))) {
             // `if (!foo_find(ops->id))` in an unregister path: never registered is a caller bug, unless the key came from user space.
-            const lookup = TAKES_REGISTERED.has(kind) && ends === "return" && !readsUserKey(nodes) ? negatedLookup(n, s.cond) : null;
+            const helperOf = (name: string): CFunction | undefined => patchIndex(ctx).functions.get(name);
+            const lookup = TAKES_REGISTERED.has(kind) && ends === "return" && !readsUserKey(nodes) ? negatedLookup(n, bareCond(s.cond), helperOf) : null;
             if (testsCallResult(nodes, n, s.cond, lookup)) continue;
             const text = callsDeep(s.then)
               .map((c) => c.args.join(" "))

@@ -91,6 +91,17 @@ const KNOWN: KnownPair[] = [
   { acquire: ["sysfs_create_groups"], kind: "create", release: ["sysfs_remove_groups"], handle: "arg" },
   { acquire: ["sysfs_create_file"], kind: "create", release: ["sysfs_remove_file"], handle: "arg" },
   { acquire: ["sysfs_create_link"], kind: "create", release: ["sysfs_remove_link"], handle: "arg" },
+  { acquire: ["sysfs_create_bin_file"], kind: "create", release: ["sysfs_remove_bin_file"], handle: "arg" },
+  { acquire: ["sysfs_create_files"], kind: "create", release: ["sysfs_remove_files"], handle: "arg" },
+  { acquire: ["sysfs_merge_group"], kind: "add", release: ["sysfs_unmerge_group"], handle: "arg" },
+  { acquire: ["sysfs_add_file_to_group"], kind: "add", release: ["sysfs_remove_file_from_group"], handle: "arg" },
+  { acquire: ["sysfs_add_link_to_group"], kind: "add", release: ["sysfs_remove_link_from_group"], handle: "arg" },
+  { acquire: ["sysfs_create_mount_point"], kind: "create", release: ["sysfs_remove_mount_point"], handle: "arg" },
+  { acquire: ["device_create_file"], kind: "create", release: ["device_remove_file"], handle: "arg" },
+  { acquire: ["device_create_bin_file"], kind: "create", release: ["device_remove_bin_file"], handle: "arg" },
+  { acquire: ["driver_create_file"], kind: "create", release: ["driver_remove_file"], handle: "arg" },
+  { acquire: ["class_create_file"], kind: "create", release: ["class_remove_file"], handle: "arg" },
+  { acquire: ["bus_create_file"], kind: "create", release: ["bus_remove_file"], handle: "arg" },
   { acquire: ["cdev_add"], kind: "add", release: ["cdev_del"], handle: "arg" },
   { acquire: ["device_create"], kind: "create", release: ["device_destroy"], handle: "result" },
   { acquire: ["class_create"], kind: "create", release: ["class_destroy"], handle: "result" },
@@ -256,7 +267,8 @@ function derived(name: string): { kind: PairKind; release: string[]; handle: Han
   if ((m = /^(\w+)_create(_\w+)?$/.exec(name)))
     return {
       kind: "create",
-      release: [`${m[1]}_destroy${m[2] ?? ""}`, `${m[1]}_destroy`, `${m[1]}_remove`, `${m[1]}_free`, `${m[1]}_delete`],
+      // `foo_create_attr()` is undone by `foo_remove_attr()` as often as by a destroy.
+      release: [`${m[1]}_destroy${m[2] ?? ""}`, `${m[1]}_remove${m[2] ?? ""}`, `${m[1]}_destroy`, `${m[1]}_remove`, `${m[1]}_free`, `${m[1]}_delete`],
       handle: "result",
       strong: false,
     };
