@@ -9,6 +9,7 @@ import { bareCond, ERR_VAR, failureSubject, isErrnoExpr, isErrorLog, isFailureCo
 import { patchIndex } from "./utils/patch-index.js";
 import type { PatchIndex } from "./utils/patch-index.js";
 import { onlyWhenNull } from "./utils/not-held.js";
+import { UNDOES, whatOf } from "./utils/unreleased-wording.js";
 import { handedOver, maybeLinked, releases, releasesOnlyCurrent, undoesEarlier } from "./utils/release-match.js";
 import type { Acquisition, HandOverView } from "./utils/release-match.js";
 
@@ -19,44 +20,9 @@ import type { Acquisition, HandOverView } from "./utils/release-match.js";
  * Whenever the view is partial or ownership may have moved, it stays silent.
  */
 
-/** The verb for "this error path {undoes} only the current item". */
-const UNDOES: Record<PairInfo["kind"], string> = {
-  alloc: "frees",
-  register: "unregisters",
-  lock: "releases",
-  ref: "drops",
-  init: "tears down",
-  create: "destroys",
-  add: "removes",
-  enable: "disables",
-  map: "unmaps",
-  request: "releases",
-  set: "clears",
-  start: "ends",
-  open: "closes",
-};
-
 /** Labels that jump to an error path by their name alone. */
 const ERROR_LABEL =
   /err|fail|bad|abort|unwind|undo|free|put|release|clean|unreg|destroy|rollback|remove|unmap|disable|unlock|drop|del|exit_|nomem|inval|fault/i;
-
-/** The object in the reviewer's words: "the hook registered by klp_hook_register()". */
-function whatOf(info: PairInfo, handle: string, acquire: string): string {
-  const done = WORDING[info.kind].done;
-  let noun = "";
-  if (info.kind === "request" && acquire.includes("irq")) noun = "IRQ";
-  else if (acquire.includes("firmware")) noun = "firmware";
-  else if (acquire.includes("region")) noun = "region";
-  else if (acquire.includes("filter")) noun = "filter";
-  else if (info.kind === "alloc") noun = "memory";
-  else if (info.kind === "lock") noun = "lock";
-  else if (info.kind === "ref") noun = "reference";
-  else if (/->|\./.test(handle)) {
-    const last = handle.split(/->|\./).pop() ?? "";
-    if (/^[a-z][a-z_]{2,}$/.test(last) && !/^(dev|data|priv|ptr|obj)$/.test(last)) noun = last.replace(/_/g, " ");
-  }
-  return noun ? `the ${noun} ${done} by ${acquire}()` : `what ${acquire}() ${done}`;
-}
 
 /**
  * The object an "arg" pair acquires: its first argument, unless that names
