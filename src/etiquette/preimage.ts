@@ -16,8 +16,9 @@ import { PRE_EXISTING } from "./moved.js";
  * pre-image of the touched files (the file as the tree has it before this
  * patch, earlier parts of the series applied), and a finding is tagged
  * `pre-existing` when the pre-image has the same thing: same rule, same
- * function name, same message and the same normalised text on the line the
- * point ends at (the error path, the return, the misspelt line).
+ * function name, same message, on the same line of the old file (the line
+ * the point ends at: the error path, the return), with the same text. A
+ * point that ends on a line the patch adds is the patch's own.
  */
 
 const C_FILE = /\.(c|h)$/;
@@ -63,8 +64,26 @@ function functionAt(fns: readonly CFunction[], from: number, to: number): string
   return fns.find((fn) => fn.startLine <= from && to <= fn.endLine)?.name ?? "";
 }
 
-function key(rule: string, fn: string, message: string, text: string): string {
-  return `${rule}\0${fn}\0${message}\0${normaliseText(text)}`;
+function key(rule: string, fn: string, message: string, text: string, line: number): string {
+  return `${rule}\0${fn}\0${message}\0${normaliseText(text)}\0${line}`;
+}
+
+/**
+ * Where post-image line `n` of a file stood before the patch: its old line
+ * number, or null for a line the patch adds. Outside the hunks a line only
+ * moves by what the hunks above it added or removed.
+ */
+export function preImageLine(file: FileDiff, n: number): number | null {
+  let shift = 0;
+  for (const h of file.hunks) {
+    if (n < h.newStart) break;
+    if (n < h.newStart + h.newLines) {
+      const line = h.lines.find((l) => l.newLine === n);
+      return line ? line.oldLine : null;
+    }
+    shift += h.newLines - h.oldLines;
+  }
+  return n - shift;
 }
 
 /** A touched file seen whole: post-image (from the tree view) and pre-image lines. */
@@ -130,7 +149,7 @@ export function tagPreImageFindings(patch: Patch, series: Series | null, finding
   for (const f of before.findings) {
     const pre = images.get(f.file)?.pre;
     if (!pre) continue;
-    seen.add(key(f.rule, functionAt(preFns.get(f.file) ?? [], f.line, f.endLine), f.message, pre[f.endLine - 1] ?? ""));
+    seen.add(key(f.rule, functionAt(preFns.get(f.file) ?? [], f.line, f.endLine), f.message, pre[f.endLine - 1] ?? "", f.endLine));
   }
   if (seen.size === 0) return [...findings];
 
@@ -143,7 +162,11 @@ export function tagPreImageFindings(patch: Patch, series: Series | null, finding
       fns = extractFunctions(im.postFile);
       postFns.set(f.file, fns);
     }
-    const k = key(f.rule, functionAt(fns, f.line, f.endLine), f.message, im.post[f.endLine - 1]?.text ?? "");
+    // The same point on the same line of the old file: a line the patch adds was not there before, whatever its text.
+    const file = files.find((x) => x.path === f.file);
+    const oldLine = file ? preImageLine(file, f.endLine) : null;
+    if (oldLine === null) return f;
+    const k = key(f.rule, functionAt(fns, f.line, f.endLine), f.message, im.post[f.endLine - 1]?.text ?? "", oldLine);
     return seen.has(k) ? { ...f, tags: [...f.tags, PRE_EXISTING] } : f;
   });
 }

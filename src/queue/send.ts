@@ -56,7 +56,7 @@ async function draftAfterThread(
     }
     case "kept": {
       const text = `a human already raised ${describePoints(check.dropped)}, but ${check.why}, so it goes out as written`;
-      await store.addNote(item.id, BOT, `Sent as written: ${text}.`);
+      await store.addNote(item.id, BOT, `Goes out as written: ${text}.`);
       report.warnings.push({ id: item.id, text });
       return { draft, dropped: [] };
     }
@@ -71,6 +71,15 @@ async function recordSent(store: Store, item: QueueItem, dropped: readonly Human
   const gone = new Set(dropped.map((d) => `${d.finding.rule}\0${d.finding.fingerprint}`));
   const findings = rec.findings.filter((f) => !gone.has(`${f.rule}\0${f.fingerprint}`));
   await store.reviewSave({ ...rec, findings, replyMessageId: envelope.messageId, recipients: envelope.recipients, repliedAt: at.toISOString() });
+}
+
+/** recordSent for a mail that is out: a failure only costs the statistics, and says so. */
+async function noteSent(store: Store, item: QueueItem, dropped: readonly HumanPoint[], env: DraftEnvelope, at: Date, report: SendReport): Promise<void> {
+  try {
+    await recordSent(store, item, dropped, env, at);
+  } catch (err) {
+    report.warnings.push({ id: item.id, text: `sent, but the review record was not updated: ${describeError(err)}` });
+  }
 }
 
 /**
@@ -130,9 +139,11 @@ export async function sendApproved(store: Store, deliver: Deliver | undefined, w
       const entry = await store.outboxGet(env.messageId);
       if (!entry) throw new Error("vanished from the outbox");
       if (entry.state === "sent") {
-        // Delivered by an earlier run that stopped before marking the item.
+        // Delivered by an earlier run that stopped before marking the item,
+        // or by the watch flushing the outbox: the record learns it now.
         await store.setState(item.id, "sent", who);
         report.sent.push(item.id);
+        await noteSent(store, item, checked.dropped, env, now(), report);
         continue;
       }
       if (!deliver) {
@@ -148,12 +159,7 @@ export async function sendApproved(store: Store, deliver: Deliver | undefined, w
       await store.outboxMarkSent(env.messageId, new Date());
       await store.setState(item.id, "sent", who);
       report.sent.push(item.id);
-      try {
-        await recordSent(store, item, checked.dropped, env, now());
-      } catch (err) {
-        // The mail is out; only the statistics missed it.
-        report.warnings.push({ id: item.id, text: `sent, but the review record was not updated: ${describeError(err)}` });
-      }
+      await noteSent(store, item, checked.dropped, env, now(), report);
     } catch (err) {
       report.failed.push({ id: item.id, error: describeError(err) });
     }

@@ -138,6 +138,18 @@ describe("--tree pre-image comparison", () => {
     expect(reported.map((f) => f.message)).toEqual([expect.stringContaining("If wren_load_fw() fails")]);
   });
 
+  it("keeps a point on a line the patch adds even when the old function has the same line with the same fault", async () => {
+    const hookSet = (extra: string): string =>
+      `// SPDX-License-Identifier: GPL-2.0\n#include "wren.h"\n\nint wren_hook_set(struct wren_hook *hook, long val)\n{\n\tif (!hook)\n\t\treturn -1;\n${extra}\thook->val = val;\n\treturn 0;\n}\n`;
+    const path = "drivers/misc/wren_hook.c";
+    const dir = makeTree("same-line", path, hookSet(""));
+    const config = ConfigSchema.parse({ tree: dir });
+    const r = await analysePatch(toPatch(diffFor(dir, path, hookSet("\tif (val > WREN_MAX)\n\t\treturn -1;\n"))), null, { config });
+    const minusOne = r.findings.filter((f) => f.rule === "errcode");
+    expect(minusOne.map((f) => [f.line, f.tags])).toEqual([[9, []]]);
+    expect(r.reportable.filter((f) => f.rule === "errcode").map((f) => f.line)).toEqual([9]);
+  });
+
   it("lkreview review --tree: no reply for the old leak, a reply for the new one, both in the JSON", async () => {
     const dir = makeTree("cli", PATH, BASE);
     const db = join(root, "cli.sqlite");

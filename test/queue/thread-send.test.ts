@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sendApproved } from "../../src/queue/send.js";
 import { openStore } from "../../src/store/open.js";
 import { startSmtpSink } from "../helpers/smtp-sink.js";
 import type { SmtpSink } from "../helpers/smtp-sink.js";
@@ -182,6 +183,27 @@ describe("queue send reads the thread first", () => {
     expect(sink.received).toHaveLength(1);
     expect(bodyOf(sink.received[0]?.raw ?? "")).toContain("I agree with the bot here.");
     expect(bodyOf(sink.received[0]?.raw ?? "")).toContain("-EPERM");
+  });
+
+  it("a reply the outbox delivered outside this command still reaches the review record", async () => {
+    const id = await queueAndApprove();
+    const store = await openStore(db);
+    try {
+      // No transport: the draft only goes to the outbox; something else (the watch) delivers it.
+      const first = await sendApproved(store, undefined, "petr");
+      expect(first.queued).toEqual([id]);
+      const item = await store.getItem(id);
+      const replyId = /^Message-ID: (.+)$/im.exec(item?.draft ?? "")?.[1]?.trim() ?? "";
+      expect(replyId).not.toBe("");
+      await store.outboxMarkSent(replyId, new Date());
+      const second = await sendApproved(store, undefined, "petr");
+      expect(second.sent).toEqual([id]);
+      const rec = await store.reviewGet(PATCH_ID);
+      expect(rec?.replyMessageId).toBe(replyId);
+      expect(rec?.repliedAt).not.toBeNull();
+    } finally {
+      await store.close();
+    }
   });
 
   it("sends an approved draft unchanged when nobody in the thread made its points", async () => {
