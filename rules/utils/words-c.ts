@@ -1,4 +1,5 @@
 import type { DiffLine } from "../../src/model.js";
+import { mentions } from "./mentions.js";
 
 /**
  * Prose in C-like sources (C, headers, assembly, device trees, Rust): the
@@ -24,24 +25,22 @@ export interface ProseResult {
 }
 
 /**
- * Identifier tokens (lower case) of code fragments, split only when first
- * asked: most patches have no misspelling at all, so most never are.
+ * "Is this word a whole identifier of the patch's code?" (lower case), for
+ * the few words the spelling check flags: the code is joined and searched
+ * on first use instead of every identifier going into a set.
  */
 export class LazyIdentifiers {
   private readonly fragments: string[] = [];
-  private set: Set<string> | null = null;
+  private text: string | null = null;
 
   add(fragments: readonly string[]): void {
     for (const f of fragments) this.fragments.push(f);
-    this.set = null;
+    this.text = null;
   }
 
   has(word: string): boolean {
-    if (!this.set) {
-      this.set = new Set();
-      for (const f of this.fragments) addIdentifiers(f, this.set);
-    }
-    return this.set.has(word);
+    this.text ??= this.fragments.join("\n").toLowerCase();
+    return word !== "" && mentions(this.text, word);
   }
 }
 
@@ -51,28 +50,8 @@ export function newBlock(): number {
   return nextBlock++;
 }
 
-const NOT_WORD = /[^a-z0-9_]+/;
-const LEADING_DIGITS = /^[0-9]+/;
-
 /** Characters after which C code may turn into a comment, a string or a char literal. */
 const SPECIAL = /[/"']/g;
-
-/**
- * Collects identifier tokens of a code fragment, lower case. One split over
- * the lower-cased text (far cheaper than a match per token); a run that
- * starts with digits (`0x1f`, `2nd`) yields what follows them, as the
- * identifier pattern `[a-z_][a-z0-9_]*` would.
- */
-export function addIdentifiers(code: string, into: Set<string>): void {
-  for (const run of code.toLowerCase().split(NOT_WORD)) {
-    if (run === "") continue;
-    const c = run.charCodeAt(0);
-    if (c >= 48 && c <= 57) {
-      const rest = run.replace(LEADING_DIGITS, "");
-      if (rest !== "") into.add(rest);
-    } else into.add(run);
-  }
-}
 
 /** printk conversions (`%-8s`, `%llu`, `%pS`, `%*pbl`) and escapes are not words. */
 export function cleanStringLiteral(s: string): string {
