@@ -59,6 +59,33 @@ function allAdded(file: FileDiff, lines: readonly string[]): FileDiff {
   return { ...file, isNew: false, isDeleted: false, hunks: [hunk] };
 }
 
+/**
+ * The pre-image file with only the functions named `names` shown as added:
+ * the engine walks just those (a function the patch adds nothing to cannot
+ * yield a point), not every function of a big driver.
+ */
+function onlyFunctions(file: FileDiff, names: ReadonlySet<string>): FileDiff {
+  const wanted = extractFunctions(file).filter((fn) => names.has(fn.name));
+  const inWanted = (n: number): boolean => wanted.some((fn) => firstLine(fn) <= n && n <= fn.endLine);
+  return {
+    ...file,
+    hunks: file.hunks.map((h) => ({
+      ...h,
+      lines: h.lines.map((l) => (l.newLine !== null && inWanted(l.newLine) ? l : { ...l, kind: "ctx" as const, raw: ` ${l.text}`, oldLine: l.newLine })),
+    })),
+  };
+}
+
+/** A function's first line, its kernel-doc included (rules point at the doc too). */
+function firstLine(fn: CFunction): number {
+  return fn.kernelDoc?.[0]?.newLine ?? fn.startLine;
+}
+
+/** Name of the function whose lines, kernel-doc included, hold `from`..`to`; "" for none. */
+function holderOf(fns: readonly CFunction[], from: number, to: number): string {
+  return fns.find((fn) => firstLine(fn) <= from && to <= fn.endLine)?.name ?? "";
+}
+
 /** Name of the function holding lines `from`..`to`; "" outside any function. */
 function functionAt(fns: readonly CFunction[], from: number, to: number): string {
   return fns.find((fn) => fn.startLine <= from && to <= fn.endLine)?.name ?? "";
@@ -130,14 +157,33 @@ export function tagPreImageFindings(patch: Patch, series: Series | null, finding
   }
   if (images.size === 0) return [...findings];
 
-  // One engine run over every pre-image, with only the rules that made a candidate point.
+  // The post-image functions that hold a candidate point, by file.
+  const postFns = new Map<string, CFunction[]>();
+  const postFnsOf = (path: string, im: Images): CFunction[] => {
+    let fns = postFns.get(path);
+    if (!fns) {
+      fns = extractFunctions(im.postFile);
+      postFns.set(path, fns);
+    }
+    return fns;
+  };
+  const names = new Map<string, Set<string>>();
+  for (const f of candidates) {
+    const im = images.get(f.file);
+    if (!im) continue;
+    const set = names.get(f.file) ?? new Set<string>();
+    set.add(holderOf(postFnsOf(f.file, im), f.line, f.endLine));
+    names.set(f.file, set);
+  }
+
+  // One engine run over the pre-images of those functions, with only the rules that made a candidate point.
   const ruleIds = new Set(candidates.map((f) => f.rule));
   const prePatch: Patch = {
     ...patch,
     commitMessage: [],
     files: files.flatMap((f) => {
       const im = images.get(f.path);
-      return im ? [allAdded(f, im.pre)] : [];
+      return im ? [onlyFunctions(allAdded(f, im.pre), names.get(f.path) ?? new Set())] : [];
     }),
   };
   const preOptions: EngineOptions = { rules: options.rules.filter((r) => ruleIds.has(r.meta.id)) };
@@ -153,15 +199,10 @@ export function tagPreImageFindings(patch: Patch, series: Series | null, finding
   }
   if (seen.size === 0) return [...findings];
 
-  const postFns = new Map<string, CFunction[]>();
   return findings.map((f) => {
     const im = images.get(f.file);
     if (!im || !candidates.includes(f)) return f;
-    let fns = postFns.get(f.file);
-    if (!fns) {
-      fns = extractFunctions(im.postFile);
-      postFns.set(f.file, fns);
-    }
+    const fns = postFnsOf(f.file, im);
     // The same point on the same line of the old file: a line the patch adds was not there before, whatever its text.
     const file = files.find((x) => x.path === f.file);
     const oldLine = file ? preImageLine(file, f.endLine) : null;
