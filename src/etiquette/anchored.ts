@@ -12,36 +12,31 @@ export function isTrivialLine(text: string): boolean {
   return t.length < 4 || /^(?:[{}();,\s]*|else|break;|continue;|return;|return 0;|return ret;|default:|#endif|\*\/|\/\*|\*)$/.test(t);
 }
 
-/** The added lines (new-side text, without prefix) a finding is anchored to, in order. */
-export function anchoredAddedLines(patch: Patch, f: Finding): string[] {
-  if (f.file === COMMIT_MSG) return [];
+/** New-side lines of the finding's file within its range, in order; only added ones when asked. */
+function linesInRange(patch: Patch, f: Finding, onlyAdded: boolean): string[] {
   const last = Math.max(f.line, f.endLine);
   const out: string[] = [];
   for (const file of patch.files) {
     if (file.path !== f.file) continue;
     for (const hunk of file.hunks) {
       for (const l of hunk.lines) {
-        if (l.kind === "add" && l.newLine !== null && l.newLine >= f.line && l.newLine <= last) out.push(l.text);
+        if (onlyAdded && l.kind !== "add") continue;
+        if (l.newLine !== null && l.newLine >= f.line && l.newLine <= last) out.push(l.text);
       }
     }
   }
   return out;
 }
 
+/** The added lines (new-side text, without prefix) a finding is anchored to, in order. */
+export function anchoredAddedLines(patch: Patch, f: Finding): string[] {
+  return f.file === COMMIT_MSG ? [] : linesInRange(patch, f, true);
+}
+
 /** Every new-side line (added or context) a finding is anchored to: what the store remembers. */
 export function anchoredLines(patch: Patch, f: Finding): string[] {
   if (f.file === COMMIT_MSG) return f.line >= 1 ? patch.commitMessage.slice(f.line - 1, Math.max(f.line, f.endLine)) : [];
-  const last = Math.max(f.line, f.endLine);
-  const out: string[] = [];
-  for (const file of patch.files) {
-    if (file.path !== f.file) continue;
-    for (const hunk of file.hunks) {
-      for (const l of hunk.lines) {
-        if (l.newLine !== null && l.newLine >= f.line && l.newLine <= last) out.push(l.text);
-      }
-    }
-  }
-  return out;
+  return linesInRange(patch, f, false);
 }
 
 /** Normalised text of every line a patch removes, per path (old and new path both). */
