@@ -3,6 +3,8 @@ import { once } from "node:events";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { buildGlue, editedCFile, editedDoc, editedHeader, newFileDiff } from "./diff-shapes.js";
+import type { FileDiffText } from "./diff-shapes.js";
 import { Rng, SUBSYSTEMS, cSource, commitProse } from "./kernel-text.js";
 import type { Subsystem } from "./kernel-text.js";
 
@@ -84,32 +86,65 @@ function toMessage(head: string[], body: string[]): string {
   return `${head.join("\n")}\n${escaped.join("\n")}\n\n`;
 }
 
-/** A diff of `target` lines over one or more files: new files or hunks added to existing ones. */
+/** The path of the `f`-th C file of a subsystem. */
+function cPath(sub: Subsystem, f: number): string {
+  return `${sub.dir}/${sub.prefix}_${["core", "main", "hw", "dev", "irq"][f] ?? `part${f}`}.c`;
+}
+
+/**
+ * The files of one patch of about `target` diff lines. Small patches are
+ * fixes (a few changed lines in one or two files, now and then a header or
+ * a doc page), medium ones features (edits plus new functions over several
+ * files, sometimes a new file with its Kconfig and Makefile entries), huge
+ * ones new drivers (new files).
+ */
+function patchFiles(rng: Rng, sub: Subsystem, target: number): FileDiffText[] {
+  const out: FileDiffText[] = [];
+  if (target >= 5_000) {
+    const files = rng.int(2, 5);
+    for (let f = 0; f < files; f++) out.push(newFileDiff(cPath(sub, f), cSource(rng, sub, Math.floor(target / files))));
+    out.push(...buildGlue(rng, sub, "drv"));
+    return out;
+  }
+  const medium = target > 200;
+  const files = medium ? rng.int(2, 5) : rng.chance(0.25) ? 2 : 1;
+  // Lines of new functions each file gets: a fix adds little, a feature most of its size.
+  const perFile = medium ? (0.3 * target) / files : rng.chance(0.3) ? target / 2 : 0;
+  for (let f = 0; f < files; f++) {
+    const newFns = Math.round(perFile / 24);
+    if (medium && f === files - 1 && rng.chance(0.3)) {
+      out.push(newFileDiff(cPath(sub, f), cSource(rng, sub, Math.max(12, Math.floor(perFile)))));
+      out.push(...buildGlue(rng, sub, `part${f}`));
+      continue;
+    }
+    const old = cSource(rng, sub, rng.int(80, 600));
+    out.push(editedCFile(rng, sub, cPath(sub, f), old, medium ? rng.int(3, 10) : rng.int(1, 3), newFns));
+  }
+  if (rng.chance(medium ? 0.5 : 0.15)) out.push(editedHeader(rng, sub, `${sub.dir}/${sub.prefix}.h`));
+  if (rng.chance(medium ? 0.6 : 0.2)) out.push(editedDoc(rng, sub));
+  return out;
+}
+
+/** A patch's diff, its diffstat and its size in hunk lines. */
 function diffOf(rng: Rng, sub: Subsystem, target: number): { lines: string[]; stat: string[]; count: number } {
-  const files = target > 400 ? rng.int(2, 5) : rng.chance(0.3) ? 2 : 1;
+  const files = patchFiles(rng, sub, target);
   const lines: string[] = [];
   const stat: string[] = [];
   let count = 0;
-  for (let f = 0; f < files; f++) {
-    const path = `${sub.dir}/${sub.prefix}_${["core", "main", "hw", "dev", "irq"][f] ?? `part${f}`}.c`;
-    const body = cSource(rng, sub, Math.max(12, Math.floor(target / files)));
-    if (rng.chance(0.3)) {
-      lines.push(`diff --git a/${path} b/${path}`, "new file mode 100644", "index 0000000..1a2b3c4", "--- /dev/null", `+++ b/${path}`);
-      lines.push(`@@ -0,0 +1,${body.length} @@`, ...body.map((l) => `+${l}`));
-    } else {
-      lines.push(`diff --git a/${path} b/${path}`, "index 5d6e7f8..9a8b7c6 100644", `--- a/${path}`, `+++ b/${path}`);
-      const start = rng.int(20, 400);
-      const ctx = ["", "\treturn 0;", "}"];
-      const dropped = rng.chance(0.4) ? ["\t/* old behaviour kept for now */"] : [];
-      const hunk = [...ctx.map((l) => ` ${l}`), ...dropped.map((l) => `-${l}`), ...body.map((l) => `+${l}`), " ", " static int unrelated_tail(void)"];
-      const oldLen = ctx.length + dropped.length + 2;
-      const newLen = ctx.length + body.length + 2;
-      lines.push(`@@ -${start},${oldLen} +${start},${newLen} @@ static int ${sub.prefix}_previous(void)`, ...hunk);
-    }
-    stat.push(` ${path} | ${body.length} ${"+".repeat(Math.min(40, body.length))}`);
-    count += body.length;
+  let added = 0;
+  let deleted = 0;
+  for (const f of files) {
+    lines.push(...f.lines);
+    const changed = f.added + f.deleted;
+    const bar = Math.min(40, changed);
+    const plus = changed === 0 ? 0 : Math.round((bar * f.added) / changed);
+    stat.push(` ${f.path} | ${changed} ${"+".repeat(plus)}${"-".repeat(bar - plus)}`);
+    count += f.lines.filter((l) => /^[-+ ]/.test(l) && !/^(---|\+\+\+) /.test(l)).length;
+    added += f.added;
+    deleted += f.deleted;
   }
-  stat.push(` ${files} file${files === 1 ? "" : "s"} changed, ${count} insertions(+)`);
+  const n = files.length;
+  stat.push(` ${n} file${n === 1 ? "" : "s"} changed, ${added} insertions(+)${deleted > 0 ? `, ${deleted} deletions(-)` : ""}`);
   return { lines, stat, count };
 }
 

@@ -51,7 +51,7 @@ export type Subsystem = (typeof SUBSYSTEMS)[number];
 
 const NOUNS = ["queue", "ring", "port", "chan", "buf", "ctx", "node", "entry", "table", "slot", "desc", "stat", "irq", "clk", "map", "hook"];
 const VERBS = ["init", "setup", "alloc", "register", "attach", "enable", "start", "config", "prepare", "load", "probe", "open"];
-const FIELDS = ["count", "flags", "len", "state", "id", "size", "mask", "offset", "mode", "limit"];
+export const FIELDS = ["count", "flags", "len", "state", "id", "size", "mask", "offset", "mode", "limit"];
 
 /** Comment sentences; some carry a typo the typo rule should catch. */
 const COMMENTS = [
@@ -79,7 +79,8 @@ export function fnName(rng: Rng, sub: Subsystem): string {
   return `${sub.prefix}_${rng.pick(NOUNS)}_${rng.pick(VERBS)}`;
 }
 
-function comment(rng: Rng, indent: string): string[] {
+/** A comment at `indent`, one line or a block. */
+export function comment(rng: Rng, indent: string): string[] {
   const text = rng.pick(COMMENTS);
   return rng.chance(0.5) ? [`${indent}/* ${text} */`] : [`${indent}/*`, `${indent} * ${text}`, `${indent} */`];
 }
@@ -210,21 +211,36 @@ export function cSource(rng: Rng, sub: Subsystem, target: number): string[] {
   return out;
 }
 
-/** Commit-message prose, wrapped at about 72 columns; typos now and then. */
-export function commitProse(rng: Rng, sub: Subsystem, sentences: number): string[] {
-  const words: string[] = [];
+/** One function from the templates. */
+export function cFunction(rng: Rng, sub: Subsystem): string[] {
+  return rng.pick(MAKERS)(rng, sub);
+}
+
+/** `sentences` sentences of kernel prose on one line. */
+export function prose(rng: Rng, sentences: number, sub?: Subsystem): string {
+  const out: string[] = [];
   for (let i = 0; i < sentences; i++) {
     const s = rng.pick(COMMENTS);
-    words.push(...s.replace("We ", `The ${sub.prefix} driver `).split(" "));
+    out.push(sub ? s.replace("We ", `The ${sub.prefix} driver `) : s);
   }
-  const lines: string[] = [];
+  return out.join(" ");
+}
+
+/** Prose broken at about 72 columns. */
+export function wrap(text: string): string[] {
+  const out: string[] = [];
   let line = "";
-  for (const w of words) {
+  for (const w of text.split(" ")) {
     if (line.length + w.length + 1 > 72) {
-      lines.push(line);
+      out.push(line);
       line = w;
     } else line = line ? `${line} ${w}` : w;
   }
-  if (line) lines.push(line);
-  return lines;
+  if (line) out.push(line);
+  return out;
+}
+
+/** Commit-message prose, wrapped at about 72 columns; typos now and then. */
+export function commitProse(rng: Rng, sub: Subsystem, sentences: number): string[] {
+  return wrap(prose(rng, sentences, sub));
 }

@@ -1,6 +1,7 @@
 import { defineRule } from "../src/analyse/rule-api.js";
 import type { CCall, CFunction, CStmt } from "../src/parse/c/types.js";
 import { pairFor } from "./data/pairs.js";
+import { addedLines } from "./utils/added-lines.js";
 import { blocked, breaksAway, flatten, guardingIfs, labelCode } from "./utils/c-flow.js";
 import type { FlatNode } from "./utils/c-flow.js";
 import {
@@ -130,6 +131,9 @@ function looksDeliberate(text: string, log: CCall | null): boolean {
   return OPTIONAL_WORDS.test(text.replace(/\b(unsupported|not supported)\b/gi, ""));
 }
 
+/** The points that say an error path returns success. */
+const ZERO_IDS = new Set(["loggedZero", "failedZero", "fallThrough", "stillZero", "stillZeroGoto", "stillZeroGotoUnseen"]);
+
 export default defineRule({
   meta: {
     id: "errcode",
@@ -163,7 +167,7 @@ export default defineRule({
     return {
       cFunction(fn, file) {
         const user = isUserspacePath(file.path);
-        const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
+        const added = addedLines(fn);
         const nodes = flatten(fn);
         // Thread functions (`int fn(void *data)`) return a value nobody reads.
         const threadFn = fn.params.length === 1 && /\(\s*void\s*\*\s*\w+\s*\)/.test(fn.signature);
@@ -174,7 +178,6 @@ export default defineRule({
         // A branch that returns 0 after an error is where the promised code went missing:
         // one point there, worded with the code the kernel-doc promises (issue: one bug, one point).
         let zeroReported = false;
-        const ZERO_IDS = new Set(["loggedZero", "failedZero", "fallThrough", "stillZero", "stillZeroGoto", "stillZeroGotoUnseen"]);
         const guessed = gaps?.missing.length === 1 ? (gaps.missing[0] ?? null) : null;
         const report = (messageId: string, line: number, data: Record<string, string>, endLine = line): void => {
           if (seenLines.has(line)) return;
@@ -186,8 +189,8 @@ export default defineRule({
         for (const n of nodes) {
           const s = n.stmt;
           // Positive errno: `return ENOMEM;`, `ERR_PTR(EINVAL)`, `ret = EIO;`.
-          if (!user && !file.path.startsWith("fs/xfs/") && added.has(s.line)) {
-            const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
+          if (!user && !file.path.startsWith("fs/xfs/") && added.has(s.line) && (s.kind === "return" || s.kind === "expr")) {
+            const text = s.kind === "return" ? s.expr : s.text;
             const m =
               /^(?:ERR_PTR\s*\(\s*)?(E[A-Z0-9]+)\s*\)?$/.exec(text) ??
               (s.kind === "expr" ? /^(?:\w+\s+)?(?:ret|err|rc|error|retval)\s*=\s*(E[A-Z0-9]+)$/.exec(text) : null);

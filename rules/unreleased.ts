@@ -2,6 +2,7 @@ import { defineRule } from "../src/analyse/rule-api.js";
 import type { CCall, CFunction } from "../src/parse/c/types.js";
 import { acquiresWith, ITERATOR_REFS, isKnownRelease, pairFor, WORDING } from "./data/pairs.js";
 import type { PairInfo } from "./data/pairs.js";
+import { addedLines } from "./utils/added-lines.js";
 import { blocked, enclosingLoops, encloses, flatten, gapBetween, guardingIfs, handleOf, labelCode } from "./utils/c-flow.js";
 import { acrossGap } from "./utils/gap-exits.js";
 import type { FlatNode } from "./utils/c-flow.js";
@@ -212,11 +213,12 @@ export default defineRule({
         const index = patchIndex(ctx);
         const nodes = flatten(fn);
         const view: HandOverView = { index, fn };
-        const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
+        const added = addedLines(fn);
         // Scope-based cleanup (`__free(kfree)`, `__cleanup(...)`) releases by itself.
         const autoFreed = new Set<string>();
         for (const n of nodes) {
           if (n.stmt.kind !== "expr") continue;
+          if (!n.stmt.text.includes("__")) continue;
           for (const m of n.stmt.text.matchAll(/(\w+)\s+(?:__free|__cleanup)\s*\(/g)) if (m[1]) autoFreed.add(m[1]);
         }
         const acqs: Acquisition[] = [];

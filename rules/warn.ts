@@ -1,5 +1,6 @@
 import { defineRule } from "../src/analyse/rule-api.js";
 import type { CCall, CFunction, CStmt } from "../src/parse/c/types.js";
+import { addedLines } from "./utils/added-lines.js";
 import { enclosingLoops, flatten } from "./utils/c-flow.js";
 import type { FlatNode } from "./utils/c-flow.js";
 import { ERR_VAR, WARN_CALL, bareCond, branchStatements, callsDeep, failureSubject, isErrorLog, isUserspacePath } from "./utils/c-errors.js";
@@ -157,7 +158,7 @@ export default defineRule({
         // A module's `__exit` function takes no input at all, whatever words its name holds (`foo_users_exit`).
         if (!kind || (USER_INPUT.test(fn.name) && !/\b__exit\b/.test(fn.signature))) return;
         if (fn.params.some((p) => p === "buf" || p === "kp" || p === "ubuf")) return;
-        const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
+        const added = addedLines(fn);
         const nodes = flatten(fn);
         for (const n of nodes) {
           const s = n.stmt;
