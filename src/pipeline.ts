@@ -83,13 +83,27 @@ const DEFAULT_HEAP_CEILING_MB = 128;
 /** With no `jobs` given, the pool starts once this many patches have been seen: below it threads cost more than they save. */
 const AUTO_POOL_AFTER = 8;
 
+/**
+ * While every rule thread is busy, flushed groups wait and then travel
+ * together, up to this many diff lines or groups: one message per patch
+ * cost about as much as the rules of a small patch.
+ */
+const BATCH_LINES = 20_000;
+const BATCH_GROUPS = 64;
+
+function diffLines(p: Patch): number {
+  let n = 0;
+  for (const f of p.files) for (const h of f.hunks) n += h.lines.length;
+  return n;
+}
+
 interface Parsed {
   cover: boolean;
   parseMs: number;
 }
 
 interface InFlight {
-  group: FlushedGroup<Parsed>;
+  groups: FlushedGroup<Parsed>[];
   outcomes: Promise<RuleOutcome[]>;
   settled: boolean;
 }
@@ -121,18 +135,40 @@ export async function* reviewStream(items: AsyncIterable<IngestItem>, deps: Batc
     deps.onRunner?.(runner.threads);
   };
 
-  const dispatch = (group: FlushedGroup<Parsed>): void => {
+  const pending: FlushedGroup<Parsed>[] = [];
+  let pendingLines = 0;
+
+  /** Sends the waiting groups to the rules as one task. */
+  const send = (): void => {
+    if (pending.length === 0) return;
+    const groups = pending.splice(0);
+    pendingLines = 0;
     const series: Series[] = [];
     const task: RuleTask = { items: [], series };
-    for (const e of group.entries) {
-      const s = group.seriesOf.get(e) ?? null;
-      let at = s ? series.indexOf(s) : -1;
-      if (s && at < 0) at = series.push(s) - 1;
-      task.items.push({ patch: e.patch, series: at, cover: e.data.cover });
+    for (const group of groups) {
+      for (const e of group.entries) {
+        const s = group.seriesOf.get(e) ?? null;
+        let at = s ? series.indexOf(s) : -1;
+        if (s && at < 0) at = series.push(s) - 1;
+        task.items.push({ patch: e.patch, series: at, cover: e.data.cover });
+      }
     }
-    const entry: InFlight = { group, outcomes: runner.run(task), settled: false };
+    const entry: InFlight = { groups, outcomes: runner.run(task), settled: false };
     void entry.outcomes.then(() => (entry.settled = true));
     inflight.push(entry);
+  };
+
+  /** Sends now when a rule thread is free (or the rules run here), or once the batch is full. */
+  const maybeSend = (): void => {
+    if (pending.length === 0) return;
+    const busy = inflight.reduce((n, f) => n + (f.settled ? 0 : 1), 0);
+    if (runner.threads === 0 || busy < runner.threads || pendingLines >= BATCH_LINES || pending.length >= BATCH_GROUPS) send();
+  };
+
+  const dispatch = (group: FlushedGroup<Parsed>): void => {
+    pending.push(group);
+    for (const e of group.entries) pendingLines += diffLines(e.patch);
+    maybeSend();
   };
 
   /** Finishes groups whose rules are done, in dispatch order (the model layer sees them in a stable order). */
@@ -143,9 +179,12 @@ export async function* reviewStream(items: AsyncIterable<IngestItem>, deps: Batc
       if (!all && !head.settled && inflight.length <= limit) return;
       inflight.shift();
       const outcomes = await head.outcomes;
-      for (const [i, e] of head.group.entries.entries()) {
-        const outcome = outcomes[i] ?? { ok: false as const, message: `${e.patch.mail.messageId}: no rule result`, ms: 0 };
-        ready.set(e.seq, await postProcess(e.patch, head.group.seriesOf.get(e) ?? null, e.data, outcome, deps));
+      let i = 0;
+      for (const group of head.groups) {
+        for (const e of group.entries) {
+          const outcome = outcomes[i++] ?? { ok: false as const, message: `${e.patch.mail.messageId}: no rule result`, ms: 0 };
+          ready.set(e.seq, await postProcess(e.patch, group.seriesOf.get(e) ?? null, e.data, outcome, deps));
+        }
       }
     }
   };
@@ -170,10 +209,12 @@ export async function* reviewStream(items: AsyncIterable<IngestItem>, deps: Batc
         for (const g of window.add({ seq: at, patch: parsed.patch, data: { cover: parsed.cover, parseMs: parsed.parseMs } })) dispatch(g);
       }
       await finish(false);
+      maybeSend();
       yield* emit();
       heap.tick();
     }
     for (const g of window.flushAll()) dispatch(g);
+    send();
     await finish(true);
     yield* emit();
   } finally {

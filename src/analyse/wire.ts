@@ -7,7 +7,8 @@ import type { RuleTask } from "./workers.js";
  * small line objects: that copy cost more than the rules saved on a second
  * core. Here each hunk's lines travel as three flat values (their kinds as
  * one string, their texts joined by newlines, their line numbers in one
- * typed array), and the mail without its body, which no rule reads.
+ * typed array shared by the whole task, so one buffer moves), and the mail
+ * without its body, which no rule reads.
  */
 
 interface PackedHunk {
@@ -23,8 +24,8 @@ interface PackedHunk {
   texts: string;
   /** The raw line where it is not its prefix plus its text (an over-long line), by index. */
   raws: [number, string][];
-  /** newLine, oldLine per line; -1 for none. */
-  numbers: Int32Array;
+  /** Where this hunk's numbers start in `PackedTask.numbers`. */
+  at: number;
 }
 
 interface PackedFile extends Omit<FileDiff, "hunks"> {
@@ -37,6 +38,8 @@ interface PackedPatch extends Omit<Patch, "files"> {
 
 export interface PackedTask {
   patches: PackedPatch[];
+  /** newLine, oldLine per line of every hunk, one buffer for the whole task (moved, not copied); -1 for none. */
+  numbers: Int32Array;
   /** Per item: index into `patches`, the series index (-1 none), cover letter or not. */
   items: { patch: number; series: number; cover: boolean }[];
   /** Per series: its fields, with its parts as indexes into `patches`. */
@@ -46,65 +49,76 @@ export interface PackedTask {
 const PREFIX: Record<DiffLine["kind"], string> = { add: "+", del: "-", ctx: " " };
 const KIND: Record<DiffLine["kind"], string> = { add: "a", del: "d", ctx: "c" };
 
-function packHunk(h: Hunk): PackedHunk {
+function packHunk(h: Hunk, numbers: Int32Array, at: number): PackedHunk {
   let kinds = "";
   const texts: string[] = [];
   const raws: [number, string][] = [];
-  const numbers = new Int32Array(h.lines.length * 2);
   h.lines.forEach((l, i) => {
     kinds += KIND[l.kind];
     texts.push(l.text);
     if (l.raw !== PREFIX[l.kind] + l.text) raws.push([i, l.raw]);
-    numbers[2 * i] = l.newLine ?? -1;
-    numbers[2 * i + 1] = l.oldLine ?? -1;
+    numbers[at + 2 * i] = l.newLine ?? -1;
+    numbers[at + 2 * i + 1] = l.oldLine ?? -1;
   });
   const { lines: _lines, ...rest } = h;
-  return { ...rest, kinds, texts: texts.join("\n"), raws, numbers };
+  return { ...rest, kinds, texts: texts.join("\n"), raws, at };
 }
 
-function unpackHunk(p: PackedHunk): Hunk {
+function unpackHunk(p: PackedHunk, numbers: Int32Array): Hunk {
   const texts = p.texts.split("\n");
   const raws = new Map(p.raws);
   const lines: DiffLine[] = [];
   for (let i = 0; i < p.kinds.length; i++) {
     const kind: DiffLine["kind"] = p.kinds[i] === "a" ? "add" : p.kinds[i] === "d" ? "del" : "ctx";
     const text = texts[i] ?? "";
-    const n = p.numbers[2 * i] ?? -1;
-    const o = p.numbers[2 * i + 1] ?? -1;
+    const n = numbers[p.at + 2 * i] ?? -1;
+    const o = numbers[p.at + 2 * i + 1] ?? -1;
     lines.push({ kind, text, raw: raws.get(i) ?? PREFIX[kind] + text, newLine: n < 0 ? null : n, oldLine: o < 0 ? null : o });
   }
-  const { kinds: _k, texts: _t, raws: _r, numbers: _n, ...rest } = p;
+  const { kinds: _k, texts: _t, raws: _r, at: _a, ...rest } = p;
   return { ...rest, lines };
 }
 
-function packPatch(p: Patch): PackedPatch {
-  return { ...p, mail: { ...p.mail, body: "" }, files: p.files.map((f) => ({ ...f, hunks: f.hunks.map(packHunk) })) };
+function packPatch(p: Patch, numbers: Int32Array, at: { next: number }): PackedPatch {
+  const hunk = (h: Hunk): PackedHunk => {
+    const packed = packHunk(h, numbers, at.next);
+    at.next += 2 * h.lines.length;
+    return packed;
+  };
+  return { ...p, mail: { ...p.mail, body: "" }, files: p.files.map((f) => ({ ...f, hunks: f.hunks.map(hunk) })) };
 }
 
-function unpackPatch(p: PackedPatch): Patch {
-  return { ...p, files: p.files.map((f) => ({ ...f, hunks: f.hunks.map(unpackHunk) })) };
+function unpackPatch(p: PackedPatch, numbers: Int32Array): Patch {
+  return { ...p, files: p.files.map((f) => ({ ...f, hunks: f.hunks.map((h) => unpackHunk(h, numbers)) })) };
 }
 
 /** The task in its travelling form; a patch shared by a series and an item travels once. */
 export function packTask(task: RuleTask): PackedTask {
+  const distinct = new Set<Patch>();
+  for (const it of task.items) distinct.add(it.patch);
+  for (const s of task.series) for (const p of s.patches) distinct.add(p);
+  let lines = 0;
+  for (const p of distinct) for (const f of p.files) for (const h of f.hunks) lines += h.lines.length;
+  const numbers = new Int32Array(2 * lines);
+  const cursor = { next: 0 };
   const index = new Map<Patch, number>();
   const patches: PackedPatch[] = [];
   const at = (p: Patch): number => {
     let i = index.get(p);
     if (i === undefined) {
-      i = patches.push(packPatch(p)) - 1;
+      i = patches.push(packPatch(p, numbers, cursor)) - 1;
       index.set(p, i);
     }
     return i;
   };
   const items = task.items.map((it) => ({ patch: at(it.patch), series: it.series, cover: it.cover }));
   const series = task.series.map((s) => ({ ...s, patches: s.patches.map(at) }));
-  return { patches, items, series };
+  return { patches, numbers, items, series };
 }
 
 /** The task as the rules see it, rebuilt in the worker. */
 export function unpackTask(packed: PackedTask): RuleTask {
-  const patches = packed.patches.map(unpackPatch);
+  const patches = packed.patches.map((p) => unpackPatch(p, packed.numbers));
   const pick = (i: number): Patch => {
     const p = patches[i];
     if (!p) throw new Error(`packed rule task: no patch ${i}`);
@@ -116,9 +130,7 @@ export function unpackTask(packed: PackedTask): RuleTask {
   };
 }
 
-/** The typed arrays of a packed task: moved to the worker, not copied. */
+/** The buffers of a packed task: moved to the worker, not copied. */
 export function transferables(packed: PackedTask): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  for (const p of packed.patches) for (const f of p.files) for (const h of f.hunks) out.push(h.numbers.buffer as ArrayBuffer);
-  return out;
+  return [packed.numbers.buffer as ArrayBuffer];
 }
