@@ -23,40 +23,66 @@ const DIFF_START = /^(diff --git |diff -[a-zA-Z]* |--- (a\/|\/dev\/null)|Index: 
 /** In-body headers git am understands at the very top of the message. */
 const IN_BODY_HEADER = /^(From|Date|Subject):\s/;
 
-function stripCarriageReturns(body: string): string[] {
-  return body.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+/** A `\r` that ends a line (CRLF from a mail transport); a lone `\r` inside a line stays. */
+const LINE_END_CR = /\r(\n|$)/g;
+
+function stripCarriageReturns(body: string): string {
+  // Most bodies have no `\r` at all: a search is cheaper than a rewrite.
+  return body.includes("\r") ? body.replace(LINE_END_CR, "$1") : body;
 }
 
-/** Index of the first line of the diff part, or -1. */
-function findDiffStart(lines: string[]): number {
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? "";
-    if (line.startsWith("diff ") && DIFF_START.test(line)) return i;
-    // A bare `--- a/x` needs a `+++ ` line right after, or it is prose.
-    if (line.startsWith("--- ") && DIFF_START.test(line) && (lines[i + 1] ?? "").startsWith("+++ ")) return i;
-    if (line.startsWith("Index: ") && (lines[i + 1] ?? "").startsWith("====")) return i;
-  }
-  return -1;
+/**
+ * Where the parts of a body begin, as character offsets of line starts: the
+ * diff (-1 when none) and the line that ends the commit message (the first
+ * `---` separator above the diff, else the diff; -1 when neither).
+ */
+interface BodyLayout {
+  diffStart: number;
+  messageEnd: number;
 }
 
-function commitMessageOf(lines: string[], diffStart: number): string[] {
-  let end = diffStart < 0 ? lines.length : diffStart;
-  // The `---` separator git format-patch puts above the diffstat ends the message.
-  for (let i = 0; i < end; i++) {
-    if (lines[i] === "---") {
-      end = i;
-      break;
-    }
+/**
+ * Walks the body line by line without splitting it: most of a body is diff,
+ * and only its start is wanted here.
+ */
+function layoutOf(text: string): BodyLayout {
+  let separator = -1;
+  for (let p = 0; p < text.length;) {
+    const eol = text.indexOf("\n", p);
+    const end = eol < 0 ? text.length : eol;
+    if (isDiffStart(text, p, end, eol)) return { diffStart: p, messageEnd: separator < 0 ? p : separator };
+    // The `---` separator git format-patch puts above the diffstat ends the message.
+    if (separator < 0 && end - p === 3 && text.startsWith("---", p)) separator = p;
+    if (eol < 0) break;
+    p = eol + 1;
   }
+  return { diffStart: -1, messageEnd: separator };
+}
+
+/** Whether the line `text[p, end)` (its newline at `eol`, -1 when last) starts the diff part. */
+function isDiffStart(text: string, p: number, end: number, eol: number): boolean {
+  if (text.startsWith("diff ", p)) return DIFF_START.test(text.slice(p, end));
+  // A bare `--- a/x` needs a `+++ ` line right after, or it is prose.
+  if (text.startsWith("--- ", p)) return eol >= 0 && text.startsWith("+++ ", eol + 1) && DIFF_START.test(text.slice(p, end));
+  return text.startsWith("Index: ", p) && eol >= 0 && text.startsWith("====", eol + 1);
+}
+
+/** The commit message: the lines above `end` (an offset from `layoutOf`, -1 for the whole text). */
+function commitMessageOf(text: string, end: number, maxLineLength: number): string[] {
+  const lines = (end < 0 ? text : text.slice(0, end)).split("\n");
+  // `end` is a line start: the "" after the newline before it is not a line.
+  if (end >= 0) lines.pop();
   let start = 0;
   // In-body headers (`From: Real Author`) followed by a blank line are not prose.
   if (IN_BODY_HEADER.test(lines[0] ?? "")) {
     let i = 0;
-    while (i < end && IN_BODY_HEADER.test(lines[i] ?? "")) i++;
-    if ((lines[i] ?? "") === "") start = i + 1;
+    while (i < lines.length && IN_BODY_HEADER.test(lines[i] ?? "")) i++;
+    // Past the last line comes the separator or diff (not blank), or nothing (as good as blank).
+    if (i < lines.length ? lines[i] === "" : end < 0) start = i + 1;
   }
-  const msg = lines.slice(start, end);
+  const msg = start === 0 ? lines : lines.slice(start);
   while (msg.length > 0 && (msg[msg.length - 1] ?? "").trim() === "") msg.pop();
+  for (let i = 0; i < msg.length; i++) if ((msg[i] ?? "").length > maxLineLength) msg[i] = "";
   return msg;
 }
 
@@ -65,24 +91,51 @@ function stripPrefix(path: string | undefined): string {
   return path.replace(/^[ab]\//, "");
 }
 
-/** One pass over the diff lines: binary files, and each file's `+++` line as sent. */
-function scanSections(diffLines: string[]): { binary: Set<string>; plusLines: Map<string, string> } {
+/**
+ * The lines of the diff part parse-diff does not report as sent: `diff --git`
+ * (whose `b/` path a binary marker belongs to), binary markers and `+++`.
+ * One native search finds them instead of a walk over every line.
+ */
+const SECTION_LINE = /(?:^|\n)(?:diff --git |Binary files |GIT binary patch|\+\+\+ )/g;
+
+/** What a search of the diff part finds besides what parse-diff reports. */
+interface DiffSections {
+  binary: Set<string>;
+  /** Each file's first `+++` line as sent. */
+  plusLines: Map<string, string>;
+}
+
+function sectionsOf(diff: string): DiffSections {
   const binary = new Set<string>();
   const plusLines = new Map<string, string>();
   let current = "";
-  for (const line of diffLines) {
-    if (line.startsWith("diff --git ")) {
-      const m = / b\/(.+)$/.exec(line);
-      current = m?.[1] ?? "";
-      continue;
-    }
-    if (line.startsWith("Binary files ") || line === "GIT binary patch") binary.add(current);
+  SECTION_LINE.lastIndex = 0;
+  for (let m = SECTION_LINE.exec(diff); m !== null; m = SECTION_LINE.exec(diff)) {
+    const start = m[0].startsWith("\n") ? m.index + 1 : m.index;
+    const eol = diff.indexOf("\n", start);
+    const line = diff.slice(start, eol < 0 ? diff.length : eol);
+    // Resume at this line's end: its own text must not match again.
+    SECTION_LINE.lastIndex = eol < 0 ? diff.length : eol;
+    if (line.startsWith("diff --git ")) current = / b\/(.+)$/.exec(line)?.[1] ?? "";
+    else if (line.startsWith("Binary files ") || line === "GIT binary patch") binary.add(current);
     else if (line.startsWith("+++ ")) {
       const path = stripPrefix(line.slice(4).split("\t")[0]?.trim());
       if (!plusLines.has(path)) plusLines.set(path, line);
     }
   }
   return { binary, plusLines };
+}
+
+/**
+ * The number of lines in the diff part (split on `\n`, the "" after a final
+ * newline not counted) when it exceeds `max`, else null. A text never has
+ * more lines than characters, so a short diff needs no counting.
+ */
+function linesBeyond(diff: string, max: number): number | null {
+  if (diff.length <= max) return null;
+  let count = diff.endsWith("\n") ? 0 : 1;
+  for (let p = diff.indexOf("\n"); p >= 0; p = diff.indexOf("\n", p + 1)) count++;
+  return count > max ? count : null;
 }
 
 function toHunk(chunk: parseDiff.Chunk, maxLineLength: number): Hunk {
@@ -128,23 +181,22 @@ export type ParseLimits = Pick<Limits, "maxDiffLines" | "maxLineLength">;
  * @throws LkreviewError `BAD_DIFF`, `LIMIT`
  */
 export function parsePatchBody(body: string, item = "patch", limits: ParseLimits = DEFAULT_LIMITS): ParsedBody {
-  const lines = stripCarriageReturns(body);
-  const diffStart = findDiffStart(lines);
-  const commitMessage = commitMessageOf(lines, diffStart).map((l) => (l.length > limits.maxLineLength ? "" : l));
+  const text = stripCarriageReturns(body);
+  const { diffStart, messageEnd } = layoutOf(text);
+  const commitMessage = commitMessageOf(text, messageEnd, limits.maxLineLength);
   if (diffStart < 0) return { commitMessage, files: [], hasDiff: false };
-  // The empty string after a final newline is not a line.
-  const diffLineCount = lines.length - diffStart - (lines[lines.length - 1] === "" ? 1 : 0);
-  if (diffLineCount > limits.maxDiffLines) {
-    throw new LkreviewError("LIMIT", item, `diff of ${diffLineCount} lines exceeds limits.maxDiffLines (${limits.maxDiffLines}); not reviewed`);
+  const diff = text.slice(diffStart);
+  const lineCount = linesBeyond(diff, limits.maxDiffLines);
+  if (lineCount !== null) {
+    throw new LkreviewError("LIMIT", item, `diff of ${lineCount} lines exceeds limits.maxDiffLines (${limits.maxDiffLines}); not reviewed`);
   }
-  const diffLines = lines.slice(diffStart);
   let parsed: parseDiff.File[];
   try {
-    parsed = parseDiff(diffLines.join("\n"));
+    parsed = parseDiff(diff);
   } catch (err) {
     throw new LkreviewError("BAD_DIFF", item, `unified diff could not be parsed: ${(err as Error).message}`, { cause: err });
   }
-  const { binary, plusLines } = scanSections(diffLines);
+  const { binary, plusLines } = sectionsOf(diff);
   const files: FileDiff[] = [];
   for (const f of parsed) {
     const isNew = f.new === true || f.from === "/dev/null";

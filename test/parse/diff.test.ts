@@ -86,4 +86,52 @@ describe("parsePatchBody", () => {
     expect(prose.hasDiff).toBe(false);
     expect(prose.commitMessage).toEqual(["Some text", "--- not a diff", "more text"]);
   });
+
+  it("drops only the CR that ends a line, and reads a body without CR the same way", () => {
+    const mixed = parsePatchBody(body.replace("+\tret = 3;\n", "+\tret\r= 3;\r\n") + "\r");
+    const plain = parsePatchBody(body);
+    expect(mixed.files[0]?.hunks[0]?.lines.map((l) => l.raw)).toEqual(
+      plain.files[0]?.hunks[0]?.lines.map((l) => (l.raw === "+\tret = 3;" ? "+\tret\r= 3;" : l.raw)),
+    );
+    expect(mixed.commitMessage).toEqual(plain.commitMessage);
+  });
+
+  it("keeps in-body header lines as the message when nothing but the --- line follows them", () => {
+    expect(parsePatchBody("From: Real Author <real@example.org>\n---\nnothing else\n").commitMessage).toEqual(["From: Real Author <real@example.org>"]);
+    expect(parsePatchBody("From: Real Author <real@example.org>\n").commitMessage).toEqual([]);
+  });
+
+  it("marks a GIT binary patch binary, and takes a file's first +++ line as sent", () => {
+    const parsed = parsePatchBody(
+      [
+        "diff --git a/fw.bin b/fw.bin",
+        "index 1111111..2222222 100644",
+        "GIT binary patch",
+        "literal 4",
+        "LcmZQzU|;|M00aO5",
+        "",
+        "diff --git a/lib/a.c b/lib/a.c",
+        "--- a/lib/a.c\t2025-03-04 09:15:07",
+        "+++ b/lib/a.c\t2025-03-04 09:15:08",
+        "@@ -1 +1 @@",
+        "-int a;",
+        "+int b;",
+        "",
+      ].join("\n"),
+    );
+    expect(parsed.files.map((f) => [f.path, f.isBinary, f.plusLine])).toEqual([
+      ["fw.bin", true, "+++ b/fw.bin"],
+      ["lib/a.c", false, "+++ b/lib/a.c\t2025-03-04 09:15:08"],
+    ]);
+  });
+
+  it("counts diff lines for maxDiffLines the same with or without a final newline", () => {
+    const diff = body.slice(body.indexOf("diff --git"));
+    const lines = diff.split("\n").length - 1;
+    const limits = { maxDiffLines: lines - 1, maxLineLength: 4000 };
+    for (const b of [body, body.slice(0, -1)]) {
+      expect(() => parsePatchBody(b, "t", limits)).toThrow(`diff of ${lines} lines exceeds limits.maxDiffLines (${lines - 1})`);
+      expect(parsePatchBody(b, "t", { ...limits, maxDiffLines: lines }).hasDiff).toBe(true);
+    }
+  });
 });
