@@ -28,17 +28,20 @@ export async function* splitMbox(stream: AsyncIterable<Buffer | Uint8Array>, sou
   for await (const chunk of stream) {
     const buf = toBuffer(chunk);
     let pos = 0;
-    let nl: number;
-    while ((nl = buf.indexOf(LF, pos)) !== -1) {
-      const piece = buf.subarray(pos, nl + 1);
-      if (carryLen > 0) {
-        splitter.line(Buffer.concat([...carry, piece], carryLen + piece.length), true);
+    if (carryLen > 0) {
+      const nl = buf.indexOf(LF);
+      if (nl !== -1) {
+        pos = nl + 1;
+        splitter.line(Buffer.concat([...carry, buf.subarray(0, pos)], carryLen + pos), true);
         carry = [];
         carryLen = 0;
-      } else {
-        splitter.line(piece, true);
       }
-      pos = nl + 1;
+    }
+    // Every complete line of the chunk at once; only the unfinished tail is carried.
+    const end = buf.lastIndexOf(LF) + 1;
+    if (end > pos) {
+      splitter.lines(buf, pos, end);
+      pos = end;
     }
     if (pos < buf.length) {
       // Copy so the (possibly large) chunk is not kept alive by a few bytes.
@@ -79,6 +82,17 @@ function toBuffer(chunk: Buffer | Uint8Array): Buffer {
 
 function startsWith(line: Buffer, prefix: Buffer, at = 0): boolean {
   return line.length - at >= prefix.length && line.compare(prefix, 0, prefix.length, at, at + prefix.length) === 0;
+}
+
+/** True when `buf[start, end)`, complete lines, holds one that is not blank. */
+function hasTextLine(buf: Buffer, start: number, end: number): boolean {
+  let i = start;
+  while (i < end) {
+    if (buf[i] === LF) i += 1;
+    else if (buf[i] === CR && buf[i + 1] === LF) i += 2;
+    else return true;
+  }
+  return false;
 }
 
 /** Line-by-line state machine; emits finished items into a queue the generator drains. */
@@ -144,6 +158,65 @@ class MboxSplitter {
     if (start > 0 && startsWith(line, FROM_, start)) line = line.subarray(1);
     this.append(line);
     this.midLine = !complete;
+  }
+
+  /**
+   * The complete lines `buf[start, end)` (`end` just past an LF), with the
+   * same effect as passing each one to `line()`. Only lines that open with
+   * `From ` or `>...From ` can be separators or need un-escaping; those few
+   * take the line-by-line path, and the ordinary lines between them are
+   * appended as one slice, so the cost per line is a native search.
+   */
+  lines(buf: Buffer, start: number, end: number): void {
+    let pos = start;
+    // The first line may continue an overlong line or open the stream.
+    while (pos < end && (this.midLine || this.atStart)) {
+      const next = buf.indexOf(LF, pos) + 1;
+      this.line(buf.subarray(pos, next), true);
+      pos = next;
+    }
+    let runStart = pos;
+    let from = buf.indexOf(FROM_, pos);
+    while (from !== -1 && from < end) {
+      let lineStart = from;
+      while (lineStart > runStart && buf[lineStart - 1] === GT) lineStart--;
+      if (lineStart > runStart && buf[lineStart - 1] !== LF) {
+        from = buf.indexOf(FROM_, from + 1);
+        continue;
+      }
+      this.run(buf, runStart, lineStart);
+      runStart = buf.indexOf(LF, from) + 1;
+      this.line(buf.subarray(lineStart, runStart), true);
+      from = buf.indexOf(FROM_, runStart);
+    }
+    this.run(buf, runStart, end);
+  }
+
+  /**
+   * Complete lines none of which opens with `From ` or `>...From `: all
+   * content, except that a blank last line is held back in case a separator
+   * follows (it is then the mbox's, not the message's).
+   */
+  private run(buf: Buffer, start: number, end: number): void {
+    if (start >= end || this.stopped) return;
+    this.inMessage = true;
+    if (this.pendingBlank) {
+      this.append(this.pendingBlank);
+      this.pendingBlank = null;
+    }
+    // Start of the last line when it is blank (`\n` or `\r\n`), else `end`.
+    let textEnd = end;
+    if (end - 1 === start || buf[end - 2] === LF) textEnd = end - 1;
+    else if (buf[end - 2] === CR && (end - 2 === start || buf[end - 3] === LF)) textEnd = end - 2;
+    if (textEnd > start) this.append(buf.subarray(start, textEnd));
+    if (textEnd < end) {
+      this.pendingBlank = buf.subarray(textEnd, end);
+      this.prevBlank = true;
+      this.hasText ||= hasTextLine(buf, start, textEnd);
+    } else {
+      this.prevBlank = false;
+      this.hasText = true;
+    }
   }
 
   /** Close the message being assembled, if any, and queue it. */

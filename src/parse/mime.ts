@@ -1,17 +1,21 @@
 import { createHash } from "node:crypto";
 import { TextDecoder } from "node:util";
 import PostalMime, { addressParser, decodeWords } from "postal-mime";
-import type { Attachment, Email } from "postal-mime";
+import type { Attachment } from "postal-mime";
 import { LkreviewError } from "../errors.js";
 import type { Limits } from "../limits.js";
 import type { Address, Mail, RawMessage } from "../model.js";
+import { parsePlainText } from "./plain-mail.js";
+import type { ParsedMail } from "./plain-mail.js";
 
 /**
  * Parse one raw message into a Mail with postal-mime, keeping what patch
  * review needs byte-exact: body lines keep tabs, trailing spaces and leading
  * spaces (CRLF becomes LF). Header values are unfolded (RFC 5322 section
  * 2.2.3), RFC 2047 decoded where the RFC allows encoded words, cut at
- * `limits.maxHeaderLength` and stripped of control characters.
+ * `limits.maxHeaderLength` and stripped of control characters. A single-part
+ * UTF-8 text mail (nearly every patch) skips the MIME parser: see
+ * `parsePlainText`, which reads it the way postal-mime would.
  *
  * `Mail.messageId`: the first `<...>` of the Message-ID header; a bare value
  * gets brackets. A message without one gets a synthetic but stable ID,
@@ -35,9 +39,10 @@ export async function parseMail(msg: RawMessage, limits: Limits): Promise<Mail> 
   const bytes = stripEnvelope(raw);
   checkLooksLikeMail(bytes, source);
 
-  let email: Email;
+  const plain = parsePlainText(bytes);
+  let email: ParsedMail;
   try {
-    email = (await parsePlainText(bytes)) ?? (await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" }));
+    email = plain ?? (await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" }));
   } catch (err) {
     throw new LkreviewError("PARSE_MAIL", source, `not parseable as mail: ${err instanceof Error ? err.message : String(err)}`, {
       cause: err,
@@ -68,9 +73,13 @@ export async function parseMail(msg: RawMessage, limits: Limits): Promise<Mail> 
     references: allMsgIds(header("references") ?? ""),
     listId: listId === null ? null : (/<([^>]*)>/.exec(listId)?.[1]?.trim() ?? listId.trim()) || null,
     autoSubmitted: auto === "" || auto === "no" ? null : auto,
-    body: buildBody(email, bytes),
+    // The fast path decodes UTF-8, which writes U+0080-U+009F only as C2 80-9F:
+    // with no C2 byte in the message, its body holds no C1 character to repair.
+    body: buildBody(email, bytes, plain === null || asBuffer(bytes).includes(0xc2)),
   };
 }
+
+const ENVELOPE = Buffer.from("From ");
 
 /**
  * Leading blank lines (a message pasted into stdin) and a leading mbox
@@ -81,94 +90,46 @@ function stripEnvelope(raw: Uint8Array): Uint8Array {
   let start = 0;
   while (start < raw.byteLength && (raw[start] === 0x0a || raw[start] === 0x0d)) start++;
   const bytes = raw.subarray(start);
-  if (bytes.byteLength < 5 || Buffer.from(bytes.buffer, bytes.byteOffset, 5).toString("latin1") !== "From ") return bytes;
+  if (bytes.byteLength < ENVELOPE.length || asBuffer(bytes).compare(ENVELOPE, 0, ENVELOPE.length, 0, ENVELOPE.length) !== 0) return bytes;
   const nl = bytes.indexOf(0x0a);
   return nl === -1 ? new Uint8Array(0) : bytes.subarray(nl + 1);
 }
 
+/** How far into a message its header block is looked for. */
+const MAIL_CHECK_BYTES = 64 * 1024;
+
 /**
- * Fast path for what nearly every patch mail is (git send-email writes it):
- * one text/plain part in UTF-8, 7bit or 8bit. postal-mime is then asked for
- * the header block only, and the body is taken the way postal-mime would
- * take it (lines split at LF, trailing CRs cut, each line ending in LF,
- * decoded as UTF-8) without its per-line Blob work, which costs twenty times
- * more. Anything else (multipart, an encoding, another charset, flowed text,
- * a disposition) returns null and goes through postal-mime whole.
+ * The message must open with an RFC 5322 field name (printable ASCII except
+ * colon) then a colon, and its header block (up to the first empty line,
+ * within the first 64 KB) must hold no NUL. Checked on the bytes, so no
+ * string is made of a message that is nearly all body.
  */
-async function parsePlainText(bytes: Uint8Array): Promise<Email | null> {
-  const end = headerEnd(bytes);
-  if (end < 0) return null;
-  const head = await PostalMime.parse(bytes.subarray(0, end), { attachmentEncoding: "arraybuffer" });
-  const first = (key: string): string | undefined => head.headers.find((h) => h.key === key)?.value;
-  const type = first("content-type");
-  const cte = first("content-transfer-encoding");
-  if (type !== undefined && !PLAIN_UTF8.test(type)) return null;
-  if (cte !== undefined && !/^(?:7bit|8bit)$/i.test(cte)) return null;
-  if (first("content-disposition") !== undefined) return null;
-  const text = UTF8.decode(bodyLines(bytes.subarray(end)));
-  return { ...head, text, attachments: [] };
-}
-
-const PLAIN_UTF8 = /^text\/plain(?:;[ \t]*charset="?utf-8"?)?;?$/i;
-const UTF8 = new TextDecoder("utf-8");
-
-/** Offset just past the first empty line (CRs before its LF allowed), or -1 when there is none. */
-function headerEnd(bytes: Uint8Array): number {
-  let lineStart = 0;
-  let empty = true;
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i];
-    if (c === 0x0a) {
-      if (empty) return lineStart === 0 ? -1 : i + 1;
-      lineStart = i + 1;
-      empty = true;
-    } else if (c !== 0x0d) {
-      empty = false;
-    }
-  }
-  return -1;
-}
-
-/** Body bytes as postal-mime hands a plain part over: every line's trailing CRs cut, every line ended by LF. */
-function bodyLines(body: Uint8Array): Uint8Array {
-  if (body.length === 0) return body;
-  if (!body.includes(0x0d)) {
-    if (body[body.length - 1] === 0x0a) return body;
-    const out = new Uint8Array(body.length + 1);
-    out.set(body);
-    out[body.length] = 0x0a;
-    return out;
-  }
-  const out = new Uint8Array(body.length + 1);
-  let o = 0;
-  let start = 0;
-  for (let i = 0; i <= body.length; i++) {
-    if (i < body.length && body[i] !== 0x0a) continue;
-    let stop = i;
-    while (stop > start && body[stop - 1] === 0x0d) stop--;
-    if (i < body.length || stop > start || i > start) {
-      out.set(body.subarray(start, stop), o);
-      o += stop - start;
-      out[o++] = 0x0a;
-    }
-    start = i + 1;
-  }
-  return out.subarray(0, o);
-}
-
-/** RFC 5322 field name (printable ASCII except colon) then a colon. */
-const FIELD_LINE = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
-
 function checkLooksLikeMail(bytes: Uint8Array, source: string): void {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 64 * 1024)).toString("latin1");
-  const end = head.search(/\r?\n\r?\n/);
-  const headerBlock = end === -1 ? head : head.slice(0, end);
-  if (!FIELD_LINE.test(headerBlock)) {
+  const end = headerBlockEnd(bytes, Math.min(bytes.byteLength, MAIL_CHECK_BYTES));
+  let i = 0;
+  while (i < end && isFieldNameByte(bytes[i] ?? 0)) i++;
+  const named = i > 0;
+  while (i < end && (bytes[i] === 0x20 || bytes[i] === 0x09)) i++;
+  if (!named || i === end || bytes[i] !== 0x3a) {
     throw new LkreviewError("PARSE_MAIL", source, "not a mail message: it does not start with a header line");
   }
-  if (headerBlock.includes("\0")) {
+  if (bytes.subarray(0, end).includes(0)) {
     throw new LkreviewError("PARSE_MAIL", source, "not a mail message: NUL bytes in the header block");
   }
+}
+
+function isFieldNameByte(c: number): boolean {
+  return c >= 0x21 && c <= 0x7e && c !== 0x3a;
+}
+
+/** Where `\r?\n\r?\n` first starts in `bytes[0, limit)`, else `limit`. */
+function headerBlockEnd(bytes: Uint8Array, limit: number): number {
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < limit; i = bytes.indexOf(0x0a, i + 1)) {
+    let j = i + 1;
+    if (j < limit && bytes[j] === 0x0d) j++;
+    if (j < limit && bytes[j] === 0x0a) return i > 0 && bytes[i - 1] === 0x0d ? i - 1 : i;
+  }
+  return limit;
 }
 
 /**
@@ -176,7 +137,7 @@ function checkLooksLikeMail(bytes: Uint8Array, source: string): void {
  * fold between words leaves exactly the sender's whitespace), capped and
  * cleaned; null when absent.
  */
-function headerReader(email: Email, max: number): (key: string) => string | null {
+function headerReader(email: ParsedMail, max: number): (key: string) => string | null {
   return (key) => {
     const line = email.headerLines.find((h) => h.key === key)?.line;
     if (line === undefined) return null;
@@ -189,6 +150,8 @@ function headerReader(email: Email, max: number): (key: string) => string | null
 
 /** Drop control characters (CR/LF included: they must never reach an outgoing header), tabs become spaces. */
 export function clean(value: string, max: number): string {
+  // Nearly every value has nothing to replace: then only trim and cap.
+  if (!UNCLEAN.test(value)) return value.trim().slice(0, max);
   return (
     value
       .replace(/\t/g, " ")
@@ -199,14 +162,43 @@ export function clean(value: string, max: number): string {
   );
 }
 
+// eslint-disable-next-line no-control-regex -- what clean() replaces (tabs are among the controls)
+const UNCLEAN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 /** RFC 2047 decoding, with the Windows-1252 repair when an encoded word declares it. */
 function decodeHeader(value: string): string {
-  const decoded = decodeWords(value);
+  // Without `=?` there is no encoded word, and decodeWords would hand the value back unchanged.
+  const decoded = value.includes("=?") ? decodeWords(value) : value;
   return declaresCp1252(value) ? fixCp1252(decoded) : decoded;
 }
 
+/**
+ * The addresses of a header value. The patches of a series, and a list's
+ * traffic in general, repeat the same From, To and Cc values, so parsed
+ * lists are remembered (a bounded map, oldest out first) and handed out as
+ * fresh copies, so no two mails share an object.
+ */
 function addresses(value: string | null, max: number): Address[] {
   if (!value) return [];
+  const known = value.length <= ADDRESS_CACHE_KEY_CHARS ? addressCache.get(value) : undefined;
+  if (known?.max === max) return known.list.map((a) => ({ ...a }));
+  const list = parseAddresses(value, max);
+  if (value.length <= ADDRESS_CACHE_KEY_CHARS) {
+    if (addressCache.size >= ADDRESS_CACHE_ENTRIES) {
+      const oldest = addressCache.keys().next();
+      if (oldest.done !== true) addressCache.delete(oldest.value);
+    }
+    addressCache.set(value, { max, list: list.map((a) => ({ ...a })) });
+  }
+  return list;
+}
+
+const ADDRESS_CACHE_ENTRIES = 1024;
+/** Longer values (a hostile or huge Cc) are parsed every time rather than kept. */
+const ADDRESS_CACHE_KEY_CHARS = 2048;
+const addressCache = new Map<string, { max: number; list: readonly Address[] }>();
+
+function parseAddresses(value: string, max: number): Address[] {
   const out: Address[] = [];
   for (const a of addressParser(value)) {
     const members = a.group ?? [a];
@@ -235,11 +227,17 @@ function bracketBare(value: string | null): string | null {
   return bare ? `<${bare}>` : null;
 }
 
+/** A Buffer view of the same bytes, for Buffer's native search and decoding. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function syntheticId(raw: Uint8Array): string {
   return `<${createHash("sha256").update(raw).digest("hex")}@lkreview.invalid>`;
 }
 
-function buildBody(email: Email, raw: Uint8Array): string {
+/** `email`'s text and patch attachments as one string; `mayHoldC1` false skips the Windows-1252 repair (nothing to repair). */
+function buildBody(email: ParsedMail, raw: Uint8Array, mayHoldC1: boolean): string {
   const pieces: string[] = [];
   if (email.text) pieces.push(email.text);
   for (const att of email.attachments) {
@@ -251,8 +249,9 @@ function buildBody(email: Email, raw: Uint8Array): string {
     if (body !== "" && !body.endsWith("\n")) body += "\n";
     body += piece;
   }
-  body = body.replace(/\r\n/g, "\n");
-  return declaresCp1252(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("latin1")) ? fixCp1252(body) : body;
+  if (body.includes("\r")) body = body.replace(/\r\n/g, "\n");
+  // The repair only changes C1 characters: without any, the (whole-message) label search is not needed.
+  return mayHoldC1 && C1_CHAR.test(body) && declaresCp1252(asBuffer(raw).toString("latin1")) ? fixCp1252(body) : body;
 }
 
 /**
@@ -266,6 +265,9 @@ function declaresCp1252(text: string): boolean {
   return CP1252_LABEL.test(text);
 }
 
+const C1_CHAR = /[\u0080-\u009f]/;
+const C1_CHARS = /[\u0080-\u009f]/g;
+
 /** Windows-1252 characters for bytes 0x80-0x9F; the five unassigned bytes stay as they are. */
 const CP1252_HIGH =
   "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
@@ -277,7 +279,7 @@ const CP1252_HIGH =
  * Windows-1252 means by them; a no-op on runtimes that decode correctly.
  */
 export function fixCp1252(text: string): string {
-  return text.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
+  return text.replace(C1_CHARS, (c) => CP1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
 }
 
 const PATCH_TYPE = /^(?:text|application)\/(?:x-)?(?:patch|diff)$/;

@@ -59,6 +59,44 @@ describe("splitMbox", () => {
     );
   });
 
+  it("splits the same way line by line (tiny chunks) and a whole chunk at a time", async () => {
+    // Lines that matter to the splitter: separators strict and loose, prose, escapes, blank and CR-only lines.
+    const vocabulary = [
+      "From jane@example.org Thu Mar  6 10:01:22 2025",
+      "From git@z Thu Jan  1 00:00:00 1970",
+      "From x 12:30",
+      "From the spec: not a separator",
+      "From ",
+      ">From escaped",
+      ">>From twice",
+      ">not from",
+      "Subject: s",
+      "body text",
+      "",
+      "\r",
+      "\r\r",
+    ];
+    const doc = fc.tuple(fc.array(fc.constantFrom(...vocabulary), { maxLength: 40 }), fc.boolean());
+    const show = (items: IngestItem[]): string[] => items.map((i) => `${i.source} ${isIngestFailure(i) ? i.error.message : text(i)}`);
+    await fc.assert(
+      fc.asyncProperty(doc, fc.integer({ min: 2, max: 40 }), async ([lines, finalNewline], size) => {
+        const data = Buffer.from(`From a Thu Mar  6 10:01:22 2025\n${lines.join("\n")}${finalNewline ? "\n" : ""}`);
+        const whole = show(await split(data));
+        expect(show(await split(data, DEFAULT_LIMITS, 1))).toEqual(whole);
+        expect(show(await split(data, DEFAULT_LIMITS, size))).toEqual(whole);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("drops only the blank line before a separator when whole chunks are split at once", async () => {
+    const box = Buffer.from(
+      "From a Thu Mar  6 10:01:22 2025\r\nSubject: one\r\n\r\nbody\r\n\r\n\r\n" + "From b Thu Mar  6 10:01:23 2025\nSubject: two\n\n>From x\nFrom the spec\n\n",
+    );
+    const items = await split(box);
+    expect(items.map(text)).toEqual(["Subject: one\r\n\r\nbody\r\n\r\n", "Subject: two\n\nFrom x\nFrom the spec\n"]);
+  });
+
   it("reads git format-patch output as a one-message mbox", async () => {
     const items = await split(example("livepatch-hook-leak.patch"));
     expect(items).toHaveLength(1);
