@@ -64,7 +64,7 @@ export default defineRule({
           }
           fileSpans.push({ path: file.path, spans });
         }
-        const common = { dict, identifiers, maxLineLength: DEFAULT_LIMITS.maxLineLength };
+        const maxLineLength = DEFAULT_LIMITS.maxLineLength;
         const report = (file: string, slips: Slip[]): void => {
           for (const s of slips) {
             ctx.report({
@@ -77,8 +77,8 @@ export default defineRule({
           }
         };
         const message = scanCommitMessage(patch.commitMessage);
-        report(COMMIT_MSG, checkSpans({ ...common, spans: message, removedWords: removedWords(patch) }));
-        for (const { path, spans } of fileSpans) report(path, checkSpans({ ...common, spans }));
+        report(COMMIT_MSG, checkSpans({ spans: message, dict, identifiers, maxLineLength, removedWords: removedWords(patch) }));
+        for (const { path, spans } of fileSpans) report(path, checkSpans({ spans, dict, identifiers, maxLineLength }));
       },
     };
   },

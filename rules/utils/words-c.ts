@@ -1,5 +1,6 @@
 import type { DiffLine } from "../../src/model.js";
 import { mentions } from "./mentions.js";
+import { isSpace } from "./words-tokens.js";
 
 /**
  * Prose in C-like sources (C, headers, assembly, device trees, Rust): the
@@ -30,17 +31,29 @@ export interface ProseResult {
  * on first use instead of every identifier going into a set.
  */
 export class LazyIdentifiers {
-  private readonly fragments: string[] = [];
+  /** Each hunk's code, one line per fragment, as the scanner returned it. */
+  private readonly hunks: (readonly string[])[] = [];
   private text: string | null = null;
+  /** A misspelling tends to recur in a patch: each word is searched for once. */
+  private readonly answers = new Map<string, boolean>();
 
   add(fragments: readonly string[]): void {
-    for (const f of fragments) this.fragments.push(f);
+    if (fragments.length > 0) this.hunks.push(fragments);
     this.text = null;
+    this.answers.clear();
   }
 
   has(word: string): boolean {
-    this.text ??= this.fragments.join("\n").toLowerCase();
-    return word !== "" && mentions(this.text, word);
+    let found = this.answers.get(word);
+    if (found === undefined) {
+      this.text ??= this.hunks
+        .map((h) => h.join("\n"))
+        .join("\n")
+        .toLowerCase();
+      found = word !== "" && mentions(this.text, word);
+      this.answers.set(word, found);
+    }
+    return found;
   }
 }
 
@@ -50,8 +63,46 @@ export function newBlock(): number {
   return nextBlock++;
 }
 
-/** Characters after which C code may turn into a comment, a string or a char literal. */
-const SPECIAL = /[/"']/g;
+/**
+ * Where C code may turn into a comment, a string or a char literal on one
+ * line: the next `/`, `"` or `'`. Each character's next position is found by
+ * `indexOf` and kept until the scan passes it, so a line is read about once
+ * per character, however many of them it holds.
+ */
+class Specials {
+  private text = "";
+  private slash = -1;
+  private dquote = -1;
+  private squote = -1;
+
+  /** Starts on a new line. */
+  reset(text: string): void {
+    this.text = text;
+    this.slash = -1;
+    this.dquote = -1;
+    this.squote = -1;
+  }
+
+  /** The first special character at or after `from`, or the line's length. */
+  next(from: number): number {
+    if (this.slash < from) this.slash = this.find("/", from);
+    if (this.dquote < from) this.dquote = this.find('"', from);
+    if (this.squote < from) this.squote = this.find("'", from);
+    return Math.min(this.slash, this.dquote, this.squote);
+  }
+
+  private find(c: string, from: number): number {
+    const at = this.text.indexOf(c, from);
+    return at < 0 ? this.text.length : at;
+  }
+}
+
+/** `#include` lines; the pattern runs only on a line whose first non-space character is `#`. */
+function isInclude(text: string): boolean {
+  let i = 0;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return text.charCodeAt(i) === 35 && /^\s*#\s*include\b/.test(text);
+}
 
 /** printk conversions (`%-8s`, `%llu`, `%pS`, `%*pbl`) and escapes are not words. */
 export function cleanStringLiteral(s: string): string {
@@ -67,9 +118,27 @@ function looksLikeCommentMiddle(text: string): boolean {
   return close >= 0 && (open < 0 || close < open);
 }
 
-/** Strips the ` * ` decoration a block comment line starts with. */
-function commentText(s: string, atLineStart: boolean): string {
-  return atLineStart ? s.replace(/^\s*\*+(?!\/)/, (m) => " ".repeat(m.length)) : s.replace(/^[*!]+/, (m) => " ".repeat(m.length));
+/**
+ * Blanks the decoration a block comment line starts with, keeping offsets:
+ * at the start of a line, white space and a run of stars, less the last star
+ * when a slash follows it (that star closes the comment); right after the
+ * comment opens, a run of stars and exclamation marks (kernel-doc and
+ * Doxygen openers).
+ */
+export function commentText(s: string, atLineStart: boolean): string {
+  let end = 0;
+  if (atLineStart) {
+    let i = 0;
+    while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+    let stars = i;
+    while (stars < s.length && s.charCodeAt(stars) === 42) stars++;
+    // A `*` right before `/` stays: it closes the comment.
+    if (stars < s.length && s.charCodeAt(stars) === 47) stars--;
+    if (stars > i) end = stars;
+  } else {
+    while (end < s.length && (s.charCodeAt(end) === 42 || s.charCodeAt(end) === 33)) end++;
+  }
+  return end === 0 ? s : " ".repeat(end) + s.slice(end);
 }
 
 /**
@@ -80,23 +149,27 @@ function commentText(s: string, atLineStart: boolean): string {
 export function scanCLike(lines: readonly DiffLine[]): ProseResult {
   const spans: ProseSpan[] = [];
   const codeOut: string[] = [];
-  const newSide = lines.filter((l) => l.kind !== "del");
-  const first = newSide.find((l) => l.text.trim() !== "");
+  const first = lines.find((l) => l.kind !== "del" && l.text.trim() !== "");
   let inComment = first !== undefined && looksLikeCommentMiddle(first.text);
   let block = newBlock();
   let lineCommentBlock = false;
+  const specials = new Specials();
+  // The new-side number of the line being scanned when it is added (its prose is checked), else null.
+  let emitLine: number | null = null;
+  const push = (s: string, kind: ProseSpan["kind"], b: number): void => {
+    if (emitLine !== null && /[A-Za-z]/.test(s)) spans.push({ line: emitLine, text: s, block: b, kind });
+  };
 
-  for (const l of newSide) {
+  for (const l of lines) {
+    if (l.kind === "del") continue;
     const text = l.text;
-    const emit = l.kind === "add" && l.newLine !== null;
-    const push = (s: string, kind: ProseSpan["kind"], b: number): void => {
-      if (emit && l.newLine !== null && /[A-Za-z]/.test(s)) spans.push({ line: l.newLine, text: s, block: b, kind });
-    };
+    emitLine = l.kind === "add" ? l.newLine : null;
     // `#include "x.h"` and `#include <x.h>` name files, not prose.
-    if (/^\s*#\s*include\b/.test(text)) {
+    if (isInclude(text)) {
       lineCommentBlock = false;
       continue;
     }
+    specials.reset(text);
     let code = "";
     let i = 0;
     let sawLineComment = false;
@@ -116,9 +189,7 @@ export function scanCLike(lines: readonly DiffLine[]): ProseResult {
         continue;
       }
       // Plain code runs up to the next character that may open a comment, a string or a char literal.
-      SPECIAL.lastIndex = i;
-      const special = SPECIAL.exec(text);
-      const at = special ? special.index : text.length;
+      const at = specials.next(i);
       if (at > i) {
         code += text.slice(i, at);
         i = at;

@@ -1,6 +1,8 @@
 import { DOUBLED, NOT_AFTER_AN, PHRASES } from "../data/typos-kernel.js";
 import type { ProseSpan } from "./words-c.js";
 import type { Dictionary } from "./words-dict.js";
+import { PHRASE_MIDDLES, findCandidates } from "./words-gate.js";
+import type { BlockCandidates } from "./words-gate.js";
 import { wordsOf } from "./words-tokens.js";
 import type { Word } from "./words-tokens.js";
 
@@ -38,18 +40,13 @@ export function applyCase(original: string, fix: string): string {
   return fix;
 }
 
-interface Placed extends Word {
-  line: number;
-}
-
 /** Lower case, without a possessive `'s`. */
-function keyOf(word: string): string {
-  const lower = word.toLowerCase();
+function keyOf(lower: string): string {
   return lower.endsWith("'s") || lower.endsWith("’s") ? lower.slice(0, -2) : lower;
 }
 
-function checkMisspelling(w: Placed, span: ProseSpan, input: CheckInput, out: Slip[]): void {
-  const key = keyOf(w.text);
+function checkMisspelling(w: Word, lower: string, line: number, span: ProseSpan, input: CheckInput, out: Slip[]): void {
+  const key = keyOf(lower);
   const right = input.dict.get(key);
   if (right === undefined) return;
   if (input.identifiers.has(key)) return;
@@ -60,88 +57,68 @@ function checkMisspelling(w: Placed, span: ProseSpan, input: CheckInput, out: Sl
     if (others.includes(right.toLowerCase())) return;
   }
   const bare = w.text.replace(/['’]s$/, "");
-  out.push({ kind: "misspelling", line: w.line, from: bare, to: applyCase(bare, right) });
+  out.push({ kind: "misspelling", line, from: bare, to: applyCase(bare, right) });
 }
 
-/** Checks word pairs and triples that run across one block (spans may be several lines). */
-function checkSequence(words: readonly Placed[], out: Slip[]): void {
+/** The words of one block (spans may be several lines), each with its line and its lower case. */
+interface BlockWords {
+  words: Word[];
+  lines: number[];
+  lower: string[];
+}
+
+/** Checks word pairs and triples that run across one block. */
+function checkSequence({ words, lines, lower }: BlockWords, out: Slip[]): void {
   for (let i = 1; i < words.length; i++) {
-    const prev = words[i - 1];
-    const cur = words[i];
-    if (!prev || !cur?.joined) continue;
-    const a = prev.text.toLowerCase();
-    const b = cur.text.toLowerCase();
+    const prev = words[i - 1] as Word;
+    const cur = words[i] as Word;
+    if (!cur.joined) continue;
+    const a = lower[i - 1] as string;
+    const b = lower[i] as string;
     if (a === b && DOUBLED.has(a)) {
-      out.push({ kind: "doubled", line: cur.line, from: `${prev.text} ${cur.text}`, to: prev.text });
+      out.push({ kind: "doubled", line: lines[i] as number, from: `${prev.text} ${cur.text}`, to: prev.text });
       continue;
     }
     if (a === "an" && NOT_AFTER_AN.has(b)) {
-      out.push({ kind: "article", line: prev.line, from: prev.text, to: applyCase(prev.text, "and") });
+      out.push({ kind: "article", line: lines[i - 1] as number, from: prev.text, to: applyCase(prev.text, "and") });
       continue;
     }
     const next = words[i + 1];
-    if (next?.joined) {
-      const phrase = `${a} ${b} ${next.text.toLowerCase()}`;
+    if (next?.joined && PHRASE_MIDDLES.has(b)) {
+      const phrase = `${a} ${b} ${lower[i + 1] as string}`;
       const right = PHRASES[phrase];
       if (right !== undefined) {
         // Report the two words that change, anchored where the slip is.
         const fixed = right.split(" ").slice(1).join(" ");
-        out.push({ kind: "phrase", line: cur.line, from: `${cur.text} ${next.text}`, to: fixed });
+        out.push({ kind: "phrase", line: lines[i] as number, from: `${cur.text} ${next.text}`, to: fixed });
       }
     }
   }
 }
 
-const LETTERS = /[a-z]+/g;
-/** Middle words of PHRASES: a cheap gate before the three-word lookup. */
-const PHRASE_MIDDLES: ReadonlySet<string> = new Set(Object.keys(PHRASES).map((p) => p.split(" ")[1] ?? ""));
-
-/**
- * A cheap look at one block before the careful word split: every slip needs
- * a dictionary word, a doubled word, "an" before a word it cannot precede,
- * or the start of a fixed phrase among the plain letter runs of the text.
- * The careful split only ever drops words (code, names, URLs), never makes
- * new ones, so a block with none of these cannot hold a slip.
- */
-function mayHoldSlip(spans: readonly ProseSpan[], from: number, to: number, dict: Dictionary): boolean {
-  let prev = "";
-  let prev2 = "";
-  for (let i = from; i < to; i++) {
-    const text = (spans[i] as ProseSpan).text.toLowerCase();
-    LETTERS.lastIndex = 0;
-    for (let m = LETTERS.exec(text); m !== null; m = LETTERS.exec(text)) {
-      const w = m[0];
-      if (dict.has(w)) return true;
-      if (w === prev ? DOUBLED.has(w) : prev === "an" && NOT_AFTER_AN.has(w)) return true;
-      if (PHRASE_MIDDLES.has(prev) && PHRASES[`${prev2} ${prev} ${w}`] !== undefined) return true;
-      prev2 = prev;
-      prev = w;
-    }
-  }
-  return false;
-}
-
 /** All slips in the spans, in span order. */
 export function checkSpans(input: CheckInput): Slip[] {
   const out: Slip[] = [];
-  let blockWords: Placed[] = [];
+  let blockWords: BlockWords = { words: [], lines: [], lower: [] };
   let block = -1;
   let endClean = false;
   let blockEnd = -1;
-  let skipBlock = false;
+  let candidates: BlockCandidates = { sequence: false, dictSpans: new Set() };
   const flush = (): void => {
     checkSequence(blockWords, out);
-    blockWords = [];
+    blockWords = { words: [], lines: [], lower: [] };
   };
   for (let at = 0; at < input.spans.length; at++) {
     const span = input.spans[at] as ProseSpan;
     if (at >= blockEnd) {
-      // Spans of one block are adjacent: find where this one ends and whether it may hold a slip at all.
+      // Spans of one block are adjacent: find where this one ends and where it may hold a slip.
       blockEnd = at + 1;
       while (blockEnd < input.spans.length && (input.spans[blockEnd] as ProseSpan).block === span.block) blockEnd++;
-      skipBlock = !mayHoldSlip(input.spans, at, blockEnd, input.dict);
+      candidates = findCandidates(input.spans, at, blockEnd, input.dict);
     }
-    if (skipBlock) continue;
+    // Without a sequence in the block, a span's words matter only when one of them may be misspelled.
+    const inDict = candidates.dictSpans.has(at);
+    if (!candidates.sequence && !inDict) continue;
     if (span.text.length > input.maxLineLength) {
       flush();
       block = -1;
@@ -155,9 +132,12 @@ export function checkSpans(input: CheckInput): Slip[] {
     const res = wordsOf(span.text, endClean);
     endClean = res.endClean;
     for (const w of res.words) {
-      const placed: Placed = { ...w, line: span.line };
-      checkMisspelling(placed, span, input, out);
-      blockWords.push(placed);
+      const lower = w.text.toLowerCase();
+      if (inDict) checkMisspelling(w, lower, span.line, span, input, out);
+      if (!candidates.sequence) continue;
+      blockWords.words.push(w);
+      blockWords.lines.push(span.line);
+      blockWords.lower.push(lower);
     }
   }
   flush();

@@ -20,12 +20,15 @@ function isTrailer(line: string): boolean {
   return TRAILER.test(line) && /(<[^>]*@[^>]*>|[\w.+-]+@[\w-]+\.[\w.]+|https?:\/\/|\b[0-9a-f]{12,40}\b)/.test(line);
 }
 
+const QUOTES = /["“”]/;
+
 /**
  * Masks `"..."` quotes, keeping offsets. A quote may run on to
  * the next line of the paragraph (a wrapped commit title), so the state is
  * carried in and returned.
  */
 function maskQuotes(line: string, open: boolean): { text: string; open: boolean } {
+  if (!open && !QUOTES.test(line)) return { text: line, open };
   let out = "";
   for (const c of line) {
     if (c === '"' || c === "“" || c === "”") {

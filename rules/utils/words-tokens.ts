@@ -20,10 +20,69 @@ export interface Word {
   punctAfter: boolean;
 }
 
-/** One word: letters, with an inner apostrophe (`don't`, `module's`). */
-const PLAIN = /^[A-Za-z]+(?:['’][A-Za-z]+)?$/;
-const LEAD = /^[("'“‘]+/;
-const TRAIL = /[)"'”’.,;:!?]+$/;
+/** Punctuation a word may open with: `(` `"` `'` `“` `‘`. */
+function isLead(c: number): boolean {
+  return c === 40 || c === 34 || c === 39 || c === 0x201c || c === 0x2018;
+}
+
+/** Punctuation a word may close with: `)` `"` `'` `”` `’` `.` `,` `;` `:` `!` `?`. */
+function isTrail(c: number): boolean {
+  return c === 41 || c === 34 || c === 39 || c === 0x201d || c === 0x2019 || c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63;
+}
+
+/** White space as `\s` reads it: a token is what `\S+` would match. */
+export function isSpace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+const isUpper = (c: number): boolean => c >= 65 && c <= 90;
+const isLower = (c: number): boolean => c >= 97 && c <= 122;
+const isApostrophe = (c: number): boolean => c === 39 || c === 0x2019;
+
+/**
+ * How many hyphen-separated parts `text[start, end)` has when every part is
+ * one prose word, or 0. A word is letters with at most one inner apostrophe
+ * (`don't`, `module's`); it is code when camelCase (`fooBar`) or ALL-CAPS
+ * (`ENOMEM`; a single capital is a word).
+ */
+function plainParts(text: string, start: number, end: number): number {
+  if (start === end) return 0;
+  let parts = 1;
+  // Per part: its length, whether it has a lower-case letter, and where in `letters' apostrophe 'letters` it is (0 before the apostrophe, 1 right after it, 2 after the letters that follow).
+  let len = 0;
+  let lower = false;
+  let state = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? text.charCodeAt(i) : 45;
+    if (c === 45) {
+      // A part ends: `-` or the end of the core.
+      if (len === 0 || state === 1 || (len > 1 && !lower)) return 0;
+      if (i < end) parts++;
+      len = 0;
+      lower = false;
+      state = 0;
+      continue;
+    }
+    if (isLower(c)) {
+      lower = true;
+    } else if (isUpper(c)) {
+      if (len > 0 && isLower(text.charCodeAt(i - 1))) return 0;
+    } else if (isApostrophe(c) && state === 0 && len > 0) {
+      state = 1;
+      len++;
+      continue;
+    } else {
+      return 0;
+    }
+    if (state === 1) state = 2;
+    len++;
+  }
+  return parts;
+}
 
 /**
  * Masks what is quoted as code, keeping offsets. The mask is a non-space
@@ -46,13 +105,6 @@ export function maskCode(text: string): string {
   return out;
 }
 
-/** True for a core word that is an identifier or a macro, not prose. */
-function codeLike(core: string): boolean {
-  if (/[a-z][A-Z]/.test(core)) return true;
-  if (core.length > 1 && core === core.toUpperCase()) return true;
-  return false;
-}
-
 /** The words of one span, and whether its last token was a plain word with no punctuation after it. */
 export interface SpanWords {
   words: Word[];
@@ -67,31 +119,32 @@ export interface SpanWords {
 export function wordsOf(text: string, startClean = false): SpanWords {
   const masked = maskCode(text);
   const words: Word[] = [];
-  const re = /\S+/g;
+  const n = masked.length;
   let prevClean = startClean;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(masked)) !== null) {
-    const raw = m[0];
-    const lead = LEAD.exec(raw)?.[0] ?? "";
-    const trail = TRAIL.exec(raw.slice(lead.length))?.[0] ?? "";
-    const core = raw.slice(lead.length, raw.length - trail.length);
-    const parts = core.split("-");
-    const ok = core !== "" && parts.every((p) => PLAIN.test(p) && !codeLike(p));
-    if (!ok) {
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(masked.charCodeAt(i))) i++;
+    if (i === n) break;
+    const tokenStart = i;
+    while (i < n && !isSpace(masked.charCodeAt(i))) i++;
+    let start = tokenStart;
+    while (start < i && isLead(masked.charCodeAt(start))) start++;
+    let end = i;
+    while (end > start && isTrail(masked.charCodeAt(end - 1))) end--;
+    const parts = plainParts(masked, start, end);
+    if (parts === 0) {
       prevClean = false;
       continue;
     }
-    let offset = m.index + lead.length;
-    parts.forEach((p, i) => {
-      words.push({
-        text: p,
-        start: offset,
-        joined: i === 0 && prevClean && lead === "",
-        punctAfter: i < parts.length - 1 || trail !== "",
-      });
-      offset += p.length + 1;
-    });
-    prevClean = trail === "" && parts.length === 1;
+    const lead = start > tokenStart;
+    const trail = end < i;
+    for (let p = 0, at = start; p < parts; p++) {
+      // Every part but the last ends at a hyphen inside the core.
+      const partEnd = p < parts - 1 ? masked.indexOf("-", at) : end;
+      words.push({ text: masked.slice(at, partEnd), start: at, joined: p === 0 && prevClean && !lead, punctAfter: p < parts - 1 || trail });
+      at = partEnd + 1;
+    }
+    prevClean = !trail && parts === 1;
   }
   return { words, endClean: prevClean };
 }

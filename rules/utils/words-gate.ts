@@ -1,0 +1,182 @@
+import { DOUBLED, NOT_AFTER_AN, PHRASES } from "../data/typos-kernel.js";
+import type { ProseSpan } from "./words-c.js";
+import type { Dictionary } from "./words-dict.js";
+
+/**
+ * A cheap look at one block of prose before the careful word split: every
+ * slip needs a dictionary word, a doubled word, "an" before a word it cannot
+ * precede, or a fixed phrase among the letter runs of the lower-cased text.
+ * The careful split only ever drops words (code, names, URLs), never makes
+ * new ones, and a word it keeps is a whole letter run, or two joined by an
+ * apostrophe (dictionary keys are letters only). So a block with none of
+ * these cannot hold a slip, and a misspelling can only be in a span with a
+ * dictionary run.
+ *
+ * Most blocks hold none, and most of their words are spelled right, so the
+ * look allocates nothing per word: each letter run is hashed as it is read,
+ * and only a run whose hash some list knows is cut out and looked up.
+ */
+
+/** FNV-1a over the lower-cased char codes of a run. */
+const SEED = 0x811c9dc5 | 0;
+const PRIME = 0x01000193;
+
+/** Kept in small-integer range, so a Set of them holds no boxed numbers. */
+const SMALL = 0x3fffffff;
+
+function hashOf(word: string): number {
+  let h = SEED;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), PRIME);
+  return h & SMALL;
+}
+
+const hashesOf = (words: Iterable<string>): Set<number> => new Set(Array.from(words, hashOf));
+
+const DOUBLED_HASHES = hashesOf(DOUBLED);
+const NOT_AFTER_AN_HASHES = hashesOf(NOT_AFTER_AN);
+const AN_HASH = hashOf("an");
+/** Middle words of PHRASES ("not"): the three-word lookup runs only after one. */
+export const PHRASE_MIDDLES: ReadonlySet<string> = new Set(Object.keys(PHRASES).map((p) => p.split(" ")[1] ?? ""));
+const PHRASE_MIDDLE_HASHES = hashesOf(PHRASE_MIDDLES);
+
+/**
+ * The hashes of the dictionary's 87,000 words as a bit map on their high
+ * bits: one array read rules out all but about 2% of the words that are not
+ * in it, where a Set of numbers would hash each one again.
+ */
+class HashFilter {
+  private readonly bits = new Uint32Array(1 << 17);
+
+  constructor(words: Iterable<string>) {
+    for (const w of words) {
+      const at = hashOf(w) >>> 8;
+      this.bits[at >>> 5] = (this.bits[at >>> 5] as number) | (1 << (at & 31));
+    }
+  }
+
+  mayHave(hash: number): boolean {
+    const at = hash >>> 8;
+    return ((this.bits[at >>> 5] as number) & (1 << (at & 31))) !== 0;
+  }
+}
+
+const dictFilters = new WeakMap<Dictionary, HashFilter>();
+
+/** `toLowerCase()` turns two non-ASCII letters into ASCII ones: the Kelvin sign into "k", and "İ" into "i" and a combining dot. */
+const KELVIN = 0x212a;
+const DOTTED_I = 0x130;
+
+/** The lower-case ASCII letter `c` reads as in the lower-cased text, or -1. */
+function letterOf(c: number): number {
+  if (c >= 97 && c <= 122) return c;
+  if (c >= 65 && c <= 90) return c | 32;
+  if (c < 128) return -1;
+  if (c === KELVIN) return 107;
+  if (c === DOTTED_I) return 105;
+  return -1;
+}
+
+/** One letter run, as `text.toLowerCase().match(/[a-z]+/g)` would give it. */
+function runText(text: string, start: number, end: number): string {
+  let out = "";
+  for (let i = start; i < end; i++) out += String.fromCharCode(letterOf(text.charCodeAt(i)));
+  return out;
+}
+
+/** What one block of prose may hold, from a look at its letter runs. */
+export interface BlockCandidates {
+  /** A doubled word, "an" before a word it cannot precede, or a fixed phrase may be among its words. */
+  sequence: boolean;
+  /** The spans (by index) with a dictionary word among their runs: only their words can be misspellings. */
+  dictSpans: Set<number>;
+}
+
+/** Reads the runs of one block in order, keeping the last two (where they are and their hashes, so neither is cut out unless needed). */
+class BlockLook implements BlockCandidates {
+  sequence = false;
+  readonly dictSpans = new Set<number>();
+  /** The index of the span being read. */
+  span = 0;
+  private prevText = "";
+  private prevStart = 0;
+  private prevEnd = 0;
+  private prevHash = -1;
+  private prev2Text = "";
+  private prev2Start = 0;
+  private prev2End = 0;
+
+  constructor(
+    private readonly inDict: HashFilter,
+    private readonly dict: Dictionary,
+  ) {}
+
+  /** Takes the next run of the block. */
+  next(text: string, start: number, end: number, hash: number): void {
+    if (this.inDict.mayHave(hash) && !this.dictSpans.has(this.span) && this.dict.has(runText(text, start, end))) this.dictSpans.add(this.span);
+    if (!this.sequence) this.sequence = this.endsSequence(text, start, end, hash);
+    this.prev2Text = this.prevText;
+    this.prev2Start = this.prevStart;
+    this.prev2End = this.prevEnd;
+    this.prevText = text;
+    this.prevStart = start;
+    this.prevEnd = end;
+    this.prevHash = hash;
+  }
+
+  /** True when this run and the one or two before it are a doubled word, "an" + a word it cannot precede, or a phrase. */
+  private endsSequence(text: string, start: number, end: number, hash: number): boolean {
+    const len = end - start;
+    const prevLen = this.prevEnd - this.prevStart;
+    if (hash === this.prevHash && len === prevLen && DOUBLED_HASHES.has(hash)) {
+      const w = runText(text, start, end);
+      if (w === runText(this.prevText, this.prevStart, this.prevEnd) && DOUBLED.has(w)) return true;
+    }
+    if (this.prevHash === AN_HASH && prevLen === 2 && NOT_AFTER_AN_HASHES.has(hash)) {
+      if (runText(this.prevText, this.prevStart, this.prevEnd) === "an" && NOT_AFTER_AN.has(runText(text, start, end))) return true;
+    }
+    if (PHRASE_MIDDLE_HASHES.has(this.prevHash)) {
+      const prev = runText(this.prevText, this.prevStart, this.prevEnd);
+      const phrase = `${runText(this.prev2Text, this.prev2Start, this.prev2End)} ${prev} ${runText(text, start, end)}`;
+      if (PHRASE_MIDDLES.has(prev) && PHRASES[phrase] !== undefined) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * Where slips may be in the spans `from` to `to` (one block). A block with
+ * neither a sequence nor a dictionary span cannot hold a slip.
+ */
+export function findCandidates(spans: readonly ProseSpan[], from: number, to: number, dict: Dictionary): BlockCandidates {
+  let inDict = dictFilters.get(dict);
+  if (!inDict) {
+    inDict = new HashFilter(dict.keys());
+    dictFilters.set(dict, inDict);
+  }
+  const look = new BlockLook(inDict, dict);
+  for (let s = from; s < to; s++) {
+    const text = (spans[s] as ProseSpan).text;
+    look.span = s;
+    let start = -1;
+    let h = SEED;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const l = letterOf(c);
+      if (l >= 0) {
+        if (start < 0) {
+          start = i;
+          h = SEED;
+        }
+        h = Math.imul(h ^ l, PRIME);
+        // The combining dot after "İ" ends the run.
+        if (c !== DOTTED_I) continue;
+        look.next(text, start, i + 1, h & SMALL);
+      } else if (start >= 0) {
+        look.next(text, start, i, h & SMALL);
+      }
+      start = -1;
+    }
+    if (start >= 0) look.next(text, start, text.length, h & SMALL);
+  }
+  return look;
+}

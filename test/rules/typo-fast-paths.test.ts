@@ -1,0 +1,172 @@
+import { describe, expect, it } from "vitest";
+import typo from "../../rules/typo.js";
+import { commentText, LazyIdentifiers, scanCLike } from "../../rules/utils/words-c.js";
+import type { ProseSpan } from "../../rules/utils/words-c.js";
+import { loadDictionary } from "../../rules/utils/words-dict.js";
+import { findCandidates } from "../../rules/utils/words-gate.js";
+import { wordsOf } from "../../rules/utils/words-tokens.js";
+import type { DiffLine } from "../../src/model.js";
+import { COMMIT_MSG } from "../../src/model.js";
+import { RuleTester } from "../helpers/rule-tester.js";
+
+/**
+ * The cheap paths of the typo rule (the letter-run look before the word
+ * split, the character scanners, the identifier search asked once per word)
+ * and the careful paths they hand over to must find the same slips.
+ */
+
+const SOB = "Signed-off-by: Jane Developer <jane@example.org>";
+
+function typoAt(line: number, from: string, to: string, file?: string) {
+  return { messageId: "misspelling", line, data: { from, to }, fix: { from, to }, ...(file ? { file } : {}) };
+}
+
+new RuleTester().run(typo, {
+  valid: [
+    {
+      name: "a block with neither a dictionary word nor a sequence",
+      code: `
++/*
++ * Walk the list of pending transitions and finish each one.
++ * The caller holds the mutex.
++ */`,
+    },
+    {
+      name: "a misspelling inside backquotes is code, in a block whose 'the, the' makes the careful split run",
+      code: `
++/*
++ * Call \`recieve_one\` from the, the worker.
++ */`,
+      commitMessage: ['klp: quote the "recieve" helper', "", SOB],
+    },
+  ],
+  invalid: [
+    {
+      name: "a misspelling on a later line of a block with no sequence",
+      code: `
++/*
++ * Walk the list of pending transitions.
++ * Each one is finished befor the next starts.
++ */`,
+      errors: [typoAt(3, "befor", "before")],
+    },
+    {
+      name: "a doubled word across lines, and a misspelling on another line of the same block",
+      code: `
++/*
++ * Release the
++ * the lock, then
++ * recieve the next message.
++ */`,
+      errors: [{ messageId: "doubled", line: 3, data: { from: "the the", to: "the" } }, typoAt(4, "recieve", "receive")],
+    },
+    {
+      name: "words after a long run of slashes and before a string",
+      code: `
++	x = a / b / c / d; pr_info("sucess\\n"); /* the the end */`,
+      errors: [typoAt(1, "sucess", "success"), { messageId: "doubled", line: 1, data: { from: "the the", to: "the" } }],
+    },
+    {
+      name: "commit message lines with and without quotes",
+      commitMessage: ['Drop the "recieve" wording, which was', "neccessary once.", "", SOB],
+      code: `
++int x;`,
+      errors: [typoAt(2, "neccessary", "necessary", COMMIT_MSG)],
+    },
+  ],
+});
+
+/** The letter runs of a block as `toLowerCase()` and `/[a-z]+/g` read them: what the look must agree with. */
+function dictSpansByRegex(texts: readonly string[]): number[] {
+  const dict = loadDictionary();
+  return texts.flatMap((t, i) => ((t.toLowerCase().match(/[a-z]+/g) ?? []).some((w) => dict.has(w)) ? [i] : []));
+}
+
+function spansOf(texts: readonly string[]): ProseSpan[] {
+  return texts.map((text, i) => ({ line: i + 1, text, block: 1, kind: "comment" }));
+}
+
+describe("findCandidates", () => {
+  it("finds the spans holding a dictionary word, and sequences across spans", () => {
+    const texts = ["Release the", "the lock, then", "recieve the next one.", "Nothing here."];
+    const found = findCandidates(spansOf(texts), 0, texts.length, loadDictionary());
+    expect([...found.dictSpans]).toEqual([2]);
+    expect(found.sequence).toBe(true);
+  });
+
+  it("finds nothing in clean prose, and a sequence for 'an' and for fixed phrases", () => {
+    const dict = loadDictionary();
+    const clean = findCandidates(spansOf(["The caller holds the mutex."]), 0, 1, dict);
+    expect(clean.sequence).toBe(false);
+    expect(clean.dictSpans.size).toBe(0);
+    expect(findCandidates(spansOf(["static, an so it is"]), 0, 1, dict).sequence).toBe(true);
+    expect(findCandidates(spansOf(["the hook is not", "longer needed"]), 0, 2, dict).sequence).toBe(true);
+  });
+
+  it("relies on dictionary keys being lower-case letters only", () => {
+    expect([...loadDictionary().keys()].filter((k) => !/^[a-z]+$/.test(k))).toEqual([]);
+  });
+
+  it("reads letters as toLowerCase() does, non-ASCII ones included", () => {
+    // The Kelvin sign lower-cases to "k"; "İ" to "i" and a combining dot.
+    const texts = ["\u212Aernle", "\u212A ernle", "sucess\u0130", "sucess\u0130x", "Sucess’s", "seperate", "ﬁle ﬂag"];
+    const found = findCandidates(spansOf(texts), 0, texts.length, loadDictionary());
+    expect([...found.dictSpans].sort((a, b) => a - b)).toEqual(dictSpansByRegex(texts));
+    expect(found.dictSpans.has(0)).toBe(true);
+  });
+});
+
+describe("wordsOf edge cases", () => {
+  const texts = (s: string): string[] => wordsOf(s).words.map((w) => w.text);
+
+  it("splits on any white space and strips curly quotes", () => {
+    expect(texts("one\u00a0two\u2003three “four” ‘five’ (six),")).toEqual(["one", "two", "three", "four", "five", "six"]);
+  });
+
+  it("keeps a single capital and an inner apostrophe, drops caps, doubled marks and empty parts", () => {
+    expect(texts("A I'm it’s DON'T 'tis o'er' x''y re--use -lead")).toEqual(["A", "I'm", "it’s", "tis", "o'er"]);
+  });
+
+  it("marks punctuation after a word and hyphen parts", () => {
+    const { words, endClean } = wordsOf("re-use it. then");
+    expect(words.map((w) => [w.text, w.start, w.joined, w.punctAfter])).toEqual([
+      ["re", 0, false, true],
+      ["use", 3, false, false],
+      ["it", 7, false, true],
+      ["then", 11, false, false],
+    ]);
+    expect(endClean).toBe(true);
+  });
+});
+
+describe("C scanner pieces", () => {
+  it("blanks comment decoration but not the close", () => {
+    expect(commentText(" * text", true)).toBe("   text");
+    expect(commentText("\t** text", true)).toBe("    text");
+    expect(commentText(" */", true)).toBe(" */");
+    expect(commentText(" **/", true)).toBe("  */");
+    expect(commentText("plain", true)).toBe("plain");
+    expect(commentText("*! doc", false)).toBe("   doc");
+  });
+
+  it("finds strings and comments after many slashes and quotes", () => {
+    const line = (text: string): DiffLine => ({ kind: "add", text, raw: `+${text}`, oldLine: null, newLine: 1 });
+    const res = scanCLike([line(`x = a / b / 'c' / "teh"; // done`)]);
+    expect(res.spans.map((s) => [s.kind, s.text])).toEqual([
+      ["string", "teh"],
+      ["comment", " done"],
+    ]);
+    expect(res.code).toEqual(["x = a / b /  / ; "]);
+  });
+
+  it("answers identifier questions from the code added so far", () => {
+    const ids = new LazyIdentifiers();
+    ids.add(["int recieve_count;"]);
+    expect(ids.has("recieve")).toBe(false);
+    expect(ids.has("recieve_count")).toBe(true);
+    ids.add([]);
+    ids.add(["static int Recieve;"]);
+    expect(ids.has("recieve")).toBe(true);
+    expect(ids.has("")).toBe(false);
+  });
+});
