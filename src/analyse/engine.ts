@@ -34,22 +34,22 @@ interface LineInfo {
   added: boolean;
 }
 
-/** New-side lines of each file, and commit-message lines under COMMIT_MSG. */
-export function lineIndex(patch: Patch): Map<string, Map<number, LineInfo>> {
-  const index = new Map<string, Map<number, LineInfo>>();
-  const msg = new Map<number, LineInfo>();
-  patch.commitMessage.forEach((text, i) => msg.set(i + 1, { text, added: true }));
-  index.set(COMMIT_MSG, msg);
+/** New-side lines of one file of the patch (every part under that path), or of the commit message under COMMIT_MSG. */
+function linesOf(patch: Patch, path: string): Map<number, LineInfo> {
+  const lines = new Map<number, LineInfo>();
+  if (path === COMMIT_MSG) {
+    patch.commitMessage.forEach((text, i) => lines.set(i + 1, { text, added: true }));
+    return lines;
+  }
   for (const file of patch.files) {
-    const lines = index.get(file.path) ?? new Map<number, LineInfo>();
+    if (file.path !== path) continue;
     for (const hunk of file.hunks) {
       for (const l of hunk.lines) {
         if (l.newLine !== null) lines.set(l.newLine, { text: l.text, added: l.kind === "add" });
       }
     }
-    index.set(file.path, lines);
   }
-  return index;
+  return lines;
 }
 
 const C_FILE = /\.(c|h)$/;
@@ -77,9 +77,16 @@ function functionsOfDiff(file: FileDiff): CFunction[] {
  * the patch did not write.
  */
 export function runRules(patch: Patch, series: Series | null, options: EngineOptions): EngineResult {
-  // The line index serves only reports: a patch with no finding never builds it.
-  let lines: ReturnType<typeof lineIndex> | null = null;
-  const indexOf = (): ReturnType<typeof lineIndex> => (lines ??= lineIndex(patch));
+  // The line index serves only reports: it is built for the files reported on, when first reported on.
+  const lines = new Map<string, Map<number, LineInfo>>();
+  const linesFor = (path: string): Map<number, LineInfo> => {
+    let m = lines.get(path);
+    if (!m) {
+      m = linesOf(patch, path);
+      lines.set(path, m);
+    }
+    return m;
+  };
   const findings: Finding[] = [];
   const seen = new Set<string>();
   let offDiff = 0;
@@ -106,11 +113,11 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
     const ruleOptions = rule.meta.options ? rule.meta.options.parse(rawOptions) : {};
     const report = (d: ReportDescriptor): void => {
       const endLine = Math.max(d.line, d.endLine ?? d.line);
-      const fileLines = indexOf().get(d.file);
+      const fileLines = linesFor(d.file);
       let touchesAdded = false;
       const anchored: string[] = [];
       for (let n = d.line; n <= endLine; n++) {
-        const info = fileLines?.get(n);
+        const info = fileLines.get(n);
         if (!info) continue;
         anchored.push(info.text);
         if (info.added) touchesAdded = true;
