@@ -282,6 +282,22 @@ function derived(name: string): { kind: PairKind; release: string[]; handle: Han
   return null;
 }
 
+type Derived = ReturnType<typeof derived>;
+
+/** Derivations asked for lately: every call of every function asks, and most names repeat. Cleared when full. */
+const derivedCache = new Map<string, Derived>();
+const DERIVED_CACHE_SIZE = 4096;
+
+function derivedOf(name: string): Derived {
+  let d = derivedCache.get(name);
+  if (d === undefined) {
+    if (derivedCache.size >= DERIVED_CACHE_SIZE) derivedCache.clear();
+    d = derived(name);
+    derivedCache.set(name, d);
+  }
+  return d;
+}
+
 /**
  * What `name` acquires and how it is released, or null when it is not an
  * acquisition we know. `evidence` holds every identifier the patch (and its
@@ -291,7 +307,7 @@ export function pairFor(name: string, evidence: { has(name: string): boolean }):
   if (MANAGED.test(name) || TAKES_NOTHING.test(name)) return null;
   const known = BY_NAME.get(name);
   if (known) return known;
-  const d = derived(name);
+  const d = derivedOf(name);
   if (!d) return null;
   const seen = d.release.filter((r) => evidence.has(r));
   if (!d.strong && seen.length === 0) return null;
