@@ -225,10 +225,12 @@ export default defineRule({
             const then = branchStatements(s.then);
             const log = callsDeep(s.then).find(isErrorLog) ?? null;
             const subj = failureSubject(s.cond);
-            const subjCall = subj ? findAssigningCall(nodes, n, subj) : null;
             const ret0 = then.find((x) => x.kind === "return" && x.expr.replace(/\s/g, "") === "0");
-            const intent = intentText(fn, nodes, s);
-            if (ret0 && (added.has(ret0.line) || added.has(s.line)) && !looksDeliberate(intent, log)) {
+            // Both walk back over the function: asked only when a finding is in sight.
+            const intent = (): string => intentText(fn, nodes, s);
+            const assigning = (): string | null => (subj ? findAssigningCall(nodes, n, subj) : null);
+            if (ret0 && (added.has(ret0.line) || added.has(s.line)) && !looksDeliberate(intent(), log)) {
+              const subjCall = assigning();
               const allocFail = subjCall !== null && bareCond(s.cond).startsWith("!") && isAllocCall(subjCall, index.identifiers);
               const errFail = subj !== null && ERR_VAR.test(subj) && subjCall !== null;
               const strongLog = log !== null && !log.name.includes("warn");
@@ -249,8 +251,8 @@ export default defineRule({
               then.every((x) => x.kind === "expr" && x.calls[0] !== undefined && isErrorLog(x.calls[0])) &&
               subj &&
               ERR_VAR.test(subj) &&
-              subjCall &&
-              !LOOKS_OK(intent)
+              assigning() &&
+              !LOOKS_OK(intent())
             ) {
               const parent = n.path[n.path.length - 1];
               const next = parent?.parent.kind === "block" ? parent.parent.body[parent.child + 1] : undefined;
@@ -333,11 +335,14 @@ export default defineRule({
 function findAssigningCall(nodes: readonly FlatNode[], at: FlatNode, v: string): string | null {
   const inCond = at.stmt.calls.find((c) => c.assignedTo === v);
   if (inCond) return inCond.name;
+  let assigns: RegExp | undefined;
+  // A plain name must appear as written for the pattern to match: a cheap test first.
+  const plain = /^\w+$/.test(v);
   for (let i = at.index - 1; i >= 0 && i > at.index - 30; i--) {
     const n = nodes[i] as FlatNode;
     const c = n.stmt.calls.find((x) => x.assignedTo === v);
     if (c) return c.name;
-    if (n.stmt.kind === "expr" && new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]`).test(n.stmt.text)) return null;
+    if (n.stmt.kind === "expr" && (!plain || n.stmt.text.includes(v)) && (assigns ??= new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]`)).test(n.stmt.text)) return null;
   }
   return null;
 }
