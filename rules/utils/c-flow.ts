@@ -1,4 +1,3 @@
-import { childrenOf } from "../../src/parse/c/structure.js";
 import type { CCall, CFunction, CStmt, LabelStmt } from "../../src/parse/c/types.js";
 
 /**
@@ -23,17 +22,48 @@ export interface FlatNode {
   index: number;
 }
 
-/** Every statement of the function, depth first, in source order. */
+/**
+ * Every statement of the function, depth first, in source order. (Not
+ * memoised across rules: keeping the nodes until the body goes cost more in
+ * old-generation collections than flattening again saves.)
+ */
 export function flatten(fn: CFunction): FlatNode[] {
+  const body = fn.body;
   const out: FlatNode[] = [];
-  const visit = (s: CStmt, path: Step[]): void => {
-    out.push({ stmt: s, path, index: out.length });
-    childrenOf(s).forEach((child, i) => visit(child, [...path, { parent: s, child: i }]));
-  };
   // Top-level statements hang off a virtual block holding the body, so siblings compare like any others.
-  const root: CStmt = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: [], body: fn.body };
-  fn.body.forEach((s, i) => visit(s, [{ parent: root, child: i }]));
+  const root: CStmt = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: [], body };
+  for (let i = 0; i < body.length; i++) visit(out, body[i] as CStmt, [{ parent: root, child: i }]);
   return out;
+}
+
+/** Appends `s` and everything under it; each child's path is its parent's plus one step. */
+function visit(out: FlatNode[], s: CStmt, path: Step[]): void {
+  out.push({ stmt: s, path, index: out.length });
+  switch (s.kind) {
+    case "block":
+      for (let i = 0; i < s.body.length; i++) visit(out, s.body[i] as CStmt, extend(path, s, i));
+      return;
+    case "if":
+      visit(out, s.then, extend(path, s, 0));
+      if (s.else) visit(out, s.else, extend(path, s, 1));
+      return;
+    case "loop":
+    case "switch":
+    case "macro":
+      visit(out, s.body, extend(path, s, 0));
+      return;
+    default:
+      return;
+  }
+}
+
+/** `path` plus one step, allocated at its final size (a copy then a push would grow it, leaving garbage). */
+function extend(path: readonly Step[], parent: CStmt, child: number): Step[] {
+  const n = path.length;
+  const next = new Array<Step>(n + 1);
+  for (let i = 0; i < n; i++) next[i] = path[i] as Step;
+  next[n] = { parent, child };
+  return next;
 }
 
 /** True when `a` and `b` lie in different branches of one `if` (or different arms of a switch). */

@@ -1,6 +1,9 @@
 import type { FileDiff, Hunk } from "../../model.js";
+import { foldSpace, parseSignature } from "./signature.js";
+import type { Signature } from "./signature.js";
 import { parseStatements } from "./structure.js";
-import { codeTokens, tokenize, tokensText } from "./tokenizer.js";
+import { tokenize } from "./tokenizer.js";
+import type { Token } from "./tokenizer.js";
 import type { CFunction, CLine } from "./types.js";
 
 /**
@@ -11,13 +14,6 @@ import type { CFunction, CLine } from "./types.js";
  * on the `@@` line) yields a partial function; two hunks of the same function
  * are joined, with `hasGaps` set because the lines between them are unseen.
  */
-
-interface Signature {
-  name: string;
-  returnType: string;
-  isVoid: boolean;
-  params: string[];
-}
 
 /** How many lines a signature may span before we give up on it. */
 const MAX_SIGNATURE_LINES = 12;
@@ -42,70 +38,6 @@ const closesTopLevel = (t: string): boolean => t.startsWith("}");
 /** A line inside a top-level block comment (` * text`, or its closing line): kernel style indents those by one space. */
 const isTopLevelCommentLine = (t: string): boolean => /^ \*(\/|\s|$)/.test(t);
 const isLabelLine = (t: string): boolean => /^[A-Za-z_]\w*:(\s|$)/.test(t) && !t.startsWith("default:");
-
-/**
- * Signatures already parsed, by text: a definition's signature is read when
- * it is found and again when it is built, and git repeats the same `@@`
- * context on every hunk of a function. Cleared when it grows, so it stays
- * small on huge inputs.
- */
-const signatures = new Map<string, Signature | null>();
-const MAX_REMEMBERED_SIGNATURES = 512;
-
-/** Parses a declaration `static int foo(struct bar *b, int n)` (possibly cut short). */
-export function parseSignature(text: string): Signature | null {
-  const hit = signatures.get(text);
-  if (hit !== undefined) return hit;
-  if (signatures.size >= MAX_REMEMBERED_SIGNATURES) signatures.clear();
-  const sig = readSignature(text);
-  signatures.set(text, sig);
-  return sig;
-}
-
-function readSignature(text: string): Signature | null {
-  const toks = codeTokens(tokenize([{ newLine: 0, text: text.replace(/\s+/g, " "), added: false }]));
-  const open = toks.findIndex((t, i) => t.text === "(" && toks[i - 1]?.kind === "id");
-  if (open < 1) return null;
-  const name = toks[open - 1]?.text ?? "";
-  if (["if", "for", "while", "switch", "return", "sizeof"].includes(name)) return null;
-  const before = toks.slice(0, open - 1);
-  if (before.some((t) => t.text === "=" || t.text === ";" || t.text === "{" || t.text === "(")) return null;
-  const returnType = tokensText(before);
-  const isVoid = before.some((t) => t.text === "void") && !before.some((t) => t.text === "*");
-  const params: string[] = [];
-  let depth = 0;
-  let current: typeof toks = [];
-  const flush = (): void => {
-    if (current.length === 0) return;
-    const fnPtr = current.findIndex((t, i) => t.text === "*" && current[i - 1]?.text === "(");
-    const all = current.filter((t) => t.kind === "id");
-    // Annotations (`__user`, `__maybe_unused`) are not names unless nothing else is.
-    const named = all.filter((t) => !/^__\w+$/.test(t.text));
-    const ids = named.length > 1 ? named : all;
-    const nameTok = fnPtr >= 0 ? current[fnPtr + 1] : ids[ids.length - 1];
-    const only = current.length === 1 && current[0]?.text === "void";
-    if (current.some((t) => t.text === "...")) params.push("...");
-    else if (!only && nameTok && ids.length > 1) params.push(nameTok.text);
-    current = [];
-  };
-  for (let i = open + 1; i < toks.length; i++) {
-    const t = toks[i];
-    if (!t) break;
-    if (t.text === "(" || t.text === "[") depth++;
-    else if (t.text === ")" || t.text === "]") {
-      if (depth === 0) break;
-      depth--;
-    } else if (t.text === "," && depth === 0) {
-      flush();
-      continue;
-    }
-    // Array bounds (`int a[N]`) are not names; skip their contents.
-    if (depth > 0 && current.some((c) => c.text === "[")) continue;
-    current.push(t);
-  }
-  flush();
-  return { name, returnType, isVoid, params };
-}
 
 /** True when git's `@@` function context names a function (not a struct or an initializer). */
 function contextIsFunction(ctx: string): boolean {
@@ -192,34 +124,69 @@ interface Parsed {
   comments: CFunction["comments"];
 }
 
+/**
+ * A function's body, tokenized and parsed on first use: the engine walks
+ * only functions the patch adds to, and a rule looks into another function's
+ * body only to follow a call into it, so most shown functions never are.
+ * Held through a WeakRef: a patch waiting in the series window for its later
+ * parts keeps its functions (names, lines), but the parsed bodies, many times
+ * the size of the text, may go and are parsed again if a later part looks
+ * into them. Within one synchronous rule run the engine keeps a deref'ed
+ * target alive, so every rule sees the same statements.
+ */
+class LazyBody {
+  private ref: WeakRef<Parsed> | null = null;
+
+  constructor(private readonly piece: Piece) {}
+
+  get(): Parsed {
+    let v = this.ref?.deref();
+    if (!v) {
+      const { code, comments } = bodyTokens(this.piece);
+      v = { body: parseStatements(code), comments };
+      this.ref = new WeakRef(v);
+    }
+    return v;
+  }
+}
+
+const LAZY = Symbol("lazy body");
+
+interface WithLazyBody {
+  [LAZY]: LazyBody;
+}
+
+/**
+ * `body` and `comments` as accessors shared by every function object. A
+ * getter written in an object literal is a new closure per object, which
+ * drops each object into V8's slow dictionary mode, and rules read these
+ * objects' fields all the time.
+ */
+const LAZY_FIELDS: PropertyDescriptorMap = {
+  body: {
+    get(this: WithLazyBody): Parsed["body"] {
+      return this[LAZY].get().body;
+    },
+    enumerable: true,
+    configurable: true,
+  },
+  comments: {
+    get(this: WithLazyBody): Parsed["comments"] {
+      return this[LAZY].get().comments;
+    },
+    enumerable: true,
+    configurable: true,
+  },
+};
+
 function build(file: string, p: Piece): CFunction {
   const first = p.lines[0];
   const last = p.lines[p.lines.length - 1];
-  // The body is tokenized and parsed on first use: the engine walks only
-  // functions the patch adds to, and a rule looks into another function's
-  // body only to follow a call into it, so most shown functions never are.
-  // Held through a WeakRef: a patch waiting in the series window for its
-  // later parts keeps its functions (names, lines), but the parsed bodies,
-  // many times the size of the text, may go and are parsed again if a later
-  // part looks into them. Within one synchronous rule run the engine keeps a
-  // deref'ed target alive, so every rule sees the same statements.
-  let parsed: WeakRef<Parsed> | null = null;
-  const parse = (): Parsed => {
-    let v = parsed?.deref();
-    if (!v) {
-      const bodyToks = bodyTokens(p);
-      v = {
-        body: parseStatements(codeTokens(bodyToks)),
-        comments: bodyToks.filter((t) => t.kind === "comment").map((t) => ({ line: t.line, text: t.text })),
-      };
-      parsed = new WeakRef(v);
-    }
-    return v;
-  };
-  return {
+  // `body`, `comments` and the flags after them are added below, in this order, so the fields keep their declared order.
+  const fn = {
     file,
     name: p.sig.name,
-    signature: p.signatureText.replace(/\s+/g, " ").trim(),
+    signature: foldSpace(p.signatureText).trim(),
     returnType: p.sig.returnType,
     isVoid: p.sig.isVoid,
     params: p.sig.params,
@@ -228,20 +195,20 @@ function build(file: string, p: Piece): CFunction {
     startLine: first?.newLine ?? 0,
     endLine: last?.newLine ?? 0,
     kernelDoc: p.kernelDoc,
-    get body() {
-      return parse().body;
-    },
-    get comments() {
-      return parse().comments;
-    },
-    hasStart: p.hasStart,
-    hasEnd: p.hasEnd,
-    hasGaps: p.hasGaps,
-  };
+  } as CFunction;
+  Object.defineProperty(fn, LAZY, { value: new LazyBody(p) });
+  Object.defineProperties(fn, LAZY_FIELDS);
+  fn.hasStart = p.hasStart;
+  fn.hasEnd = p.hasEnd;
+  fn.hasGaps = p.hasGaps;
+  return fn;
 }
 
-/** The tokens between the body's braces (as far as the diff shows them). */
-function bodyTokens(p: Piece): ReturnType<typeof tokenize> {
+/**
+ * The code tokens and the comments between the body's braces (as far as the
+ * diff shows them), sorted out in one pass: preprocessor lines are neither.
+ */
+function bodyTokens(p: Piece): { code: Token[]; comments: Parsed["comments"] } {
   const toks = tokenize(p.lines);
   let from = 0;
   if (p.hasStart) {
@@ -258,7 +225,14 @@ function bodyTokens(p: Piece): ReturnType<typeof tokenize> {
       }
     }
   }
-  return toks.slice(from, to);
+  const code: Token[] = [];
+  const comments: Parsed["comments"] = [];
+  for (let k = from; k < to; k++) {
+    const t = toks[k] as Token;
+    if (t.kind === "comment") comments.push({ line: t.line, text: t.text });
+    else if (t.kind !== "pp") code.push(t);
+  }
+  return { code, comments };
 }
 
 /**

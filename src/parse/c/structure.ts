@@ -40,31 +40,41 @@ export const LOOP_MACRO = /(^|_)for_each(_|$)|foreach|_for_each_/;
 
 /** For each bracket token, the index of its partner; -1 when it has none. */
 function matchBrackets(tokens: readonly Token[]): Int32Array {
-  const match = new Int32Array(tokens.length).fill(-1);
-  const stack: number[] = [];
-  const open = { "(": 0, "[": 0, "{": 0 } as Record<string, number>;
-  const pairOf: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
-  tokens.forEach((t, i) => {
-    if (t.kind !== "punct") return;
-    if (t.text === "(" || t.text === "[" || t.text === "{") {
-      stack.push(i);
-      open[t.text] = (open[t.text] ?? 0) + 1;
-      return;
+  const n = tokens.length;
+  const match = new Int32Array(n).fill(-1);
+  const stack = new Int32Array(n);
+  let top = 0;
+  // Open brackets of each kind on the stack, by character code: `(` 40, `[` 91, `{` 123.
+  let parens = 0;
+  let squares = 0;
+  let braces = 0;
+  for (let i = 0; i < n; i++) {
+    const t = tokens[i] as Token;
+    if (t.kind !== "punct" || t.text.length !== 1) continue;
+    const c = t.text.charCodeAt(0);
+    if (c === 40 || c === 91 || c === 123) {
+      stack[top++] = i;
+      if (c === 40) parens++;
+      else if (c === 91) squares++;
+      else braces++;
+      continue;
     }
-    const want = pairOf[t.text];
-    if (!want || (open[want] ?? 0) === 0) return;
+    const want = c === 41 ? 40 : c === 93 ? 91 : c === 125 ? 123 : 0;
+    if (want === 0 || (want === 40 ? parens : want === 91 ? squares : braces) === 0) continue;
     // Pop unmatched openers of other kinds: each index leaves the stack once.
-    while (stack.length > 0) {
-      const top = stack.pop() as number;
-      const tt = tokens[top]?.text ?? "";
-      open[tt] = (open[tt] ?? 1) - 1;
-      if (tt === want) {
-        match[top] = i;
-        match[i] = top;
+    while (top > 0) {
+      const open = stack[--top] as number;
+      const oc = (tokens[open] as Token).text.charCodeAt(0);
+      if (oc === 40) parens--;
+      else if (oc === 91) squares--;
+      else braces--;
+      if (oc === want) {
+        match[open] = i;
+        match[i] = open;
         break;
       }
     }
-  });
+  }
   return match;
 }
 
@@ -73,9 +83,25 @@ export function parseStatements(tokens: readonly Token[]): CStmt[] {
   return new Parser(tokens).parseAll();
 }
 
+/** Shared by every statement without calls; frozen so no reader can add to it. */
+const NO_CALLS: CCall[] = Object.freeze([] as CCall[]) as CCall[];
+
+/**
+ * A recursive-descent pass over matched brackets. The parse methods return
+ * the statement and leave the position after it in `next` (and `parens`
+ * leaves the inside of the group in `innerFrom`/`innerTo`) instead of
+ * returning tuples: this runs for every statement of every function a rule
+ * looks into, and the short-lived arrays showed up as garbage collection.
+ * Each caller reads these fields right after the call that set them.
+ */
 class Parser {
   private readonly match: Int32Array;
   private nextId = 0;
+  /** Position after the statement the last parse method returned. */
+  private next = 0;
+  /** Inside of the bracket group the last `parens` call read. */
+  private innerFrom = 0;
+  private innerTo = 0;
 
   constructor(private readonly t: readonly Token[]) {
     this.match = matchBrackets(t);
@@ -103,82 +129,94 @@ class Parser {
     const out: CStmt[] = [];
     let pos = from;
     while (pos < to) {
-      if (this.text(pos) === "}" || this.text(pos) === ";") {
+      const s = this.text(pos);
+      if (s === "}" || s === ";") {
         // A stray `}` (partial view) or an empty statement.
         pos++;
         continue;
       }
-      const [stmt, next] = this.parseStmt(pos, to, depth);
+      const stmt = this.parseStmt(pos, to, depth);
       if (stmt) out.push(stmt);
-      pos = next > pos ? next : pos + 1;
+      pos = this.next > pos ? this.next : pos + 1;
     }
     return out;
   }
 
-  /** Parses `( ... )` at `i`; returns inner text range and the position after it. */
-  private parens(i: number, to: number): { inner: [number, number]; next: number } {
-    if (this.text(i) !== "(") return { inner: [i, i], next: i };
+  /** Reads `( ... )` at `i` into innerFrom/innerTo; returns the position after it (`i` when there is none). */
+  private parens(i: number, to: number): number {
+    if (this.text(i) !== "(") {
+      this.innerFrom = i;
+      this.innerTo = i;
+      return i;
+    }
     const end = this.closeOf(i, to);
-    const innerEnd = this.text(end - 1) === ")" ? end - 1 : end;
-    return { inner: [i + 1, innerEnd], next: end };
+    this.innerFrom = i + 1;
+    this.innerTo = this.text(end - 1) === ")" ? end - 1 : end;
+    return end;
   }
 
-  private parseStmt(pos: number, to: number, depth: number): [CStmt | null, number] {
+  /** Parses the statement at `pos`; sets `next`. */
+  private parseStmt(pos: number, to: number, depth: number): CStmt | null {
     const tok = this.t[pos];
-    if (!tok) return [null, to];
+    if (!tok) {
+      this.next = to;
+      return null;
+    }
     const word = tok.kind === "id" ? tok.text : "";
 
     if (tok.text === "{") {
       const end = this.closeOf(pos, to);
       const innerEnd = this.text(end - 1) === "}" && end - 1 > pos ? end - 1 : end;
-      if (depth >= MAX_DEPTH) return [{ kind: "expr", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: [], text: "{...}" }, end];
+      if (depth >= MAX_DEPTH)
+        return this.done({ kind: "expr", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, text: "{...}" }, end);
       const id = this.nextId++;
       const body = this.parseList(pos + 1, innerEnd, depth + 1);
-      return [{ kind: "block", id, line: tok.line, endLine: this.line(end - 1), calls: [], body }, end];
+      return this.done({ kind: "block", id, line: tok.line, endLine: this.line(end - 1), calls: NO_CALLS, body }, end);
     }
     if (depth >= MAX_DEPTH) return this.parseExpr(pos, to);
 
     if (word === "if" || word === "while" || word === "switch" || word === "for") {
       const id = this.nextId++;
-      const { inner, next } = this.parens(pos + 1, to);
-      const cond = tokensText(this.t, inner[0], inner[1]);
-      const calls = this.callsIn(inner[0], inner[1]);
-      const [body, after] = this.parseBody(next, to, depth);
+      const next = this.parens(pos + 1, to);
+      const cond = tokensText(this.t, this.innerFrom, this.innerTo);
+      const calls = this.callsIn(this.innerFrom, this.innerTo);
+      const body = this.parseBody(next, to, depth);
+      const after = this.next;
       if (word === "if") {
         let elseStmt: CStmt | null = null;
         let end = after;
         if (this.text(after) === "else") {
-          const [e, afterElse] = this.parseBody(after + 1, to, depth);
-          elseStmt = e;
-          end = afterElse;
+          elseStmt = this.parseBody(after + 1, to, depth);
+          end = this.next;
         }
-        return [{ kind: "if", id, line: tok.line, endLine: this.line(end - 1), calls, cond, then: body, else: elseStmt }, end];
+        return this.done({ kind: "if", id, line: tok.line, endLine: this.line(end - 1), calls, cond, then: body, else: elseStmt }, end);
       }
-      if (word === "switch") return [{ kind: "switch", id, line: tok.line, endLine: this.line(after - 1), calls, cond, body }, after];
-      return [{ kind: "loop", id, line: tok.line, endLine: this.line(after - 1), calls, loop: word, header: cond, body }, after];
+      if (word === "switch") return this.done({ kind: "switch", id, line: tok.line, endLine: this.line(after - 1), calls, cond, body }, after);
+      return this.done({ kind: "loop", id, line: tok.line, endLine: this.line(after - 1), calls, loop: word, header: cond, body }, after);
     }
     if (word === "do") {
       const id = this.nextId++;
-      const [body, after] = this.parseBody(pos + 1, to, depth);
+      const body = this.parseBody(pos + 1, to, depth);
+      const after = this.next;
       let end = after;
       let header = "";
-      let calls: CCall[] = [];
+      let calls = NO_CALLS;
       if (this.text(after) === "while") {
-        const { inner, next } = this.parens(after + 1, to);
-        header = tokensText(this.t, inner[0], inner[1]);
-        calls = this.callsIn(inner[0], inner[1]);
+        const next = this.parens(after + 1, to);
+        header = tokensText(this.t, this.innerFrom, this.innerTo);
+        calls = this.callsIn(this.innerFrom, this.innerTo);
         end = this.text(next) === ";" ? next + 1 : next;
       }
-      return [{ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: "do", header, body }, end];
+      return this.done({ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: "do", header, body }, end);
     }
     if (word === "goto") {
       const end = this.stmtEnd(pos, to);
-      return [{ kind: "goto", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: [], label: this.text(pos + 1) }, end];
+      return this.done({ kind: "goto", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, label: this.text(pos + 1) }, end);
     }
     if (word === "return") {
       const end = this.stmtEnd(pos, to);
       const exprEnd = this.text(end - 1) === ";" ? end - 1 : end;
-      return [
+      return this.done(
         {
           kind: "return",
           id: this.nextId++,
@@ -188,43 +226,52 @@ class Parser {
           expr: tokensText(this.t, pos + 1, exprEnd),
         },
         end,
-      ];
+      );
     }
     if (word === "break" || word === "continue") {
       const end = this.text(pos + 1) === ";" ? pos + 2 : pos + 1;
-      return [{ kind: word, id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: [] }, end];
+      return this.done({ kind: word, id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS }, end);
     }
     if (word === "case" || (word === "default" && this.text(pos + 1) === ":")) {
       let i = pos + 1;
       while (i < to && this.text(i) !== ":" && this.text(i) !== ";" && this.text(i) !== "{" && this.text(i) !== "}") i++;
       const end = this.text(i) === ":" ? i + 1 : i;
-      return [{ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: [], name: "case" }, end];
+      return this.done({ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, name: "case" }, end);
     }
     if (word && this.text(pos + 1) === ":" && !STMT_KEYWORDS.has(word)) {
-      return [{ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(pos + 2 - 1), calls: [], name: word }, pos + 2];
+      return this.done({ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(pos + 2 - 1), calls: NO_CALLS, name: word }, pos + 2);
     }
     if (word && this.text(pos + 1) === "(" && !NOT_CALLS.has(word)) {
       // `name(...) {`: an iterator macro or a statement-like macro with a body.
-      const { inner, next } = this.parens(pos + 1, to);
+      const next = this.parens(pos + 1, to);
       const after = this.text(next);
       if (next < to && after !== ";" && after !== "}" && after !== ")" && (after === "{" || LOOP_MACRO.test(word))) {
         const id = this.nextId++;
-        const header = tokensText(this.t, inner[0], inner[1]);
-        const calls = this.callsIn(inner[0], inner[1]);
-        const [body, end] = this.parseBody(next, to, depth);
-        if (LOOP_MACRO.test(word)) return [{ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: word, header, body }, end];
-        return [{ kind: "macro", id, line: tok.line, endLine: this.line(end - 1), calls, name: word, header, body }, end];
+        const header = tokensText(this.t, this.innerFrom, this.innerTo);
+        const calls = this.callsIn(this.innerFrom, this.innerTo);
+        const body = this.parseBody(next, to, depth);
+        const end = this.next;
+        if (LOOP_MACRO.test(word)) return this.done({ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: word, header, body }, end);
+        return this.done({ kind: "macro", id, line: tok.line, endLine: this.line(end - 1), calls, name: word, header, body }, end);
       }
     }
     return this.parseExpr(pos, to);
   }
 
-  /** The body of an if/loop: one statement (a block or a single statement). */
-  private parseBody(pos: number, to: number, depth: number): [CStmt, number] {
-    if (pos >= to) return [{ kind: "block", id: this.nextId++, line: this.line(pos - 1), endLine: this.line(pos - 1), calls: [], body: [] }, to];
-    if (this.text(pos) === ";") return [{ kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: [], body: [] }, pos + 1];
-    const [stmt, next] = this.parseStmt(pos, to, depth + 1);
-    return [stmt ?? { kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: [], body: [] }, next > pos ? next : pos + 1];
+  /** Records where the statement ends and returns it. */
+  private done(stmt: CStmt, next: number): CStmt {
+    this.next = next;
+    return stmt;
+  }
+
+  /** The body of an if/loop: one statement (a block or a single statement); sets `next`. */
+  private parseBody(pos: number, to: number, depth: number): CStmt {
+    if (pos >= to) return this.done({ kind: "block", id: this.nextId++, line: this.line(pos - 1), endLine: this.line(pos - 1), calls: NO_CALLS, body: [] }, to);
+    if (this.text(pos) === ";")
+      return this.done({ kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: NO_CALLS, body: [] }, pos + 1);
+    const stmt = this.parseStmt(pos, to, depth + 1);
+    const next = this.next > pos ? this.next : pos + 1;
+    return this.done(stmt ?? { kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: NO_CALLS, body: [] }, next);
   }
 
   /** End (exclusive) of a simple statement: after its `;`, or before a token that cannot continue it. */
@@ -250,11 +297,12 @@ class Parser {
     return to;
   }
 
-  private parseExpr(pos: number, to: number): [CStmt, number] {
+  /** An expression statement or declaration; sets `next`. */
+  private parseExpr(pos: number, to: number): CStmt {
     const end = this.stmtEnd(pos, to);
     const stop = end > pos ? end : pos + 1;
     const textEnd = this.text(stop - 1) === ";" ? stop - 1 : stop;
-    return [
+    return this.done(
       {
         kind: "expr",
         id: this.nextId++,
@@ -264,12 +312,12 @@ class Parser {
         text: tokensText(this.t, pos, textEnd),
       },
       stop,
-    ];
+    );
   }
 
   /** Calls in tokens [from, to), nested ones included, in source order. */
   private callsIn(from: number, to: number): CCall[] {
-    const calls: CCall[] = [];
+    let calls = NO_CALLS;
     for (let i = from; i < to; i++) {
       const tok = this.t[i] as Token;
       if (tok.kind !== "id" || this.text(i + 1) !== "(" || NOT_CALLS.has(tok.text)) continue;
@@ -289,6 +337,7 @@ class Parser {
         }
       }
       if (innerEnd > start) args.push(tokensText(this.t, start, innerEnd));
+      if (calls === NO_CALLS) calls = [];
       calls.push({ name: tok.text, args, line: tok.line, assignedTo: this.assignedTo(from, i, close, to) });
     }
     return calls;

@@ -18,42 +18,52 @@ export interface Token {
   line: number;
 }
 
-/** Two- and three-character operators we keep whole (so `->` is not `-` `>`). */
-const MULTI_PUNCT = [
-  "...",
-  "<<=",
-  ">>=",
-  "->",
-  "++",
-  "--",
-  "<<",
-  ">>",
-  "<=",
-  ">=",
-  "==",
-  "!=",
-  "&&",
-  "||",
-  "+=",
-  "-=",
-  "*=",
-  "/=",
-  "%=",
-  "&=",
-  "|=",
-  "^=",
-  "##",
-  "::",
-];
-
-/** The operators above by their first character, longest first: one lookup per punctuation character instead of a scan of all. */
-const PUNCT_BY_FIRST = new Map<string, string[]>();
-for (const m of MULTI_PUNCT) {
-  const first = m.charAt(0);
-  PUNCT_BY_FIRST.set(
-    first,
-    [...(PUNCT_BY_FIRST.get(first) ?? []), m].sort((a, b) => b.length - a.length),
-  );
+/**
+ * The operator starting at `i` (first character code `c`), longest first:
+ * the two- and three-character operators are kept whole (so `->` is not `-`
+ * `>`): `...`, `<<=`, `>>=`, `->`, `++`, `--`, `<<`, `>>`, `<=`, `>=`, `==`,
+ * `!=`, `&&`, `||`, `+=`, `-=`, `*=`, `/=`, `%=`, `&=`, `|=`, `^=`, `##`,
+ * `::`. A switch on character codes: this runs for every punctuation
+ * character of every function the patch shows.
+ */
+function punctAt(text: string, i: number, c: number): string {
+  const d = text.charCodeAt(i + 1);
+  switch (c) {
+    case 46 /* . */:
+      return d === 46 && text.charCodeAt(i + 2) === 46 ? "..." : ".";
+    case 60 /* < */:
+      if (d === 60) return text.charCodeAt(i + 2) === 61 ? "<<=" : "<<";
+      return d === 61 ? "<=" : "<";
+    case 62 /* > */:
+      if (d === 62) return text.charCodeAt(i + 2) === 61 ? ">>=" : ">>";
+      return d === 61 ? ">=" : ">";
+    case 45 /* - */:
+      return d === 62 ? "->" : d === 45 ? "--" : d === 61 ? "-=" : "-";
+    case 43 /* + */:
+      return d === 43 ? "++" : d === 61 ? "+=" : "+";
+    case 38 /* & */:
+      return d === 38 ? "&&" : d === 61 ? "&=" : "&";
+    case 124 /* | */:
+      return d === 124 ? "||" : d === 61 ? "|=" : "|";
+    case 61 /* = */:
+      return d === 61 ? "==" : "=";
+    case 33 /* ! */:
+      return d === 61 ? "!=" : "!";
+    case 42 /* * */:
+      return d === 61 ? "*=" : "*";
+    case 47 /* / */:
+      return d === 61 ? "/=" : "/";
+    case 37 /* % */:
+      return d === 61 ? "%=" : "%";
+    case 94 /* ^ */:
+      return d === 61 ? "^=" : "^";
+    case 35 /* # */:
+      return d === 35 ? "##" : "#";
+    case 58 /* : */:
+      return d === 58 ? "::" : ":";
+    default:
+      return text[i] ?? "";
+  }
 }
 
 function isIdStart(c: number): boolean {
@@ -185,16 +195,7 @@ export function tokenize(lines: readonly CLine[], maxLineLength = DEFAULT_LIMITS
         i = j;
         continue;
       }
-      let op = text[i] ?? "";
-      const multi = PUNCT_BY_FIRST.get(op);
-      if (multi) {
-        for (const m of multi) {
-          if (text.startsWith(m, i)) {
-            op = m;
-            break;
-          }
-        }
-      }
+      const op = punctAt(text, i, c);
       tokens.push({ kind: "punct", text: op, line });
       i += op.length;
     }

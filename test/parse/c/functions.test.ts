@@ -223,4 +223,52 @@ describe("extractFunctions", () => {
     expect(fns).toHaveLength(1);
     expect(fns[0]?.name).toBe("evil");
   });
+  it("exposes the parsed body and comments as ordinary fields, parsed once", () => {
+    const [fn] = fnsOf([{ lines: hunkLines(`\n+int one(void)\n+{\n+\t/* the answer */\n+\treturn 1;\n+}`) }]);
+    if (!fn) throw new Error("no function");
+    expect(Object.keys(fn)).toEqual([
+      "file",
+      "name",
+      "signature",
+      "returnType",
+      "isVoid",
+      "params",
+      "lines",
+      "complete",
+      "startLine",
+      "endLine",
+      "kernelDoc",
+      "body",
+      "comments",
+      "hasStart",
+      "hasEnd",
+      "hasGaps",
+    ]);
+    expect(fn.body).toBe(fn.body);
+    expect(fn.comments).toEqual([{ line: 3, text: "/* the answer */" }]);
+    const json = JSON.parse(JSON.stringify(fn)) as { body: { kind: string; expr: string }[] };
+    expect(json.body.map((s) => [s.kind, s.expr])).toEqual([["return", "1"]]);
+  });
+
+  it("parses past brackets that do not pair up", () => {
+    const [fn] = fnsOf([
+      {
+        lines: hunkLines(`
++int f(int a)
++{
++	foo(a[1);
++	if (a) {
++		bar(b]);
++	}
++	x = (y;
++	return a;
++}`),
+      },
+    ]);
+    const seen: string[] = [];
+    walkStatements(fn?.body ?? [], (s) =>
+      seen.push(`${s.kind}:${s.kind === "expr" ? s.text : s.kind === "if" ? s.cond : ""}:${s.calls.map((c) => `${c.name}(${c.args.join("|")})`).join(",")}`),
+    );
+    expect(seen).toEqual(["expr:foo(a[1):foo(a[1)", "if:a:", "block::", "expr:bar(b]):bar(b])", "expr:x =(y; return a:"]);
+  });
 });

@@ -1,0 +1,142 @@
+import { DEFAULT_LIMITS } from "../../limits.js";
+import { codeTokens, tokenize, tokensText } from "./tokenizer.js";
+import type { Token } from "./tokenizer.js";
+
+/**
+ * Reads a C function declaration (`static int foo(struct bar *b, int n)`,
+ * possibly cut short) into its name, return type and parameter names.
+ */
+
+export interface Signature {
+  name: string;
+  returnType: string;
+  isVoid: boolean;
+  params: string[];
+}
+
+/**
+ * `text` with each run of white space folded to one space, as
+ * `text.replace(/\s+/g, " ")` does; most signatures have nothing to fold and
+ * come back as they are, without a new string.
+ */
+export function foldSpace(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Past ASCII, leave the white space question to the regex.
+    const foldsHere = c === 32 ? isSpaceOrWide(text.charCodeAt(i + 1)) : (c >= 9 && c <= 13) || c >= 128;
+    if (foldsHere) return text.replace(/\s+/g, " ");
+  }
+  return text;
+}
+
+function isSpaceOrWide(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c >= 128;
+}
+
+/**
+ * Signatures already parsed, by their text with white space folded: a
+ * definition's signature is read when it is found and again when it is built
+ * (the two texts differ only in spacing), and git repeats the same `@@`
+ * context on every hunk of a function. Cleared when it grows, so it stays
+ * small on huge inputs.
+ */
+const signatures = new Map<string, Signature | null>();
+const MAX_REMEMBERED_SIGNATURES = 512;
+
+/** Parses a declaration `static int foo(struct bar *b, int n)` (possibly cut short). */
+export function parseSignature(text: string): Signature | null {
+  const folded = foldSpace(text);
+  // Too long to tokenize: no tokens, so no signature (whatever the spacing at its ends).
+  if (folded.length > DEFAULT_LIMITS.maxLineLength) return null;
+  // Leading and trailing white space yields no token, so the trimmed text keys the same answer.
+  const key = folded.trim();
+  const hit = signatures.get(key);
+  if (hit !== undefined) return hit;
+  if (signatures.size >= MAX_REMEMBERED_SIGNATURES) signatures.clear();
+  const sig = readSignature(key);
+  signatures.set(key, sig);
+  return sig;
+}
+
+/** Words that can stand before `(` without naming a function. */
+const NOT_NAMES = new Set(["if", "for", "while", "switch", "return", "sizeof"]);
+
+/** Annotations (`__user`, `__maybe_unused`) are not names unless nothing else is. */
+const ANNOTATION = /^__\w+$/;
+
+/**
+ * Reads a signature from its text, white space already folded. Plain loops
+ * over the tokens rather than chains of find/filter/slice: every function a
+ * diff shows passes through here, and the intermediate lists were garbage.
+ */
+function readSignature(text: string): Signature | null {
+  const toks = codeTokens(tokenize([{ newLine: 0, text, added: false }]));
+  let open = -1;
+  for (let i = 1; i < toks.length && open < 0; i++) if (toks[i]?.text === "(" && toks[i - 1]?.kind === "id") open = i;
+  if (open < 1) return null;
+  const name = toks[open - 1]?.text ?? "";
+  if (NOT_NAMES.has(name)) return null;
+  let hasVoid = false;
+  let hasStar = false;
+  for (let i = 0; i < open - 1; i++) {
+    const s = (toks[i] as Token).text;
+    if (s === "=" || s === ";" || s === "{" || s === "(") return null;
+    if (s === "void") hasVoid = true;
+    else if (s === "*") hasStar = true;
+  }
+  const returnType = tokensText(toks, 0, open - 1);
+  const params: string[] = [];
+  let depth = 0;
+  const current: Token[] = [];
+  // True once the parameter holds a `[`: array bounds (`int a[N]`) are not names, so their contents are skipped.
+  let inBounds = false;
+  const flush = (): void => {
+    const param = current.length > 0 ? paramName(current) : null;
+    if (param !== null) params.push(param);
+    current.length = 0;
+    inBounds = false;
+  };
+  for (let i = open + 1; i < toks.length; i++) {
+    const t = toks[i] as Token;
+    if (t.text === "(" || t.text === "[") depth++;
+    else if (t.text === ")" || t.text === "]") {
+      if (depth === 0) break;
+      depth--;
+    } else if (t.text === "," && depth === 0) {
+      flush();
+      continue;
+    }
+    if (depth > 0 && inBounds) continue;
+    current.push(t);
+    if (t.text === "[") inBounds = true;
+  }
+  flush();
+  return { name, returnType, isVoid: hasVoid && !hasStar, params };
+}
+
+/** The name one parameter's tokens declare, `...` for varargs, or null (`void`, a bare type). */
+function paramName(current: readonly Token[]): string | null {
+  let fnPtr = -1;
+  let variadic = false;
+  let ids = 0;
+  let named = 0;
+  let lastId: Token | undefined;
+  let lastNamed: Token | undefined;
+  for (let i = 0; i < current.length; i++) {
+    const t = current[i] as Token;
+    if (fnPtr < 0 && t.text === "*" && current[i - 1]?.text === "(") fnPtr = i;
+    if (t.text === "...") variadic = true;
+    if (t.kind !== "id") continue;
+    ids++;
+    lastId = t;
+    if (!ANNOTATION.test(t.text)) {
+      named++;
+      lastNamed = t;
+    }
+  }
+  if (variadic) return "...";
+  const count = named > 1 ? named : ids;
+  const nameTok = fnPtr >= 0 ? current[fnPtr + 1] : named > 1 ? lastNamed : lastId;
+  const only = current.length === 1 && current[0]?.text === "void";
+  return !only && nameTok && count > 1 ? nameTok.text : null;
+}
