@@ -54,10 +54,12 @@ export interface BatchDeps {
   isSuppressed?: AnalyseDeps["isSuppressed"];
   /** Sending time written into replies; fixed in tests. */
   now?: () => Date;
-  /** Rule threads: 1 runs the rules in this thread; absent means all cores once there are more than a handful of patches. */
+  /** Rule threads: 1 runs the rules in this thread; absent means defaultJobs() once there are more than a handful of patches. */
   jobs?: number;
   /** Messages a series may wait for its next part (see SeriesWindow). */
   seriesWindow?: number;
+  /** Cores the automatic pool size is worked out from (default: what the process may use). */
+  cores?: number;
   /** Worker script for the rule pool (tests pass a bundled one). */
   workerEntry?: string | URL;
   /** Told how many rule threads are in use whenever that changes (0: the rules run in this thread). */
@@ -126,7 +128,7 @@ export async function* reviewStream(items: AsyncIterable<IngestItem>, deps: Batc
 
   const usePool = (): void => {
     if (pooled) return;
-    const jobs = deps.jobs ?? (patches > AUTO_POOL_AFTER ? defaultJobs() : 1);
+    const jobs = deps.jobs ?? (patches > AUTO_POOL_AFTER ? defaultJobs(deps.cores) : 1);
     if (jobs <= 1) return;
     pooled = true;
     const opts: { size: number; entry?: string | URL } = { size: jobs };

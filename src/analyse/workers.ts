@@ -71,9 +71,16 @@ export function defaultWorkerEntry(): URL {
   return new URL("./rule-worker.js", import.meta.url);
 }
 
-/** Threads to use when the user did not say: every core the process may use. */
-export function defaultJobs(): number {
-  return availableParallelism();
+/**
+ * Rule threads to use when the user did not say. The main thread parses
+ * mail and writes replies while the threads run the rules, so it keeps a
+ * core of its own. Below four cores no pool: measured on two cores, a pool
+ * of one or two threads was no faster than the rules in the main thread
+ * (every thread parses its tasks again and warms up on its own) and took
+ * twice the memory (bench/README.md).
+ */
+export function defaultJobs(cores = availableParallelism()): number {
+  return cores >= 4 ? cores - 1 : 1;
 }
 
 export interface PoolOptions {

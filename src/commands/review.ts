@@ -37,7 +37,7 @@ export const REVIEW_USAGE = `usage: lkreview review [options] [PATH ...]   (PATH
   --max-tokens-total N             stop model calls after N tokens in this run
   --config FILE                    configuration file (YAML or JSON)
   --tree DIR                       kernel git checkout: judge whole functions of the patched files
-  --jobs N                         rule threads (default: all cores for more than a few patches; 1: no threads)`;
+  --jobs N                         rule threads (default: cores - 1 from 4 cores up, for more than a few patches; 1: no threads)`;
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 };
 

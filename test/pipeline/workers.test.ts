@@ -71,10 +71,24 @@ describe("rule worker pool", () => {
       ),
     );
     const seen: number[] = [];
-    const result = await reviewBatch(stream(items), { config, model: null, workerEntry: entry, onRunner: (t) => seen.push(t) });
-    expect(seen.length).toBe(1);
-    expect(seen[0]).toBeGreaterThanOrEqual(1);
+    const result = await reviewBatch(stream(items), { config, model: null, cores: 4, workerEntry: entry, onRunner: (t) => seen.push(t) });
+    // Four cores: three rule threads, the main thread keeps one for parsing and replies.
+    expect(seen).toEqual([3]);
     expect(result.reviewed.map((r) => r.review.messageId)).toEqual(items.map((_, i) => `<p${i}@example.org>`));
+    expect(result.reviewed.every((r) => r.all.some((f) => f.rule === "unreleased"))).toBe(true);
+  });
+
+  it("keeps the rules in the main thread by itself on fewer than four cores", async () => {
+    const items = Array.from({ length: 12 }, (_, i) =>
+      item(
+        `q${i}`,
+        rawMail({ id: `q${i}@example.org`, subject: `[PATCH] demo: Fix probe ${i}`, body: patchBody("drivers/demo/core.c", leakyFunction(`demo_q${i}`)) }),
+      ),
+    );
+    const seen: number[] = [];
+    const result = await reviewBatch(stream(items), { config, model: null, cores: 2, workerEntry: entry, onRunner: (t) => seen.push(t) });
+    expect(seen).toEqual([]);
+    expect(result.reviewed).toHaveLength(12);
     expect(result.reviewed.every((r) => r.all.some((f) => f.rule === "unreleased"))).toBe(true);
   });
 
