@@ -1,5 +1,6 @@
 import { defineRule } from "../src/analyse/rule-api.js";
-import type { CCall, CFunction } from "../src/parse/c/types.js";
+import { childrenOf } from "../src/parse/c/structure.js";
+import type { CCall, CFunction, CStmt } from "../src/parse/c/types.js";
 import { acquiresWith, ITERATOR_REFS, isKnownRelease, pairFor, WORDING } from "./data/pairs.js";
 import type { PairInfo } from "./data/pairs.js";
 import { addedLines } from "./utils/added-lines.js";
@@ -166,6 +167,13 @@ function iteratorRefs(nodes: readonly FlatNode[]): { acq: Acquisition; loop: Fla
   return out;
 }
 
+/** True when `s` or a statement inside it makes a call with a known release or is an iterator loop. */
+function mayAcquire(s: CStmt, index: PatchIndex): boolean {
+  if (s.kind === "loop" && ITERATOR_REFS.has(s.loop)) return true;
+  if (s.calls.some((c) => pairFor(c.name, index.identifiers) !== null)) return true;
+  return childrenOf(s).some((c) => mayAcquire(c, index));
+}
+
 /** The call whose failure leads to the exit, for the wording ("If foo() fails, ..."). */
 function failedCall(nodes: readonly FlatNode[], exit: FlatNode): string | null {
   const guard = guardingIfs(exit)[0];
@@ -211,6 +219,8 @@ export default defineRule({
       cFunction(fn, file) {
         if (/__acquires|__releases/.test(fn.signature)) return;
         const index = patchIndex(ctx);
+        // Every point starts from a call with a known release or an iterator loop: most functions have neither.
+        if (!fn.body.some((s) => mayAcquire(s, index))) return;
         const nodes = flatten(fn);
         const view: HandOverView = { index, fn };
         const added = addedLines(fn);
