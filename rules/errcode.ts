@@ -131,6 +131,9 @@ function looksDeliberate(text: string, log: CCall | null): boolean {
   return OPTIONAL_WORDS.test(text.replace(/\b(unsupported|not supported)\b/gi, ""));
 }
 
+/** What a line needs for the checks outside errno functions: an errno-like constant or IS_ERR. */
+const ERRNO_OR_IS_ERR = /\bE[A-Z0-9]|IS_ERR/;
+
 /** The points that say an error path returns success. */
 const ZERO_IDS = new Set(["loggedZero", "failedZero", "fallThrough", "stillZero", "stillZeroGoto", "stillZeroGotoUnseen"]);
 
@@ -168,10 +171,12 @@ export default defineRule({
       cFunction(fn, file) {
         const user = isUserspacePath(file.path);
         const added = addedLines(fn);
-        const nodes = flatten(fn);
         // Thread functions (`int fn(void *data)`) return a value nobody reads.
         const threadFn = fn.params.length === 1 && /\(\s*void\s*\*\s*\w+\s*\)/.test(fn.signature);
         const errnoFn = returnsErrno(fn) && !fn.returnType.includes("ssize_t") && !threadFn;
+        // Outside errno functions only an errno constant, an IS_ERR() check or a kernel-doc Return: can be wrong.
+        if ((!errnoFn || user) && !(fn.complete && fn.kernelDoc) && (user || !fn.lines.some((l) => ERRNO_OR_IS_ERR.test(l.text)))) return;
+        const nodes = flatten(fn);
         const index = patchIndex(ctx);
         const seenLines = new Set<number>();
         const gaps = docGaps(fn, nodes);
