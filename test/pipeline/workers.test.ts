@@ -63,33 +63,28 @@ describe("rule worker pool", () => {
     expect(pooled.errors).toEqual(inProcess.errors);
   });
 
-  it("starts the pool by itself once there are more than a handful of patches", async () => {
+  /** Twelve patches that each leak what they register, reviewed with no `jobs` given on a machine of `cores` cores. */
+  async function reviewTwelve(cores: number): Promise<{ result: BatchResult; threads: number[] }> {
     const items = Array.from({ length: 12 }, (_, i) =>
       item(
         `p${i}`,
         rawMail({ id: `p${i}@example.org`, subject: `[PATCH] demo: Fix probe ${i}`, body: patchBody("drivers/demo/core.c", leakyFunction(`demo_probe${i}`)) }),
       ),
     );
-    const seen: number[] = [];
-    const result = await reviewBatch(stream(items), { config, model: null, cores: 4, workerEntry: entry, onRunner: (t) => seen.push(t) });
-    // Four cores: three rule threads, the main thread keeps one for parsing and replies.
-    expect(seen).toEqual([3]);
+    const threads: number[] = [];
+    const result = await reviewBatch(stream(items), { config, model: null, cores, workerEntry: entry, onRunner: (t) => threads.push(t) });
     expect(result.reviewed.map((r) => r.review.messageId)).toEqual(items.map((_, i) => `<p${i}@example.org>`));
     expect(result.reviewed.every((r) => r.all.some((f) => f.rule === "unreleased"))).toBe(true);
+    return { result, threads };
+  }
+
+  it("starts the pool by itself once there are more than a handful of patches", async () => {
+    // Four cores: three rule threads, the main thread keeps one for parsing and replies.
+    expect((await reviewTwelve(4)).threads).toEqual([3]);
   });
 
   it("keeps the rules in the main thread by itself on fewer than four cores", async () => {
-    const items = Array.from({ length: 12 }, (_, i) =>
-      item(
-        `q${i}`,
-        rawMail({ id: `q${i}@example.org`, subject: `[PATCH] demo: Fix probe ${i}`, body: patchBody("drivers/demo/core.c", leakyFunction(`demo_q${i}`)) }),
-      ),
-    );
-    const seen: number[] = [];
-    const result = await reviewBatch(stream(items), { config, model: null, cores: 2, workerEntry: entry, onRunner: (t) => seen.push(t) });
-    expect(seen).toEqual([]);
-    expect(result.reviewed).toHaveLength(12);
-    expect(result.reviewed.every((r) => r.all.some((f) => f.rule === "unreleased"))).toBe(true);
+    expect((await reviewTwelve(2)).threads).toEqual([]);
   });
 
   it("falls back to the calling thread when the worker script is missing", async () => {
