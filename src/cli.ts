@@ -1,7 +1,9 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=100
 // A 4 MB young generation (V8's default is 16 MB): reviewing an archive
 // allocates many short-lived objects, and the smaller nursery keeps resident
-// memory about 25 MB lower and runs faster (see README, Performance).
+// memory about 25 MB lower and runs faster. A heap that grows to twice its
+// live size before a full collection (V8 picks up to four times) keeps it
+// another 10-20 MB lower at no measured cost (see README, Performance).
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "./config.js";
