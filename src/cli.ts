@@ -10,11 +10,6 @@ import { loadConfig } from "./config.js";
 import type { Config } from "./config.js";
 import { describeError } from "./errors.js";
 import type { CommandIo } from "./commands/io.js";
-import { runReview } from "./commands/review.js";
-import { runRulesCommand } from "./commands/rules.js";
-import { runStats } from "./commands/stats.js";
-import { runB4Check } from "./commands/b4-check.js";
-import { runGithub, runQueue, runServe, runWatch } from "./commands/dispatch.js";
 import { VERSION } from "./version.js";
 
 /** argv -> config -> command -> exit status. Thin on purpose. */
@@ -64,23 +59,24 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     io.stderr.write(`lkreview: ${describeError(err)}\n`);
     return 2;
   }
+  // Each command loads only what it uses: reviewing a patch file never loads the IMAP, SMTP, GitHub or PostgreSQL clients.
   switch (command) {
     case "review":
-      return runReview(rest, io, config);
+      return (await import("./commands/review.js")).runReview(rest, io, config);
     case "rules":
-      return runRulesCommand(rest, io);
+      return (await import("./commands/rules.js")).runRulesCommand(rest, io);
     case "queue":
-      return runQueue(rest, io, config);
+      return (await import("./commands/dispatch.js")).runQueue(rest, io, config);
     case "watch":
-      return runWatch(rest, io, config);
+      return (await import("./commands/dispatch.js")).runWatch(rest, io, config);
     case "github":
-      return runGithub(rest, io, config);
+      return (await import("./commands/dispatch.js")).runGithub(rest, io, config);
     case "serve":
-      return runServe(rest, io, config);
+      return (await import("./commands/dispatch.js")).runServe(rest, io, config);
     case "stats":
-      return runStats(rest, io, config);
+      return (await import("./commands/stats.js")).runStats(rest, io, config);
     case "b4-check":
-      return runB4Check(rest, io, config);
+      return (await import("./commands/b4-check.js")).runB4Check(rest, io, config);
     default:
       io.stderr.write(`lkreview: unknown command "${command}"\n${USAGE}\n`);
       return 2;

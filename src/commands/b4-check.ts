@@ -96,7 +96,7 @@ export async function runB4Check(argv: string[], io: CommandIo, config: Config):
     }
     if (values.db) store = await openStore(values.db);
     const s = store;
-    const model = values.model ? setUpModel(config, { noModel: false, noCache: false }, store, io) : null;
+    const model = values.model ? await setUpModel(config, { noModel: false, noCache: false }, store, io) : null;
     const analysis = await analysePatch(c.patch, null, {
       config,
       model,

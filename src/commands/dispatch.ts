@@ -87,9 +87,10 @@ export function runWatch(argv: string[], io: CommandIo, config: Config): Promise
  */
 function analysedFindings(config: Config, io: CommandIo, opts: { noModel?: boolean; store?: Store | null } = {}): FindingSource {
   const store = opts.store ?? null;
+  // Started now, so the model status line is written at once; awaited at the first patch.
   const model = setUpModel(config, { noModel: opts.noModel ?? false, noCache: false }, store, io);
   return async (patch) => {
-    const deps: AnalyseDeps = { config, model };
+    const deps: AnalyseDeps = { config, model: await model };
     if (store) deps.isSuppressed = (rule, fp) => store.isSuppressed(rule, fp);
     return (await analysePatch(patch, null, deps)).reportable;
   };

@@ -1,20 +1,21 @@
 import type { Config } from "../config.js";
 import type { ModelReviewer } from "../analyse/analyse.js";
-import { TokenBudget, createModelReviewer, mergeFindings, modelStatus } from "../analyse/model-layer/index.js";
 import type { ModelReviewerDeps } from "../analyse/model-layer/index.js";
+import { modelStatus } from "../analyse/model-layer/status.js";
 import type { Store } from "../store/store.js";
 import type { CommandIo } from "./io.js";
 
 /**
  * The model layer for this run, or null for rules only. When it is off it
  * says so once, in one line, on stderr. The store (when open) is its cache.
+ * The layer (and the OpenAI SDK under it) is loaded only when it is on.
  */
-export function setUpModel(
+export async function setUpModel(
   config: Config,
   flags: { noModel: boolean; model?: string; noCache: boolean },
   store: Store | null,
   io: CommandIo,
-): ModelReviewer | null {
+): Promise<ModelReviewer | null> {
   const statusFlags: { noModel: boolean; model?: string } = { noModel: flags.noModel };
   if (flags.model) statusFlags.model = flags.model;
   const status = modelStatus(config.model, statusFlags);
@@ -23,6 +24,7 @@ export function setUpModel(
     if (!flags.noModel) io.stderr.write(`${status.reason}\n`);
     return null;
   }
+  const { TokenBudget, createModelReviewer, mergeFindings } = await import("../analyse/model-layer/index.js");
   const cfg = { ...config.model, name: flags.model ?? config.model.name };
   const deps: ModelReviewerDeps = { noCache: flags.noCache };
   if (cfg.maxTokensTotal) deps.budget = new TokenBudget(cfg.maxTokensTotal);

@@ -138,7 +138,7 @@ export async function runReview(argv: string[], io: CommandIo, config: Config): 
   try {
     const modelFlags: { noModel: boolean; model?: string; noCache: boolean } = { noModel: values["no-model"], noCache: values["no-cache"] };
     if (values.model) modelFlags.model = values.model;
-    const model = setUpModel(config, modelFlags, store, io);
+    const model = await setUpModel(config, modelFlags, store, io);
     const deps: BatchDeps = { config, model };
     if (jobs !== undefined) deps.jobs = jobs;
     if (store) {

@@ -110,7 +110,7 @@ export async function runWatchCommand(argv: string[], io: WatchIo, config?: Conf
     io.stderr.write(`${new Date().toISOString()} ${line.replace(/[\r\n]+/g, " ")}\n`);
   };
   try {
-    const model = setUpModel(cfg, { noModel: values["no-model"], noCache: false }, store, { stdin: process.stdin, ...io });
+    const model = await setUpModel(cfg, { noModel: values["no-model"], noCache: false }, store, { stdin: process.stdin, ...io });
     return await runWatch({
       config: cfg,
       store,

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { LkreviewError } from "../errors.js";
-import { createPostgresStore } from "./postgres.js";
 import { createSqliteStore, DEFAULT_SQLITE_PATH } from "./sqlite.js";
 import type { OpenStoreOptions, Store } from "./store.js";
 
@@ -21,7 +20,8 @@ export async function openStore(db: string = DEFAULT_SQLITE_PATH, opts: OpenStor
   if (opts.mustExist && !isPostgresUrl(db) && path !== ":memory:" && !existsSync(path)) {
     throw new LkreviewError("USAGE", "", `no store at ${path}; run review --enqueue or watch first`);
   }
-  const store = isPostgresUrl(db) ? createPostgresStore(db) : createSqliteStore(path);
+  // The PostgreSQL client is loaded only for a PostgreSQL store.
+  const store = isPostgresUrl(db) ? (await import("./postgres.js")).createPostgresStore(db) : createSqliteStore(path);
   try {
     await store.migrate();
   } catch (err) {

@@ -101,7 +101,7 @@ async function patchOf(raw: Buffer): Promise<Patch> {
 }
 
 async function review(cfg: Config, patch: Patch, withModel: boolean) {
-  const model = withModel ? setUpModel(cfg, { noModel: false, noCache: true }, null, io) : null;
+  const model = withModel ? await setUpModel(cfg, { noModel: false, noCache: true }, null, io) : null;
   expect(model === null).toBe(!withModel);
   const analysis = await analysePatch(patch, null, { config: cfg, model });
   const reply = composeReply(patch, analysis.reportable, { from: BOT, signature: cfg.signature, version: "0.1.0", date: new Date("2025-03-05T10:00:00Z") });
