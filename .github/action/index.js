@@ -104,7 +104,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -113,9 +113,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path) {
       const ctrl = callVisitor(key, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -249,7 +249,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -259,7 +259,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -403,7 +403,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -430,7 +430,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -441,7 +441,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -621,7 +621,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -647,7 +647,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
@@ -5569,15 +5569,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -5588,8 +5588,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5620,7 +5620,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -7336,7 +7336,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -7364,8 +7364,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -9089,17 +9089,33 @@ function defineRule(rule) {
   return rule;
 }
 function formatMessage(template, data = {}) {
-  return template.replace(
-    /\{(\w+)\}/g,
-    (whole, key) => Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : whole
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, key) => Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : whole);
 }
 
 // rules/data/pairs.ts
 var KFREE = ["kfree", "kvfree", "kfree_sensitive", "kfree_const", "kvfree_sensitive"];
 var KNOWN = [
   {
-    acquire: ["kmalloc", "kzalloc", "kcalloc", "kmalloc_array", "kmalloc_node", "kzalloc_node", "kcalloc_node", "kstrdup", "kstrndup", "kmemdup", "kmemdup_nul", "kasprintf", "kvasprintf", "kvmalloc", "kvzalloc", "kvcalloc", "kvmalloc_array", "kstrdup_const"],
+    acquire: [
+      "kmalloc",
+      "kzalloc",
+      "kcalloc",
+      "kmalloc_array",
+      "kmalloc_node",
+      "kzalloc_node",
+      "kcalloc_node",
+      "kstrdup",
+      "kstrndup",
+      "kmemdup",
+      "kmemdup_nul",
+      "kasprintf",
+      "kvasprintf",
+      "kvmalloc",
+      "kvzalloc",
+      "kvcalloc",
+      "kvmalloc_array",
+      "kstrdup_const"
+    ],
     kind: "alloc",
     release: KFREE,
     handle: "result"
@@ -9111,27 +9127,66 @@ var KNOWN = [
   { acquire: ["__get_free_pages", "__get_free_page", "get_zeroed_page"], kind: "alloc", release: ["free_pages", "free_page"], handle: "result" },
   { acquire: ["bitmap_zalloc", "bitmap_alloc"], kind: "alloc", release: ["bitmap_free"], handle: "result" },
   { acquire: ["alloc_percpu", "__alloc_percpu"], kind: "alloc", release: ["free_percpu"], handle: "result" },
-  { acquire: ["alloc_workqueue", "alloc_ordered_workqueue", "create_workqueue", "create_singlethread_workqueue"], kind: "create", release: ["destroy_workqueue"], handle: "result" },
+  {
+    acquire: ["alloc_workqueue", "alloc_ordered_workqueue", "create_workqueue", "create_singlethread_workqueue"],
+    kind: "create",
+    release: ["destroy_workqueue"],
+    handle: "result"
+  },
   { acquire: ["kthread_create", "kthread_run"], kind: "create", release: ["kthread_stop"], handle: "result" },
   { acquire: ["dma_alloc_coherent"], kind: "alloc", release: ["dma_free_coherent"], handle: "result" },
   { acquire: ["klp_shadow_alloc", "klp_shadow_get_or_alloc"], kind: "alloc", release: ["klp_shadow_free", "klp_shadow_free_all"], handle: "result" },
   { acquire: ["kobject_create_and_add"], kind: "create", release: ["kobject_put"], handle: "result" },
   { acquire: ["kobject_init_and_add"], kind: "init", release: ["kobject_put"], handle: "arg", releaseOnOwnFailure: true },
-  { acquire: ["kobject_add", "device_add"], kind: "add", release: ["kobject_del", "device_del", "kobject_put", "put_device", "device_unregister"], handle: "arg" },
+  {
+    acquire: ["kobject_add", "device_add"],
+    kind: "add",
+    release: ["kobject_del", "device_del", "kobject_put", "put_device", "device_unregister"],
+    handle: "arg"
+  },
   { acquire: ["device_register"], kind: "register", release: ["device_unregister", "put_device"], handle: "arg", releaseOnOwnFailure: true },
   { acquire: ["misc_register"], kind: "register", release: ["misc_deregister"], handle: "arg" },
   { acquire: ["sysfs_create_group"], kind: "create", release: ["sysfs_remove_group"], handle: "arg" },
   { acquire: ["sysfs_create_groups"], kind: "create", release: ["sysfs_remove_groups"], handle: "arg" },
   { acquire: ["sysfs_create_file"], kind: "create", release: ["sysfs_remove_file"], handle: "arg" },
   { acquire: ["sysfs_create_link"], kind: "create", release: ["sysfs_remove_link"], handle: "arg" },
+  { acquire: ["sysfs_create_bin_file"], kind: "create", release: ["sysfs_remove_bin_file"], handle: "arg" },
+  { acquire: ["sysfs_create_files"], kind: "create", release: ["sysfs_remove_files"], handle: "arg" },
+  { acquire: ["sysfs_merge_group"], kind: "add", release: ["sysfs_unmerge_group"], handle: "arg" },
+  { acquire: ["sysfs_add_file_to_group"], kind: "add", release: ["sysfs_remove_file_from_group"], handle: "arg" },
+  { acquire: ["sysfs_add_link_to_group"], kind: "add", release: ["sysfs_remove_link_from_group"], handle: "arg" },
+  { acquire: ["sysfs_create_mount_point"], kind: "create", release: ["sysfs_remove_mount_point"], handle: "arg" },
+  { acquire: ["device_create_file"], kind: "create", release: ["device_remove_file"], handle: "arg" },
+  { acquire: ["device_create_bin_file"], kind: "create", release: ["device_remove_bin_file"], handle: "arg" },
+  { acquire: ["driver_create_file"], kind: "create", release: ["driver_remove_file"], handle: "arg" },
+  { acquire: ["class_create_file"], kind: "create", release: ["class_remove_file"], handle: "arg" },
+  { acquire: ["bus_create_file"], kind: "create", release: ["bus_remove_file"], handle: "arg" },
   { acquire: ["cdev_add"], kind: "add", release: ["cdev_del"], handle: "arg" },
   { acquire: ["device_create"], kind: "create", release: ["device_destroy"], handle: "result" },
   { acquire: ["class_create"], kind: "create", release: ["class_destroy"], handle: "result" },
   { acquire: ["alloc_chrdev_region", "register_chrdev_region"], kind: "register", release: ["unregister_chrdev_region"], handle: "none" },
   { acquire: ["idr_alloc", "idr_alloc_cyclic"], kind: "alloc", release: ["idr_remove"], handle: "arg" },
-  { acquire: ["ida_alloc", "ida_alloc_range", "ida_alloc_min", "ida_alloc_max", "ida_simple_get"], kind: "alloc", release: ["ida_free", "ida_simple_remove"], handle: "arg" },
+  {
+    acquire: ["ida_alloc", "ida_alloc_range", "ida_alloc_min", "ida_alloc_max", "ida_simple_get"],
+    kind: "alloc",
+    release: ["ida_free", "ida_simple_remove"],
+    handle: "arg"
+  },
   { acquire: ["get_device"], kind: "ref", release: ["put_device"], handle: "arg" },
-  { acquire: ["of_node_get", "of_find_node_by_name", "of_find_node_by_path", "of_find_compatible_node", "of_get_child_by_name", "of_get_parent", "of_parse_phandle"], kind: "ref", release: ["of_node_put"], handle: "result" },
+  {
+    acquire: [
+      "of_node_get",
+      "of_find_node_by_name",
+      "of_find_node_by_path",
+      "of_find_compatible_node",
+      "of_get_child_by_name",
+      "of_get_parent",
+      "of_parse_phandle"
+    ],
+    kind: "ref",
+    release: ["of_node_put"],
+    handle: "result"
+  },
   { acquire: ["kobject_get"], kind: "ref", release: ["kobject_put"], handle: "arg" },
   { acquire: ["try_module_get", "__module_get"], kind: "ref", release: ["module_put"], handle: "arg" },
   { acquire: ["get_task_struct"], kind: "ref", release: ["put_task_struct"], handle: "arg" },
@@ -9140,9 +9195,14 @@ var KNOWN = [
   { acquire: ["fget"], kind: "ref", release: ["fput"], handle: "result" },
   { acquire: ["get_pid", "find_get_pid"], kind: "ref", release: ["put_pid"], handle: "result" },
   { acquire: ["mmgrab"], kind: "ref", release: ["mmdrop"], handle: "arg" },
-  { acquire: ["kref_get"], kind: "ref", release: ["kref_put"], handle: "arg" },
+  { acquire: ["kref_get", "kref_get_unless_zero"], kind: "ref", release: ["kref_put"], handle: "arg" },
   { acquire: ["bus_find_device", "class_find_device", "bus_find_device_by_name"], kind: "ref", release: ["put_device"], handle: "result" },
-  { acquire: ["mutex_lock", "mutex_lock_nested", "mutex_lock_interruptible", "mutex_lock_killable", "mutex_lock_io"], kind: "lock", release: ["mutex_unlock"], handle: "arg" },
+  {
+    acquire: ["mutex_lock", "mutex_lock_nested", "mutex_lock_interruptible", "mutex_lock_killable", "mutex_lock_io"],
+    kind: "lock",
+    release: ["mutex_unlock"],
+    handle: "arg"
+  },
   { acquire: ["down_read", "down_read_killable", "down_read_interruptible"], kind: "lock", release: ["up_read"], handle: "arg" },
   { acquire: ["down_write", "down_write_killable"], kind: "lock", release: ["up_write"], handle: "arg" },
   { acquire: ["down", "down_interruptible", "down_killable"], kind: "lock", release: ["up"], handle: "arg" },
@@ -9173,7 +9233,24 @@ var KNOWN = [
   { acquire: ["dma_map_sg"], kind: "map", release: ["dma_unmap_sg"], handle: "arg" },
   { acquire: ["register_kprobe"], kind: "register", release: ["unregister_kprobe"], handle: "arg" },
   { acquire: ["register_ftrace_function"], kind: "register", release: ["unregister_ftrace_function"], handle: "arg" },
-  { acquire: ["register_chrdev"], kind: "register", release: ["unregister_chrdev"], handle: "arg" }
+  { acquire: ["register_chrdev"], kind: "register", release: ["unregister_chrdev"], handle: "arg" },
+  // include/linux/ftrace.h: a filter set on an ops stays (and its hash stays allocated) until
+  // the same call removes it or ftrace_free_filter() drops them all.
+  {
+    acquire: ["ftrace_set_filter_ip"],
+    kind: "set",
+    release: ["ftrace_set_filter_ip", "ftrace_free_filter"],
+    handle: "arg",
+    flag: { arg: 2, acquire: ["0", "false"], say: "remove = 1" }
+  },
+  {
+    acquire: ["ftrace_set_filter_ips"],
+    kind: "set",
+    release: ["ftrace_set_filter_ips", "ftrace_free_filter"],
+    handle: "arg",
+    flag: { arg: 3, acquire: ["0", "false"], say: "remove = 1" }
+  },
+  { acquire: ["ftrace_set_filter", "ftrace_set_notrace"], kind: "set", release: ["ftrace_free_filter"], handle: "arg" }
 ];
 var BY_NAME = /* @__PURE__ */ new Map();
 for (const p of KNOWN) {
@@ -9195,13 +9272,54 @@ function derived(name) {
   if (locks) return { kind: "lock", release: locks, handle: "arg", strong: true };
   if (m = /^(\w+)_register$/.exec(name)) return { kind: "register", release: [`${m[1]}_unregister`, `${m[1]}_deregister`], handle: "arg", strong: true };
   if (m = /^register_(\w+)$/.exec(name)) return { kind: "register", release: [`unregister_${m[1]}`], handle: "arg", strong: true };
-  if (m = /^(\w+)_alloc(_\w+)?$/.exec(name)) return { kind: "alloc", release: [`${m[1]}_free${m[2] ?? ""}`, `${m[1]}_free`, `${m[1]}_put`, `${m[1]}_release`, `${m[1]}_destroy`], handle: "result", strong: false };
-  if (m = /^alloc_(\w+)$/.exec(name)) return { kind: "alloc", release: [`free_${m[1]}`, `put_${m[1]}`, `release_${m[1]}`, `${m[1]}_free`], handle: "result", strong: false };
+  if (m = /^(\w+)_alloc(_\w+)?$/.exec(name))
+    return {
+      kind: "alloc",
+      release: [`${m[1]}_free${m[2] ?? ""}`, `${m[1]}_free`, `${m[1]}_put`, `${m[1]}_release`, `${m[1]}_destroy`],
+      handle: "result",
+      strong: false
+    };
+  if (m = /^alloc_(\w+)$/.exec(name))
+    return { kind: "alloc", release: [`free_${m[1]}`, `put_${m[1]}`, `release_${m[1]}`, `${m[1]}_free`], handle: "result", strong: false };
   if (m = /^(\w+)_get$/.exec(name)) return { kind: "ref", release: [`${m[1]}_put`], handle: "arg", strong: false };
   if (m = /^get_(\w+)$/.exec(name)) return { kind: "ref", release: [`put_${m[1]}`], handle: "arg", strong: false };
-  if (m = /^(\w+)_init$/.exec(name)) return { kind: "init", release: [`${m[1]}_destroy`, `${m[1]}_exit`, `${m[1]}_deinit`, `${m[1]}_uninit`, `${m[1]}_cleanup`, `${m[1]}_fini`, `${m[1]}_free`], handle: "arg", strong: false };
-  if (m = /^init_(\w+)$/.exec(name)) return { kind: "init", release: [`destroy_${m[1]}`, `exit_${m[1]}`, `cleanup_${m[1]}`, `deinit_${m[1]}`], handle: "arg", strong: false };
-  if (m = /^(\w+)_create(_\w+)?$/.exec(name)) return { kind: "create", release: [`${m[1]}_destroy${m[2] ?? ""}`, `${m[1]}_destroy`, `${m[1]}_remove`, `${m[1]}_free`, `${m[1]}_delete`], handle: "result", strong: false };
+  if (m = /^(\w+)_init$/.exec(name))
+    return {
+      kind: "init",
+      release: [
+        `${m[1]}_destroy`,
+        `${m[1]}_exit`,
+        `${m[1]}_deinit`,
+        `${m[1]}_uninit`,
+        `${m[1]}_cleanup`,
+        `${m[1]}_fini`,
+        `${m[1]}_free`,
+        `${m[1]}_end`,
+        `${m[1]}_teardown`
+      ],
+      handle: "arg",
+      strong: false
+    };
+  if (m = /^init_(\w+)$/.exec(name))
+    return { kind: "init", release: [`destroy_${m[1]}`, `exit_${m[1]}`, `cleanup_${m[1]}`, `deinit_${m[1]}`, `end_${m[1]}`], handle: "arg", strong: false };
+  if (m = /^(\w+)_setup$/.exec(name))
+    return { kind: "init", release: [`${m[1]}_teardown`, `${m[1]}_cleanup`, `${m[1]}_destroy`], handle: "arg", strong: false };
+  if (m = /^setup_(\w+)$/.exec(name)) return { kind: "init", release: [`teardown_${m[1]}`, `cleanup_${m[1]}`], handle: "arg", strong: false };
+  if (m = /^(\w+)_begin$/.exec(name))
+    return { kind: "start", release: [`${m[1]}_end`, `${m[1]}_finish`, `${m[1]}_abort`, `${m[1]}_cancel`], handle: "arg", strong: false };
+  if (m = /^begin_(\w+)$/.exec(name)) return { kind: "start", release: [`end_${m[1]}`, `finish_${m[1]}`, `abort_${m[1]}`], handle: "arg", strong: false };
+  if (m = /^(\w+)_start$/.exec(name)) return { kind: "start", release: [`${m[1]}_finish`, `${m[1]}_end`], handle: "arg", strong: false };
+  if (m = /^start_(\w+)$/.exec(name)) return { kind: "start", release: [`finish_${m[1]}`, `end_${m[1]}`], handle: "arg", strong: false };
+  if (m = /^(\w+)_open$/.exec(name)) return { kind: "open", release: [`${m[1]}_close`, `${m[1]}_release`], handle: "arg", strong: false };
+  if (m = /^open_(\w+)$/.exec(name)) return { kind: "open", release: [`close_${m[1]}`, `release_${m[1]}`], handle: "arg", strong: false };
+  if (m = /^(\w+)_create(_\w+)?$/.exec(name))
+    return {
+      kind: "create",
+      // `foo_create_attr()` is undone by `foo_remove_attr()` as often as by a destroy.
+      release: [`${m[1]}_destroy${m[2] ?? ""}`, `${m[1]}_remove${m[2] ?? ""}`, `${m[1]}_destroy`, `${m[1]}_remove`, `${m[1]}_free`, `${m[1]}_delete`],
+      handle: "result",
+      strong: false
+    };
   if (m = /^create_(\w+)$/.exec(name)) return { kind: "create", release: [`destroy_${m[1]}`, `remove_${m[1]}`], handle: "result", strong: false };
   if (m = /^(\w+)_add$/.exec(name)) return { kind: "add", release: [`${m[1]}_del`, `${m[1]}_remove`, `${m[1]}_delete`], handle: "arg", strong: false };
   if (m = /^add_(\w+)$/.exec(name)) return { kind: "add", release: [`del_${m[1]}`, `remove_${m[1]}`], handle: "arg", strong: false };
@@ -9211,11 +9329,22 @@ function derived(name) {
   if (m = /^request_(\w+)$/.exec(name)) return { kind: "request", release: [`release_${m[1]}`, `free_${m[1]}`], handle: "arg", strong: false };
   return null;
 }
+var derivedCache = /* @__PURE__ */ new Map();
+var DERIVED_CACHE_SIZE = 4096;
+function derivedOf(name) {
+  let d = derivedCache.get(name);
+  if (d === void 0) {
+    if (derivedCache.size >= DERIVED_CACHE_SIZE) derivedCache.clear();
+    d = derived(name);
+    derivedCache.set(name, d);
+  }
+  return d;
+}
 function pairFor(name, evidence) {
   if (MANAGED.test(name) || TAKES_NOTHING.test(name)) return null;
   const known = BY_NAME.get(name);
   if (known) return known;
-  const d = derived(name);
+  const d = derivedOf(name);
   if (!d) return null;
   const seen = d.release.filter((r) => evidence.has(r));
   if (!d.strong && seen.length === 0) return null;
@@ -9237,8 +9366,16 @@ var WORDING = {
   add: { done: "added", undone: "removed" },
   enable: { done: "enabled", undone: "disabled" },
   map: { done: "mapped", undone: "unmapped" },
-  request: { done: "requested", undone: "released" }
+  request: { done: "requested", undone: "released" },
+  set: { done: "set", undone: "cleared" },
+  start: { done: "started", undone: "ended" },
+  open: { done: "opened", undone: "closed" }
 };
+function acquiresWith(info, args) {
+  if (!info.flag) return true;
+  const v = (args[info.flag.arg] ?? "").replace(/\s+/g, "");
+  return info.flag.acquire.includes(v);
+}
 var ITERATOR_REFS = /* @__PURE__ */ new Map([
   ["for_each_child_of_node", { arg: 1, release: "of_node_put" }],
   ["for_each_available_child_of_node", { arg: 1, release: "of_node_put" }],
@@ -9252,6 +9389,982 @@ var ITERATOR_REFS = /* @__PURE__ */ new Map([
   ["fwnode_for_each_child_node", { arg: 1, release: "fwnode_handle_put" }],
   ["fwnode_for_each_available_child_node", { arg: 1, release: "fwnode_handle_put" }]
 ]);
+
+// rules/utils/added-lines.ts
+var cache = /* @__PURE__ */ new WeakMap();
+function addedLines(fn) {
+  let set2 = cache.get(fn);
+  if (!set2) {
+    const s = /* @__PURE__ */ new Set();
+    for (const l of fn.lines) if (l.added) s.add(l.newLine);
+    set2 = s;
+    cache.set(fn, set2);
+  }
+  return set2;
+}
+
+// rules/utils/c-flow.ts
+function flatten(fn) {
+  const body = fn.body;
+  const out = [];
+  const root = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: [], body };
+  for (let i = 0; i < body.length; i++) visit(out, body[i], [{ parent: root, child: i }]);
+  return out;
+}
+function visit(out, s, path) {
+  out.push({ stmt: s, path, index: out.length });
+  switch (s.kind) {
+    case "block":
+      for (let i = 0; i < s.body.length; i++) visit(out, s.body[i], extend(path, s, i));
+      return;
+    case "if":
+      visit(out, s.then, extend(path, s, 0));
+      if (s.else) visit(out, s.else, extend(path, s, 1));
+      return;
+    case "loop":
+    case "switch":
+    case "macro":
+      visit(out, s.body, extend(path, s, 0));
+      return;
+    default:
+      return;
+  }
+}
+function extend(path, parent, child) {
+  const n = path.length;
+  const next = new Array(n + 1);
+  for (let i = 0; i < n; i++) next[i] = path[i];
+  next[n] = { parent, child };
+  return next;
+}
+function exclusive(a, b) {
+  const n = Math.min(a.path.length, b.path.length);
+  for (let i = 0; i < n; i++) {
+    const sa = a.path[i];
+    const sb = b.path[i];
+    if (sa.parent !== sb.parent) return false;
+    if (sa.child !== sb.child) return sa.parent.kind === "if";
+  }
+  return false;
+}
+function encloses(outer, inner) {
+  return inner.path.some((s) => s.parent === outer.stmt);
+}
+function isJumpOut(s) {
+  return s.kind === "return" || s.kind === "goto";
+}
+var jumpCounts = /* @__PURE__ */ new WeakMap();
+var breakAt = /* @__PURE__ */ new WeakMap();
+function nextBreak(block, from) {
+  let next = breakAt.get(block);
+  if (!next) {
+    const n = block.body.length;
+    next = new Int32Array(n + 1).fill(n);
+    for (let k = n - 1; k >= 0; k--) next[k] = block.body[k]?.kind === "break" ? k : next[k + 1] ?? n;
+    breakAt.set(block, next);
+  }
+  return next[Math.max(0, Math.min(from, block.body.length))] ?? block.body.length;
+}
+function jumpsIn(block, lo, hi) {
+  hi = Math.min(hi, nextBreak(block, lo));
+  if (hi <= lo) return false;
+  let counts = jumpCounts.get(block);
+  if (!counts) {
+    counts = new Int32Array(block.body.length + 1);
+    block.body.forEach((c, k) => counts[k + 1] = (counts[k] ?? 0) + (isJumpOut(c) ? 1 : 0));
+    jumpCounts.set(block, counts);
+  }
+  return (counts[Math.min(hi, block.body.length)] ?? 0) - (counts[Math.max(0, lo)] ?? 0) > 0;
+}
+function blocked(a, b) {
+  if (exclusive(a, b)) return true;
+  for (let i = a.path.length - 1; i >= 0; i--) {
+    const step = a.path[i];
+    if (b.path[i]?.parent === step.parent && b.path[i]?.child !== void 0) {
+      if (step.parent.kind === "block") {
+        const lo = step.child;
+        const hi = b.path[i]?.child ?? lo;
+        if (jumpsIn(step.parent, lo + 1, hi) || nextBreak(step.parent, lo + 1) < hi) return true;
+      }
+      return false;
+    }
+    if (step.parent.kind === "block" && jumpsIn(step.parent, step.child + 1, step.parent.body.length)) return true;
+  }
+  return false;
+}
+function breaksAway(a, b) {
+  for (let i = a.path.length - 1; i >= 0; i--) {
+    const step = a.path[i];
+    const shared = b.path[i]?.parent === step.parent;
+    if (step.parent.kind === "block") {
+      const end = shared ? b.path[i]?.child ?? step.child : step.parent.body.length;
+      if (step.parent.body.slice(step.child + 1, end).some((s) => s.kind === "break")) {
+        for (let k = i - 1; k >= 0; k--) {
+          const t = a.path[k].parent;
+          if (t.kind !== "loop" && t.kind !== "switch") continue;
+          if (b.path.some((s) => s.parent === t)) return true;
+          break;
+        }
+      }
+    }
+    if (shared) return false;
+  }
+  return false;
+}
+function guardingIfs(node2) {
+  const out = [];
+  for (let i = node2.path.length - 1; i >= 0; i--) {
+    const s = node2.path[i];
+    if (s.parent.kind === "if" && s.child === 0) out.push(s.parent);
+    if (s.parent.kind === "loop") break;
+  }
+  return out;
+}
+function enclosingLoops(node2) {
+  return node2.path.filter((s) => s.parent.kind === "loop").map((s) => s.parent).reverse();
+}
+var gapCache = /* @__PURE__ */ new WeakMap();
+function gapLines(fn) {
+  const hit = gapCache.get(fn);
+  if (hit) return hit;
+  const out = [];
+  for (let i = 1; i < fn.lines.length; i++) {
+    const prev = fn.lines[i - 1]?.newLine ?? 0;
+    const cur = fn.lines[i]?.newLine ?? 0;
+    if (cur !== prev + 1) out.push(cur);
+  }
+  gapCache.set(fn, out);
+  return out;
+}
+function gapBetween(fn, from, to) {
+  return gapLines(fn).some((g) => g > from && g <= to);
+}
+var labelCache = /* @__PURE__ */ new WeakMap();
+function labelCode(fn, nodes, name, seen) {
+  if (seen) return labelCodeFrom(fn, nodes, name, seen);
+  let byName = labelCache.get(nodes);
+  if (!byName) labelCache.set(nodes, byName = /* @__PURE__ */ new Map());
+  if (byName.has(name)) return byName.get(name) ?? null;
+  const code = labelCodeFrom(fn, nodes, name, /* @__PURE__ */ new Set());
+  byName.set(name, code);
+  return code;
+}
+function labelCodeFrom(fn, nodes, name, seen) {
+  seen.add(name);
+  const at = nodes.find((n) => n.stmt.kind === "label" && n.stmt.name === name);
+  if (at?.stmt.kind !== "label") return null;
+  const calls = [];
+  const depth = at.path.length;
+  for (let i = at.index + 1; i < nodes.length; i++) {
+    const n = nodes[i];
+    if (n.path.length < depth) break;
+    calls.push(...n.stmt.calls);
+    if (n.path.length === depth && n.stmt.kind === "return") {
+      return { calls, known: !gapBetween(fn, at.stmt.line, n.stmt.line), ret: n.stmt, label: at.stmt };
+    }
+    if (n.path.length === depth && n.stmt.kind === "goto") {
+      const next = seen.has(n.stmt.label) ? null : labelCodeFrom(fn, nodes, n.stmt.label, seen);
+      if (!next) return { calls, known: false, ret: null, label: at.stmt };
+      return { calls: [...calls, ...next.calls], known: next.known, ret: next.ret, label: at.stmt };
+    }
+  }
+  const lastLine = fn.lines[fn.lines.length - 1]?.newLine ?? at.stmt.line;
+  return { calls, known: depth === 1 && fn.hasEnd && !gapBetween(fn, at.stmt.line, lastLine), ret: null, label: at.stmt };
+}
+function handleOf(arg) {
+  if (!arg) return "";
+  let h = handles.get(arg);
+  if (h === void 0) {
+    h = arg.replace(/\s+/g, "").replace(/^\(\w[\w\s*]*\*\)/, "").replace(/^[&*]+/, "").replace(/^\((.*)\)$/, "$1");
+    if (handles.size >= 4096) handles.clear();
+    handles.set(arg, h);
+  }
+  return h;
+}
+var handles = /* @__PURE__ */ new Map();
+function sameHandle(a, b) {
+  if (!a || !b) return true;
+  if (a === b) return true;
+  const last = (s) => s.split(/->|\./).pop() ?? s;
+  return a.includes("->") || b.includes("->") || a.includes(".") || b.includes(".") ? last(a) === last(b) : false;
+}
+
+// rules/utils/c-errors.ts
+var ERR_VAR = /^(ret|err|rc|error|retval|status|res|rv|r|result|ret_val|rval)$/;
+var ERROR_LOG = /^(pr_err|pr_crit|pr_alert|pr_emerg|pr_warn|pr_warning|pr_err_ratelimited|pr_warn_ratelimited|pr_err_once|pr_warn_once|printk|\w+_err|\w+_err_ratelimited|\w+_err_once|\w+_warn|\w+_warn_ratelimited|\w+_warn_once|\w+_crit|\w+_alert|\w+_emerg)$/;
+var WARN_CALL = /^(WARN|WARN_ON|WARN_ON_ONCE|WARN_ONCE|BUG|BUG_ON|WARN_TAINT|WARN_TAINT_ONCE|VM_WARN_ON|VM_WARN_ON_ONCE|VM_BUG_ON|lockdep_assert\w*|dump_stack|KUNIT_\w+)$/;
+var OPTIONAL_WORDS = /\b(optional|not supported|unsupported|ignor\w*|continu\w*|skip\w*|deprecated|non-?fatal|fall(ing)? ?back|disabled|using default|defaulting|not available|unavailable|best[- ]effort|harmless|nothing to do|not an error|no longer|obsolete|legacy|not needed|anyway|proceed\w*)\b/i;
+function isErrorLog(call) {
+  if (call.name === "printk") return /KERN_(ERR|WARNING|CRIT|ALERT|EMERG)/.test(call.args[0] ?? "");
+  if (/_(dbg|info|notice|debug)$/.test(call.name)) return false;
+  return ERROR_LOG.test(call.name);
+}
+function isErrnoExpr(expr) {
+  const e = expr.replace(/\s+/g, "");
+  return /^\(?-E[A-Z0-9]+\)?$/.test(e) || e.startsWith("ERR_PTR(") || e.startsWith("PTR_ERR(") || e.startsWith("ERR_CAST(") || e === "-1" || e.startsWith("dev_err_probe(");
+}
+function bareCond(cond) {
+  let c = cond.replace(/\s+/g, " ").trim();
+  for (let i = 0; i < 4; i++) {
+    const m = /^!?\s*(unlikely|likely)\s*\((.*)\)$/.exec(c);
+    if (!m) break;
+    c = (c.startsWith("!") ? "!" : "") + (m[2] ?? "").trim();
+  }
+  while (c.startsWith("(") && c.endsWith(")") && balanced(c.slice(1, -1))) c = c.slice(1, -1).trim();
+  return c;
+}
+function balanced(s) {
+  let d = 0;
+  for (const ch of s) {
+    if (ch === "(") d++;
+    else if (ch === ")" && --d < 0) return false;
+  }
+  return d === 0;
+}
+var LVALUE = String.raw`[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]*\])*`;
+function failureSubject(cond) {
+  const c = bareCond(cond);
+  let m;
+  if ((m = new RegExp(`^(${LVALUE})$`).exec(c)) && ERR_VAR.test(m[1] ?? "")) return m[1] ?? null;
+  if (m = new RegExp(`^(${LVALUE})\\s*(<\\s*0|!=\\s*0)$`).exec(c)) return m[1] ?? null;
+  if (m = new RegExp(`^!\\s*(${LVALUE})$`).exec(c)) return m[1] ?? null;
+  if (m = new RegExp(`^(${LVALUE})\\s*==\\s*NULL$`).exec(c)) return m[1] ?? null;
+  if (m = new RegExp(`^(?:IS_ERR|IS_ERR_OR_NULL)\\s*\\(\\s*(${LVALUE})\\s*\\)$`).exec(c)) return m[1] ?? null;
+  return null;
+}
+function isFailureCond(cond) {
+  const c = bareCond(cond);
+  if (failureSubject(c) !== null) return true;
+  if (/^(WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE)\s*\(/.test(c)) return true;
+  if (/^!?\s*\w+\s*\(.*\)\s*(<\s*0)?$/.test(c) && !/^!?\s*(is_|has_|can_|should_|test_|check_|list_empty|\w+_is_|\w+_has_|\w+_enabled|\w+_supported)/.test(c))
+    return true;
+  return false;
+}
+function branchStatements(s) {
+  return s.kind === "block" ? s.body : [s];
+}
+function callsDeep(s) {
+  const out = [...s.calls];
+  const visit3 = (x) => {
+    switch (x.kind) {
+      case "block":
+        x.body.forEach((c) => {
+          out.push(...c.calls);
+          visit3(c);
+        });
+        break;
+      case "if":
+        out.push(...x.then.calls);
+        visit3(x.then);
+        if (x.else) {
+          out.push(...x.else.calls);
+          visit3(x.else);
+        }
+        break;
+      case "loop":
+      case "switch":
+      case "macro":
+        out.push(...x.body.calls);
+        visit3(x.body);
+        break;
+      default:
+        break;
+    }
+  };
+  visit3(s);
+  return out;
+}
+function logsError(s) {
+  return callsDeep(s).find(isErrorLog) ?? null;
+}
+function returnsErrno(fn) {
+  const t = fn.returnType.replace(
+    /\b(static|inline|__always_inline|noinline|extern|__init|__exit|__cold|__must_check|notrace|asmlinkage|__weak|__maybe_unused|__ref|__sched)\b/g,
+    " "
+  ).trim();
+  return /^(int|long|ssize_t|s32|s64|int32_t|errno_t)$/.test(t.replace(/\s+/g, " "));
+}
+function isUserspacePath(path) {
+  if (/^tools\/testing\/selftests\/.*\/(test_modules|\w*_testmod)\/[^/]+\.[ch]$/.test(path)) return false;
+  return /^(tools|scripts|usr|Documentation)\//.test(path) || /(^|\/)selftests\//.test(path) || /^samples\/.*\/(user|.*_user\.c)/.test(path) || path.endsWith("_user.c");
+}
+function commentsBetween(fn, from, to) {
+  return fn.comments.filter((c) => c.line >= from && c.line <= to).map((c) => c.text).join(" ");
+}
+
+// rules/utils/errcode-shapes.ts
+var norm = (s) => s.replace(/\s+/g, "").replace(/^\((.*)\)$/, "$1");
+var esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function aliased(nodes, at, a, b) {
+  const ea = esc(a);
+  const eb = esc(b);
+  const pair = new RegExp(`(^|[^\\w>.])(${ea}\\s*=\\s*&?${eb}|${eb}\\s*=\\s*&?${ea})\\b`);
+  for (let i = 0; i < at.index; i++) {
+    const s = nodes[i].stmt;
+    if (s.kind === "expr" && pair.test(s.text.replace(/\s+/g, " "))) return true;
+  }
+  return false;
+}
+function assigns(text, v) {
+  return new RegExp(`(^|[^\\w>.])${v}\\s*(=[^=]|\\+=|-=|\\|=)`).test(text);
+}
+function wrongPtrErr(nodes, at, s) {
+  const m = /^IS_ERR(?:_OR_NULL)?\s*\(\s*(.+)\s*\)$/.exec(bareCond(s.cond));
+  const checked = norm(m?.[1] ?? "");
+  if (!/^[A-Za-z_][\w]*((->|\.)[A-Za-z_]\w*|\[\w+\])*$/.test(checked)) return null;
+  const list = branchStatements(s.then);
+  for (const x of list) {
+    const text = x.kind === "return" ? x.expr : x.kind === "expr" ? x.text : "";
+    const p = /(?:^|=\s*)(?:PTR_ERR|ERR_CAST)\s*\(\s*(.+?)\s*\)$/.exec(text);
+    if (p?.[1]) {
+      const returned = norm(p[1]);
+      if (returned === checked || returned.replace(/^\([\w\s*]+\)/, "") === checked) return null;
+      if (list.some((y) => y.line < x.line && y.kind === "expr" && assigns(y.text, esc(returned)))) return null;
+      if (aliased(nodes, at, checked, returned)) return null;
+      return { line: x.line, checked, returned };
+    }
+  }
+  return null;
+}
+function testsNegative(cond, v) {
+  const e = esc(v);
+  return new RegExp(`(^|[^\\w>.])${e}\\s*(<\\s*0|<=\\s*0|==\\s*-\\s*1)(?!\\w)`).test(bareCond(cond)) || new RegExp(`^IS_ERR_VALUE\\s*\\(\\s*${e}\\s*\\)$`).test(bareCond(cond));
+}
+function callersPassOn(index, name) {
+  for (const g of index.functions.values()) {
+    if (g.name === name || !returnsErrno(g) || !g.lines.some((l) => l.text.includes(name))) continue;
+    const nodes = flatten(g);
+    for (const n of nodes) {
+      for (const c of n.stmt.calls) {
+        if (c.name !== name) continue;
+        if (n.stmt.kind === "return" && norm(n.stmt.expr).startsWith(`${name}(`)) return true;
+        const v = c.assignedTo;
+        if (!v || !/^[A-Za-z_]\w*$/.test(v)) continue;
+        for (const r of nodes) {
+          if (r.index <= n.index || r.stmt.kind !== "return" || norm(r.stmt.expr) !== v) continue;
+          if (ERR_VAR.test(v)) return true;
+          if (guardingIfs(r).some((gd) => gd.kind === "if" && testsNegative(gd.cond, v))) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+var EXIT_LABEL = /^(out|err|fail|error|exit|done|end|bail|ret|return|cleanup|unlock|free|put|release|unwind)|_(out|exit|unlock|free|put|release|cleanup)$/i;
+var CLEANUP_CALL = /free|put|release|unlock|destroy|unregister|deregister|_del|remove|close|cleanup|unmap|disable|unprepare|drop|fini|exit|dput|iput|fput|kvfree|vfree|up_read|up_write|^up$/;
+function zeroLabels(fn, nodes, assignedByCall) {
+  const out = [];
+  for (const g of nodes) {
+    if (g.stmt.kind !== "goto") continue;
+    const code = labelCode(fn, nodes, g.stmt.label);
+    if (!code?.known || code.ret?.kind !== "return" || norm(code.ret.expr) !== "0" || code.label.line < g.stmt.line) continue;
+    if (!EXIT_LABEL.test(g.stmt.label) || !code.calls.every((c) => CLEANUP_CALL.test(c.name))) continue;
+    const guard = guardingIfs(g)[0];
+    if (guard?.kind !== "if") continue;
+    const guardNode = nodes.find((x) => x.stmt === guard);
+    const subj = failureSubject(guard.cond);
+    let v = subj && ERR_VAR.test(subj) && guardNode && assignedByCall(guardNode, subj) ? subj : "";
+    if (!v) {
+      for (const x of branchStatements(guard.then)) {
+        const m = x.kind === "expr" ? /^(\w+)\s*=\s*-E[A-Z0-9]+$/.exec(x.text) : null;
+        if (m?.[1] && ERR_VAR.test(m[1])) v = m[1];
+      }
+    }
+    if (!v) continue;
+    const labelNode = nodes.find((x) => x.stmt === code.label);
+    const under = labelNode ? nodes.filter((x) => x.index > labelNode.index && x.stmt.line <= (code.ret?.line ?? 0)) : [];
+    if (under.some((x) => new RegExp(`\\b${v}\\b`).test(x.stmt.kind === "if" ? x.stmt.cond : x.stmt.kind === "expr" ? x.stmt.text : ""))) continue;
+    out.push({ line: code.ret.line, label: g.stmt.label, var: v, guard });
+  }
+  return out;
+}
+function loopOverwrites(nodes) {
+  const out = [];
+  for (const loop of nodes) {
+    if (loop.stmt.kind !== "loop") continue;
+    let last = loop.index;
+    while (last + 1 < nodes.length && encloses(loop, nodes[last + 1])) last++;
+    for (let i = loop.index + 1; i <= last; i++) {
+      const n = nodes[i];
+      const s = n.stmt;
+      if (s.kind !== "if" || s.else !== null) continue;
+      const v = failureSubject(s.cond);
+      if (!v || !ERR_VAR.test(v) || !/^!?\s*\w+(\s*(<|!=)\s*0)?$/.test(bareCond(s.cond))) continue;
+      const then = branchStatements(s.then);
+      if (!then.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && isErrorLog(x.calls[0]))) continue;
+      if (!setByCallBefore(n, v)) continue;
+      if (returnedAfter(nodes, loop, last, v)) out.push({ node: n, var: v });
+    }
+  }
+  return out;
+}
+function setByCallBefore(check2, v) {
+  const step = check2.path[check2.path.length - 1];
+  if (step?.parent.kind !== "block") return false;
+  const word2 = new RegExp(`\\b${v}\\b`);
+  for (let k = step.child - 1; k >= 0; k--) {
+    const s = step.parent.body[k];
+    if (s.calls.some((c) => c.assignedTo === v)) return s.kind === "expr";
+    if (s.kind !== "expr" || word2.test(s.text)) return false;
+  }
+  return false;
+}
+function returnedAfter(nodes, loop, last, v) {
+  const depth = loop.path.length;
+  const word2 = new RegExp(`\\b${v}\\b`);
+  for (let i = last + 1; i < nodes.length; i++) {
+    const n = nodes[i];
+    if (n.path.length < depth) return false;
+    const s = n.stmt;
+    if (s.kind === "return") return n.path.length === depth && norm(s.expr) === v;
+    if (s.kind === "goto" || s.kind === "loop" || s.kind === "label" && s.name === "case") return false;
+    const text = s.kind === "if" ? s.cond : s.kind === "expr" ? s.text : "";
+    if (word2.test(text)) return false;
+  }
+  return false;
+}
+var PRINT = /^(printk|pr_\w+|dev_\w+|netdev_\w+|\w+_(err|warn|info|notice|dbg|crit)(_ratelimited|_once)?)$/;
+function droppedCode(file2, guard, exit, added) {
+  if (guard.kind !== "if") return null;
+  const body = branchStatements(guard.then).filter((x) => x !== exit);
+  if (!branchStatements(guard.then).includes(exit) || body.length === 0) return null;
+  if (!body.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && PRINT.test(x.calls[0].name) && x.text.startsWith(x.calls[0].name))) return null;
+  const at = body.find((x) => added.has(x.line))?.line;
+  if (at === void 0) return null;
+  for (const h of file2.hunks) {
+    let prev = null;
+    for (const l of h.lines) {
+      if (l.kind !== "del") {
+        prev = l.newLine;
+        continue;
+      }
+      if (prev === null || prev < guard.line || prev >= exit.line) continue;
+      const m = /^\s*(\w+)\s*=\s*(-\s*E[A-Z][A-Z0-9_]*)\s*;/.exec(l.text);
+      if (m?.[1] && m[2] && ERR_VAR.test(m[1])) return { var: m[1], code: m[2].replace(/\s+/g, ""), at };
+    }
+  }
+  return null;
+}
+
+// rules/data/errno.ts
+var ERRNO = new Set(
+  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP ENODATA ETIME ETIMEDOUT EOVERFLOW EOPNOTSUPP ENOTSUPP EPROTO EBADMSG ENOTCONN ECONNREFUSED EALREADY EINPROGRESS ESTALE ECANCELED ENOKEY EKEYREJECTED EPROBE_DEFER ENOIOCTLCMD ERESTARTSYS EWOULDBLOCK EMSGSIZE ENOBUFS EADDRINUSE EAFNOSUPPORT ENOMSG EIDRM ENOLINK ETXTBSY EUCLEAN EREMOTEIO EDQUOT ENOMEDIUM EHWPOISON ESHUTDOWN EBADFD ENOPKG EILSEQ ENOEXEC ENOTBLK".split(
+    " "
+  )
+);
+
+// rules/utils/kdoc.ts
+function visualColumn(text, index) {
+  let col = 0;
+  for (let i = 0; i < index && i < text.length; i++) col = text[i] === "	" ? (Math.floor(col / 8) + 1) * 8 : col + 1;
+  return col;
+}
+function parseKdoc(lines) {
+  const doc = { header: null, entries: [], returns: [] };
+  let inReturn = false;
+  let sawFirst = false;
+  for (const l of lines) {
+    const body = /^\s*(\/\*\*|\*\/|\*)?(.*)$/.exec(l.text);
+    let t = body?.[2] ?? "";
+    if (t.trimEnd().endsWith("*/")) t = t.trimEnd().slice(0, -2);
+    const trimmed = t.trim();
+    if (!sawFirst && trimmed) {
+      sawFirst = true;
+      const m = /^(?:(struct|union|enum)\s+)?([A-Za-z_]\w*)\s*(\(\s*\))?\s*(?:-|:)\s/.exec(trimmed + " ");
+      if (m?.[2]) {
+        const kind = m[1] === "struct" || m[1] === "union" || m[1] === "enum" ? m[1] : m[3] ? "function" : "other";
+        doc.header = { name: m[1] ? `${m[1]} ${m[2]}` : m[2], kind, line: l.newLine, added: l.added };
+        continue;
+      }
+    }
+    const entry = /^\s*@([A-Za-z_][\w.]*|\.\.\.)\s*:/.exec(t);
+    if (entry?.[1]) {
+      inReturn = false;
+      const start = l.text.length - (body?.[2] ?? "").length;
+      const afterColon = start + entry[0].length;
+      let k = afterColon;
+      while (k < l.text.length && (l.text[k] === " " || l.text[k] === "	")) k++;
+      const hasDesc = k < l.text.length && !l.text.startsWith("*/", k);
+      doc.entries.push({
+        name: entry[1],
+        line: l.newLine,
+        added: l.added,
+        descColumn: hasDesc ? visualColumn(l.text, k) : -1,
+        colonEnd: visualColumn(l.text, afterColon)
+      });
+      continue;
+    }
+    if (/^\s*(Return|Returns|RETURNS|RETURN|Return value|Returns?\s+value)\s*:/i.test(t) && /^\s*R/i.test(t)) {
+      inReturn = true;
+      doc.returns.push({ text: trimmed, line: l.newLine, added: l.added });
+      continue;
+    }
+    if (/^\s*(Context|Note|NOTE|Locking|Example)\s*:/.test(t)) inReturn = false;
+    if (inReturn && trimmed) doc.returns.push({ text: trimmed, line: l.newLine, added: l.added });
+  }
+  return doc;
+}
+function codesIn(text) {
+  return [...new Set([...text.matchAll(/-E[A-Z][A-Z0-9_]+/g)].map((m) => m[0]))];
+}
+function allowsOtherCodes(text) {
+  return /negative\s+(error|errno|err|value|number)|error\s+code|errno|-E\w*\s+(values?|codes?)\b|other\s+(negative|error|failure)|or\s+an?\s+error|appropriate|from\s+\w+\(\)|propagat|returned\s+by|on\s+(failure|error)\b/i.test(
+    text
+  );
+}
+
+// rules/utils/kdoc-gaps.ts
+function isInlineStub(fn) {
+  if (!/\binline\b/.test(fn.signature) || fn.body.length !== 1) return false;
+  const only = fn.body[0];
+  return only?.kind === "return" && /^(-?E[A-Z0-9_]+|-?\d+|NULL|false|true|ERR_PTR\(-E[A-Z0-9_]+\))?$/.test(only.expr.replace(/\s/g, ""));
+}
+function docGaps(fn, nodes) {
+  if (!fn.complete || !fn.kernelDoc || isInlineStub(fn)) return null;
+  const doc = parseKdoc(fn.kernelDoc);
+  if (doc.returns.length === 0) return null;
+  const docText = doc.returns.map((r) => r.text).join(" ");
+  const promised = codesIn(docText);
+  const literal2 = /* @__PURE__ */ new Map();
+  let propagates = false;
+  const assignedFromCall = /* @__PURE__ */ new Set();
+  for (const n of nodes) {
+    for (const c of n.stmt.calls) if (c.assignedTo) assignedFromCall.add(c.assignedTo);
+  }
+  for (const n of nodes) {
+    const s = n.stmt;
+    const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
+    for (const m of text.matchAll(/-E[A-Z][A-Z0-9_]+/g)) if (!literal2.has(m[0])) literal2.set(m[0], s.line);
+    if (s.kind === "return") {
+      const e = s.expr.replace(/\s/g, "");
+      if (/^[a-z_]\w*$/.test(e) && assignedFromCall.has(e)) propagates = true;
+      if (/^\w+\(/.test(e) && !/^(ERR_PTR|PTR_ERR)\(-?E/.test(e)) propagates = true;
+      if (e.startsWith("PTR_ERR(")) propagates = true;
+    }
+  }
+  const gaps = { missing: [], missingAt: /* @__PURE__ */ new Map(), unlisted: /* @__PURE__ */ new Map() };
+  if (!propagates) {
+    for (const code of promised) {
+      if (literal2.has(code)) continue;
+      const at = doc.returns.find((r) => r.text.includes(code));
+      if (!at) continue;
+      gaps.missing.push(code);
+      gaps.missingAt.set(code, { line: at.line, added: at.added });
+    }
+  }
+  if (promised.length > 0 && !allowsOtherCodes(docText)) {
+    for (const [code, line] of literal2) if (!promised.includes(code)) gaps.unlisted.set(code, line);
+  }
+  return gaps;
+}
+function reportDocGaps(gaps, added, zeroReported, report) {
+  const missing = zeroReported ? [] : gaps.missing;
+  const unlisted = [...gaps.unlisted].filter(([, line]) => added.has(line));
+  const first = unlisted[0];
+  if (missing.length === 1 && unlisted.length === 1 && first) {
+    report("docMismatch", first[1], { promised: missing[0] ?? "", code: first[0] });
+    return;
+  }
+  for (const code of missing) {
+    const at = gaps.missingAt.get(code);
+    if (at?.added) report("docPromises", at.line, { code });
+  }
+  for (const [code, line] of unlisted) report("docMissing", line, { code });
+}
+function positiveCodes(nodes) {
+  const out = /* @__PURE__ */ new Set();
+  for (const n of nodes) {
+    const s = n.stmt;
+    const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
+    const m = /(?:^|[=(\s])(E[A-Z0-9]+)\s*\)?$/.exec(text);
+    if (m?.[1] && ERRNO.has(m[1]) && !/-\s*E[A-Z0-9]+\s*\)?$/.test(text)) out.add(`-${m[1]}`);
+  }
+  return out;
+}
+
+// rules/utils/mentions.ts
+function isWordChar(c) {
+  return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95;
+}
+function mentions(text, name) {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    const after = at + name.length;
+    if (after < text.length && isWordChar(text.charCodeAt(after))) continue;
+    let j = at - 1;
+    while (j >= 0 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j--;
+    if (j < 0 || !isWordChar(text.charCodeAt(j))) return true;
+  }
+  return false;
+}
+
+// rules/utils/patch-index.ts
+var cache2 = /* @__PURE__ */ new WeakMap();
+var C_FILE = /\.(c|h)$/;
+function filesOf(ctx) {
+  const files = [...ctx.patch.files];
+  for (const p of ctx.series?.patches ?? []) if (p !== ctx.patch) files.push(...p.files);
+  return files;
+}
+var fileTexts = /* @__PURE__ */ new WeakMap();
+var functionCalls = /* @__PURE__ */ new WeakMap();
+var MAX_INDEXED_LINE = 4e3;
+function indexedText(file2) {
+  let text = fileTexts.get(file2);
+  if (text === void 0) {
+    const parts = [];
+    for (const h of file2.hunks) {
+      parts.push(h.functionContext);
+      for (const l of h.lines) if (l.text.length <= MAX_INDEXED_LINE) parts.push(l.text);
+    }
+    text = parts.join("\n");
+    fileTexts.set(file2, text);
+  }
+  return text;
+}
+function callsOf(fn) {
+  let calls = functionCalls.get(fn);
+  if (!calls) {
+    const set2 = /* @__PURE__ */ new Set();
+    for (const s of fn.body) for (const c of callsDeep(s)) set2.add(c.name);
+    calls = set2;
+    functionCalls.set(fn, calls);
+  }
+  return calls;
+}
+var LazyPatchIndex = class {
+  constructor(files, functionsOf) {
+    this.files = files;
+    for (const file2 of files) {
+      if (!C_FILE.test(file2.path)) continue;
+      for (const fn of functionsOf(file2)) {
+        const same = this.byName.get(fn.name);
+        if (same) same.push(fn);
+        else this.byName.set(fn.name, [fn]);
+        if (!this.functions.has(fn.name) || fn.complete) this.functions.set(fn.name, fn);
+      }
+    }
+  }
+  files;
+  functions = /* @__PURE__ */ new Map();
+  byName = /* @__PURE__ */ new Map();
+  direct = /* @__PURE__ */ new Map();
+  reach = /* @__PURE__ */ new Map();
+  answers = /* @__PURE__ */ new Map();
+  /**
+   * Asked a handful of times per patch (does the patch mention `foo_put`?),
+   * so each question searches the text instead of every identifier of a
+   * 20,000-line patch going into a set first. Answers are remembered.
+   */
+  identifiers = {
+    has: (name) => {
+      let known = this.answers.get(name);
+      if (known === void 0) {
+        known = /^[A-Za-z_]\w*$/.test(name) && this.files.some((f) => mentions(indexedText(f), name));
+        this.answers.set(name, known);
+      }
+      return known;
+    }
+  };
+  /** The calls of every shown function named `name` (a series may show it twice). */
+  directOf(name) {
+    let calls = this.direct.get(name);
+    if (!calls) {
+      const fns = this.byName.get(name);
+      if (!fns) return void 0;
+      const set2 = /* @__PURE__ */ new Set();
+      for (const fn of fns) for (const c of callsOf(fn)) set2.add(c);
+      calls = set2;
+      this.direct.set(name, calls);
+    }
+    return calls;
+  }
+  reachOf(name) {
+    const hit = this.reach.get(name);
+    if (hit) return hit;
+    const calls = this.directOf(name);
+    if (!calls) return void 0;
+    const all = new Set(calls);
+    let frontier = [...calls];
+    for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
+      const next = [];
+      for (const c of frontier) {
+        for (const d of this.directOf(c) ?? []) {
+          if (!all.has(d)) {
+            all.add(d);
+            next.push(d);
+          }
+        }
+      }
+      frontier = next;
+    }
+    this.reach.set(name, all);
+    return all;
+  }
+};
+function patchIndex(ctx) {
+  const functions = ctx.functions;
+  const hit = cache2.get(ctx.patch);
+  if (hit?.functions === functions) return hit.index;
+  const index = new LazyPatchIndex(filesOf(ctx), functions);
+  cache2.set(ctx.patch, { functions, index });
+  return index;
+}
+function callReaches(index, call, names) {
+  if (names.includes(call.name)) return true;
+  const r = index.reachOf(call.name);
+  return r ? names.some((n) => r.has(n)) : false;
+}
+
+// rules/errcode.ts
+var NON_ERRNO_NAME = /cmp|compare|_to_|_sort|find|index|idx|lookup|search|_pos$|_pos_|ffs|fls|bsearch|_order$|sign|diff|dist|_nr$|count|_len$|parse_|str/i;
+var LOOKS_OK = (text) => OPTIONAL_WORDS.test(text);
+function isAllocCall(name, identifiers) {
+  return pairFor(name, identifiers)?.kind === "alloc" || /(^|_)(alloc|zalloc|dup|kmalloc|kzalloc|vmalloc)(_|$)/.test(name);
+}
+function lastAssignment(nodes, at, v) {
+  const assign = new RegExp(`(^|[^\\w>.])${v}\\s*(=[^=]|\\+=|-=|\\|=)`);
+  for (let i = at.index - 1; i >= 0; i--) {
+    const n = nodes[i];
+    if (n.stmt.kind !== "expr" || !assign.test(n.stmt.text)) continue;
+    if (blocked(n, at) || breaksAway(n, at)) continue;
+    const depth = n.path.length - 1;
+    const dominates = depth < at.path.length && n.path.slice(0, depth + 1).every((s, k) => {
+      const o = at.path[k];
+      return o?.parent === s.parent && (k < depth ? o.child === s.child : o.child > s.child);
+    });
+    return dominates ? n : null;
+  }
+  return null;
+}
+function stillZero(nodes, guardNode, v) {
+  const last = lastAssignment(nodes, guardNode, v);
+  if (last?.stmt.kind !== "expr") return false;
+  const text = last.stmt.text;
+  for (let i = last.index + 1; i < guardNode.index; i++) {
+    const s = nodes[i].stmt;
+    if (s.calls.some((c) => c.args.some((a) => a.replace(/\s/g, "") === `&${v}`))) return false;
+  }
+  if (new RegExp(`(^|\\s)${v}\\s*=\\s*0$`).test(text)) return true;
+  const call = last.stmt.calls.find((c) => c.assignedTo === v);
+  if (!call) return false;
+  for (let i = last.index + 1; i < guardNode.index; i++) {
+    const s = nodes[i].stmt;
+    if (s.kind === "if" && s.else === null && new RegExp(`^(${v}|${v}\\s*!=\\s*0)$`).test(bareCond(s.cond))) {
+      const exits = branchStatements(s.then).some((x) => x.kind === "return" || x.kind === "goto");
+      if (exits) return true;
+    }
+  }
+  return false;
+}
+function assignsIn(s, v) {
+  const re = new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]|&${v}\\b`);
+  let found = false;
+  const visit3 = (x) => {
+    if (x.kind === "expr" && re.test(x.text)) found = true;
+    if (x.calls.some((c) => c.assignedTo === v || c.args.some((a) => a.replace(/\s/g, "") === `&${v}`))) found = true;
+    if (x.kind === "block") x.body.forEach(visit3);
+    if (x.kind === "if") {
+      visit3(x.then);
+      if (x.else) visit3(x.else);
+    }
+    if (x.kind === "loop" || x.kind === "macro" || x.kind === "switch") visit3(x.body);
+  };
+  visit3(s);
+  return found;
+}
+function intentText(fn, nodes, g) {
+  const strings = callsDeep(g.kind === "if" ? g.then : g).map((c) => c.args.join(" ")).join(" ");
+  let from = g.line - 3;
+  for (const n of nodes) if (n.stmt.endLine < g.line && n.stmt.endLine >= from) from = n.stmt.endLine + 1;
+  return strings + " " + commentsBetween(fn, from, g.endLine);
+}
+function refusesValue(log) {
+  if (!log || !/_err|_crit|_alert|_emerg/.test(log.name)) return false;
+  const fmt = log.args.find((a) => a.includes('"')) ?? "";
+  return /\b(unsupported|not supported)\b[^"]*%/i.test(fmt) || /%[-+ #0-9.]*[a-z]+\s+(is\s+)?(unsupported|not supported)\b/i.test(fmt);
+}
+function looksDeliberate(text, log) {
+  if (!LOOKS_OK(text)) return false;
+  if (!refusesValue(log)) return true;
+  return OPTIONAL_WORDS.test(text.replace(/\b(unsupported|not supported)\b/gi, ""));
+}
+var ERRNO_OR_IS_ERR = /\bE[A-Z0-9]|IS_ERR/;
+var ZERO_IDS = /* @__PURE__ */ new Set(["loggedZero", "failedZero", "fallThrough", "stillZero", "stillZeroGoto", "stillZeroGotoUnseen"]);
+var errcode_default = defineRule({
+  meta: {
+    id: "errcode",
+    class: "errcode",
+    severity: "warning",
+    description: "Error paths that return 0, a positive errno or -1 instead of a negative error code.",
+    messages: {
+      loggedZero: "This reports an error but returns 0, so the caller thinks it worked. Shouldn't it return {code}?",
+      failedZero: "If {failed}() fails, this returns 0 and the caller never learns about it. Shouldn't it return {code}?",
+      fallThrough: "This logs the failure but then returns 0, so the caller thinks it worked. Should it return {code} here?",
+      stillZero: "{var} is still 0 here, so this error path returns success. Should {var} be set to an error code first?",
+      stillZeroGoto: "This error path jumps to {label} with {var} still 0, so the function returns success. Should {var} be set to an error code first?",
+      stillZeroGotoUnseen: "{var} is still 0 here, while the other jumps to {label} carry an error code in {var}, so this error path probably returns success. Should {var} be set to an error code first?",
+      droppedCode: "This branch no longer sets {var} = {code}, and {var} is still 0 here, so this error path returns success. Should it keep setting {var} = {code}?",
+      ptrErrNull: "When {var} is NULL, PTR_ERR() gives 0 and this returns success. Should the NULL case return an error code, or is IS_ERR() meant here?",
+      positive: "Kernel functions return negative error codes; {code} here is positive. Shouldn't it be -{code}?",
+      minusOne: "Returning -1 makes callers see -EPERM. Shouldn't this return a proper error code such as -EINVAL?",
+      wrongPtrErr: "This checks IS_ERR({checked}) but returns the code of {returned}, which is not the pointer that failed. Shouldn't it be PTR_ERR({checked})?",
+      labelZero: "The error paths that jump to {label} set {var}, but {label} ends in return 0, so the caller never sees the error. Shouldn't it return {var}?",
+      loopOverwrite: "{var} is overwritten by the next iteration, so a later success hides this failure and the function returns 0 after the loop. Should the loop stop here, or keep the first error?",
+      docPromises: "The kernel-doc says this function returns {code}, but it never does. Is the Return: section out of date?",
+      docMissing: "This returns {code}, which the kernel-doc's Return: section does not mention. Should the comment list it?",
+      docMismatch: "The kernel-doc says this function returns {promised}, but here it returns {code}. Should one of them change?"
+    }
+  },
+  create(ctx) {
+    return {
+      cFunction(fn, file2) {
+        const user = isUserspacePath(file2.path);
+        const added = addedLines(fn);
+        const threadFn = fn.params.length === 1 && /\(\s*void\s*\*\s*\w+\s*\)/.test(fn.signature);
+        const errnoFn = returnsErrno(fn) && !fn.returnType.includes("ssize_t") && !threadFn;
+        if ((!errnoFn || user) && !(fn.complete && fn.kernelDoc) && (user || !fn.lines.some((l) => ERRNO_OR_IS_ERR.test(l.text)))) return;
+        const nodes = flatten(fn);
+        const index = patchIndex(ctx);
+        const seenLines = /* @__PURE__ */ new Set();
+        const gaps = docGaps(fn, nodes);
+        let zeroReported = false;
+        const guessed = gaps?.missing.length === 1 ? gaps.missing[0] ?? null : null;
+        const report = (messageId, line, data, endLine = line) => {
+          if (seenLines.has(line)) return;
+          seenLines.add(line);
+          if (ZERO_IDS.has(messageId)) zeroReported = true;
+          ctx.report({ messageId, data, file: file2.path, line, endLine });
+        };
+        for (const n of nodes) {
+          const s = n.stmt;
+          if (!user && !file2.path.startsWith("fs/xfs/") && added.has(s.line) && (s.kind === "return" || s.kind === "expr")) {
+            const text = s.kind === "return" ? s.expr : s.text;
+            const m = /^(?:ERR_PTR\s*\(\s*)?(E[A-Z0-9]+)\s*\)?$/.exec(text) ?? (s.kind === "expr" ? /^(?:\w+\s+)?(?:ret|err|rc|error|retval)\s*=\s*(E[A-Z0-9]+)$/.exec(text) : null);
+            if (m?.[1] && ERRNO.has(m[1])) report("positive", s.line, { code: m[1] });
+          }
+          if (s.kind === "return" && s.expr.replace(/\s/g, "") === "-1" && added.has(s.line) && !user && errnoFn) {
+            const others = nodes.filter((o) => o.stmt.kind === "return" && o !== n).map((o) => o.stmt.kind === "return" ? o.stmt.expr.replace(/\s/g, "") : "");
+            const plain = !others.some((e) => /^\d+$/.test(e) && e !== "0");
+            const errnoUse = others.some((e) => /-E[A-Z]/.test(e)) || callersPassOn(index, fn.name);
+            const byName = !NON_ERRNO_NAME.test(fn.name) && !others.some((e) => /^[a-z]\w*$/.test(e) && !ERR_VAR.test(e));
+            if (plain && (errnoUse || byName)) report("minusOne", s.line, {});
+          }
+          if (s.kind === "if" && !user) {
+            const w = wrongPtrErr(nodes, n, s);
+            if (w && added.has(w.line)) report("wrongPtrErr", w.line, { checked: w.checked, returned: w.returned });
+          }
+          if (!errnoFn || user) continue;
+          if (s.kind === "if") {
+            const m = /^IS_ERR_OR_NULL\s*\(\s*(.+?)\s*\)$/.exec(bareCond(s.cond));
+            const v = m?.[1]?.replace(/\s+/g, "");
+            const ptrErr = v ? branchStatements(s.then).find((x) => x.kind === "return" && x.expr.replace(/\s+/g, "") === `PTR_ERR(${v})`) : void 0;
+            if (v && ptrErr && added.has(ptrErr.line)) report("ptrErrNull", ptrErr.line, { var: v });
+          }
+          if (s.kind === "if" && s.else === null) {
+            const then = branchStatements(s.then);
+            const log = callsDeep(s.then).find(isErrorLog) ?? null;
+            const subj = failureSubject(s.cond);
+            const ret0 = then.find((x) => x.kind === "return" && x.expr.replace(/\s/g, "") === "0");
+            const intent = () => intentText(fn, nodes, s);
+            const assigning = () => subj ? findAssigningCall(nodes, n, subj) : null;
+            if (ret0 && (added.has(ret0.line) || added.has(s.line)) && !looksDeliberate(intent(), log)) {
+              const subjCall = assigning();
+              const allocFail = subjCall !== null && bareCond(s.cond).startsWith("!") && isAllocCall(subjCall, index.identifiers);
+              const errFail = subj !== null && ERR_VAR.test(subj) && subjCall !== null;
+              const strongLog = log !== null && !log.name.includes("warn");
+              const code = allocFail ? "-ENOMEM" : subj && ERR_VAR.test(subj) ? subj : s.cond.includes("IS_ERR") && subj ? `PTR_ERR(${subj})` : guessed ?? "-EINVAL";
+              if (strongLog || log && (allocFail || errFail)) report("loggedZero", ret0.line, { code }, ret0.line);
+              else if (!log && (allocFail || errFail) && subjCall) report("failedZero", ret0.line, { failed: subjCall, code }, ret0.line);
+            }
+            if (!ret0 && log && then.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && isErrorLog(x.calls[0])) && subj && ERR_VAR.test(subj) && assigning() && !LOOKS_OK(intent())) {
+              const parent = n.path[n.path.length - 1];
+              const next = parent?.parent.kind === "block" ? parent.parent.body[parent.child + 1] : void 0;
+              if (next?.kind === "return" && next.expr.replace(/\s/g, "") === "0" && (added.has(s.line) || added.has(next.line))) {
+                report("fallThrough", s.line, { code: subj }, next.line);
+              }
+            }
+          }
+          if (s.kind === "goto" || s.kind === "return") {
+            const guard = guardingIfs(n)[0];
+            if (guard?.kind !== "if") continue;
+            const dropped = added.has(s.line) ? null : droppedCode(file2, guard, s, added);
+            if (!added.has(s.line) && !dropped) continue;
+            let v = s.kind === "return" ? s.expr : "";
+            let label = "";
+            let unseen = false;
+            if (s.kind === "goto") {
+              const code = labelCode(fn, nodes, s.label);
+              label = s.label;
+              if (code === null && !fn.complete) {
+                v = errVarOfOtherJumps(nodes, n, s.label) ?? dropped?.var ?? "";
+                unseen = true;
+              } else {
+                if (code?.ret?.kind !== "return" || code.label.line < s.line) continue;
+                v = code.ret.expr;
+                const from = code.label.line;
+                const to = code.ret.line;
+                if (nodes.some((x) => x.stmt.line >= from && x.stmt.line < to && assignsIn(x.stmt, v))) continue;
+              }
+            }
+            if (!ERR_VAR.test(v) || guard.cond.includes(v)) continue;
+            const gsubj = failureSubject(guard.cond);
+            const gNode = nodes.find((x) => x.stmt === guard);
+            const gCall = gsubj && gNode ? findAssigningCall(nodes, gNode, gsubj) : null;
+            const isError = callsDeep(guard.then).some(isErrorLog) || guard.cond.includes("IS_ERR") || gCall !== null && bareCond(guard.cond).startsWith("!") && isAllocCall(gCall, index.identifiers);
+            if (!isError || assignsIn(guard.then, v) || LOOKS_OK(intentText(fn, nodes, guard))) continue;
+            const guardNode = nodes.find((x) => x.stmt === guard);
+            if (!guardNode || !stillZero(nodes, guardNode, v)) continue;
+            if (dropped) {
+              if (dropped.var === v) report("droppedCode", dropped.at, { var: v, code: dropped.code }, s.line);
+              continue;
+            }
+            if (s.kind === "goto") report(unseen ? "stillZeroGotoUnseen" : "stillZeroGoto", s.line, { label, var: v });
+            else report("stillZero", s.line, { var: v });
+          }
+        }
+        const notifier = /struct\s+notifier_block\s*\*/.test(fn.signature);
+        if (errnoFn && !user && !notifier) {
+          const assignedByCall = (at, v) => findAssigningCall(nodes, at, v) !== null;
+          for (const z2 of zeroLabels(fn, nodes, assignedByCall)) {
+            if (added.has(z2.line) && !LOOKS_OK(intentText(fn, nodes, z2.guard))) report("labelZero", z2.line, { label: z2.label, var: z2.var });
+          }
+          for (const o of loopOverwrites(nodes)) {
+            const s = o.node.stmt;
+            const touched = fn.lines.some((l) => l.added && l.newLine >= s.line && l.newLine <= s.endLine);
+            if (touched && !LOOKS_OK(intentText(fn, nodes, s))) report("loopOverwrite", s.line, { var: o.var }, s.endLine);
+          }
+        }
+        if (gaps) {
+          gaps.missing = gaps.missing.filter((c) => !positiveCodes(nodes).has(c));
+          reportDocGaps(gaps, added, zeroReported, report);
+        }
+      }
+    };
+  }
+});
+function findAssigningCall(nodes, at, v) {
+  const inCond = at.stmt.calls.find((c) => c.assignedTo === v);
+  if (inCond) return inCond.name;
+  let assigns2;
+  const plain = /^\w+$/.test(v);
+  for (let i = at.index - 1; i >= 0 && i > at.index - 30; i--) {
+    const n = nodes[i];
+    const c = n.stmt.calls.find((x) => x.assignedTo === v);
+    if (c) return c.name;
+    if (n.stmt.kind === "expr" && (!plain || n.stmt.text.includes(v)) && (assigns2 ??= new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]`)).test(n.stmt.text)) return null;
+  }
+  return null;
+}
+function errVarOfOtherJumps(nodes, at, label) {
+  for (let i = at.index - 1; i >= 0; i--) {
+    const n = nodes[i];
+    if (n.stmt.kind !== "goto" || n.stmt.label !== label) continue;
+    const g = guardingIfs(n)[0];
+    const subj = g?.kind === "if" ? failureSubject(g.cond) : null;
+    if (subj && ERR_VAR.test(subj)) return subj;
+  }
+  return null;
+}
 
 // src/limits.ts
 var DEFAULT_LIMITS = {
@@ -9275,7 +10388,45 @@ var ETIQUETTE_LIMITS = {
 };
 
 // src/parse/c/tokenizer.ts
-var MULTI_PUNCT = ["...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "##", "::"];
+function punctAt(text, i, c) {
+  const d = text.charCodeAt(i + 1);
+  switch (c) {
+    case 46:
+      return d === 46 && text.charCodeAt(i + 2) === 46 ? "..." : ".";
+    case 60:
+      if (d === 60) return text.charCodeAt(i + 2) === 61 ? "<<=" : "<<";
+      return d === 61 ? "<=" : "<";
+    case 62:
+      if (d === 62) return text.charCodeAt(i + 2) === 61 ? ">>=" : ">>";
+      return d === 61 ? ">=" : ">";
+    case 45:
+      return d === 62 ? "->" : d === 45 ? "--" : d === 61 ? "-=" : "-";
+    case 43:
+      return d === 43 ? "++" : d === 61 ? "+=" : "+";
+    case 38:
+      return d === 38 ? "&&" : d === 61 ? "&=" : "&";
+    case 124:
+      return d === 124 ? "||" : d === 61 ? "|=" : "|";
+    case 61:
+      return d === 61 ? "==" : "=";
+    case 33:
+      return d === 61 ? "!=" : "!";
+    case 42:
+      return d === 61 ? "*=" : "*";
+    case 47:
+      return d === 61 ? "/=" : "/";
+    case 37:
+      return d === 61 ? "%=" : "%";
+    case 94:
+      return d === 61 ? "^=" : "^";
+    case 35:
+      return d === 35 ? "##" : "#";
+    case 58:
+      return d === 58 ? "::" : ":";
+    default:
+      return text[i] ?? "";
+  }
+}
 function isIdStart(c) {
   return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
 }
@@ -9284,6 +10435,14 @@ function isIdPart(c) {
 }
 function isDigit(c) {
   return c >= 48 && c <= 57;
+}
+function firstNonBlank(text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return text.trimStart().charCodeAt(0);
+    if (c !== 32 && (c < 9 || c > 13)) return c;
+  }
+  return -1;
 }
 function startsInsideComment(text) {
   const t = text.trimStart();
@@ -9311,7 +10470,7 @@ function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
       }
       continue;
     }
-    if (!inComment && text.trimStart().startsWith("#")) {
+    if (!inComment && firstNonBlank(text) === 35) {
       ppText = text.trim();
       ppLine = line;
       if (text.endsWith("\\")) inPp = true;
@@ -9380,13 +10539,7 @@ function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
         i = j;
         continue;
       }
-      let op = text[i] ?? "";
-      for (const m of MULTI_PUNCT) {
-        if (text.startsWith(m, i)) {
-          op = m;
-          break;
-        }
-      }
+      const op = punctAt(text, i, c);
       tokens.push({ kind: "punct", text: op, line });
       i += op.length;
     }
@@ -9398,11 +10551,13 @@ function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
 function codeTokens(tokens) {
   return tokens.filter((t) => t.kind !== "comment" && t.kind !== "pp");
 }
-function tokensText(tokens) {
+function tokensText(tokens, from = 0, to = tokens.length) {
   let out = "";
   let prev = null;
   let unary = true;
-  for (const t of tokens) {
+  const end = Math.min(to, tokens.length);
+  for (let i = Math.max(from, 0); i < end; i++) {
+    const t = tokens[i];
     const glued = prev !== null && (prev.text === "-" || prev.text === "+") && unary;
     if (prev && !glued && needsSpace(prev, t)) out += " ";
     out += t.text;
@@ -9411,919 +10566,16 @@ function tokensText(tokens) {
   }
   return out;
 }
+function word(t) {
+  return t.kind === "id" || t.kind === "num" || t.kind === "str" || t.kind === "char";
+}
 function needsSpace(a, b) {
-  const word = (t) => t.kind === "id" || t.kind === "num" || t.kind === "str" || t.kind === "char";
   if (word(a) && word(b)) return true;
   if (b.text === "(" || b.text === ")" || b.text === "[" || b.text === "]" || b.text === "," || b.text === ";") return false;
   if (a.text === "(" || a.text === "[" || a.text === "!" || a.text === "~" || a.text === "->" || a.text === ".") return false;
   if (b.text === "->" || b.text === "." || b.text === "++" || b.text === "--") return false;
   if (a.text === "&" || a.text === "*") return false;
   return a.text === "," || word(a) !== word(b) || a.kind === "punct";
-}
-
-// src/parse/c/structure.ts
-var MAX_DEPTH = 64;
-var NOT_CALLS = /* @__PURE__ */ new Set([
-  "if",
-  "for",
-  "while",
-  "switch",
-  "return",
-  "sizeof",
-  "typeof",
-  "__typeof__",
-  "_Alignof",
-  "alignof",
-  "defined",
-  "__builtin_expect",
-  "do",
-  "else",
-  "case",
-  "goto"
-]);
-var STMT_KEYWORDS = /* @__PURE__ */ new Set(["if", "for", "while", "return", "goto", "switch", "break", "continue", "do", "else"]);
-var LOOP_MACRO = /(^|_)for_each(_|$)|foreach|_for_each_/;
-function matchBrackets(tokens) {
-  const match = new Int32Array(tokens.length).fill(-1);
-  const stack = [];
-  const open2 = { "(": 0, "[": 0, "{": 0 };
-  const pairOf = { ")": "(", "]": "[", "}": "{" };
-  tokens.forEach((t, i) => {
-    if (t.kind !== "punct") return;
-    if (t.text === "(" || t.text === "[" || t.text === "{") {
-      stack.push(i);
-      open2[t.text] = (open2[t.text] ?? 0) + 1;
-      return;
-    }
-    const want = pairOf[t.text];
-    if (!want || (open2[want] ?? 0) === 0) return;
-    while (stack.length > 0) {
-      const top = stack.pop();
-      const tt = tokens[top]?.text ?? "";
-      open2[tt] = (open2[tt] ?? 1) - 1;
-      if (tt === want) {
-        match[top] = i;
-        match[i] = top;
-        break;
-      }
-    }
-  });
-  return match;
-}
-function parseStatements(tokens) {
-  return new Parser(tokens).parseAll();
-}
-var Parser = class {
-  constructor(t) {
-    this.t = t;
-    this.match = matchBrackets(t);
-  }
-  t;
-  match;
-  nextId = 0;
-  parseAll() {
-    return this.parseList(0, this.t.length, 0);
-  }
-  text(i) {
-    return this.t[i]?.text ?? "";
-  }
-  line(i) {
-    return this.t[Math.min(Math.max(i, 0), this.t.length - 1)]?.line ?? 0;
-  }
-  /** End (exclusive) of the bracket group opening at `i`, clamped to `to`. */
-  closeOf(i, to) {
-    const m = this.match[i] ?? -1;
-    return m < 0 || m >= to ? to : m + 1;
-  }
-  parseList(from, to, depth) {
-    const out = [];
-    let pos = from;
-    while (pos < to) {
-      if (this.text(pos) === "}" || this.text(pos) === ";") {
-        pos++;
-        continue;
-      }
-      const [stmt, next] = this.parseStmt(pos, to, depth);
-      if (stmt) out.push(stmt);
-      pos = next > pos ? next : pos + 1;
-    }
-    return out;
-  }
-  base(from, to) {
-    return { id: this.nextId++, line: this.line(from), endLine: this.line(to - 1) };
-  }
-  /** Parses `( ... )` at `i`; returns inner text range and the position after it. */
-  parens(i, to) {
-    if (this.text(i) !== "(") return { inner: [i, i], next: i };
-    const end = this.closeOf(i, to);
-    const innerEnd = this.text(end - 1) === ")" ? end - 1 : end;
-    return { inner: [i + 1, innerEnd], next: end };
-  }
-  parseStmt(pos, to, depth) {
-    const tok = this.t[pos];
-    if (!tok) return [null, to];
-    const word = tok.kind === "id" ? tok.text : "";
-    if (tok.text === "{") {
-      const end = this.closeOf(pos, to);
-      const innerEnd = this.text(end - 1) === "}" && end - 1 > pos ? end - 1 : end;
-      if (depth >= MAX_DEPTH) return [{ kind: "expr", ...this.base(pos, end), calls: [], text: "{...}" }, end];
-      const id = this.nextId++;
-      const body = this.parseList(pos + 1, innerEnd, depth + 1);
-      return [{ kind: "block", id, line: tok.line, endLine: this.line(end - 1), calls: [], body }, end];
-    }
-    if (depth >= MAX_DEPTH) return this.parseExpr(pos, to);
-    if (word === "if" || word === "while" || word === "switch" || word === "for") {
-      const id = this.nextId++;
-      const { inner, next } = this.parens(pos + 1, to);
-      const cond = tokensText(this.t.slice(inner[0], inner[1]));
-      const calls = this.callsIn(inner[0], inner[1]);
-      const [body, after] = this.parseBody(next, to, depth);
-      if (word === "if") {
-        let elseStmt = null;
-        let end = after;
-        if (this.text(after) === "else") {
-          const [e, afterElse] = this.parseBody(after + 1, to, depth);
-          elseStmt = e;
-          end = afterElse;
-        }
-        return [{ kind: "if", id, line: tok.line, endLine: this.line(end - 1), calls, cond, then: body, else: elseStmt }, end];
-      }
-      if (word === "switch") return [{ kind: "switch", id, line: tok.line, endLine: this.line(after - 1), calls, cond, body }, after];
-      return [{ kind: "loop", id, line: tok.line, endLine: this.line(after - 1), calls, loop: word, header: cond, body }, after];
-    }
-    if (word === "do") {
-      const id = this.nextId++;
-      const [body, after] = this.parseBody(pos + 1, to, depth);
-      let end = after;
-      let header = "";
-      let calls = [];
-      if (this.text(after) === "while") {
-        const { inner, next } = this.parens(after + 1, to);
-        header = tokensText(this.t.slice(inner[0], inner[1]));
-        calls = this.callsIn(inner[0], inner[1]);
-        end = this.text(next) === ";" ? next + 1 : next;
-      }
-      return [{ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: "do", header, body }, end];
-    }
-    if (word === "goto") {
-      const end = this.stmtEnd(pos, to);
-      return [{ kind: "goto", ...this.base(pos, end), calls: [], label: this.text(pos + 1) }, end];
-    }
-    if (word === "return") {
-      const end = this.stmtEnd(pos, to);
-      const exprEnd = this.text(end - 1) === ";" ? end - 1 : end;
-      return [{ kind: "return", ...this.base(pos, end), calls: this.callsIn(pos + 1, exprEnd), expr: tokensText(this.t.slice(pos + 1, exprEnd)) }, end];
-    }
-    if (word === "break" || word === "continue") {
-      const end = this.text(pos + 1) === ";" ? pos + 2 : pos + 1;
-      return [{ kind: word, ...this.base(pos, end), calls: [] }, end];
-    }
-    if (word === "case" || word === "default" && this.text(pos + 1) === ":") {
-      let i = pos + 1;
-      while (i < to && this.text(i) !== ":" && this.text(i) !== ";" && this.text(i) !== "{" && this.text(i) !== "}") i++;
-      const end = this.text(i) === ":" ? i + 1 : i;
-      return [{ kind: "label", ...this.base(pos, end), calls: [], name: "case" }, end];
-    }
-    if (word && this.text(pos + 1) === ":" && !STMT_KEYWORDS.has(word)) {
-      return [{ kind: "label", ...this.base(pos, pos + 2), calls: [], name: word }, pos + 2];
-    }
-    if (word && this.text(pos + 1) === "(" && !NOT_CALLS.has(word)) {
-      const { inner, next } = this.parens(pos + 1, to);
-      const after = this.text(next);
-      if (next < to && after !== ";" && after !== "}" && after !== ")" && (after === "{" || LOOP_MACRO.test(word))) {
-        const id = this.nextId++;
-        const header = tokensText(this.t.slice(inner[0], inner[1]));
-        const calls = this.callsIn(inner[0], inner[1]);
-        const [body, end] = this.parseBody(next, to, depth);
-        if (LOOP_MACRO.test(word)) return [{ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: word, header, body }, end];
-        return [{ kind: "macro", id, line: tok.line, endLine: this.line(end - 1), calls, name: word, header, body }, end];
-      }
-    }
-    return this.parseExpr(pos, to);
-  }
-  /** The body of an if/loop: one statement (a block or a single statement). */
-  parseBody(pos, to, depth) {
-    if (pos >= to) return [{ kind: "block", id: this.nextId++, line: this.line(pos - 1), endLine: this.line(pos - 1), calls: [], body: [] }, to];
-    if (this.text(pos) === ";") return [{ kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: [], body: [] }, pos + 1];
-    const [stmt, next] = this.parseStmt(pos, to, depth + 1);
-    return [stmt ?? { kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: [], body: [] }, next > pos ? next : pos + 1];
-  }
-  /** End (exclusive) of a simple statement: after its `;`, or before a token that cannot continue it. */
-  stmtEnd(pos, to) {
-    let i = pos;
-    while (i < to) {
-      const tok = this.t[i];
-      const s = tok.text;
-      if (tok.kind === "punct") {
-        if (s === ";") return i + 1;
-        if (s === "}") return i;
-        if (s === "(" || s === "[" || s === "{") {
-          i = this.closeOf(i, to);
-          continue;
-        }
-      } else if (i > pos && tok.kind === "id" && STMT_KEYWORDS.has(s) && (this.t[i - 1]?.line ?? 0) !== tok.line) {
-        return i;
-      }
-      i++;
-    }
-    return to;
-  }
-  parseExpr(pos, to) {
-    const end = this.stmtEnd(pos, to);
-    const stop = end > pos ? end : pos + 1;
-    const textEnd = this.text(stop - 1) === ";" ? stop - 1 : stop;
-    return [{ kind: "expr", ...this.base(pos, stop), calls: this.callsIn(pos, textEnd), text: tokensText(this.t.slice(pos, textEnd)) }, stop];
-  }
-  /** Calls in tokens [from, to), nested ones included, in source order. */
-  callsIn(from, to) {
-    const calls = [];
-    for (let i = from; i < to; i++) {
-      const tok = this.t[i];
-      if (tok.kind !== "id" || this.text(i + 1) !== "(" || NOT_CALLS.has(tok.text)) continue;
-      const close = this.closeOf(i + 1, to);
-      const args = [];
-      let start = i + 2;
-      const innerEnd = this.text(close - 1) === ")" ? close - 1 : close;
-      for (let j = start; j < innerEnd; j++) {
-        const s = this.text(j);
-        if (s === "(" || s === "[" || s === "{") {
-          j = this.closeOf(j, innerEnd) - 1;
-          continue;
-        }
-        if (s === ",") {
-          args.push(tokensText(this.t.slice(start, j)));
-          start = j + 1;
-        }
-      }
-      if (innerEnd > start) args.push(tokensText(this.t.slice(start, innerEnd)));
-      calls.push({ name: tok.text, args, line: tok.line, assignedTo: this.assignedTo(from, i, close, to) });
-    }
-    return calls;
-  }
-  /** `lhs` when the call at `callAt` is the whole right-hand side of `lhs = call(...)`. */
-  assignedTo(from, callAt, close, to) {
-    let k = callAt - 1;
-    if (this.text(k) === ")" && (this.match[k] ?? -1) >= from) k = this.match[k] - 1;
-    if (this.text(k) !== "=") return null;
-    if (close < to && this.text(close) !== ";" && this.text(close) !== ")") return null;
-    let j = k - 1;
-    const parts = [];
-    while (j >= from) {
-      const s = this.text(j);
-      const kind = this.t[j]?.kind;
-      if (kind === "id" || s === "->" || s === ".") {
-        parts.unshift(s);
-        j--;
-        continue;
-      }
-      if (s === "]" && (this.match[j] ?? -1) >= from) {
-        const open2 = this.match[j];
-        parts.unshift(tokensText(this.t.slice(open2, j + 1)));
-        j = open2 - 1;
-        continue;
-      }
-      break;
-    }
-    while (parts.length > 1 && parts[1] !== "->" && parts[1] !== "." && !(parts[1] ?? "").startsWith("[")) parts.shift();
-    return parts.length > 0 ? parts.join("") : null;
-  }
-};
-function childrenOf(s) {
-  switch (s.kind) {
-    case "block":
-      return s.body;
-    case "if":
-      return s.else ? [s.then, s.else] : [s.then];
-    case "loop":
-    case "switch":
-    case "macro":
-      return [s.body];
-    default:
-      return [];
-  }
-}
-
-// rules/utils/c-flow.ts
-function flatten(fn) {
-  const out = [];
-  const visit2 = (s, path) => {
-    out.push({ stmt: s, path, index: out.length });
-    childrenOf(s).forEach((child, i) => visit2(child, [...path, { parent: s, child: i }]));
-  };
-  const root = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: [], body: fn.body };
-  fn.body.forEach((s, i) => visit2(s, [{ parent: root, child: i }]));
-  return out;
-}
-function exclusive(a, b) {
-  const n = Math.min(a.path.length, b.path.length);
-  for (let i = 0; i < n; i++) {
-    const sa = a.path[i];
-    const sb = b.path[i];
-    if (sa.parent !== sb.parent) return false;
-    if (sa.child !== sb.child) return sa.parent.kind === "if";
-  }
-  return false;
-}
-function encloses(outer, inner) {
-  return inner.path.some((s) => s.parent === outer.stmt);
-}
-function isJumpOut(s) {
-  return s.kind === "return" || s.kind === "goto";
-}
-var jumpCounts = /* @__PURE__ */ new WeakMap();
-function jumpsIn(block, lo, hi) {
-  if (hi <= lo) return false;
-  let counts = jumpCounts.get(block);
-  if (!counts) {
-    counts = new Int32Array(block.body.length + 1);
-    block.body.forEach((c, k) => counts[k + 1] = (counts[k] ?? 0) + (isJumpOut(c) ? 1 : 0));
-    jumpCounts.set(block, counts);
-  }
-  return (counts[Math.min(hi, block.body.length)] ?? 0) - (counts[Math.max(0, lo)] ?? 0) > 0;
-}
-function blocked(a, b) {
-  if (exclusive(a, b)) return true;
-  for (let i = a.path.length - 1; i >= 0; i--) {
-    const step = a.path[i];
-    if (b.path[i]?.parent === step.parent && b.path[i]?.child !== void 0) {
-      if (step.parent.kind === "block") {
-        const lo = step.child;
-        const hi = b.path[i]?.child ?? lo;
-        if (jumpsIn(step.parent, lo + 1, hi)) return true;
-      }
-      return false;
-    }
-    if (step.parent.kind === "block" && jumpsIn(step.parent, step.child + 1, step.parent.body.length)) return true;
-  }
-  return false;
-}
-function guardingIfs(node2) {
-  const out = [];
-  for (let i = node2.path.length - 1; i >= 0; i--) {
-    const s = node2.path[i];
-    if (s.parent.kind === "if" && s.child === 0) out.push(s.parent);
-    if (s.parent.kind === "loop") break;
-  }
-  return out;
-}
-function enclosingLoops(node2) {
-  return node2.path.filter((s) => s.parent.kind === "loop").map((s) => s.parent).reverse();
-}
-var gapCache = /* @__PURE__ */ new WeakMap();
-function gapLines(fn) {
-  const hit = gapCache.get(fn);
-  if (hit) return hit;
-  const out = [];
-  for (let i = 1; i < fn.lines.length; i++) {
-    const prev = fn.lines[i - 1]?.newLine ?? 0;
-    const cur = fn.lines[i]?.newLine ?? 0;
-    if (cur !== prev + 1) out.push(cur);
-  }
-  gapCache.set(fn, out);
-  return out;
-}
-function gapBetween(fn, from, to) {
-  return gapLines(fn).some((g) => g > from && g <= to);
-}
-var labelCache = /* @__PURE__ */ new WeakMap();
-function labelCode(fn, nodes, name, seen) {
-  if (seen) return labelCodeFrom(fn, nodes, name, seen);
-  let byName = labelCache.get(nodes);
-  if (!byName) labelCache.set(nodes, byName = /* @__PURE__ */ new Map());
-  if (byName.has(name)) return byName.get(name) ?? null;
-  const code = labelCodeFrom(fn, nodes, name, /* @__PURE__ */ new Set());
-  byName.set(name, code);
-  return code;
-}
-function labelCodeFrom(fn, nodes, name, seen) {
-  seen.add(name);
-  const at = nodes.find((n) => n.stmt.kind === "label" && n.stmt.name === name);
-  if (!at || at.stmt.kind !== "label") return null;
-  const calls = [];
-  const depth = at.path.length;
-  for (let i = at.index + 1; i < nodes.length; i++) {
-    const n = nodes[i];
-    if (n.path.length < depth) break;
-    calls.push(...n.stmt.calls);
-    if (n.path.length === depth && n.stmt.kind === "return") {
-      return { calls, known: !gapBetween(fn, at.stmt.line, n.stmt.line), ret: n.stmt, label: at.stmt };
-    }
-    if (n.path.length === depth && n.stmt.kind === "goto") {
-      const next = seen.has(n.stmt.label) ? null : labelCodeFrom(fn, nodes, n.stmt.label, seen);
-      if (!next) return { calls, known: false, ret: null, label: at.stmt };
-      return { calls: [...calls, ...next.calls], known: next.known, ret: next.ret, label: at.stmt };
-    }
-  }
-  const lastLine = fn.lines[fn.lines.length - 1]?.newLine ?? at.stmt.line;
-  return { calls, known: depth === 1 && fn.hasEnd && !gapBetween(fn, at.stmt.line, lastLine), ret: null, label: at.stmt };
-}
-function handleOf(arg) {
-  if (!arg) return "";
-  let h = handles.get(arg);
-  if (h === void 0) {
-    h = arg.replace(/\s+/g, "").replace(/^\(\w[\w\s*]*\*\)/, "").replace(/^[&*]+/, "").replace(/^\((.*)\)$/, "$1");
-    if (handles.size >= 4096) handles.clear();
-    handles.set(arg, h);
-  }
-  return h;
-}
-var handles = /* @__PURE__ */ new Map();
-function sameHandle(a, b) {
-  if (!a || !b) return true;
-  if (a === b) return true;
-  const last = (s) => s.split(/->|\./).pop() ?? s;
-  return a.includes("->") || b.includes("->") || a.includes(".") || b.includes(".") ? last(a) === last(b) : false;
-}
-
-// rules/utils/c-errors.ts
-var ERR_VAR = /^(ret|err|rc|error|retval|status|res|rv|r|result|ret_val|rval)$/;
-var ERROR_LOG = /^(pr_err|pr_crit|pr_alert|pr_emerg|pr_warn|pr_warning|pr_err_ratelimited|pr_warn_ratelimited|pr_err_once|pr_warn_once|printk|\w+_err|\w+_err_ratelimited|\w+_err_once|\w+_warn|\w+_warn_ratelimited|\w+_warn_once|\w+_crit|\w+_alert|\w+_emerg)$/;
-var WARN_CALL = /^(WARN|WARN_ON|WARN_ON_ONCE|WARN_ONCE|BUG|BUG_ON|WARN_TAINT|WARN_TAINT_ONCE|VM_WARN_ON|VM_WARN_ON_ONCE|VM_BUG_ON|lockdep_assert\w*|dump_stack|KUNIT_\w+)$/;
-var OPTIONAL_WORDS = /\b(optional|not supported|unsupported|ignor\w*|continu\w*|skip\w*|deprecated|non-?fatal|fall(ing)? ?back|disabled|using default|defaulting|not available|unavailable|best[- ]effort|harmless|nothing to do|not an error|no longer|obsolete|legacy|not needed|anyway|proceed\w*)\b/i;
-function isErrorLog(call) {
-  if (call.name === "printk") return /KERN_(ERR|WARNING|CRIT|ALERT|EMERG)/.test(call.args[0] ?? "");
-  if (/_(dbg|info|notice|debug)$/.test(call.name)) return false;
-  return ERROR_LOG.test(call.name);
-}
-function isErrnoExpr(expr) {
-  const e = expr.replace(/\s+/g, "");
-  return /^\(?-E[A-Z0-9]+\)?$/.test(e) || /^ERR_PTR\(/.test(e) || /^PTR_ERR\(/.test(e) || /^ERR_CAST\(/.test(e) || e === "-1" || /^dev_err_probe\(/.test(e);
-}
-function bareCond(cond) {
-  let c = cond.replace(/\s+/g, " ").trim();
-  for (let i = 0; i < 4; i++) {
-    const m = /^!?\s*(unlikely|likely)\s*\((.*)\)$/.exec(c);
-    if (!m) break;
-    c = (c.startsWith("!") ? "!" : "") + (m[2] ?? "").trim();
-  }
-  while (c.startsWith("(") && c.endsWith(")") && balanced(c.slice(1, -1))) c = c.slice(1, -1).trim();
-  return c;
-}
-function balanced(s) {
-  let d = 0;
-  for (const ch of s) {
-    if (ch === "(") d++;
-    else if (ch === ")" && --d < 0) return false;
-  }
-  return d === 0;
-}
-var LVALUE = String.raw`[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]*\])*`;
-function failureSubject(cond) {
-  const c = bareCond(cond);
-  let m;
-  if ((m = new RegExp(`^(${LVALUE})$`).exec(c)) && ERR_VAR.test(m[1] ?? "")) return m[1] ?? null;
-  if (m = new RegExp(`^(${LVALUE})\\s*(<\\s*0|!=\\s*0)$`).exec(c)) return m[1] ?? null;
-  if (m = new RegExp(`^!\\s*(${LVALUE})$`).exec(c)) return m[1] ?? null;
-  if (m = new RegExp(`^(${LVALUE})\\s*==\\s*NULL$`).exec(c)) return m[1] ?? null;
-  if (m = new RegExp(`^(?:IS_ERR|IS_ERR_OR_NULL)\\s*\\(\\s*(${LVALUE})\\s*\\)$`).exec(c)) return m[1] ?? null;
-  return null;
-}
-function isFailureCond(cond) {
-  const c = bareCond(cond);
-  if (failureSubject(c) !== null) return true;
-  if (/^(WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE)\s*\(/.test(c)) return true;
-  if (/^!?\s*\w+\s*\(.*\)\s*(<\s*0)?$/.test(c) && !/^!?\s*(is_|has_|can_|should_|test_|check_|list_empty|\w+_is_|\w+_has_|\w+_enabled|\w+_supported)/.test(c)) return true;
-  return false;
-}
-function branchStatements(s) {
-  return s.kind === "block" ? s.body : [s];
-}
-function callsDeep(s) {
-  const out = [...s.calls];
-  const visit2 = (x) => {
-    switch (x.kind) {
-      case "block":
-        x.body.forEach((c) => {
-          out.push(...c.calls);
-          visit2(c);
-        });
-        break;
-      case "if":
-        out.push(...x.then.calls);
-        visit2(x.then);
-        if (x.else) {
-          out.push(...x.else.calls);
-          visit2(x.else);
-        }
-        break;
-      case "loop":
-      case "switch":
-      case "macro":
-        out.push(...x.body.calls);
-        visit2(x.body);
-        break;
-      default:
-        break;
-    }
-  };
-  visit2(s);
-  return out;
-}
-function logsError(s) {
-  return callsDeep(s).find(isErrorLog) ?? null;
-}
-function returnsErrno(fn) {
-  const t = fn.returnType.replace(/\b(static|inline|__always_inline|noinline|extern|__init|__exit|__cold|__must_check|notrace|asmlinkage|__weak|__maybe_unused|__ref|__sched)\b/g, " ").trim();
-  return /^(int|long|ssize_t|s32|s64|int32_t|errno_t)$/.test(t.replace(/\s+/g, " "));
-}
-function isUserspacePath(path) {
-  return /^(tools|scripts|usr|Documentation)\//.test(path) || /(^|\/)selftests\//.test(path) || /^samples\/.*\/(user|.*_user\.c)/.test(path) || /_user\.c$/.test(path);
-}
-function commentsBetween(fn, from, to) {
-  return fn.comments.filter((c) => c.line >= from && c.line <= to).map((c) => c.text).join(" ");
-}
-
-// rules/utils/kdoc.ts
-function visualColumn(text, index) {
-  let col = 0;
-  for (let i = 0; i < index && i < text.length; i++) col = text[i] === "	" ? (Math.floor(col / 8) + 1) * 8 : col + 1;
-  return col;
-}
-function parseKdoc(lines) {
-  const doc = { header: null, entries: [], returns: [] };
-  let inReturn = false;
-  let sawFirst = false;
-  for (const l of lines) {
-    const body = /^\s*(\/\*\*|\*\/|\*)?(.*)$/.exec(l.text);
-    let t = body?.[2] ?? "";
-    if (t.trimEnd().endsWith("*/")) t = t.trimEnd().slice(0, -2);
-    const trimmed = t.trim();
-    if (!sawFirst && trimmed) {
-      sawFirst = true;
-      const m = /^(?:(struct|union|enum)\s+)?([A-Za-z_]\w*)\s*(\(\s*\))?\s*(?:-|:)\s/.exec(trimmed + " ");
-      if (m?.[2]) {
-        const kind = m[1] === "struct" || m[1] === "union" || m[1] === "enum" ? m[1] : m[3] ? "function" : "other";
-        doc.header = { name: m[1] ? `${m[1]} ${m[2]}` : m[2], kind, line: l.newLine, added: l.added };
-        continue;
-      }
-    }
-    const entry = /^\s*@([A-Za-z_][\w.]*|\.\.\.)\s*:/.exec(t);
-    if (entry?.[1]) {
-      inReturn = false;
-      const start = l.text.length - (body?.[2] ?? "").length;
-      const afterColon = start + entry[0].length;
-      let k = afterColon;
-      while (k < l.text.length && (l.text[k] === " " || l.text[k] === "	")) k++;
-      const hasDesc = k < l.text.length && !l.text.startsWith("*/", k);
-      doc.entries.push({
-        name: entry[1],
-        line: l.newLine,
-        added: l.added,
-        descColumn: hasDesc ? visualColumn(l.text, k) : -1,
-        colonEnd: visualColumn(l.text, afterColon)
-      });
-      continue;
-    }
-    if (/^\s*(Return|Returns|RETURNS|RETURN|Return value|Returns?\s+value)\s*:/i.test(t) && /^\s*R/i.test(t)) {
-      inReturn = true;
-      doc.returns.push({ text: trimmed, line: l.newLine, added: l.added });
-      continue;
-    }
-    if (/^\s*(Context|Note|NOTE|Locking|Example)\s*:/.test(t)) inReturn = false;
-    if (inReturn && trimmed) doc.returns.push({ text: trimmed, line: l.newLine, added: l.added });
-  }
-  return doc;
-}
-function codesIn(text) {
-  return [...new Set([...text.matchAll(/-E[A-Z][A-Z0-9_]+/g)].map((m) => m[0]))];
-}
-function allowsOtherCodes(text) {
-  return /negative\s+(error|errno|err|value|number)|error\s+code|errno|-E\w*\s+(values?|codes?)\b|other\s+(negative|error|failure)|or\s+an?\s+error|appropriate|from\s+\w+\(\)|propagat|returned\s+by|on\s+(failure|error)\b/i.test(text);
-}
-
-// rules/utils/patch-index.ts
-var cache = /* @__PURE__ */ new WeakMap();
-var C_FILE = /\.(c|h)$/;
-function filesOf(ctx) {
-  const files = [...ctx.patch.files];
-  for (const p of ctx.series?.patches ?? []) if (p !== ctx.patch) files.push(...p.files);
-  return files;
-}
-var fileIdentifiers = /* @__PURE__ */ new WeakMap();
-var functionCalls = /* @__PURE__ */ new WeakMap();
-function identifiersOf(file2) {
-  let ids = fileIdentifiers.get(file2);
-  if (!ids) {
-    const set2 = /* @__PURE__ */ new Set();
-    for (const h of file2.hunks) {
-      for (const l of h.lines) {
-        if (l.text.length > 4e3) continue;
-        for (const m of l.text.matchAll(/[A-Za-z_]\w*/g)) set2.add(m[0]);
-      }
-      for (const m of h.functionContext.matchAll(/[A-Za-z_]\w*/g)) set2.add(m[0]);
-    }
-    ids = [...set2];
-    fileIdentifiers.set(file2, ids);
-  }
-  return ids;
-}
-function callsOf(fn) {
-  let calls = functionCalls.get(fn);
-  if (!calls) {
-    const set2 = /* @__PURE__ */ new Set();
-    for (const s of fn.body) for (const c of callsDeep(s)) set2.add(c.name);
-    calls = set2;
-    functionCalls.set(fn, calls);
-  }
-  return calls;
-}
-function patchIndex(ctx) {
-  const hit = cache.get(ctx.patch);
-  if (hit && hit.functions === ctx.functions) return hit.index;
-  const identifiers = /* @__PURE__ */ new Set();
-  const direct = /* @__PURE__ */ new Map();
-  const functions = /* @__PURE__ */ new Map();
-  for (const file2 of filesOf(ctx)) {
-    for (const id of identifiersOf(file2)) identifiers.add(id);
-    if (!C_FILE.test(file2.path)) continue;
-    for (const fn of ctx.functions(file2)) {
-      const calls = callsOf(fn);
-      const prev = direct.get(fn.name);
-      if (prev) for (const c of calls) prev.add(c);
-      else direct.set(fn.name, new Set(calls));
-      if (!functions.has(fn.name) || fn.complete) functions.set(fn.name, fn);
-    }
-  }
-  const reach = /* @__PURE__ */ new Map();
-  for (const [name, calls] of direct) {
-    const all = new Set(calls);
-    let frontier = [...calls];
-    for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
-      const next = [];
-      for (const c of frontier) {
-        for (const d of direct.get(c) ?? []) {
-          if (!all.has(d)) {
-            all.add(d);
-            next.push(d);
-          }
-        }
-      }
-      frontier = next;
-    }
-    reach.set(name, all);
-  }
-  const index = { identifiers, reach, functions };
-  cache.set(ctx.patch, { functions: ctx.functions, index });
-  return index;
-}
-function callReaches(index, call, names) {
-  if (names.includes(call.name)) return true;
-  const r = index.reach.get(call.name);
-  return r ? names.some((n) => r.has(n)) : false;
-}
-
-// rules/errcode.ts
-var ERRNO = new Set(
-  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP ENODATA ETIME ETIMEDOUT EOVERFLOW EOPNOTSUPP ENOTSUPP EPROTO EBADMSG ENOTCONN ECONNREFUSED EALREADY EINPROGRESS ESTALE ECANCELED ENOKEY EKEYREJECTED EPROBE_DEFER ENOIOCTLCMD ERESTARTSYS EWOULDBLOCK EMSGSIZE ENOBUFS EADDRINUSE EAFNOSUPPORT ENOMSG EIDRM ENOLINK ETXTBSY EUCLEAN EREMOTEIO EDQUOT ENOMEDIUM EHWPOISON ESHUTDOWN EBADFD ENOPKG EILSEQ ENOEXEC ENOTBLK".split(" ")
-);
-var NON_ERRNO_NAME = /cmp|compare|_to_|_sort|find|index|idx|lookup|search|_pos$|_pos_|ffs|fls|bsearch|_order$|sign|diff|dist|_nr$|count|_len$|parse_|str/i;
-var LOOKS_OK = (text) => OPTIONAL_WORDS.test(text);
-function isAllocCall(name, identifiers) {
-  return pairFor(name, identifiers)?.kind === "alloc" || /(^|_)(alloc|zalloc|dup|kmalloc|kzalloc|vmalloc)(_|$)/.test(name);
-}
-function lastAssignment(nodes, at, v) {
-  const assign = new RegExp(`(^|[^\\w>.])${v}\\s*(=[^=]|\\+=|-=|\\|=)`);
-  for (let i = at.index - 1; i >= 0; i--) {
-    const n = nodes[i];
-    if (n.stmt.kind !== "expr" || !assign.test(n.stmt.text)) continue;
-    if (blocked(n, at)) continue;
-    const depth = n.path.length - 1;
-    const dominates = depth < at.path.length && n.path.slice(0, depth + 1).every((s, k) => {
-      const o = at.path[k];
-      return o?.parent === s.parent && (k < depth ? o.child === s.child : o.child > s.child);
-    });
-    return dominates ? n : null;
-  }
-  return null;
-}
-function stillZero(nodes, guardNode, v) {
-  const last = lastAssignment(nodes, guardNode, v);
-  if (!last || last.stmt.kind !== "expr") return false;
-  const text = last.stmt.text;
-  for (let i = last.index + 1; i < guardNode.index; i++) {
-    const s = nodes[i].stmt;
-    if (s.calls.some((c) => c.args.some((a) => a.replace(/\s/g, "") === `&${v}`))) return false;
-  }
-  if (new RegExp(`(^|\\s)${v}\\s*=\\s*0$`).test(text)) return true;
-  const call = last.stmt.calls.find((c) => c.assignedTo === v);
-  if (!call) return false;
-  for (let i = last.index + 1; i < guardNode.index; i++) {
-    const s = nodes[i].stmt;
-    if (s.kind === "if" && s.else === null && new RegExp(`^(${v}|${v}\\s*!=\\s*0)$`).test(bareCond(s.cond))) {
-      const exits = branchStatements(s.then).some((x) => x.kind === "return" || x.kind === "goto");
-      if (exits) return true;
-    }
-  }
-  return false;
-}
-function assignsIn(s, v) {
-  const re = new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]|&${v}\\b`);
-  let found = false;
-  const visit2 = (x) => {
-    if (x.kind === "expr" && re.test(x.text)) found = true;
-    if (x.calls.some((c) => c.assignedTo === v || c.args.some((a) => a.replace(/\s/g, "") === `&${v}`))) found = true;
-    if (x.kind === "block") x.body.forEach(visit2);
-    if (x.kind === "if") {
-      visit2(x.then);
-      if (x.else) visit2(x.else);
-    }
-    if (x.kind === "loop" || x.kind === "macro" || x.kind === "switch") visit2(x.body);
-  };
-  visit2(s);
-  return found;
-}
-function intentText(fn, g) {
-  const strings = callsDeep(g.kind === "if" ? g.then : g).map((c) => c.args.join(" ")).join(" ");
-  return strings + " " + commentsBetween(fn, g.line - 3, g.endLine);
-}
-var errcode_default = defineRule({
-  meta: {
-    id: "errcode",
-    class: "errcode",
-    severity: "warning",
-    description: "Error paths that return 0, a positive errno or -1 instead of a negative error code.",
-    messages: {
-      loggedZero: "This reports an error but returns 0, so the caller thinks it worked. Shouldn't it return {code}?",
-      failedZero: "If {failed}() fails, this returns 0 and the caller never learns about it. Shouldn't it return {code}?",
-      fallThrough: "This logs the failure but then returns 0, so the caller thinks it worked. Should it return {code} here?",
-      stillZero: "{var} is still 0 here, so this error path returns success. Should {var} be set to an error code first?",
-      stillZeroGoto: "This error path jumps to {label} with {var} still 0, so the function returns success. Should {var} be set to an error code first?",
-      stillZeroGotoUnseen: "{var} is still 0 here, while the other jumps to {label} carry an error code in {var}, so this error path probably returns success. Should {var} be set to an error code first?",
-      ptrErrNull: "When {var} is NULL, PTR_ERR() gives 0 and this returns success. Should the NULL case return an error code, or is IS_ERR() meant here?",
-      positive: "Kernel functions return negative error codes; {code} here is positive. Shouldn't it be -{code}?",
-      minusOne: "Returning -1 makes callers see -EPERM. Shouldn't this return a proper error code such as -EINVAL?",
-      docPromises: "The kernel-doc says this function returns {code}, but it never does. Is the Return: section out of date?",
-      docMissing: "This returns {code}, which the kernel-doc's Return: section does not mention. Should the comment list it?",
-      docMismatch: "The kernel-doc says this function returns {promised}, but here it returns {code}. Should one of them change?"
-    }
-  },
-  create(ctx) {
-    return {
-      cFunction(fn, file2) {
-        const user = isUserspacePath(file2.path);
-        const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
-        const nodes = flatten(fn);
-        const threadFn = fn.params.length === 1 && /\(\s*void\s*\*\s*\w+\s*\)/.test(fn.signature);
-        const errnoFn = returnsErrno(fn) && !/ssize_t/.test(fn.returnType) && !threadFn;
-        const index = patchIndex(ctx);
-        const seenLines = /* @__PURE__ */ new Set();
-        const gaps = docGaps(fn, nodes);
-        let zeroReported = false;
-        const ZERO_IDS = /* @__PURE__ */ new Set(["loggedZero", "failedZero", "fallThrough", "stillZero", "stillZeroGoto", "stillZeroGotoUnseen"]);
-        const guessed = gaps && gaps.missing.length === 1 ? gaps.missing[0] ?? null : null;
-        const report = (messageId, line, data, endLine = line) => {
-          if (seenLines.has(line)) return;
-          seenLines.add(line);
-          if (ZERO_IDS.has(messageId)) zeroReported = true;
-          ctx.report({ messageId, data, file: file2.path, line, endLine });
-        };
-        for (const n of nodes) {
-          const s = n.stmt;
-          if (!user && !/^fs\/xfs\//.test(file2.path) && added.has(s.line)) {
-            const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
-            const m = /^(?:ERR_PTR\s*\(\s*)?(E[A-Z0-9]+)\s*\)?$/.exec(text) ?? (s.kind === "expr" ? /^(?:\w+\s+)?(?:ret|err|rc|error|retval)\s*=\s*(E[A-Z0-9]+)$/.exec(text) : null);
-            if (m?.[1] && ERRNO.has(m[1])) report("positive", s.line, { code: m[1] });
-          }
-          if (s.kind === "return" && s.expr.replace(/\s/g, "") === "-1" && added.has(s.line) && !user && errnoFn && !NON_ERRNO_NAME.test(fn.name)) {
-            const others = nodes.filter((o) => o.stmt.kind === "return" && o !== n).map((o) => o.stmt.kind === "return" ? o.stmt.expr.replace(/\s/g, "") : "");
-            if (!others.some((e) => /^\d+$/.test(e) && e !== "0") && !others.some((e) => /^[a-z]\w*$/.test(e) && !ERR_VAR.test(e))) report("minusOne", s.line, {});
-          }
-          if (!errnoFn || user) continue;
-          if (s.kind === "if") {
-            const m = /^IS_ERR_OR_NULL\s*\(\s*(.+?)\s*\)$/.exec(bareCond(s.cond));
-            const v = m?.[1]?.replace(/\s+/g, "");
-            const ptrErr = v ? branchStatements(s.then).find((x) => x.kind === "return" && x.expr.replace(/\s+/g, "") === `PTR_ERR(${v})`) : void 0;
-            if (v && ptrErr && added.has(ptrErr.line)) report("ptrErrNull", ptrErr.line, { var: v });
-          }
-          if (s.kind === "if" && s.else === null) {
-            const then = branchStatements(s.then);
-            const log = callsDeep(s.then).find(isErrorLog) ?? null;
-            const subj = failureSubject(s.cond);
-            const subjCall = subj ? findAssigningCall(nodes, n, subj) : null;
-            const ret0 = then.find((x) => x.kind === "return" && x.expr.replace(/\s/g, "") === "0");
-            const intent = intentText(fn, s);
-            if (ret0 && (added.has(ret0.line) || added.has(s.line)) && !LOOKS_OK(intent)) {
-              const allocFail = subjCall !== null && bareCond(s.cond).startsWith("!") && isAllocCall(subjCall, index.identifiers);
-              const errFail = subj !== null && ERR_VAR.test(subj) && subjCall !== null;
-              const strongLog = log !== null && !/warn/.test(log.name);
-              const code = allocFail ? "-ENOMEM" : subj && ERR_VAR.test(subj) ? subj : /IS_ERR/.test(s.cond) && subj ? `PTR_ERR(${subj})` : guessed ?? "-EINVAL";
-              if (strongLog || log && (allocFail || errFail)) report("loggedZero", ret0.line, { code }, ret0.line);
-              else if (!log && (allocFail || errFail) && subjCall) report("failedZero", ret0.line, { failed: subjCall, code }, ret0.line);
-            }
-            if (!ret0 && log && then.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && isErrorLog(x.calls[0])) && subj && ERR_VAR.test(subj) && subjCall && !LOOKS_OK(intent)) {
-              const parent = n.path[n.path.length - 1];
-              const next = parent?.parent.kind === "block" ? parent.parent.body[parent.child + 1] : void 0;
-              if (next?.kind === "return" && next.expr.replace(/\s/g, "") === "0" && (added.has(s.line) || added.has(next.line))) {
-                report("fallThrough", s.line, { code: subj }, next.line);
-              }
-            }
-          }
-          if ((s.kind === "goto" || s.kind === "return") && added.has(s.line)) {
-            const guard = guardingIfs(n)[0];
-            if (!guard || guard.kind !== "if") continue;
-            let v = s.kind === "return" ? s.expr : "";
-            let label = "";
-            let unseen = false;
-            if (s.kind === "goto") {
-              const code = labelCode(fn, nodes, s.label);
-              label = s.label;
-              if (code === null && !fn.complete) {
-                v = errVarOfOtherJumps(nodes, n, s.label) ?? "";
-                unseen = true;
-              } else {
-                if (!code?.ret || code.ret.kind !== "return" || code.label.line < s.line) continue;
-                v = code.ret.expr;
-              }
-            }
-            if (!ERR_VAR.test(v) || guard.cond.includes(v)) continue;
-            const gsubj = failureSubject(guard.cond);
-            const gNode = nodes.find((x) => x.stmt === guard);
-            const gCall = gsubj && gNode ? findAssigningCall(nodes, gNode, gsubj) : null;
-            const isError = callsDeep(guard.then).some(isErrorLog) || /IS_ERR/.test(guard.cond) || gCall !== null && bareCond(guard.cond).startsWith("!") && isAllocCall(gCall, index.identifiers);
-            if (!isError || assignsIn(guard.then, v) || LOOKS_OK(intentText(fn, guard))) continue;
-            const guardNode = nodes.find((x) => x.stmt === guard);
-            if (!guardNode || !stillZero(nodes, guardNode, v)) continue;
-            if (s.kind === "goto") report(unseen ? "stillZeroGotoUnseen" : "stillZeroGoto", s.line, { label, var: v });
-            else report("stillZero", s.line, { var: v });
-          }
-        }
-        if (gaps) reportDocGaps(gaps, added, zeroReported, report);
-      }
-    };
-  }
-});
-function findAssigningCall(nodes, at, v) {
-  const inCond = at.stmt.calls.find((c) => c.assignedTo === v);
-  if (inCond) return inCond.name;
-  for (let i = at.index - 1; i >= 0 && i > at.index - 30; i--) {
-    const n = nodes[i];
-    const c = n.stmt.calls.find((x) => x.assignedTo === v);
-    if (c) return c.name;
-    if (n.stmt.kind === "expr" && new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]`).test(n.stmt.text)) return null;
-  }
-  return null;
-}
-function docGaps(fn, nodes) {
-  if (!fn.complete || !fn.kernelDoc) return null;
-  const doc = parseKdoc(fn.kernelDoc);
-  if (doc.returns.length === 0) return null;
-  const docText = doc.returns.map((r) => r.text).join(" ");
-  const promised = codesIn(docText);
-  const literal2 = /* @__PURE__ */ new Map();
-  let propagates = false;
-  const assignedFromCall = /* @__PURE__ */ new Set();
-  for (const n of nodes) {
-    for (const c of n.stmt.calls) if (c.assignedTo) assignedFromCall.add(c.assignedTo);
-  }
-  for (const n of nodes) {
-    const s = n.stmt;
-    const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
-    for (const m of text.matchAll(/-E[A-Z][A-Z0-9_]+/g)) if (!literal2.has(m[0])) literal2.set(m[0], s.line);
-    if (s.kind === "return") {
-      const e = s.expr.replace(/\s/g, "");
-      if (/^[a-z_]\w*$/.test(e) && assignedFromCall.has(e)) propagates = true;
-      if (/^\w+\(/.test(e) && !/^(ERR_PTR|PTR_ERR)\(-?E/.test(e)) propagates = true;
-      if (/^PTR_ERR\(/.test(e)) propagates = true;
-    }
-  }
-  const gaps = { missing: [], missingAt: /* @__PURE__ */ new Map(), unlisted: /* @__PURE__ */ new Map() };
-  if (!propagates) {
-    for (const code of promised) {
-      if (literal2.has(code)) continue;
-      const at = doc.returns.find((r) => r.text.includes(code));
-      if (!at) continue;
-      gaps.missing.push(code);
-      gaps.missingAt.set(code, { line: at.line, added: at.added });
-    }
-  }
-  if (promised.length > 0 && !allowsOtherCodes(docText)) {
-    for (const [code, line] of literal2) if (!promised.includes(code)) gaps.unlisted.set(code, line);
-  }
-  return gaps;
-}
-function reportDocGaps(gaps, added, zeroReported, report) {
-  const missing = zeroReported ? [] : gaps.missing;
-  const unlisted = [...gaps.unlisted].filter(([, line]) => added.has(line));
-  const first = unlisted[0];
-  if (missing.length === 1 && unlisted.length === 1 && first) {
-    report("docMismatch", first[1], { promised: missing[0] ?? "", code: first[0] });
-    return;
-  }
-  for (const code of missing) {
-    const at = gaps.missingAt.get(code);
-    if (at?.added) report("docPromises", at.line, { code });
-  }
-  for (const [code, line] of unlisted) report("docMissing", line, { code });
-}
-function errVarOfOtherJumps(nodes, at, label) {
-  for (let i = at.index - 1; i >= 0; i--) {
-    const n = nodes[i];
-    if (n.stmt.kind !== "goto" || n.stmt.label !== label) continue;
-    const g = guardingIfs(n)[0];
-    const subj = g && g.kind === "if" ? failureSubject(g.cond) : null;
-    if (subj && ERR_VAR.test(subj)) return subj;
-  }
-  return null;
 }
 
 // src/parse/c/structs.ts
@@ -10415,7 +10667,14 @@ function extractStructs(file2) {
       }
       if (end < 0) continue;
       const kind = m[1];
-      out.push({ file: file2.path, kind, name: m[2], fields: fieldsOf(lines.slice(i + 1, end), kind), startLine: lines[i]?.newLine ?? 0, kernelDoc: docAbove(lines, i) });
+      out.push({
+        file: file2.path,
+        kind,
+        name: m[2],
+        fields: fieldsOf(lines.slice(i + 1, end), kind),
+        startLine: lines[i]?.newLine ?? 0,
+        kernelDoc: docAbove(lines, i)
+      });
       i = end;
     }
   }
@@ -10427,7 +10686,9 @@ var C_FILE2 = /\.(c|h)$/;
 function mismatches(doc, names) {
   const documented = new Set(doc.entries.map((e) => e.name.split(".")[0] ?? e.name));
   const undocumented = names.filter((n) => !documented.has(n) && n !== "...");
-  const bad = doc.entries.filter((e) => e.name !== "..." && !names.includes(e.name.split(".")[0] ?? e.name) && !(e.name.endsWith("...") && names.includes("...")));
+  const bad = doc.entries.filter(
+    (e) => e.name !== "..." && !names.includes(e.name.split(".")[0] ?? e.name) && !(e.name.endsWith("...") && names.includes("..."))
+  );
   return bad.map((entry) => ({ entry, hint: bad.length === 1 && undocumented.length === 1 ? undocumented[0] ?? null : null }));
 }
 function misaligned(doc) {
@@ -10469,7 +10730,8 @@ var kdoc_default = defineRule({
         const doc = parseKdoc(fn.kernelDoc);
         const h = doc.header;
         if (h && h.added && (h.kind === "function" || h.kind === "other") && h.name !== fn.name && /^[a-z_]\w*$/.test(fn.name) && /^[a-z_]\w*$/.test(h.name)) {
-          if (h.kind === "function" || /_/.test(h.name)) report({ messageId: "wrongName", data: { doc: `${h.name}()`, name: `${fn.name}()` }, file: file2.path, line: h.line });
+          if (h.kind === "function" || h.name.includes("_"))
+            report({ messageId: "wrongName", data: { doc: `${h.name}()`, name: `${fn.name}()` }, file: file2.path, line: h.line });
         }
         const inner = (/\((.*)\)/.exec(fn.signature)?.[1] ?? "").trim();
         if (/^[A-Z_0-9]+$/.test(fn.name) || inner !== "" && inner !== "void" && fn.params.length === 0) return;
@@ -10507,6 +10769,269 @@ var kdoc_default = defineRule({
 
 // src/model.ts
 var COMMIT_MSG = "COMMIT_MSG";
+
+// rules/utils/words-tokens.ts
+function isLead(c) {
+  return c === 40 || c === 34 || c === 39 || c === 8220 || c === 8216;
+}
+function isTrail(c) {
+  return c === 41 || c === 34 || c === 39 || c === 8221 || c === 8217 || c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63;
+}
+function isSpace(c) {
+  if (c === 32 || c >= 9 && c <= 13) return true;
+  if (c < 160) return false;
+  return c === 160 || c === 5760 || c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
+}
+var isUpper = (c) => c >= 65 && c <= 90;
+var isLower = (c) => c >= 97 && c <= 122;
+var isApostrophe = (c) => c === 39 || c === 8217;
+function plainParts(text, start, end) {
+  if (start === end) return 0;
+  let parts = 1;
+  let len = 0;
+  let lower = false;
+  let state = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? text.charCodeAt(i) : 45;
+    if (c === 45) {
+      if (len === 0 || state === 1 || len > 1 && !lower) return 0;
+      if (i < end) parts++;
+      len = 0;
+      lower = false;
+      state = 0;
+      continue;
+    }
+    if (isLower(c)) {
+      lower = true;
+    } else if (isUpper(c)) {
+      if (len > 0 && isLower(text.charCodeAt(i - 1))) return 0;
+    } else if (isApostrophe(c) && state === 0 && len > 0) {
+      state = 1;
+      len++;
+      continue;
+    } else {
+      return 0;
+    }
+    if (state === 1) state = 2;
+    len++;
+  }
+  return parts;
+}
+var MASK = "";
+function maskCode(text) {
+  const blank = (m) => MASK.repeat(m.length);
+  if (/^\s*(authors?|maintainers?|copyright|written by|contributed by|based on work by)\b|\bcopyright\b|©/i.test(text)) return blank(text);
+  let out = text;
+  if (out.includes("@")) out = out.replace(/(?:[A-Z][\p{L}.'’-]*\s+){1,4}<[^<>\s]+@[^<>\s]+>/gu, blank);
+  if (out.includes("`")) out = out.replace(/`[^`]*`/g, blank);
+  if (out.includes("'")) out = out.replace(/(^|[\s(])'[^'\s]+'(?=$|[\s).,;:])/g, (m, pre) => pre + blank(m.slice(pre.length)));
+  if (out.includes("<")) out = out.replace(/<[^<>\s]+>/g, blank);
+  if (out.includes("://")) out = out.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, blank);
+  return out;
+}
+function wordsOf(text, startClean = false) {
+  const masked = maskCode(text);
+  const words = [];
+  const n = masked.length;
+  let prevClean = startClean;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(masked.charCodeAt(i))) i++;
+    if (i === n) break;
+    const tokenStart = i;
+    while (i < n && !isSpace(masked.charCodeAt(i))) i++;
+    let start = tokenStart;
+    while (start < i && isLead(masked.charCodeAt(start))) start++;
+    let end = i;
+    while (end > start && isTrail(masked.charCodeAt(end - 1))) end--;
+    const parts = plainParts(masked, start, end);
+    if (parts === 0) {
+      prevClean = false;
+      continue;
+    }
+    const lead = start > tokenStart;
+    const trail = end < i;
+    for (let p = 0, at = start; p < parts; p++) {
+      const partEnd = p < parts - 1 ? masked.indexOf("-", at) : end;
+      words.push({ text: masked.slice(at, partEnd), start: at, joined: p === 0 && prevClean && !lead, punctAfter: p < parts - 1 || trail });
+      at = partEnd + 1;
+    }
+    prevClean = !trail && parts === 1;
+  }
+  return { words, endClean: prevClean };
+}
+function indentOf(text) {
+  let n = 0;
+  for (const c of text) {
+    if (c === " ") n++;
+    else if (c === "	") n = n - n % 8 + 8;
+    else break;
+  }
+  return n;
+}
+
+// rules/utils/words-c.ts
+var LazyIdentifiers = class {
+  /** Each hunk's code, one line per fragment, as the scanner returned it. */
+  hunks = [];
+  text = null;
+  /** A misspelling tends to recur in a patch: each word is searched for once. */
+  answers = /* @__PURE__ */ new Map();
+  add(fragments) {
+    if (fragments.length > 0) this.hunks.push(fragments);
+    this.text = null;
+    this.answers.clear();
+  }
+  has(word2) {
+    let found = this.answers.get(word2);
+    if (found === void 0) {
+      this.text ??= this.hunks.map((h) => h.join("\n")).join("\n").toLowerCase();
+      found = word2 !== "" && mentions(this.text, word2);
+      this.answers.set(word2, found);
+    }
+    return found;
+  }
+};
+var nextBlock = 1;
+function newBlock() {
+  return nextBlock++;
+}
+var Specials = class {
+  text = "";
+  slash = -1;
+  dquote = -1;
+  squote = -1;
+  /** Starts on a new line. */
+  reset(text) {
+    this.text = text;
+    this.slash = -1;
+    this.dquote = -1;
+    this.squote = -1;
+  }
+  /** The first special character at or after `from`, or the line's length. */
+  next(from) {
+    if (this.slash < from) this.slash = this.find("/", from);
+    if (this.dquote < from) this.dquote = this.find('"', from);
+    if (this.squote < from) this.squote = this.find("'", from);
+    return Math.min(this.slash, this.dquote, this.squote);
+  }
+  find(c, from) {
+    const at = this.text.indexOf(c, from);
+    return at < 0 ? this.text.length : at;
+  }
+};
+function isInclude(text) {
+  let i = 0;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return text.charCodeAt(i) === 35 && /^\s*#\s*include\b/.test(text);
+}
+function cleanStringLiteral(s) {
+  return s.replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, " ").replace(/%%|%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?(hh|ll|h|l|L|z|j|t|q)?(p[A-Za-z]+|[a-zA-Z])/g, " ");
+}
+function looksLikeCommentMiddle(text) {
+  const t = text.trim();
+  if (/^\*(\s|$|\/)/.test(t)) return true;
+  const close = text.indexOf("*/");
+  const open2 = text.indexOf("/*");
+  return close >= 0 && (open2 < 0 || close < open2);
+}
+function commentText(s, atLineStart) {
+  let end = 0;
+  if (atLineStart) {
+    let i = 0;
+    while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+    let stars = i;
+    while (stars < s.length && s.charCodeAt(stars) === 42) stars++;
+    if (stars < s.length && s.charCodeAt(stars) === 47) stars--;
+    if (stars > i) end = stars;
+  } else {
+    while (end < s.length && (s.charCodeAt(end) === 42 || s.charCodeAt(end) === 33)) end++;
+  }
+  return end === 0 ? s : " ".repeat(end) + s.slice(end);
+}
+function scanCLike(lines) {
+  const spans = [];
+  const codeOut = [];
+  const first = lines.find((l) => l.kind !== "del" && l.text.trim() !== "");
+  let inComment = first !== void 0 && looksLikeCommentMiddle(first.text);
+  let block = newBlock();
+  let lineCommentBlock = false;
+  const specials = new Specials();
+  let emitLine = null;
+  const push = (s, kind, b) => {
+    if (emitLine !== null && /[A-Za-z]/.test(s)) spans.push({ line: emitLine, text: s, block: b, kind });
+  };
+  for (const l of lines) {
+    if (l.kind === "del") continue;
+    const text = l.text;
+    emitLine = l.kind === "add" ? l.newLine : null;
+    if (isInclude(text)) {
+      lineCommentBlock = false;
+      continue;
+    }
+    specials.reset(text);
+    let code = "";
+    let i = 0;
+    let sawLineComment = false;
+    let atLineStart = true;
+    while (i < text.length) {
+      if (inComment) {
+        const end = text.indexOf("*/", i);
+        const piece = end < 0 ? text.slice(i) : text.slice(i, end);
+        push(commentText(piece, atLineStart), "comment", block);
+        if (end < 0) {
+          i = text.length;
+        } else {
+          inComment = false;
+          i = end + 2;
+        }
+        atLineStart = false;
+        continue;
+      }
+      const at = specials.next(i);
+      if (at > i) {
+        code += text.slice(i, at);
+        i = at;
+        continue;
+      }
+      const c = text.charAt(i);
+      const next = text[i + 1];
+      if (c === "/" && next === "/") {
+        if (!(lineCommentBlock && code.trim() === "")) block = newBlock();
+        push(text.slice(i + 2).replace(/^[/!]+/, ""), "comment", block);
+        sawLineComment = code.trim() === "";
+        i = text.length;
+        continue;
+      }
+      if (c === "/" && next === "*") {
+        block = newBlock();
+        inComment = true;
+        i += 2;
+        atLineStart = false;
+        continue;
+      }
+      if (c === '"') {
+        let j = i + 1;
+        while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+        if (!/MODULE_AUTHOR\s*\(\s*$/.test(code)) push(cleanStringLiteral(text.slice(i + 1, Math.min(j, text.length))), "string", newBlock());
+        i = j + 1;
+        continue;
+      }
+      if (c === "'") {
+        const close = text.indexOf("'", i + 1);
+        if (close > i && close - i <= 6 && (close - i === 2 || text[i + 1] === "\\")) {
+          i = close + 1;
+          continue;
+        }
+      }
+      code += c;
+      i++;
+    }
+    lineCommentBlock = sawLineComment;
+    if (code !== "") codeOut.push(code);
+  }
+  return { spans, code: codeOut };
+}
 
 // rules/data/typos-kernel.ts
 var KERNEL_TYPOS = {
@@ -10908,60 +11433,130 @@ var PHRASES = {
   "can not longer": "can no longer"
 };
 
-// rules/utils/words-tokens.ts
-var PLAIN = /^[A-Za-z]+(?:['’][A-Za-z]+)?$/;
-var LEAD = /^[("'“‘]+/;
-var TRAIL = /[)"'”’.,;:!?]+$/;
-var MASK = "";
-function maskCode(text) {
-  const blank = (m) => MASK.repeat(m.length);
-  if (/^\s*(authors?|maintainers?|copyright|written by|contributed by|based on work by)\b|\bcopyright\b|©/i.test(text)) return blank(text);
-  return text.replace(/(?:[A-Z][\p{L}.'’-]*\s+){1,4}<[^<>\s]+@[^<>\s]+>/gu, blank).replace(/`[^`]*`/g, blank).replace(/(^|[\s(])'[^'\s]+'(?=$|[\s).,;:])/g, (m, pre) => pre + blank(m.slice(pre.length))).replace(/<[^<>\s]+>/g, blank).replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, blank);
+// rules/utils/words-gate.ts
+var SEED = 2166136261 | 0;
+var PRIME = 16777619;
+var SMALL = 1073741823;
+function hashOf(word2) {
+  let h = SEED;
+  for (let i = 0; i < word2.length; i++) h = Math.imul(h ^ word2.charCodeAt(i), PRIME);
+  return h & SMALL;
 }
-function codeLike(core) {
-  if (/[a-z][A-Z]/.test(core)) return true;
-  if (core.length > 1 && core === core.toUpperCase()) return true;
-  return false;
-}
-function wordsOf(text, startClean = false) {
-  const masked = maskCode(text);
-  const words = [];
-  const re = /\S+/g;
-  let prevClean = startClean;
-  let m;
-  while ((m = re.exec(masked)) !== null) {
-    const raw = m[0];
-    const lead = LEAD.exec(raw)?.[0] ?? "";
-    const trail = TRAIL.exec(raw.slice(lead.length))?.[0] ?? "";
-    const core = raw.slice(lead.length, raw.length - trail.length);
-    const parts = core.split("-");
-    const ok = core !== "" && parts.every((p) => PLAIN.test(p) && !codeLike(p));
-    if (!ok) {
-      prevClean = false;
-      continue;
+var hashesOf = (words) => new Set(Array.from(words, hashOf));
+var DOUBLED_HASHES = hashesOf(DOUBLED);
+var NOT_AFTER_AN_HASHES = hashesOf(NOT_AFTER_AN);
+var AN_HASH = hashOf("an");
+var PHRASE_MIDDLES = new Set(Object.keys(PHRASES).map((p) => p.split(" ")[1] ?? ""));
+var PHRASE_MIDDLE_HASHES = hashesOf(PHRASE_MIDDLES);
+var HashFilter = class {
+  bits = new Uint32Array(1 << 17);
+  constructor(words) {
+    for (const w of words) {
+      const at = hashOf(w) >>> 8;
+      this.bits[at >>> 5] = this.bits[at >>> 5] | 1 << (at & 31);
     }
-    let offset = m.index + lead.length;
-    parts.forEach((p, i) => {
-      words.push({
-        text: p,
-        start: offset,
-        joined: i === 0 && prevClean && lead === "",
-        punctAfter: i < parts.length - 1 || trail !== ""
-      });
-      offset += p.length + 1;
-    });
-    prevClean = trail === "" && parts.length === 1;
   }
-  return { words, endClean: prevClean };
+  mayHave(hash2) {
+    const at = hash2 >>> 8;
+    return (this.bits[at >>> 5] & 1 << (at & 31)) !== 0;
+  }
+};
+var dictFilters = /* @__PURE__ */ new WeakMap();
+var KELVIN = 8490;
+var DOTTED_I = 304;
+function letterOf(c) {
+  if (c >= 97 && c <= 122) return c;
+  if (c >= 65 && c <= 90) return c | 32;
+  if (c < 128) return -1;
+  if (c === KELVIN) return 107;
+  if (c === DOTTED_I) return 105;
+  return -1;
 }
-function indentOf(text) {
-  let n = 0;
-  for (const c of text) {
-    if (c === " ") n++;
-    else if (c === "	") n = n - n % 8 + 8;
-    else break;
+function runText(text, start, end) {
+  let out = "";
+  for (let i = start; i < end; i++) out += String.fromCharCode(letterOf(text.charCodeAt(i)));
+  return out;
+}
+var BlockLook = class {
+  constructor(inDict, dict) {
+    this.inDict = inDict;
+    this.dict = dict;
   }
-  return n;
+  inDict;
+  dict;
+  sequence = false;
+  dictSpans = /* @__PURE__ */ new Set();
+  /** The index of the span being read. */
+  span = 0;
+  prevText = "";
+  prevStart = 0;
+  prevEnd = 0;
+  prevHash = -1;
+  prev2Text = "";
+  prev2Start = 0;
+  prev2End = 0;
+  /** Takes the next run of the block. */
+  next(text, start, end, hash2) {
+    if (this.inDict.mayHave(hash2) && !this.dictSpans.has(this.span) && this.dict.has(runText(text, start, end))) this.dictSpans.add(this.span);
+    if (!this.sequence) this.sequence = this.endsSequence(text, start, end, hash2);
+    this.prev2Text = this.prevText;
+    this.prev2Start = this.prevStart;
+    this.prev2End = this.prevEnd;
+    this.prevText = text;
+    this.prevStart = start;
+    this.prevEnd = end;
+    this.prevHash = hash2;
+  }
+  /** True when this run and the one or two before it are a doubled word, "an" + a word it cannot precede, or a phrase. */
+  endsSequence(text, start, end, hash2) {
+    const len = end - start;
+    const prevLen = this.prevEnd - this.prevStart;
+    if (hash2 === this.prevHash && len === prevLen && DOUBLED_HASHES.has(hash2)) {
+      const w = runText(text, start, end);
+      if (w === runText(this.prevText, this.prevStart, this.prevEnd) && DOUBLED.has(w)) return true;
+    }
+    if (this.prevHash === AN_HASH && prevLen === 2 && NOT_AFTER_AN_HASHES.has(hash2)) {
+      if (runText(this.prevText, this.prevStart, this.prevEnd) === "an" && NOT_AFTER_AN.has(runText(text, start, end))) return true;
+    }
+    if (PHRASE_MIDDLE_HASHES.has(this.prevHash)) {
+      const prev = runText(this.prevText, this.prevStart, this.prevEnd);
+      const phrase = `${runText(this.prev2Text, this.prev2Start, this.prev2End)} ${prev} ${runText(text, start, end)}`;
+      if (PHRASE_MIDDLES.has(prev) && PHRASES[phrase] !== void 0) return true;
+    }
+    return false;
+  }
+};
+function findCandidates(spans, from, to, dict) {
+  let inDict = dictFilters.get(dict);
+  if (!inDict) {
+    inDict = new HashFilter(dict.keys());
+    dictFilters.set(dict, inDict);
+  }
+  const look = new BlockLook(inDict, dict);
+  for (let s = from; s < to; s++) {
+    const text = spans[s].text;
+    look.span = s;
+    let start = -1;
+    let h = SEED;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const l = letterOf(c);
+      if (l >= 0) {
+        if (start < 0) {
+          start = i;
+          h = SEED;
+        }
+        h = Math.imul(h ^ l, PRIME);
+        if (c !== DOTTED_I) continue;
+        look.next(text, start, i + 1, h & SMALL);
+      } else if (start >= 0) {
+        look.next(text, start, i, h & SMALL);
+      }
+      start = -1;
+    }
+    if (start >= 0) look.next(text, start, text.length, h & SMALL);
+  }
+  return look;
 }
 
 // rules/utils/words-check.ts
@@ -10971,11 +11566,11 @@ function applyCase(original, fix) {
   if (first !== first.toLowerCase()) return fix.charAt(0).toUpperCase() + fix.slice(1);
   return fix;
 }
-function keyOf(word) {
-  return word.toLowerCase().replace(/['’]s$/, "");
+function keyOf(lower) {
+  return lower.endsWith("'s") || lower.endsWith("\u2019s") ? lower.slice(0, -2) : lower;
 }
-function checkMisspelling(w, span, input3, out) {
-  const key = keyOf(w.text);
+function checkMisspelling(w, lower, line, span, input3, out) {
+  const key = keyOf(lower);
   const right = input3.dict.get(key);
   if (right === void 0) return;
   if (input3.identifiers.has(key)) return;
@@ -10985,44 +11580,54 @@ function checkMisspelling(w, span, input3, out) {
     if (others.includes(right.toLowerCase())) return;
   }
   const bare = w.text.replace(/['’]s$/, "");
-  out.push({ kind: "misspelling", line: w.line, from: bare, to: applyCase(bare, right) });
+  out.push({ kind: "misspelling", line, from: bare, to: applyCase(bare, right) });
 }
-function checkSequence(words, out) {
+function checkSequence({ words, lines, lower }, out) {
   for (let i = 1; i < words.length; i++) {
     const prev = words[i - 1];
     const cur = words[i];
-    if (!prev || !cur || !cur.joined) continue;
-    const a = prev.text.toLowerCase();
-    const b = cur.text.toLowerCase();
+    if (!cur.joined) continue;
+    const a = lower[i - 1];
+    const b = lower[i];
     if (a === b && DOUBLED.has(a)) {
-      out.push({ kind: "doubled", line: cur.line, from: `${prev.text} ${cur.text}`, to: prev.text });
+      out.push({ kind: "doubled", line: lines[i], from: `${prev.text} ${cur.text}`, to: prev.text });
       continue;
     }
     if (a === "an" && NOT_AFTER_AN.has(b)) {
-      out.push({ kind: "article", line: prev.line, from: prev.text, to: applyCase(prev.text, "and") });
+      out.push({ kind: "article", line: lines[i - 1], from: prev.text, to: applyCase(prev.text, "and") });
       continue;
     }
     const next = words[i + 1];
-    if (next?.joined) {
-      const phrase = `${a} ${b} ${next.text.toLowerCase()}`;
+    if (next?.joined && PHRASE_MIDDLES.has(b)) {
+      const phrase = `${a} ${b} ${lower[i + 1]}`;
       const right = PHRASES[phrase];
       if (right !== void 0) {
         const fixed = right.split(" ").slice(1).join(" ");
-        out.push({ kind: "phrase", line: cur.line, from: `${cur.text} ${next.text}`, to: fixed });
+        out.push({ kind: "phrase", line: lines[i], from: `${cur.text} ${next.text}`, to: fixed });
       }
     }
   }
 }
 function checkSpans(input3) {
   const out = [];
-  let blockWords = [];
+  let blockWords = { words: [], lines: [], lower: [] };
   let block = -1;
   let endClean = false;
+  let blockEnd = -1;
+  let candidates = { sequence: false, dictSpans: /* @__PURE__ */ new Set() };
   const flush = () => {
     checkSequence(blockWords, out);
-    blockWords = [];
+    blockWords = { words: [], lines: [], lower: [] };
   };
-  for (const span of input3.spans) {
+  for (let at = 0; at < input3.spans.length; at++) {
+    const span = input3.spans[at];
+    if (at >= blockEnd) {
+      blockEnd = at + 1;
+      while (blockEnd < input3.spans.length && input3.spans[blockEnd].block === span.block) blockEnd++;
+      candidates = findCandidates(input3.spans, at, blockEnd, input3.dict);
+    }
+    const inDict = candidates.dictSpans.has(at);
+    if (!candidates.sequence && !inDict) continue;
     if (span.text.length > input3.maxLineLength) {
       flush();
       block = -1;
@@ -11036,110 +11641,16 @@ function checkSpans(input3) {
     const res = wordsOf(span.text, endClean);
     endClean = res.endClean;
     for (const w of res.words) {
-      const placed = { ...w, line: span.line };
-      checkMisspelling(placed, span, input3, out);
-      blockWords.push(placed);
+      const lower = w.text.toLowerCase();
+      if (inDict) checkMisspelling(w, lower, span.line, span, input3, out);
+      if (!candidates.sequence) continue;
+      blockWords.words.push(w);
+      blockWords.lines.push(span.line);
+      blockWords.lower.push(lower);
     }
   }
   flush();
   return out;
-}
-
-// rules/utils/words-c.ts
-var nextBlock = 1;
-function newBlock() {
-  return nextBlock++;
-}
-var IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
-function addIdentifiers(code, into) {
-  for (const m of code.matchAll(IDENT)) into.add(m[0].toLowerCase());
-}
-function cleanStringLiteral(s) {
-  return s.replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, " ").replace(/%%|%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?(hh|ll|h|l|L|z|j|t|q)?(p[A-Za-z]+|[a-zA-Z])/g, " ");
-}
-function looksLikeCommentMiddle(text) {
-  const t = text.trim();
-  if (/^\*(\s|$|\/)/.test(t)) return true;
-  const close = text.indexOf("*/");
-  const open2 = text.indexOf("/*");
-  return close >= 0 && (open2 < 0 || close < open2);
-}
-function commentText(s, atLineStart) {
-  return atLineStart ? s.replace(/^\s*\*+(?!\/)/, (m) => " ".repeat(m.length)) : s.replace(/^[*!]+/, (m) => " ".repeat(m.length));
-}
-function scanCLike(lines) {
-  const spans = [];
-  const identifiers = /* @__PURE__ */ new Set();
-  const newSide = lines.filter((l) => l.kind !== "del");
-  const first = newSide.find((l) => l.text.trim() !== "");
-  let inComment = first !== void 0 && looksLikeCommentMiddle(first.text);
-  let block = newBlock();
-  let lineCommentBlock = false;
-  for (const l of newSide) {
-    const text = l.text;
-    const emit = l.kind === "add" && l.newLine !== null;
-    const push = (s, kind, b) => {
-      if (emit && l.newLine !== null && /[A-Za-z]/.test(s)) spans.push({ line: l.newLine, text: s, block: b, kind });
-    };
-    if (/^\s*#\s*include\b/.test(text)) {
-      lineCommentBlock = false;
-      continue;
-    }
-    let code = "";
-    let i = 0;
-    let sawLineComment = false;
-    let atLineStart = true;
-    while (i < text.length) {
-      if (inComment) {
-        const end = text.indexOf("*/", i);
-        const piece = end < 0 ? text.slice(i) : text.slice(i, end);
-        push(commentText(piece, atLineStart), "comment", block);
-        if (end < 0) {
-          i = text.length;
-        } else {
-          inComment = false;
-          i = end + 2;
-        }
-        atLineStart = false;
-        continue;
-      }
-      const c = text[i];
-      const next = text[i + 1];
-      if (c === "/" && next === "/") {
-        if (!(lineCommentBlock && code.trim() === "")) block = newBlock();
-        push(text.slice(i + 2).replace(/^[/!]+/, ""), "comment", block);
-        sawLineComment = code.trim() === "";
-        i = text.length;
-        continue;
-      }
-      if (c === "/" && next === "*") {
-        block = newBlock();
-        inComment = true;
-        i += 2;
-        atLineStart = false;
-        continue;
-      }
-      if (c === '"') {
-        let j = i + 1;
-        while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
-        if (!/MODULE_AUTHOR\s*\(\s*$/.test(code)) push(cleanStringLiteral(text.slice(i + 1, Math.min(j, text.length))), "string", newBlock());
-        i = j + 1;
-        continue;
-      }
-      if (c === "'") {
-        const close = text.indexOf("'", i + 1);
-        if (close > i && close - i <= 6 && (close - i === 2 || text[i + 1] === "\\")) {
-          i = close + 1;
-          continue;
-        }
-      }
-      code += c;
-      i++;
-    }
-    lineCommentBlock = sawLineComment;
-    addIdentifiers(code, identifiers);
-  }
-  return { spans, identifiers };
 }
 
 // rules/utils/words-commit.ts
@@ -11149,7 +11660,9 @@ function isTrailer(line) {
   if (KNOWN_TRAILER.test(line)) return true;
   return TRAILER.test(line) && /(<[^>]*@[^>]*>|[\w.+-]+@[\w-]+\.[\w.]+|https?:\/\/|\b[0-9a-f]{12,40}\b)/.test(line);
 }
+var QUOTES = /["“”]/;
 function maskQuotes(line, open2) {
+  if (!open2 && !QUOTES.test(line)) return { text: line, open: open2 };
   let out = "";
   for (const c of line) {
     if (c === '"' || c === "\u201C" || c === "\u201D") {
@@ -11293,7 +11806,7 @@ function scanDoc(lines) {
       literalIndent = -1;
     }
     if (/^\.\.\s/.test(trimmed)) {
-      if (/::/.test(trimmed)) pendingLiteral = indent;
+      if (trimmed.includes("::")) pendingLiteral = indent;
       continue;
     }
     if (trimmed.endsWith("::")) pendingLiteral = indent;
@@ -11302,7 +11815,7 @@ function scanDoc(lines) {
       spans.push({ line: l.newLine, text, block, kind: "doc" });
     }
   }
-  return { spans, identifiers: /* @__PURE__ */ new Set() };
+  return { spans, code: [] };
 }
 
 // rules/utils/words-script.ts
@@ -11331,20 +11844,20 @@ function hashCommentStart(text, makefile) {
 }
 function scanHashComments(lines, makefile) {
   const spans = [];
-  const identifiers = /* @__PURE__ */ new Set();
+  const code = [];
   let block = newBlock();
   let prevWasComment = false;
   for (const l of lines) {
     if (l.kind === "del") continue;
     const text = l.text;
     const at = text.startsWith("#!") ? -1 : hashCommentStart(text, makefile);
-    const code = at < 0 ? text : text.slice(0, at);
-    addIdentifiers(code.replace(/(["'])(?:\\.|(?!\1).)*\1/g, " "), identifiers);
+    const lineCode = at < 0 ? text : text.slice(0, at);
+    code.push(lineCode.replace(/(["'])(?:\\.|(?!\1).)*\1/g, " "));
     if (at < 0) {
       prevWasComment = false;
       continue;
     }
-    const onlyComment = code.trim() === "";
+    const onlyComment = lineCode.trim() === "";
     if (!(prevWasComment && onlyComment)) block = newBlock();
     prevWasComment = onlyComment;
     const prose = text.slice(at).replace(/^#+/, (m) => " ".repeat(m.length));
@@ -11352,13 +11865,13 @@ function scanHashComments(lines, makefile) {
       spans.push({ line: l.newLine, text: prose, block, kind: "comment" });
     }
   }
-  return { spans, identifiers };
+  return { spans, code };
 }
 var KCONFIG_KEYWORD = /^(config|menuconfig|choice|endchoice|menu|endmenu|if|endif|source|rsource|osource|comment|mainmenu|bool|boolean|tristate|string|hex|int|prompt|default|def_bool|def_tristate|depends|select|imply|range|visible|option|modules|transitional|help|---help---)\b/;
 var KCONFIG_PROMPT = /^(bool|boolean|tristate|string|hex|int|prompt|comment|menu|mainmenu)\s+"((?:\\.|[^"\\])*)"/;
 function scanKconfig(lines) {
   const spans = [];
-  const identifiers = /* @__PURE__ */ new Set();
+  const code = [];
   const newSide = lines.filter((l) => l.kind !== "del");
   const first = newSide.find((l) => l.text.trim() !== "");
   let helpIndent = -1;
@@ -11394,9 +11907,9 @@ function scanKconfig(lines) {
     }
     const prompt = KCONFIG_PROMPT.exec(trimmed);
     if (prompt) emit(cleanStringLiteral(prompt[2] ?? ""), newBlock());
-    addIdentifiers(trimmed.replace(/"(?:\\.|[^"\\])*"/g, " "), identifiers);
+    code.push(trimmed.replace(/"(?:\\.|[^"\\])*"/g, " "));
   }
-  return { spans, identifiers };
+  return { spans, code };
 }
 
 // rules/utils/words-prose.ts
@@ -11404,15 +11917,29 @@ var C_LIKE = /\.(c|h|S|lds|dts|dtsi|rs|bpf|cc|cpp|y|l)$/;
 var HASH = /\.(sh|bash|py|pl|pm|awk|tc|yaml|yml|tcl|rb|bats|cfg|conf|config|gdb)$/;
 var DOC = /\.(rst|txt|md|markdown)$/;
 var MAKE = /(^|\/)(Makefile[^/]*|Kbuild[^/]*|[^/]*\.mk)$/;
-function proseLanguage(path, firstLine = "") {
+var SCRIPT_SYNTAX = /^\s*(if \[|if \[\[|then$|fi$|elif |else$|do$|done\b|esac$|case .* in$|local |export |readonly |declare |shift\b|set -|echo |printf |source |def |import |from \w+ import|my [$@%]|use strict|sub \w+)|^\s*[\w-]+\(\)\s*\{?$|\$\{?\w|\[\[ |^\s*(for|while|if|elif|with|try|except|class)\b[^;{]*:$/;
+var C_SYNTAX = /^\s*#\s*include\s*[<"]|^\s*#\s*define\s+[A-Z_]|^\s*#(if|ifdef|ifndef|elif|else|endif|undef|pragma)\b|^\s*\/\*|^\s*\*\/|^\s*\/\//;
+function scriptByContent(path, sample) {
+  if (!/^(scripts|tools)\//.test(path) || sample.length === 0) return false;
+  let comments = 0;
+  let syntax = 0;
+  for (const l of sample) {
+    if (C_SYNTAX.test(l)) return false;
+    if (/^\s*#(\s|$)/.test(l)) comments++;
+    else if (SCRIPT_SYNTAX.test(l)) syntax++;
+  }
+  return comments >= 1 && syntax >= 2;
+}
+function proseLanguage(path, firstLine = "", sample = []) {
   const base = path.slice(path.lastIndexOf("/") + 1);
-  if (/^Kconfig/.test(base)) return "kconfig";
+  if (base.startsWith("Kconfig")) return "kconfig";
   if (MAKE.test(path)) return "make";
   if (C_LIKE.test(base)) return "c";
   if (HASH.test(base)) return "hash";
   if (DOC.test(base) || /^(README|TODO|CREDITS|MAINTAINERS)/.test(base)) return "doc";
   if (path.startsWith("Documentation/") && !base.includes(".")) return "doc";
   if (firstLine.startsWith("#!")) return "hash";
+  if (!base.includes(".") && scriptByContent(path, sample)) return "hash";
   return "none";
 }
 function firstNewLine(file2) {
@@ -11420,9 +11947,16 @@ function firstNewLine(file2) {
   const l = h?.lines.find((x) => x.newLine === 1);
   return l?.text ?? "";
 }
+function shownLines(file2) {
+  const out = [];
+  for (const h of file2.hunks) for (const l of h.lines) if (l.kind !== "del" && out.length < 400) out.push(l.text);
+  return out;
+}
 function scanHunk(hunk, file2) {
-  if (file2.isBinary || file2.isDeleted) return { spans: [], identifiers: /* @__PURE__ */ new Set() };
-  switch (proseLanguage(file2.path, firstNewLine(file2))) {
+  if (file2.isBinary || file2.isDeleted) return { spans: [], code: [] };
+  const base = file2.path.slice(file2.path.lastIndexOf("/") + 1);
+  const sample = base.includes(".") ? [] : shownLines(file2);
+  switch (proseLanguage(file2.path, firstNewLine(file2), sample)) {
     case "c":
       return scanCLike(hunk.lines);
     case "hash":
@@ -11434,7 +11968,7 @@ function scanHunk(hunk, file2) {
     case "doc":
       return scanDoc(hunk.lines);
     case "none":
-      return { spans: [], identifiers: /* @__PURE__ */ new Set() };
+      return { spans: [], code: [] };
   }
 }
 
@@ -11472,18 +12006,18 @@ var typo_default = defineRule({
     return {
       patch(patch) {
         const dict = loadDictionary();
-        const identifiers = /* @__PURE__ */ new Set();
+        const identifiers = new LazyIdentifiers();
         const fileSpans = [];
         for (const file2 of patch.files) {
           const spans = [];
           for (const hunk of file2.hunks) {
             const res = scanHunk(hunk, file2);
             spans.push(...res.spans);
-            for (const id of res.identifiers) identifiers.add(id);
+            identifiers.add(res.code);
           }
           fileSpans.push({ path: file2.path, spans });
         }
-        const common = { dict, identifiers, maxLineLength: DEFAULT_LIMITS.maxLineLength };
+        const maxLineLength = DEFAULT_LIMITS.maxLineLength;
         const report = (file2, slips) => {
           for (const s of slips) {
             ctx.report({
@@ -11496,22 +12030,690 @@ var typo_default = defineRule({
           }
         };
         const message = scanCommitMessage(patch.commitMessage);
-        report(COMMIT_MSG, checkSpans({ ...common, spans: message, removedWords: removedWords(patch) }));
-        for (const { path, spans } of fileSpans) report(path, checkSpans({ ...common, spans }));
+        report(COMMIT_MSG, checkSpans({ spans: message, dict, identifiers, maxLineLength, removedWords: removedWords(patch) }));
+        for (const { path, spans } of fileSpans) report(path, checkSpans({ spans, dict, identifiers, maxLineLength }));
       }
     };
   }
 });
 
-// rules/unreleased.ts
-var ERROR_LABEL = /err|fail|bad|abort|unwind|undo|free|put|release|clean|unreg|destroy|rollback|remove|unmap|disable|unlock|drop|del|exit_|nomem|inval|fault/i;
+// src/parse/c/structure.ts
+var MAX_DEPTH = 64;
+var NOT_CALLS = /* @__PURE__ */ new Set([
+  "if",
+  "for",
+  "while",
+  "switch",
+  "return",
+  "sizeof",
+  "typeof",
+  "__typeof__",
+  "_Alignof",
+  "alignof",
+  "defined",
+  "__builtin_expect",
+  "do",
+  "else",
+  "case",
+  "goto"
+]);
+var STMT_KEYWORDS = /* @__PURE__ */ new Set(["if", "for", "while", "return", "goto", "switch", "break", "continue", "do", "else"]);
+var LOOP_MACRO = /(^|_)for_each(_|$)|foreach|_for_each_/;
+function matchBrackets(tokens) {
+  const n = tokens.length;
+  const match = new Int32Array(n).fill(-1);
+  const stack = new Int32Array(n);
+  let top = 0;
+  let parens = 0;
+  let squares = 0;
+  let braces = 0;
+  for (let i = 0; i < n; i++) {
+    const t = tokens[i];
+    if (t.kind !== "punct" || t.text.length !== 1) continue;
+    const c = t.text.charCodeAt(0);
+    if (c === 40 || c === 91 || c === 123) {
+      stack[top++] = i;
+      if (c === 40) parens++;
+      else if (c === 91) squares++;
+      else braces++;
+      continue;
+    }
+    const want = c === 41 ? 40 : c === 93 ? 91 : c === 125 ? 123 : 0;
+    if (want === 0 || (want === 40 ? parens : want === 91 ? squares : braces) === 0) continue;
+    while (top > 0) {
+      const open2 = stack[--top];
+      const oc = tokens[open2].text.charCodeAt(0);
+      if (oc === 40) parens--;
+      else if (oc === 91) squares--;
+      else braces--;
+      if (oc === want) {
+        match[open2] = i;
+        match[i] = open2;
+        break;
+      }
+    }
+  }
+  return match;
+}
+function parseStatements(tokens) {
+  return new Parser(tokens).parseAll();
+}
+var NO_CALLS = Object.freeze([]);
+var Parser = class {
+  constructor(t) {
+    this.t = t;
+    this.match = matchBrackets(t);
+  }
+  t;
+  match;
+  nextId = 0;
+  /** Position after the statement the last parse method returned. */
+  next = 0;
+  /** Inside of the bracket group the last `parens` call read. */
+  innerFrom = 0;
+  innerTo = 0;
+  parseAll() {
+    return this.parseList(0, this.t.length, 0);
+  }
+  text(i) {
+    return this.t[i]?.text ?? "";
+  }
+  line(i) {
+    return this.t[Math.min(Math.max(i, 0), this.t.length - 1)]?.line ?? 0;
+  }
+  /** End (exclusive) of the bracket group opening at `i`, clamped to `to`. */
+  closeOf(i, to) {
+    const m = this.match[i] ?? -1;
+    return m < 0 || m >= to ? to : m + 1;
+  }
+  parseList(from, to, depth) {
+    const out = [];
+    let pos = from;
+    while (pos < to) {
+      const s = this.text(pos);
+      if (s === "}" || s === ";") {
+        pos++;
+        continue;
+      }
+      const stmt = this.parseStmt(pos, to, depth);
+      if (stmt) out.push(stmt);
+      pos = this.next > pos ? this.next : pos + 1;
+    }
+    return out;
+  }
+  /** Reads `( ... )` at `i` into innerFrom/innerTo; returns the position after it (`i` when there is none). */
+  parens(i, to) {
+    if (this.text(i) !== "(") {
+      this.innerFrom = i;
+      this.innerTo = i;
+      return i;
+    }
+    const end = this.closeOf(i, to);
+    this.innerFrom = i + 1;
+    this.innerTo = this.text(end - 1) === ")" ? end - 1 : end;
+    return end;
+  }
+  /** Parses the statement at `pos`; sets `next`. */
+  parseStmt(pos, to, depth) {
+    const tok = this.t[pos];
+    if (!tok) {
+      this.next = to;
+      return null;
+    }
+    const word2 = tok.kind === "id" ? tok.text : "";
+    if (tok.text === "{") {
+      const end = this.closeOf(pos, to);
+      const innerEnd = this.text(end - 1) === "}" && end - 1 > pos ? end - 1 : end;
+      if (depth >= MAX_DEPTH)
+        return this.done({ kind: "expr", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, text: "{...}" }, end);
+      const id = this.nextId++;
+      const body = this.parseList(pos + 1, innerEnd, depth + 1);
+      return this.done({ kind: "block", id, line: tok.line, endLine: this.line(end - 1), calls: NO_CALLS, body }, end);
+    }
+    if (depth >= MAX_DEPTH) return this.parseExpr(pos, to);
+    if (word2 === "if" || word2 === "while" || word2 === "switch" || word2 === "for") {
+      const id = this.nextId++;
+      const next = this.parens(pos + 1, to);
+      const cond = tokensText(this.t, this.innerFrom, this.innerTo);
+      const calls = this.callsIn(this.innerFrom, this.innerTo);
+      const body = this.parseBody(next, to, depth);
+      const after = this.next;
+      if (word2 === "if") {
+        let elseStmt = null;
+        let end = after;
+        if (this.text(after) === "else") {
+          elseStmt = this.parseBody(after + 1, to, depth);
+          end = this.next;
+        }
+        return this.done({ kind: "if", id, line: tok.line, endLine: this.line(end - 1), calls, cond, then: body, else: elseStmt }, end);
+      }
+      if (word2 === "switch") return this.done({ kind: "switch", id, line: tok.line, endLine: this.line(after - 1), calls, cond, body }, after);
+      return this.done({ kind: "loop", id, line: tok.line, endLine: this.line(after - 1), calls, loop: word2, header: cond, body }, after);
+    }
+    if (word2 === "do") {
+      const id = this.nextId++;
+      const body = this.parseBody(pos + 1, to, depth);
+      const after = this.next;
+      let end = after;
+      let header = "";
+      let calls = NO_CALLS;
+      if (this.text(after) === "while") {
+        const next = this.parens(after + 1, to);
+        header = tokensText(this.t, this.innerFrom, this.innerTo);
+        calls = this.callsIn(this.innerFrom, this.innerTo);
+        end = this.text(next) === ";" ? next + 1 : next;
+      }
+      return this.done({ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: "do", header, body }, end);
+    }
+    if (word2 === "goto") {
+      const end = this.stmtEnd(pos, to);
+      return this.done({ kind: "goto", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, label: this.text(pos + 1) }, end);
+    }
+    if (word2 === "return") {
+      const end = this.stmtEnd(pos, to);
+      const exprEnd = this.text(end - 1) === ";" ? end - 1 : end;
+      return this.done(
+        {
+          kind: "return",
+          id: this.nextId++,
+          line: this.line(pos),
+          endLine: this.line(end - 1),
+          calls: this.callsIn(pos + 1, exprEnd),
+          expr: tokensText(this.t, pos + 1, exprEnd)
+        },
+        end
+      );
+    }
+    if (word2 === "break" || word2 === "continue") {
+      const end = this.text(pos + 1) === ";" ? pos + 2 : pos + 1;
+      return this.done({ kind: word2, id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS }, end);
+    }
+    if (word2 === "case" || word2 === "default" && this.text(pos + 1) === ":") {
+      let i = pos + 1;
+      while (i < to && this.text(i) !== ":" && this.text(i) !== ";" && this.text(i) !== "{" && this.text(i) !== "}") i++;
+      const end = this.text(i) === ":" ? i + 1 : i;
+      return this.done({ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, name: "case" }, end);
+    }
+    if (word2 && this.text(pos + 1) === ":" && !STMT_KEYWORDS.has(word2)) {
+      return this.done({ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(pos + 2 - 1), calls: NO_CALLS, name: word2 }, pos + 2);
+    }
+    if (word2 && this.text(pos + 1) === "(" && !NOT_CALLS.has(word2)) {
+      const next = this.parens(pos + 1, to);
+      const after = this.text(next);
+      if (next < to && after !== ";" && after !== "}" && after !== ")" && (after === "{" || LOOP_MACRO.test(word2))) {
+        const id = this.nextId++;
+        const header = tokensText(this.t, this.innerFrom, this.innerTo);
+        const calls = this.callsIn(this.innerFrom, this.innerTo);
+        const body = this.parseBody(next, to, depth);
+        const end = this.next;
+        if (LOOP_MACRO.test(word2)) return this.done({ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: word2, header, body }, end);
+        return this.done({ kind: "macro", id, line: tok.line, endLine: this.line(end - 1), calls, name: word2, header, body }, end);
+      }
+    }
+    return this.parseExpr(pos, to);
+  }
+  /** Records where the statement ends and returns it. */
+  done(stmt, next) {
+    this.next = next;
+    return stmt;
+  }
+  /** The body of an if/loop: one statement (a block or a single statement); sets `next`. */
+  parseBody(pos, to, depth) {
+    if (pos >= to) return this.done({ kind: "block", id: this.nextId++, line: this.line(pos - 1), endLine: this.line(pos - 1), calls: NO_CALLS, body: [] }, to);
+    if (this.text(pos) === ";")
+      return this.done({ kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: NO_CALLS, body: [] }, pos + 1);
+    const stmt = this.parseStmt(pos, to, depth + 1);
+    const next = this.next > pos ? this.next : pos + 1;
+    return this.done(stmt ?? { kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: NO_CALLS, body: [] }, next);
+  }
+  /** End (exclusive) of a simple statement: after its `;`, or before a token that cannot continue it. */
+  stmtEnd(pos, to) {
+    let i = pos;
+    while (i < to) {
+      const tok = this.t[i];
+      const s = tok.text;
+      if (tok.kind === "punct") {
+        if (s === ";") return i + 1;
+        if (s === "}") return i;
+        if (s === "(" || s === "[" || s === "{") {
+          i = this.closeOf(i, to);
+          continue;
+        }
+      } else if (i > pos && tok.kind === "id" && STMT_KEYWORDS.has(s) && (this.t[i - 1]?.line ?? 0) !== tok.line) {
+        return i;
+      }
+      i++;
+    }
+    return to;
+  }
+  /** An expression statement or declaration; sets `next`. */
+  parseExpr(pos, to) {
+    const end = this.stmtEnd(pos, to);
+    const stop = end > pos ? end : pos + 1;
+    const textEnd = this.text(stop - 1) === ";" ? stop - 1 : stop;
+    return this.done(
+      {
+        kind: "expr",
+        id: this.nextId++,
+        line: this.line(pos),
+        endLine: this.line(stop - 1),
+        calls: this.callsIn(pos, textEnd),
+        text: tokensText(this.t, pos, textEnd)
+      },
+      stop
+    );
+  }
+  /** Calls in tokens [from, to), nested ones included, in source order. */
+  callsIn(from, to) {
+    let calls = NO_CALLS;
+    for (let i = from; i < to; i++) {
+      const tok = this.t[i];
+      if (tok.kind !== "id" || this.text(i + 1) !== "(" || NOT_CALLS.has(tok.text)) continue;
+      const close = this.closeOf(i + 1, to);
+      const args = [];
+      let start = i + 2;
+      const innerEnd = this.text(close - 1) === ")" ? close - 1 : close;
+      for (let j = start; j < innerEnd; j++) {
+        const s = this.text(j);
+        if (s === "(" || s === "[" || s === "{") {
+          j = this.closeOf(j, innerEnd) - 1;
+          continue;
+        }
+        if (s === ",") {
+          args.push(tokensText(this.t, start, j));
+          start = j + 1;
+        }
+      }
+      if (innerEnd > start) args.push(tokensText(this.t, start, innerEnd));
+      if (calls === NO_CALLS) calls = [];
+      calls.push({ name: tok.text, args, line: tok.line, assignedTo: this.assignedTo(from, i, close, to) });
+    }
+    return calls;
+  }
+  /** `lhs` when the call at `callAt` is the whole right-hand side of `lhs = call(...)`. */
+  assignedTo(from, callAt, close, to) {
+    let k = callAt - 1;
+    if (this.text(k) === ")" && (this.match[k] ?? -1) >= from) k = this.match[k] - 1;
+    if (this.text(k) !== "=") return null;
+    if (close < to && this.text(close) !== ";" && this.text(close) !== ")") return null;
+    let j = k - 1;
+    const parts = [];
+    while (j >= from) {
+      const s = this.text(j);
+      const kind = this.t[j]?.kind;
+      if (kind === "id" || s === "->" || s === ".") {
+        parts.unshift(s);
+        j--;
+        continue;
+      }
+      if (s === "]" && (this.match[j] ?? -1) >= from) {
+        const open2 = this.match[j];
+        parts.unshift(tokensText(this.t, open2, j + 1));
+        j = open2 - 1;
+        continue;
+      }
+      break;
+    }
+    while (parts.length > 1 && parts[1] !== "->" && parts[1] !== "." && !(parts[1] ?? "").startsWith("[")) parts.shift();
+    return parts.length > 0 ? parts.join("") : null;
+  }
+};
+function childrenOf(s) {
+  switch (s.kind) {
+    case "block":
+      return s.body;
+    case "if":
+      return s.else ? [s.then, s.else] : [s.then];
+    case "loop":
+    case "switch":
+    case "macro":
+      return [s.body];
+    default:
+      return [];
+  }
+}
+
+// rules/utils/hand-over.ts
+var MANAGED_ACTION = /^[a-z]\w*_add_action(_or_reset)?$/;
+var LINK_VERB = /(^|_)(add|link|insert|attach|enqueue|append|adopt|install|publish|hash)(_|$)/;
+var INIT_VERB = /(^|_)init(_|$)/;
+var OWNERSHIP = /\b(owns?|owned by|ownership|belongs? to|(freed|released|cleaned up|torn down|dropped|put) (by|with|in|along|when|on|from)|frees? (it|them)|teardown|clean-?up of)\b/i;
+var NOT_PARENT = /^(NULL|true|false|-?\d\w*|"[^"]*"|'[^']*'|[A-Z][A-Z0-9_]*|sizeof\b.*)$/;
+var MEMBER_CHAIN = /^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)*$/;
+function rootOf(h) {
+  return h.split(/->|\.|\[/)[0] ?? "";
+}
+function isObject(o, arg) {
+  const h = handleOf(arg);
+  if (h === "") return false;
+  return h === o.handle || o.result !== "" && h === handleOf(o.result);
+}
+function relatesTo(o, arg) {
+  const h = handleOf(arg);
+  if (h === "" || NOT_PARENT.test(h)) return false;
+  if (isObject(o, arg) || o.handle !== "" && sameHandle(o.handle, h) && (h.includes("->") || h.includes("."))) return true;
+  return [o.handle, handleOf(o.result)].some((x) => (x.includes("->") || x.includes(".")) && rootOf(x) === h);
+}
+function callbackName(arg) {
+  return /([A-Za-z_]\w*)\s*$/.exec((arg ?? "").trim())?.[1] ?? "";
+}
+function managedAction(call, o, index) {
+  const m = MANAGED_ACTION.exec(call.name);
+  if (!m || call.args.length < 3) return null;
+  const fn = callbackName(call.args[1]);
+  if (fn === "" || !relatesTo(o, call.args[2])) return null;
+  let runsRelease;
+  if (o.release.includes(fn)) runsRelease = true;
+  else if (index.functions.has(fn)) runsRelease = o.release.some((r) => index.reachOf(fn)?.has(r) === true);
+  else runsRelease = !o.foreign.has(fn) && !isKnownRelease(fn);
+  if (!runsRelease) return null;
+  return m[1] ? "reset" : "plain";
+}
+function linkCall(call, o, locals) {
+  if (MANAGED_ACTION.test(call.name) || o.release.includes(call.name) || isKnownRelease(call.name)) return null;
+  const objectArg = call.args.findIndex((a) => isObject(o, a));
+  if (objectArg < 0) return null;
+  for (let i = 0; i < call.args.length; i++) {
+    if (i === objectArg) continue;
+    const h = handleOf(call.args[i]);
+    if (!MEMBER_CHAIN.test(h) || NOT_PARENT.test(h) || locals.has(rootOf(h))) continue;
+    if (rootOf(h) === rootOf(o.handle) || o.result !== "" && rootOf(h) === rootOf(handleOf(o.result))) continue;
+    return { call, objectArg, parent: h, parentArg: i };
+  }
+  return null;
+}
+function linksByName(link) {
+  return LINK_VERB.test(link.call.name) || INIT_VERB.test(link.call.name) && link.parentArg < link.objectArg;
+}
+function initsByName(link) {
+  return INIT_VERB.test(link.call.name) && link.objectArg < link.parentArg;
+}
+function ownershipComment(fn, from, to) {
+  return fn.comments.some((c) => c.line >= from && c.line <= to && OWNERSHIP.test(c.text));
+}
+function onFailureOf(nodes, at, call, exit) {
+  const v = call.assignedTo;
+  const tests = v === null ? null : new RegExp(`(^|[^\\w>.])${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`);
+  for (const g of guardingIfs(exit)) {
+    if (g.kind !== "if" || g.line < call.line) continue;
+    if (g.calls.includes(call)) return true;
+    if (!tests?.test(g.cond)) continue;
+    const gi = nodes.findIndex((n) => n.stmt === g);
+    let reassigned = false;
+    for (let i = at + 1; i < gi; i++) {
+      const s = nodes[i].stmt;
+      if (s.calls.some((c) => c.assignedTo === v) || s.kind === "expr" && tests.test(s.text) && /[^=!<>]=[^=]/.test(s.text)) reassigned = true;
+    }
+    if (!reassigned) return true;
+  }
+  return false;
+}
+
+// rules/utils/release-match.ts
 var CLEANUP_WORD = /(cleanup|clean_up|free|release|destroy|teardown|tear_down|unwind|undo|put|remove|deinit|uninit|unregister|deregister|delete|_del|fini|rollback|revert|unprepare|disable|unmap|unlock|close|drop)/i;
+var LITERAL = /^(NULL|0|\d+|true|false|-?\d+|"[^"]*")$/;
+function namesObject(acq, arg) {
+  const h = handleOf(arg);
+  if (sameHandle(acq.handle, h)) return true;
+  const result = acq.call.assignedTo ? handleOf(acq.call.assignedTo) : "";
+  return result !== "" && h !== "" && sameHandle(result, h);
+}
+function sameKeys(acquire, release) {
+  if (acquire.args.length < 2 || release.args.length < 2) return false;
+  for (let i = 0; i < 2; i++) {
+    const a = handleOf(acquire.args[i]);
+    if (a === "" || a !== handleOf(release.args[i])) return false;
+  }
+  return !LITERAL.test(handleOf(acquire.args[0]));
+}
+function releases(index, call, acq) {
+  if (callReaches(index, call, acq.info.release)) {
+    if (acq.info.flag && call.name === acq.call.name && acquiresWith(acq.info, call.args)) return false;
+    if (!acq.info.release.includes(call.name) || acq.info.handle === "none" || !acq.handle) return true;
+    return call.args.some((a) => namesObject(acq, a)) || sameKeys(acq.call, call);
+  }
+  if (index.functions.has(call.name)) return false;
+  if (acq.foreign.has(call.name) || isKnownRelease(call.name)) return false;
+  if (!CLEANUP_WORD.test(call.name)) return false;
+  const root = acq.handle.split(/->|\.|\[/)[0] ?? "";
+  return !root || call.args.some((a) => new RegExp(`\\b${root.replace(/\W/g, "")}\\b`).test(a));
+}
+function undoesEarlier(nodes, call, info) {
+  for (const n of nodes) {
+    for (const c of n.stmt.calls) {
+      if (c.name === call.name) return false;
+      if (info.release.includes(c.name)) return true;
+    }
+  }
+  return false;
+}
+var aggregateCache = /* @__PURE__ */ new WeakMap();
+function localAggregates(nodes) {
+  const hit = aggregateCache.get(nodes);
+  if (hit) return hit;
+  const out = /* @__PURE__ */ new Set();
+  aggregateCache.set(nodes, out);
+  for (const n of nodes) {
+    if (n.stmt.kind !== "expr") continue;
+    const m = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/.exec(n.stmt.text) ?? /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/.exec(n.stmt.text);
+    if (m?.[1]) out.add(m[1]);
+  }
+  return out;
+}
+function ownedOf(acq) {
+  return { handle: acq.handle, result: acq.call.assignedTo ?? "", release: acq.info.release, foreign: acq.foreign };
+}
+function handedOver(nodes, from, to, acq, view, depth = 0) {
+  if (acq.info.kind === "lock" || !acq.handle) return false;
+  const h = acq.handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const rhs = new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`);
+  const locals = localAggregates(nodes);
+  const exit = nodes[to];
+  for (let i = from + 1; i <= to && i < nodes.length; i++) {
+    const s = nodes[i].stmt;
+    if (s.kind === "expr") {
+      const eq = /[^=!<>]=[^=]/.exec(s.text);
+      if (eq) {
+        const lhs = s.text.slice(0, eq.index + 1).trim();
+        const root = /^\*?\s*(\w+)/.exec(lhs)?.[1] ?? "";
+        const intoObject = lhs.startsWith("*") || lhs.includes("->") || lhs.includes(".") || lhs.includes("]");
+        if (intoObject && rhs.test(s.text.slice(eq.index + 2)) && !locals.has(root)) return true;
+      }
+    }
+    if (s.kind === "return" && new RegExp(`^&?${h}$`).test(s.expr)) return true;
+    for (const c of s.calls) {
+      if (c !== acq.call && /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(
+        c.name
+      ) && c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a)))
+        return true;
+      if (!view || c === acq.call) continue;
+      const failed = exit !== void 0 && onFailureOf(nodes, i, c, exit);
+      const managed = managedAction(c, ownedOf(acq), view.index);
+      if (managed === "reset" || managed === "plain" && !failed) return true;
+      const link = linkCall(c, ownedOf(acq), locals);
+      if (!link || failed) continue;
+      const callee = view.index.functions.get(c.name);
+      if (callee) {
+        if (depth < 2 && calleeKeeps(callee, link.objectArg, acq, view, depth)) return true;
+      } else if (linksByName(link) || ownershipComment(view.fn, c.line, exit?.stmt.line ?? c.line)) return true;
+    }
+  }
+  return false;
+}
+var calleeNodes = /* @__PURE__ */ new WeakMap();
+function calleeKeeps(callee, arg, acq, view, depth) {
+  const param = callee.params[arg];
+  if (!param) return false;
+  let nodes = calleeNodes.get(callee);
+  if (!nodes) calleeNodes.set(callee, nodes = flatten(callee));
+  const inner = { ...acq, handle: param, call: { name: "", args: [], line: callee.startLine, assignedTo: null } };
+  return handedOver(nodes, -1, nodes.length - 1, inner, { index: view.index, fn: callee }, depth + 1);
+}
+function maybeLinked(nodes, from, to, acq, index) {
+  if (acq.info.kind === "lock" || !acq.handle) return null;
+  const locals = localAggregates(nodes);
+  for (let i = from + 1; i <= to && i < nodes.length; i++) {
+    for (const c of nodes[i].stmt.calls) {
+      if (c === acq.call || index.functions.has(c.name)) continue;
+      const link = linkCall(c, ownedOf(acq), locals);
+      if (link && initsByName(link)) return link;
+    }
+  }
+  return null;
+}
+function labelNodes(fn, nodes, label) {
+  const at = nodes.find((n) => n.stmt.kind === "label" && n.stmt.name === label);
+  if (!at) return null;
+  const out = [];
+  const depth = at.path.length;
+  for (let i = at.index + 1; i < nodes.length; i++) {
+    const n = nodes[i];
+    if (n.path.length < depth) return null;
+    out.push(n);
+    if (n.path.length === depth && n.stmt.kind === "return") return gapBetween(fn, at.stmt.line, n.stmt.line) ? null : out;
+    if (n.path.length === depth && n.stmt.kind === "goto") return null;
+  }
+  return null;
+}
+function releasesOnlyCurrent(fn, nodes, index, acq, loop, exit) {
+  const sub = /\[\s*([A-Za-z_]\w*)\s*\]/.exec(acq.handle)?.[1];
+  if (!sub || loop.stmt.kind !== "loop" || !new RegExp(`\\b${sub}\\b`).test(loop.stmt.header)) return false;
+  const path = [];
+  for (let i = loop.index + 1; i < exit.index; i++) {
+    const n = nodes[i];
+    if (!blocked(n, exit)) path.push(n);
+  }
+  if (exit.stmt.kind === "goto") {
+    const under = labelNodes(fn, nodes, exit.stmt.label);
+    if (!under) return false;
+    path.push(...under);
+  }
+  let found = false;
+  for (const n of path) {
+    for (const c of n.stmt.calls) {
+      if (c === acq.call || !releases(index, c, acq)) continue;
+      const ownLoops = enclosingLoops(n).filter((l) => !encloses({ stmt: l, path: [], index: -1 }, acq.node));
+      if (ownLoops.length > 0) return false;
+      if (!c.args.some((a) => handleOf(a).includes(`[${sub}]`))) return false;
+      found = true;
+    }
+  }
+  return found;
+}
+
+// rules/utils/gap-exits.ts
+function releasingLabel(fn, nodes, index, acq, label, after) {
+  const code = labelCode(fn, nodes, label);
+  if (!code?.known || code.label.line <= after) return null;
+  const call = code.calls.find((c) => releases(index, c, acq));
+  return call ? { label, release: call.name } : null;
+}
+function acrossGap(fn, nodes, index, acq, exit, ownCheck) {
+  for (let i = acq.node.index + 1; i < exit.index; i++) {
+    const n = nodes[i];
+    if (!blocked(n, exit) && n.stmt.calls.some((c) => c !== acq.call && releases(index, c, acq))) return "released";
+  }
+  if (exit.stmt.kind === "goto") return releasingLabel(fn, nodes, index, acq, exit.stmt.label, exit.stmt.line) ? "released" : null;
+  if (exit.stmt.kind !== "return") return null;
+  for (const g of nodes) {
+    if (g.index <= acq.node.index || g.stmt.kind !== "goto" || g === exit) continue;
+    if (ownCheck && (g === ownCheck || encloses(ownCheck, g))) continue;
+    const found = releasingLabel(fn, nodes, index, acq, g.stmt.label, Math.max(exit.stmt.line, g.stmt.line));
+    if (found) return found;
+  }
+  return laterRelease(fn, nodes, index, acq, exit);
+}
+function laterRelease(fn, nodes, index, acq, exit) {
+  const guard = guardingIfs(exit)[0];
+  const guardNode = guard ? nodes.find((n) => n.stmt === guard) : void 0;
+  if (!guardNode) return null;
+  for (let i = exit.index + 1; i < nodes.length; i++) {
+    const m = nodes[i];
+    if (m.stmt.kind === "label" || gapBetween(fn, exit.stmt.line, m.stmt.line)) return null;
+    if (encloses(guardNode, m) || blocked(guardNode, m)) continue;
+    const call = m.stmt.calls.find((c) => (acq.info.release.includes(c.name) || index.functions.has(c.name)) && releases(index, c, acq));
+    if (call) return { label: "", release: call.name, later: true };
+  }
+  return null;
+}
+
+// rules/utils/not-held.ts
+function prefixes(handle) {
+  const out = [];
+  const parts = handle.split(/(->|\.)/);
+  let cur = "";
+  for (let i = 0; i < parts.length; i += 2) {
+    cur += (i > 0 ? parts[i - 1] ?? "" : "") + (parts[i] ?? "");
+    out.push(cur);
+  }
+  return out;
+}
+function provedNull(part) {
+  const c = bareCond(part).replace(/\s+/g, "");
+  const m = /^!([\w>.-]+)$/.exec(c) ?? /^([\w>.-]+)==NULL$/.exec(c) ?? /^NULL==([\w>.-]+)$/.exec(c) ?? /^(?:IS_ERR|IS_ERR_OR_NULL)\(([\w>.-]+)\)$/.exec(c);
+  return m?.[1] ?? null;
+}
+function provedSet(part) {
+  const c = bareCond(part).replace(/\s+/g, "");
+  const m = /^([A-Za-z_][\w>.-]*)$/.exec(c) ?? /^([\w>.-]+)!=NULL$/.exec(c);
+  return m?.[1] ?? null;
+}
+function conjuncts(cond) {
+  const c = bareCond(cond);
+  const out = [];
+  let depth = 0;
+  let cur = "";
+  for (let i = 0; i < c.length; i++) {
+    const ch = c.charAt(i);
+    if (ch === "(") depth++;
+    else if (ch === ")") depth--;
+    if (depth === 0 && ch === "&" && c[i + 1] === "&") {
+      out.push(cur.trim());
+      cur = "";
+      i++;
+      continue;
+    }
+    if (depth === 0 && ch === "|" && c[i + 1] === "|") return [c];
+    cur += ch;
+  }
+  out.push(cur.trim());
+  return out;
+}
+function onlyWhenNull(exit, handle) {
+  if (!handle) return false;
+  const objects = new Set(prefixes(handle.replace(/^[&*]+/, "")));
+  for (const step of [...exit.path].reverse()) {
+    const s = step.parent;
+    if (s.kind !== "if") continue;
+    if (step.child === 0 && conjuncts(s.cond).some((p) => objects.has(provedNull(p) ?? ""))) return true;
+    if (step.child === 1 && objects.has(provedSet(s.cond) ?? "")) return true;
+  }
+  return false;
+}
+
+// rules/utils/unreleased-wording.ts
+var UNDOES = {
+  alloc: "frees",
+  register: "unregisters",
+  lock: "releases",
+  ref: "drops",
+  init: "tears down",
+  create: "destroys",
+  add: "removes",
+  enable: "disables",
+  map: "unmaps",
+  request: "releases",
+  set: "clears",
+  start: "ends",
+  open: "closes"
+};
 function whatOf(info, handle, acquire) {
   const done = WORDING[info.kind].done;
   let noun = "";
-  if (info.kind === "request" && /irq/.test(acquire)) noun = "IRQ";
-  else if (/firmware/.test(acquire)) noun = "firmware";
-  else if (/region/.test(acquire)) noun = "region";
+  if (info.kind === "request" && acquire.includes("irq")) noun = "IRQ";
+  else if (acquire.includes("firmware")) noun = "firmware";
+  else if (acquire.includes("region")) noun = "region";
+  else if (acquire.includes("filter")) noun = "filter";
   else if (info.kind === "alloc") noun = "memory";
   else if (info.kind === "lock") noun = "lock";
   else if (info.kind === "ref") noun = "reference";
@@ -11520,6 +12722,16 @@ function whatOf(info, handle, acquire) {
     if (/^[a-z][a-z_]{2,}$/.test(last) && !/^(dev|data|priv|ptr|obj)$/.test(last)) noun = last.replace(/_/g, " ");
   }
   return noun ? `the ${noun} ${done} by ${acquire}()` : `what ${acquire}() ${done}`;
+}
+
+// rules/unreleased.ts
+var ERROR_LABEL = /err|fail|bad|abort|unwind|undo|free|put|release|clean|unreg|destroy|rollback|remove|unmap|disable|unlock|drop|del|exit_|nomem|inval|fault/i;
+function argOrResult(call, info) {
+  const first = handleOf(call.args[0]);
+  const result = call.assignedTo ?? "";
+  const noObject = first === "" || /^(NULL|true|false|-?\d+\w*|[A-Z][A-Z0-9_]*|"[^"]*")$/.test(first);
+  const kept = /^[a-z_]\w*$/.test(result) && !ERR_VAR.test(result);
+  return kept && (noObject || info.kind === "open") ? result : first;
 }
 function findOwnCheck(nodes, at, call) {
   if (at.stmt.kind === "if" && at.stmt.calls.includes(call)) return at;
@@ -11537,7 +12749,7 @@ function findOwnCheck(nodes, at, call) {
   }
   return null;
 }
-function isErrorExit(fn, e, info) {
+function isErrorExit(e, info) {
   const s = e.stmt;
   const guards = guardingIfs(e);
   const guard = guards[0];
@@ -11554,7 +12766,6 @@ function isErrorExit(fn, e, info) {
     if (info.kind === "lock") return true;
     return ERROR_LABEL.test(s.label) || failed;
   }
-  void fn;
   return false;
 }
 function negativeTest(cond) {
@@ -11573,59 +12784,6 @@ function partialCleanup(nodes, exit, acq) {
   }
   return false;
 }
-function namesObject(acq, arg) {
-  const h = handleOf(arg);
-  if (sameHandle(acq.handle, h)) return true;
-  const result = acq.call.assignedTo ? handleOf(acq.call.assignedTo) : "";
-  return result !== "" && h !== "" && sameHandle(result, h);
-}
-function releases(index, call, acq) {
-  if (callReaches(index, call, acq.info.release)) {
-    if (!acq.info.release.includes(call.name) || acq.info.handle === "none" || !acq.handle) return true;
-    return call.args.some((a) => namesObject(acq, a));
-  }
-  if (index.functions.has(call.name)) return false;
-  if (acq.foreign.has(call.name) || isKnownRelease(call.name)) return false;
-  if (!CLEANUP_WORD.test(call.name)) return false;
-  const root = acq.handle.split(/->|\.|\[/)[0] ?? "";
-  return !root || call.args.some((a) => new RegExp(`\\b${root.replace(/\W/g, "")}\\b`).test(a));
-}
-var aggregateCache = /* @__PURE__ */ new WeakMap();
-function localAggregates(nodes) {
-  const hit = aggregateCache.get(nodes);
-  if (hit) return hit;
-  const out = /* @__PURE__ */ new Set();
-  aggregateCache.set(nodes, out);
-  for (const n of nodes) {
-    if (n.stmt.kind !== "expr") continue;
-    const m = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/.exec(n.stmt.text) ?? /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/.exec(n.stmt.text);
-    if (m?.[1]) out.add(m[1]);
-  }
-  return out;
-}
-function handedOver(nodes, from, to, acq) {
-  if (acq.info.kind === "lock" || !acq.handle) return false;
-  const h = acq.handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const rhs = new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`);
-  const locals = localAggregates(nodes);
-  for (let i = from + 1; i <= to && i < nodes.length; i++) {
-    const s = nodes[i].stmt;
-    if (s.kind === "expr") {
-      const eq = /[^=!<>]=[^=]/.exec(s.text);
-      if (eq) {
-        const lhs = s.text.slice(0, eq.index + 1).trim();
-        const root = /^\*?\s*(\w+)/.exec(lhs)?.[1] ?? "";
-        const intoObject = lhs.startsWith("*") || lhs.includes("->") || lhs.includes(".") || lhs.includes("]");
-        if (intoObject && rhs.test(s.text.slice(eq.index + 2)) && !locals.has(root)) return true;
-      }
-    }
-    if (s.kind === "return" && new RegExp(`^&?${h}$`).test(s.expr)) return true;
-    for (const c of s.calls) {
-      if (c !== acq.call && /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(c.name) && c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a))) return true;
-    }
-  }
-  return false;
-}
 function releasedOn(fn, nodes, index, acq, from, exit) {
   if (gapBetween(fn, from.stmt.line, exit.stmt.line)) return null;
   for (let i = from.index + 1; i <= exit.index; i++) {
@@ -11635,7 +12793,7 @@ function releasedOn(fn, nodes, index, acq, from, exit) {
   }
   if (exit.stmt.kind === "goto") {
     const code = labelCode(fn, nodes, exit.stmt.label);
-    if (!code || !code.known) return null;
+    if (!code?.known) return null;
     if (code.label.line < exit.stmt.line) return null;
     return code.calls.some((c) => releases(index, c, acq));
   }
@@ -11669,13 +12827,21 @@ function iteratorRefs(nodes) {
     const v = it ? headerArgs(n.stmt.header)[it.arg] : void 0;
     if (!it || !v || !/^[A-Za-z_]\w*$/.test(v)) continue;
     const call = { name: n.stmt.loop, args: headerArgs(n.stmt.header), line: n.stmt.line, assignedTo: v };
-    out.push({ acq: { node: n, call, info: { kind: "ref", release: [it.release], handle: "result" }, handle: v, ownCheck: null, foreign: /* @__PURE__ */ new Set() }, loop: n });
+    out.push({
+      acq: { node: n, call, info: { kind: "ref", release: [it.release], handle: "result" }, handle: v, ownCheck: null, foreign: /* @__PURE__ */ new Set() },
+      loop: n
+    });
   }
   return out;
 }
+function mayAcquire(s, index) {
+  if (s.kind === "loop" && ITERATOR_REFS.has(s.loop)) return true;
+  if (s.calls.some((c) => pairFor(c.name, index.identifiers) !== null)) return true;
+  return childrenOf(s).some((c) => mayAcquire(c, index));
+}
 function failedCall(nodes, exit) {
   const guard = guardingIfs(exit)[0];
-  if (!guard || guard.kind !== "if") return null;
+  if (guard?.kind !== "if") return null;
   const inCond = guard.calls.find((c) => !isErrorLog(c) && !/^(unlikely|likely|IS_ERR|IS_ERR_OR_NULL|WARN_ON\w*)$/.test(c.name));
   if (inCond && isFailureCond(guard.cond) && failureSubject(guard.cond) === null) return inCond.name;
   const subj = failureSubject(guard.cond);
@@ -11698,6 +12864,12 @@ var unreleased_default = defineRule({
       onExit: "On this error path, {what} above is never {undone}. Should it call {release}()?",
       loop: "If {failed}() fails for a later item, what {acquire}() {done} for the earlier items is never {undone}, so this loop does not clean up after itself. Should the error path call {release}() on them?",
       ownFailure: "{acquire}() leaves a reference behind even when it fails, so this error path leaks it. Shouldn't it call {release}()?",
+      afterCallFlag: "If {failed}() fails, {what} above is never {undone}. Should this error path call {release}() again with {flag}?",
+      onExitFlag: "On this error path, {what} above is never {undone}. Should it call {release}() again with {flag}?",
+      loopCurrent: "If {failed}() fails for a later item, this error path {undoes} only the current item: what {acquire}() {done} for the earlier items is never {undone}. Should it walk back over them?",
+      acrossGap: "The other error exits go to {label}, which calls {release}(), but this return skips it, so {what} above is probably never {undone} (unless the lines the diff leaves out do it). Should it jump to {label} too?",
+      acrossGapLater: "{release}() runs further down, so {what} above is still held when this return leaves, and it is probably never {undone} (unless the lines the diff leaves out do it). Should this error path call {release}() too?",
+      linkDoubt: "If {linker}() does not hand it over to {parent}, {what} above is never {undone} on this error path. Should it call {release}()?",
       iterator: "{acquire}() holds a reference on {var} while the body runs, and leaving the loop here keeps it. Should this error path call {release}({var}) first?"
     }
   },
@@ -11706,11 +12878,14 @@ var unreleased_default = defineRule({
       cFunction(fn, file2) {
         if (/__acquires|__releases/.test(fn.signature)) return;
         const index = patchIndex(ctx);
+        if (!fn.body.some((s) => mayAcquire(s, index))) return;
         const nodes = flatten(fn);
-        const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
+        const view = { index, fn };
+        const added = addedLines(fn);
         const autoFreed = /* @__PURE__ */ new Set();
         for (const n of nodes) {
           if (n.stmt.kind !== "expr") continue;
+          if (!n.stmt.text.includes("__")) continue;
           for (const m of n.stmt.text.matchAll(/(\w+)\s+(?:__free|__cleanup)\s*\(/g)) if (m[1]) autoFreed.add(m[1]);
         }
         const acqs = [];
@@ -11718,9 +12893,10 @@ var unreleased_default = defineRule({
           for (const call of node2.stmt.calls) {
             const info = pairFor(call.name, index.identifiers);
             if (!info) continue;
-            if (info.kind === "lock" && /lock/.test(fn.name)) continue;
+            if (info.kind === "lock" && fn.name.includes("lock")) continue;
             if (info.release.includes(fn.name) || fn.name === call.name) continue;
-            const handle = info.handle === "result" ? call.assignedTo ?? "" : info.handle === "arg" ? handleOf(call.args[0]) : "";
+            if (!acquiresWith(info, call.args) || undoesEarlier(nodes, call, info)) continue;
+            const handle = info.handle === "result" ? call.assignedTo ?? "" : info.handle === "arg" ? argOrResult(call, info) : "";
             if (info.handle === "result" && !call.assignedTo) continue;
             if (call.assignedTo && autoFreed.has(call.assignedTo)) continue;
             if (call.assignedTo && /->|\./.test(call.assignedTo) && info.kind !== "lock" && info.kind !== "register" && info.kind !== "enable") continue;
@@ -11731,7 +12907,7 @@ var unreleased_default = defineRule({
           for (const other of acqs) for (const r of other.info.release) if (!acq.info.release.includes(r)) acq.foreign.add(r);
         }
         const reported = /* @__PURE__ */ new Set();
-        const report = (acq, exit, messageId, failed, from) => {
+        const report = (acq, exit, messageId, failed, from, extra = {}) => {
           const a = from ?? acq.call.line;
           const e = exit.stmt.line;
           if (!added.has(a) && !added.has(e)) return;
@@ -11739,9 +12915,21 @@ var unreleased_default = defineRule({
           reported.add(e);
           const w = WORDING[acq.info.kind];
           const release = acq.info.release[0] ?? "";
+          let id = failed ? messageId : messageId === "afterCall" ? "onExit" : messageId;
+          if (acq.info.flag && (id === "afterCall" || id === "onExit")) id = `${id}Flag`;
           ctx.report({
-            messageId: failed ? messageId : messageId === "afterCall" ? "onExit" : messageId,
-            data: { failed: failed ?? acq.call.name, what: whatOf(acq.info, acq.handle, acq.call.name), done: w.done, undone: w.undone, acquire: acq.call.name, release },
+            messageId: id,
+            data: {
+              failed: failed ?? acq.call.name,
+              what: whatOf(acq.info, acq.handle, acq.call.name),
+              done: w.done,
+              undone: w.undone,
+              acquire: acq.call.name,
+              release,
+              flag: acq.info.flag?.say ?? "",
+              undoes: UNDOES[acq.info.kind],
+              ...extra
+            },
             file: file2.path,
             line: added.has(a) && a <= e ? a : e,
             endLine: e
@@ -11750,23 +12938,28 @@ var unreleased_default = defineRule({
         for (const { acq, loop } of iteratorRefs(nodes)) {
           for (const exit of nodes) {
             if (!encloses(loop, exit) || exit.stmt.kind !== "return" && exit.stmt.kind !== "goto") continue;
-            if (!isErrorExit(fn, exit, acq.info)) continue;
+            if (!isErrorExit(exit, acq.info)) continue;
             if (exit.stmt.kind === "goto") {
               const label = exit.stmt.label;
               if (nodes.some((x) => x.stmt.kind === "label" && x.stmt.name === label && encloses(loop, x))) continue;
             }
-            if (handedOver(nodes, loop.index, exit.index, acq)) continue;
+            if (handedOver(nodes, loop.index, exit.index, acq, view)) continue;
             if (releasedOn(fn, nodes, index, acq, loop, exit) !== false) continue;
             if (!added.has(exit.stmt.line) || reported.has(exit.stmt.line)) continue;
             reported.add(exit.stmt.line);
-            ctx.report({ messageId: "iterator", data: { acquire: acq.call.name, var: acq.handle, release: acq.info.release[0] ?? "" }, file: file2.path, line: exit.stmt.line });
+            ctx.report({
+              messageId: "iterator",
+              data: { acquire: acq.call.name, var: acq.handle, release: acq.info.release[0] ?? "" },
+              file: file2.path,
+              line: exit.stmt.line
+            });
             break;
           }
         }
         for (const acq of [...acqs].reverse()) {
           const loop = enclosingLoops(acq.node)[0];
           const loopNode = loop ? nodes.find((n) => n.stmt === loop) : void 0;
-          const ownThen = acq.ownCheck && acq.ownCheck.stmt.kind === "if" ? acq.ownCheck : null;
+          const ownThen = acq.ownCheck?.stmt.kind === "if" ? acq.ownCheck : null;
           const perItemRelease = loopNode && nodes.some((n) => n.index > acq.node.index && encloses(loopNode, n) && n.stmt.calls.some((c) => acq.info.release.includes(c.name)));
           const accumulates = loopNode && !perItemRelease && !(acq.info.kind === "alloc" && /[[.>]/.test(acq.handle)) && acq.info.kind !== "lock";
           let pointMade = false;
@@ -11775,26 +12968,40 @@ var unreleased_default = defineRule({
             if (blocked(acq.node, exit)) continue;
             const inOwn = ownThen !== null && (exit === ownThen || encloses(ownThen, exit));
             const inLoop = loopNode !== void 0 && encloses(loopNode, exit);
-            if (!isErrorExit(fn, exit, acq.info)) continue;
-            if (handedOver(nodes, acq.node.index, exit.index, acq)) break;
+            if (!isErrorExit(exit, acq.info)) continue;
+            if (acq.info.kind !== "lock" && onlyWhenNull(exit, acq.handle)) continue;
+            if (handedOver(nodes, acq.node.index, exit.index, acq, view)) break;
             if (inOwn && !(accumulates && inLoop)) {
               if (!acq.info.releaseOnOwnFailure) continue;
               if (releasedOn(fn, nodes, index, acq, acq.node, exit) === false) report(acq, exit, "ownFailure", acq.call.name);
               break;
             }
-            if (accumulates && inLoop && loopNode) {
-              if (handedOver(nodes, acq.node.index, lastInside(nodes, loopNode), acq)) break;
+            if (accumulates && inLoop) {
+              if (handedOver(nodes, acq.node.index, lastInside(nodes, loopNode), acq, view)) break;
               const done2 = releasedOn(fn, nodes, index, acq, loopNode, exit);
               if (done2 === false) report(acq, exit, "loop", failedCall(nodes, exit) ?? acq.call.name);
+              else if (done2 && releasesOnlyCurrent(fn, nodes, index, acq, loopNode, exit))
+                report(acq, exit, "loopCurrent", failedCall(nodes, exit) ?? acq.call.name);
               break;
             }
-            if (inLoop && !accumulates && loopNode && !perItemRelease) continue;
+            if (inLoop && !accumulates && !perItemRelease) continue;
             const done = releasedOn(fn, nodes, index, acq, acq.node, exit);
+            if (done === null && gapBetween(fn, acq.node.stmt.line, exit.stmt.line)) {
+              const gap = acrossGap(fn, nodes, index, acq, exit, acq.ownCheck);
+              if (gap === null) break;
+              if (gap !== "released" && !pointMade && added.has(exit.stmt.line) && isErrorExit(exit, { ...acq.info, kind: acq.info.kind === "lock" ? "ref" : acq.info.kind })) {
+                report(acq, exit, gap.later ? "acrossGapLater" : "acrossGap", null, exit.stmt.line, { label: gap.label, release: gap.release });
+                pointMade = true;
+              }
+              continue;
+            }
             if (done === null) break;
-            if (done === false && (!pointMade || partialCleanup(nodes, exit, acq))) {
+            if (!done && (!pointMade || partialCleanup(nodes, exit, acq))) {
               const failed = failedCall(nodes, exit);
               const branch = pointMade ? guardingIfs(exit)[0]?.line : void 0;
-              report(acq, exit, "afterCall", failed === acq.call.name ? null : failed, branch);
+              const link = maybeLinked(nodes, acq.node.index, exit.index, acq, index);
+              if (link) report(acq, exit, "linkDoubt", null, branch, { linker: link.call.name, parent: link.parent });
+              else report(acq, exit, "afterCall", failed === acq.call.name ? null : failed, branch);
               pointMade = true;
             }
           }
@@ -11804,6 +13011,111 @@ var unreleased_default = defineRule({
   }
 });
 
+// rules/utils/undo-counterpart.ts
+var UNDO_VERB = /(^|_)(clear|revert|undo|unapply|unpatch|restore|unwind|rollback|roll_back)(_|$)/;
+var FORWARD_VERBS = ["apply", "patch", "do", "set", "write", "commit", "install", "save", "prepare", "enable"];
+var STATE_PART = /^!?\(?[A-Za-z_][\w>.\-[\]]*\s*(==|!=|<=|>=|<|>|&)\s*(?:[A-Z][A-Z0-9_]*|\d+)\)?$/;
+function isStateTest(cond) {
+  const parts = bareCond(cond).split(/&&|\|\|/).map((p) => p.trim());
+  return parts.length > 0 && parts.every((p) => STATE_PART.test(p));
+}
+function stateKey(cond) {
+  return bareCond(cond).replace(/\s+/g, "").replace(/(?<![\w>.\]])[A-Za-z_]\w*(?:\[[^\]]*\])*(?=->|\.)/g, "_").replace(/\./g, "->");
+}
+function refusesWithCode(then) {
+  const list = branchStatements(then);
+  const code = (e) => /^(ERR_PTR\()?-E[A-Z][A-Z0-9_]*\)?$/.test(e.replace(/\s+/g, ""));
+  if (list.some((x) => x.kind === "return" && code(x.expr))) return true;
+  const sets = list.some((x) => x.kind === "expr" && /^\w+\s*=\s*-\s*E[A-Z][A-Z0-9_]*$/.test(x.text));
+  return sets && list.some((x) => x.kind === "goto" || x.kind === "break" || x.kind === "return");
+}
+function forwardNames(name) {
+  if (!UNDO_VERB.test(name)) return [];
+  const out = FORWARD_VERBS.map((v) => name.replace(UNDO_VERB, `$1${v}$3`));
+  const rest = name.replace(UNDO_VERB, "$1").replace(/^_|_$/g, "");
+  out.push(`${rest}_apply`);
+  return out.filter((c) => c !== name);
+}
+function refusingCounterpart(fn, index, cond) {
+  if (!isStateTest(cond)) return null;
+  const key = stateKey(cond);
+  for (const name of forwardNames(fn.name)) {
+    const g = index.functions.get(name);
+    if (!g || !returnsErrno(g)) continue;
+    for (const n of flatten(g)) {
+      if (n.stmt.kind === "if" && stateKey(n.stmt.cond) === key && refusesWithCode(n.stmt.then)) return name;
+    }
+  }
+  return null;
+}
+
+// rules/utils/warn-lookup.ts
+var FINDS = /find|lookup|search|^xa_load$|^idr_find$|^radix_tree_lookup$/;
+function oneGroup(s) {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === "(") depth++;
+    else if (s[i] === ")" && --depth === 0 && i < s.length - 1) return false;
+  }
+  return depth === 0;
+}
+var MEMBERSHIP_READ = /find|lookup|search|^xa_load$|^idr_find$|^radix_tree_lookup$|^list_empty(_careful)?$|^hlist_unhashed$|^list_is_\w+$|^test_bit$|^READ_ONCE$|^rcu_access_pointer$|^rcu_dereference\w*$/;
+function isMembershipHelper(helper) {
+  if (!helper || !helper.complete || !/\bbool\b/.test(helper.returnType) || helper.params.length === 0) return false;
+  const returns = helper.body.filter((s) => s.kind === "return");
+  if (returns.length === 0 || helper.body.length > 4) return false;
+  const param = new RegExp(`(?<![\\w>.])(${helper.params.map((p) => p.replace(/\W/g, "")).join("|")})(?!\\w)`);
+  return returns.every((r) => {
+    if (!param.test(r.expr)) return false;
+    const compares = /[!=]=/.test(r.expr);
+    const asks = r.calls.length > 0 && r.calls.every((c) => MEMBERSHIP_READ.test(c.name));
+    return compares && r.calls.every((c) => MEMBERSHIP_READ.test(c.name)) || asks;
+  });
+}
+function negatedLookup(at, cond, helperOf) {
+  const c = cond.replace(/\s+/g, "");
+  const m = /^!(\w+)(\(.*\))$/.exec(c) ?? /^(\w+)(\(.*\))==NULL$/.exec(c);
+  const call = m && oneGroup(m[2] ?? "") ? at.stmt.calls.find((x) => x.name === m[1]) : void 0;
+  if (!call) return null;
+  return FINDS.test(call.name) || c.startsWith("!") && isMembershipHelper(helperOf(call.name)) ? call : null;
+}
+var MATCHES = /==|\b\w*(match|cmp|equal|same)\w*\s*\(/;
+var LEAVES = /unlock|_irqrestore$|^preempt_enable\w*$|^local_irq_enable$|^local_bh_enable$|^up(_read|_write)?$/;
+function notFoundAfterLoop(nodes, loop) {
+  const s = loop.stmt;
+  if (s.kind !== "loop") return null;
+  const step = loop.path[loop.path.length - 1];
+  const parent = step?.parent;
+  if (!step || parent?.kind !== "block") return null;
+  const after = [];
+  let label = null;
+  for (const x of parent.body.slice(step.child + 1)) {
+    if (x.kind === "label") {
+      label = x.name;
+      break;
+    }
+    if (x.kind === "return" && x.expr === "") break;
+    after.push(x);
+  }
+  let log = null;
+  for (const x of after) {
+    const outer = x.kind === "expr" ? x.calls[0] : void 0;
+    if (!outer) return null;
+    if (isErrorLog(outer)) log ??= x;
+    else if (!LEAVES.test(outer.name)) return null;
+  }
+  if (!log) return null;
+  const inLoop = nodes.filter((n) => n.path.some((p) => p.parent === s));
+  const exits = inLoop.some((n) => {
+    const x = n.stmt;
+    const jumps = x.kind === "goto" && x.label === label || x.kind === "return" && x.expr === "";
+    if (!jumps) return false;
+    const guard = [...n.path].reverse().find((p) => p.parent.kind === "if" && p.child === 0)?.parent;
+    return guard?.kind === "if" && MATCHES.test(guard.cond);
+  });
+  return exits ? log : null;
+}
+
 // rules/warn.ts
 var TEARDOWN = [
   [/unregister|deregister/, "unregister"],
@@ -11811,35 +13123,41 @@ var TEARDOWN = [
   [/free|dealloc|dispose/, "free"],
   [/remove|_del$|_del_|delete|unlink|detach|unbind/, "removal"],
   [/exit|cleanup|clean_up|teardown|tear_down|destroy|deinit|uninit|fini|shutdown|unload|stop|disable|close|kill|drop|discard|purge|unmap/, "teardown"],
-  [/clear|revert|undo|unpatch|unapply|restore/, "undo"]
+  [/clear|revert|undo|unpatch|unapply|restore|unwind|rollback|roll_back/, "undo"]
 ];
-var USER_INPUT = /store|write|parse|param|_set$|_set_|ioctl|sysctl|proc_|_show|cmdline|setup_|__setup|_opt|option|input|user/;
+var CARRIES_ON = /destroy|free|release|_put$|_put_|^put_|exit|cleanup|clean_up|fini|deinit|uninit|unregister|deregister|teardown|tear_down|detach|remove/;
+var USER_INPUT = /(?<!re)store|write|parse|param|_set$|_set_|ioctl|sysctl|proc_|_show|cmdline|setup_|__setup|_opt|option|input|(^|_)user(_|$)|from_user|to_user/;
 var REFCOUNT = /ref|count|cnt|users|usage|_use\b|nr_/;
 var EXPECTED_CASE = /not supported|unsupported|optional|ignor\w*|skipp\w*|deprecated|fall(ing)? ?back|not available|unavailable|nothing to do/i;
 function teardownKind(name) {
   for (const [re, kind] of TEARDOWN) if (re.test(name)) return kind;
   return null;
 }
-function onlyLogsAndReturns(then) {
+var LEAVES_SECTION = /unlock|_irqrestore$|^preempt_enable(_no_resched)?$|^local_irq_enable$|^local_bh_enable$|^rcu_read_unlock\w*$|^up(_read|_write)?$|^srcu_read_unlock$/;
+function onlyLogs(then) {
   const list = branchStatements(then);
   const last = list[list.length - 1];
-  if (!last || last.kind !== "return" || last.expr !== "") return false;
+  if (!last) return null;
+  const returns = last.kind === "return" && last.expr === "";
   let logged = false;
-  for (const s of list.slice(0, -1)) {
+  for (const s of returns ? list.slice(0, -1) : list) {
     const outer = s.kind === "expr" ? s.calls[0] : void 0;
-    if (!outer) return false;
+    if (!outer) return null;
     if (isErrorLog(outer)) logged = true;
-    else if (!/unlock|_irqrestore$/.test(outer.name)) return false;
+    else if (!LEAVES_SECTION.test(outer.name)) return null;
   }
-  return logged;
+  if (!logged) return null;
+  return returns ? "return" : "continue";
 }
 var STATE_READ = /^(list_empty|list_empty_careful|hlist_empty|hlist_unhashed|atomic_read|atomic64_read|atomic_long_read|refcount_read|kref_read|test_bit|READ_ONCE|RB_EMPTY_NODE|RB_EMPTY_ROOT|completion_done|work_pending|delayed_work_pending|timer_pending|mutex_is_locked)$/;
-var LOOKUP = /find|lookup|search|drvdata|container_of|^to_|_from_|xa_load|idr_find|radix_tree_lookup/;
-function testsCallResult(nodes, at, cond) {
+var LOOKUP = /find|lookup|search|drvdata|container_of|^to_|_from_|xa_load|idr_find|radix_tree_lookup|(^|_)get(_locked|_rcu)?$/;
+var TAKES_REGISTERED = /* @__PURE__ */ new Set(["unregister", "removal"]);
+var USER_KEY = /^(kstrto\w+|sscanf|simple_strto\w+|copy_from_user|strncpy_from_user|simple_write_to_buffer|memdup_user\w*|get_user|match_\w+)$/;
+function testsCallResult(nodes, at, cond, allowed = null) {
   const subj = failureSubject(cond);
   if (subj && ERR_VAR.test(subj)) return true;
-  if (/IS_ERR/.test(bareCond(cond))) return true;
-  if (at.stmt.calls.some((c) => !STATE_READ.test(c.name))) return true;
+  if (bareCond(cond).includes("IS_ERR")) return true;
+  if (at.stmt.calls.some((c) => c !== allowed && !STATE_READ.test(c.name))) return true;
   const roots = new Set([...cond.matchAll(/(?<![\w>.])([a-z_]\w*)/g)].map((m) => m[1] ?? ""));
   for (let i = at.index - 1; i >= 0 && i > at.index - 8; i--) {
     for (const call of nodes[i].stmt.calls) {
@@ -11849,11 +13167,13 @@ function testsCallResult(nodes, at, cond) {
   }
   return false;
 }
+function readsUserKey(nodes) {
+  return nodes.some((n) => n.stmt.calls.some((c) => USER_KEY.test(c.name)));
+}
 function isKindMismatch(cond) {
   const parts = bareCond(cond).split("&&").map((p) => p.trim());
   return parts.length > 0 && parts.every((p) => /^[\w>.\-[\]()]+\s*!=\s*[A-Z][A-Z0-9_]{2,}$/.test(p));
 }
-var UNDO_VERB = /(^|_)(clear|revert|undo|unapply|unpatch|restore)(_|$)/;
 var APPLY_VERBS = ["apply", "patch", "do", "set", "write"];
 function counterpartShown(fn, identifiers) {
   const m = UNDO_VERB.exec(fn.name);
@@ -11871,7 +13191,9 @@ var warn_default = defineRule({
     description: "A void teardown path that only prints an error for a condition that means a bug; WARN_ON_ONCE() would show it.",
     messages: {
       refcount: "This is a void {kind} path, so nobody can act on the error, and it means a refcounting bug somewhere. WARN_ON_ONCE() would make it visible.",
+      notFound: "This is a void {kind} path, so nobody can act on the error, and a caller that hands in something never registered has a bug. WARN_ON_ONCE() would make it visible.",
       state: "This is a void {kind} path, so nobody can act on the error, and the condition means a bug somewhere. WARN_ON_ONCE() would make it visible.",
+      silentRefused: "{counterpart}() refuses this case with an error code, so it cannot reach this undo path unless something is broken, and skipping it silently hides that. Shouldn't this be WARN_ON_ONCE()?",
       silentSkip: "Is it OK to just continue here? An entry of another kind means something this function cannot undo, and it is skipped silently. A WARN_ON_ONCE() would make that visible."
     }
   },
@@ -11880,26 +13202,44 @@ var warn_default = defineRule({
       cFunction(fn, file2) {
         if (!fn.isVoid || isUserspacePath(file2.path)) return;
         const kind = teardownKind(fn.name);
-        if (!kind || USER_INPUT.test(fn.name)) return;
+        if (!kind || USER_INPUT.test(fn.name) && !/\b__exit\b/.test(fn.signature)) return;
         if (fn.params.some((p) => p === "buf" || p === "kp" || p === "ubuf")) return;
-        const added = new Set(fn.lines.filter((l) => l.added).map((l) => l.newLine));
+        const added = addedLines(fn);
         const nodes = flatten(fn);
         for (const n of nodes) {
           const s = n.stmt;
+          if (s.kind === "loop" && CARRIES_ON.test(fn.name) && !readsUserKey(nodes)) {
+            const log = notFoundAfterLoop(nodes, n);
+            const text = log ? log.calls.map((c) => c.args.join(" ")).join(" ") : "";
+            if (log && added.has(log.line) && !EXPECTED_CASE.test(text)) {
+              ctx.report({ messageId: "notFound", data: { kind }, file: file2.path, line: log.line, endLine: log.endLine });
+            }
+          }
           if (s.kind !== "if" || s.else !== null) continue;
           const range = [s.line, s.endLine];
           const touches = fn.lines.some((l) => l.added && l.newLine >= (range[0] ?? 0) && l.newLine <= (range[1] ?? 0));
           if (!touches) continue;
           if (/WARN|BUG/.test(s.cond) || callsDeep(s.then).some((c) => WARN_CALL.test(c.name))) continue;
-          if (onlyLogsAndReturns(s.then)) {
-            if (testsCallResult(nodes, n, s.cond)) continue;
+          const ends = onlyLogs(s.then);
+          if (ends === "return" || ends === "continue" && CARRIES_ON.test(fn.name)) {
+            const helperOf = (name) => patchIndex(ctx).functions.get(name);
+            const lookup = TAKES_REGISTERED.has(kind) && ends === "return" && !readsUserKey(nodes) ? negatedLookup(n, bareCond(s.cond), helperOf) : null;
+            if (testsCallResult(nodes, n, s.cond, lookup)) continue;
             const text = callsDeep(s.then).map((c) => c.args.join(" ")).join(" ");
             if (EXPECTED_CASE.test(text)) continue;
-            const messageId = REFCOUNT.test(s.cond) ? "refcount" : "state";
+            const messageId = lookup ? "notFound" : REFCOUNT.test(s.cond) ? "refcount" : "state";
             ctx.report({ messageId, data: { kind }, file: file2.path, line: s.line, endLine: s.endLine });
             continue;
           }
           const only = branchStatements(s.then);
+          const silent = only.length === 1 && (only[0]?.kind === "continue" && enclosingLoops(n).length > 0 || only[0]?.kind === "return" && only[0].expr === "");
+          if (silent && added.has(s.line) && UNDO_VERB.test(fn.name)) {
+            const counterpart = refusingCounterpart(fn, patchIndex(ctx), s.cond);
+            if (counterpart) {
+              ctx.report({ messageId: "silentRefused", data: { counterpart }, file: file2.path, line: s.line, endLine: s.endLine });
+              continue;
+            }
+          }
           if (kind === "undo" && only.length === 1 && only[0]?.kind === "continue" && enclosingLoops(n).length > 0 && isKindMismatch(s.cond)) {
             if (!added.has(s.line) || !counterpartShown(fn, patchIndex(ctx).identifiers)) continue;
             ctx.report({ messageId: "silentSkip", file: file2.path, line: s.line, endLine: s.endLine });
@@ -11913,6 +13253,102 @@ var warn_default = defineRule({
 // rules/index.ts
 var RULES = [errcode_default, kdoc_default, typo_default, unreleased_default, warn_default];
 
+// src/parse/c/signature.ts
+function foldSpace(text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const foldsHere = c === 32 ? isSpaceOrWide(text.charCodeAt(i + 1)) : c >= 9 && c <= 13 || c >= 128;
+    if (foldsHere) return text.replace(/\s+/g, " ");
+  }
+  return text;
+}
+function isSpaceOrWide(c) {
+  return c === 32 || c >= 9 && c <= 13 || c >= 128;
+}
+var signatures = /* @__PURE__ */ new Map();
+var MAX_REMEMBERED_SIGNATURES = 512;
+function parseSignature(text) {
+  const folded = foldSpace(text);
+  if (folded.length > DEFAULT_LIMITS.maxLineLength) return null;
+  const key = folded.trim();
+  const hit = signatures.get(key);
+  if (hit !== void 0) return hit;
+  if (signatures.size >= MAX_REMEMBERED_SIGNATURES) signatures.clear();
+  const sig = readSignature(key);
+  signatures.set(key, sig);
+  return sig;
+}
+var NOT_NAMES = /* @__PURE__ */ new Set(["if", "for", "while", "switch", "return", "sizeof"]);
+var ANNOTATION = /^__\w+$/;
+function readSignature(text) {
+  const toks = codeTokens(tokenize([{ newLine: 0, text, added: false }]));
+  let open2 = -1;
+  for (let i = 1; i < toks.length && open2 < 0; i++) if (toks[i]?.text === "(" && toks[i - 1]?.kind === "id") open2 = i;
+  if (open2 < 1) return null;
+  const name = toks[open2 - 1]?.text ?? "";
+  if (NOT_NAMES.has(name)) return null;
+  let hasVoid = false;
+  let hasStar = false;
+  for (let i = 0; i < open2 - 1; i++) {
+    const s = toks[i].text;
+    if (s === "=" || s === ";" || s === "{" || s === "(") return null;
+    if (s === "void") hasVoid = true;
+    else if (s === "*") hasStar = true;
+  }
+  const returnType = tokensText(toks, 0, open2 - 1);
+  const params = [];
+  let depth = 0;
+  const current = [];
+  let inBounds = false;
+  const flush = () => {
+    const param = current.length > 0 ? paramName(current) : null;
+    if (param !== null) params.push(param);
+    current.length = 0;
+    inBounds = false;
+  };
+  for (let i = open2 + 1; i < toks.length; i++) {
+    const t = toks[i];
+    if (t.text === "(" || t.text === "[") depth++;
+    else if (t.text === ")" || t.text === "]") {
+      if (depth === 0) break;
+      depth--;
+    } else if (t.text === "," && depth === 0) {
+      flush();
+      continue;
+    }
+    if (depth > 0 && inBounds) continue;
+    current.push(t);
+    if (t.text === "[") inBounds = true;
+  }
+  flush();
+  return { name, returnType, isVoid: hasVoid && !hasStar, params };
+}
+function paramName(current) {
+  let fnPtr = -1;
+  let variadic = false;
+  let ids = 0;
+  let named = 0;
+  let lastId;
+  let lastNamed;
+  for (let i = 0; i < current.length; i++) {
+    const t = current[i];
+    if (fnPtr < 0 && t.text === "*" && current[i - 1]?.text === "(") fnPtr = i;
+    if (t.text === "...") variadic = true;
+    if (t.kind !== "id") continue;
+    ids++;
+    lastId = t;
+    if (!ANNOTATION.test(t.text)) {
+      named++;
+      lastNamed = t;
+    }
+  }
+  if (variadic) return "...";
+  const count = named > 1 ? named : ids;
+  const nameTok = fnPtr >= 0 ? current[fnPtr + 1] : named > 1 ? lastNamed : lastId;
+  const only = current.length === 1 && current[0]?.text === "void";
+  return !only && nameTok && count > 1 ? nameTok.text : null;
+}
+
 // src/parse/c/functions.ts
 var MAX_SIGNATURE_LINES = 12;
 function newSideLines(hunk) {
@@ -11923,53 +13359,11 @@ function newSideLines(hunk) {
   return out;
 }
 var isBlank = (t) => t.trim() === "";
-var atColumn0 = (t) => t.length > 0 && t[0] !== " " && t[0] !== "	";
+var atColumn0 = (t) => t.length > 0 && !t.startsWith(" ") && !t.startsWith("	");
 var isCloseBrace = (t) => /^}\s*(\/[/*].*)?$/.test(t);
 var closesTopLevel = (t) => t.startsWith("}");
 var isTopLevelCommentLine = (t) => /^ \*(\/|\s|$)/.test(t);
 var isLabelLine = (t) => /^[A-Za-z_]\w*:(\s|$)/.test(t) && !t.startsWith("default:");
-function parseSignature(text) {
-  const toks = codeTokens(tokenize([{ newLine: 0, text: text.replace(/\s+/g, " "), added: false }]));
-  const open2 = toks.findIndex((t, i) => t.text === "(" && toks[i - 1]?.kind === "id");
-  if (open2 < 1) return null;
-  const name = toks[open2 - 1]?.text ?? "";
-  if (["if", "for", "while", "switch", "return", "sizeof"].includes(name)) return null;
-  const before = toks.slice(0, open2 - 1);
-  if (before.some((t) => t.text === "=" || t.text === ";" || t.text === "{" || t.text === "(")) return null;
-  const returnType = tokensText(before);
-  const isVoid = before.some((t) => t.text === "void") && !before.some((t) => t.text === "*");
-  const params = [];
-  let depth = 0;
-  let current = [];
-  const flush = () => {
-    if (current.length === 0) return;
-    const fnPtr = current.findIndex((t, i) => t.text === "*" && current[i - 1]?.text === "(");
-    const all = current.filter((t) => t.kind === "id");
-    const named = all.filter((t) => !/^__\w+$/.test(t.text));
-    const ids = named.length > 1 ? named : all;
-    const nameTok = fnPtr >= 0 ? current[fnPtr + 1] : ids[ids.length - 1];
-    const only = current.length === 1 && current[0]?.text === "void";
-    if (current.some((t) => t.text === "...")) params.push("...");
-    else if (!only && nameTok && ids.length > 1) params.push(nameTok.text);
-    current = [];
-  };
-  for (let i = open2 + 1; i < toks.length; i++) {
-    const t = toks[i];
-    if (!t) break;
-    if (t.text === "(" || t.text === "[") depth++;
-    else if (t.text === ")" || t.text === "]") {
-      if (depth === 0) break;
-      depth--;
-    } else if (t.text === "," && depth === 0) {
-      flush();
-      continue;
-    }
-    if (depth > 0 && current.some((c) => c.text === "[")) continue;
-    current.push(t);
-  }
-  flush();
-  return { name, returnType, isVoid, params };
-}
 function contextIsFunction(ctx) {
   if (!ctx || ctx.startsWith("#") || !ctx.includes("(")) return false;
   if (/^(struct|union|enum)\s+\w+\s*\{/.test(ctx)) return false;
@@ -12017,7 +13411,63 @@ function kernelDocAbove(lines, i) {
   }
   return null;
 }
+var LazyBody = class {
+  constructor(piece) {
+    this.piece = piece;
+  }
+  piece;
+  ref = null;
+  get() {
+    let v = this.ref?.deref();
+    if (!v) {
+      const { code, comments } = bodyTokens(this.piece);
+      v = { body: parseStatements(code), comments };
+      this.ref = new WeakRef(v);
+    }
+    return v;
+  }
+};
+var LAZY = /* @__PURE__ */ Symbol("lazy body");
+var LAZY_FIELDS = {
+  body: {
+    get() {
+      return this[LAZY].get().body;
+    },
+    enumerable: true,
+    configurable: true
+  },
+  comments: {
+    get() {
+      return this[LAZY].get().comments;
+    },
+    enumerable: true,
+    configurable: true
+  }
+};
 function build(file2, p) {
+  const first = p.lines[0];
+  const last = p.lines[p.lines.length - 1];
+  const fn = {
+    file: file2,
+    name: p.sig.name,
+    signature: foldSpace(p.signatureText).trim(),
+    returnType: p.sig.returnType,
+    isVoid: p.sig.isVoid,
+    params: p.sig.params,
+    lines: p.lines,
+    complete: p.hasStart && p.hasEnd && !p.hasGaps,
+    startLine: first?.newLine ?? 0,
+    endLine: last?.newLine ?? 0,
+    kernelDoc: p.kernelDoc
+  };
+  Object.defineProperty(fn, LAZY, { value: new LazyBody(p) });
+  Object.defineProperties(fn, LAZY_FIELDS);
+  fn.hasStart = p.hasStart;
+  fn.hasEnd = p.hasEnd;
+  fn.hasGaps = p.hasGaps;
+  return fn;
+}
+function bodyTokens(p) {
   const toks = tokenize(p.lines);
   let from = 0;
   if (p.hasStart) {
@@ -12034,27 +13484,14 @@ function build(file2, p) {
       }
     }
   }
-  const bodyToks = toks.slice(from, to);
-  const first = p.lines[0];
-  const last = p.lines[p.lines.length - 1];
-  return {
-    file: file2,
-    name: p.sig.name,
-    signature: p.signatureText.replace(/\s+/g, " ").trim(),
-    returnType: p.sig.returnType,
-    isVoid: p.sig.isVoid,
-    params: p.sig.params,
-    lines: p.lines,
-    complete: p.hasStart && p.hasEnd && !p.hasGaps,
-    startLine: first?.newLine ?? 0,
-    endLine: last?.newLine ?? 0,
-    kernelDoc: p.kernelDoc,
-    body: parseStatements(codeTokens(bodyToks)),
-    comments: bodyToks.filter((t) => t.kind === "comment").map((t) => ({ line: t.line, text: t.text })),
-    hasStart: p.hasStart,
-    hasEnd: p.hasEnd,
-    hasGaps: p.hasGaps
-  };
+  const code = [];
+  const comments = [];
+  for (let k = from; k < to; k++) {
+    const t = toks[k];
+    if (t.kind === "comment") comments.push({ line: t.line, text: t.text });
+    else if (t.kind !== "pp") code.push(t);
+  }
+  return { code, comments };
 }
 function extractFunctions(file2) {
   const pieces = [];
@@ -12074,7 +13511,7 @@ function extractFunctions(file2) {
       const closesFunction = !hasEnd || isCloseBrace(lines[end]?.text ?? "");
       const ctxSig = closesFunction && contextIsFunction(hunk.functionContext) ? parseSignature(hunk.functionContext) : null;
       const body = lines.slice(0, end + 1);
-      if (open2 && ctxSig && open2.sig.name === ctxSig.name) {
+      if (ctxSig && open2?.sig.name === ctxSig.name) {
         open2.lines.push(...body);
         open2.hasGaps = true;
         open2.hasEnd = hasEnd;
@@ -12082,7 +13519,16 @@ function extractFunctions(file2) {
       } else if (ctxSig) {
         const opensBody = /^\{\s*$/.test(body.find((l) => !isBlank(l.text))?.text ?? "");
         const braceLine = opensBody ? body.findIndex((l) => !isBlank(l.text)) : -1;
-        const piece = { sig: ctxSig, signatureText: hunk.functionContext, lines: body, braceLine, hasStart: opensBody, hasEnd, hasGaps: false, kernelDoc: null };
+        const piece = {
+          sig: ctxSig,
+          signatureText: hunk.functionContext,
+          lines: body,
+          braceLine,
+          hasStart: opensBody,
+          hasEnd,
+          hasGaps: false,
+          kernelDoc: null
+        };
         pieces.push(piece);
         if (!hasEnd) stillOpen = piece;
       }
@@ -12177,7 +13623,7 @@ function applyHunks(pre, hunks) {
         continue;
       }
       const old = pre[pos];
-      if (!old || old.text !== l.text) return { failsAt: l.oldLine ?? h.oldStart };
+      if (old?.text !== l.text) return { failsAt: l.oldLine ?? h.oldStart };
       if (l.kind === "ctx") out.push({ text: old.text, added: false });
       pos++;
     }
@@ -12272,21 +13718,21 @@ function fingerprintOf(rule, file2, anchoredText, extra = "") {
 }
 
 // src/analyse/engine.ts
-function lineIndex(patch) {
-  const index = /* @__PURE__ */ new Map();
-  const msg = /* @__PURE__ */ new Map();
-  patch.commitMessage.forEach((text, i) => msg.set(i + 1, { text, added: true }));
-  index.set(COMMIT_MSG, msg);
+function linesOf(patch, path) {
+  const lines = /* @__PURE__ */ new Map();
+  if (path === COMMIT_MSG) {
+    patch.commitMessage.forEach((text, i) => lines.set(i + 1, { text, added: true }));
+    return lines;
+  }
   for (const file2 of patch.files) {
-    const lines = index.get(file2.path) ?? /* @__PURE__ */ new Map();
+    if (file2.path !== path) continue;
     for (const hunk of file2.hunks) {
       for (const l of hunk.lines) {
         if (l.newLine !== null) lines.set(l.newLine, { text: l.text, added: l.kind === "add" });
       }
     }
-    index.set(file2.path, lines);
   }
-  return index;
+  return lines;
 }
 var C_FILE4 = /\.(c|h)$/;
 var diffFunctions = /* @__PURE__ */ new WeakMap();
@@ -12299,7 +13745,15 @@ function functionsOfDiff(file2) {
   return fns;
 }
 function runRules(patch, series, options) {
-  const index = lineIndex(patch);
+  const lines = /* @__PURE__ */ new Map();
+  const linesFor = (path) => {
+    let m = lines.get(path);
+    if (!m) {
+      m = linesOf(patch, path);
+      lines.set(path, m);
+    }
+    return m;
+  };
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
   let offDiff = 0;
@@ -12324,11 +13778,11 @@ function runRules(patch, series, options) {
     const ruleOptions = rule.meta.options ? rule.meta.options.parse(rawOptions) : {};
     const report = (d) => {
       const endLine = Math.max(d.line, d.endLine ?? d.line);
-      const lines = index.get(d.file);
+      const fileLines = linesFor(d.file);
       let touchesAdded = false;
       const anchored = [];
       for (let n = d.line; n <= endLine; n++) {
-        const info = lines?.get(n);
+        const info = fileLines.get(n);
         if (!info) continue;
         anchored.push(info.text);
         if (info.added) touchesAdded = true;
@@ -12368,10 +13822,11 @@ function runRules(patch, series, options) {
     for (const hunk of file2.hunks) {
       for (const { visitors } of active) visitors.hunk?.(hunk, file2);
     }
-    if (active.some((a) => a.visitors.cFunction)) {
+    if (active.some((a) => a.visitors.cFunction !== void 0)) {
       const whole = tree?.files.has(file2) ?? false;
       for (const fn of functions(file2)) {
         if (whole && !touchedBy(file2, fn.startLine, fn.endLine)) continue;
+        if (!addsTo(fn)) continue;
         for (const { visitors } of active) visitors.cFunction?.(fn, file2);
       }
     }
@@ -12379,6 +13834,9 @@ function runRules(patch, series, options) {
   const result = { findings: sortFindings(findings, patch), offDiff };
   if (tree && tree.notes.length > 0) result.notes = tree.notes;
   return result;
+}
+function addsTo(fn) {
+  return fn.lines.some((l) => l.added) || (fn.kernelDoc?.some((l) => l.added) ?? false);
 }
 function sortFindings(findings, patch) {
   const order = /* @__PURE__ */ new Map([[COMMIT_MSG, -1]]);
@@ -13017,10 +14475,10 @@ __export(util_exports, {
   defineLazy: () => defineLazy,
   defineLazyInternal: () => defineLazyInternal,
   derived: () => derived2,
-  esc: () => esc,
+  esc: () => esc2,
   escapeRegex: () => escapeRegex,
   explicitlyAborted: () => explicitlyAborted,
-  extend: () => extend,
+  extend: () => extend2,
   finalizeIssue: () => finalizeIssue,
   floatSafeRemainder: () => floatSafeRemainder,
   getElementAtPath: () => getElementAtPath,
@@ -13031,7 +14489,7 @@ __export(util_exports, {
   hexToUint8Array: () => hexToUint8Array,
   hide: () => hide,
   installLazyProp: () => installLazyProp,
-  isObject: () => isObject,
+  isObject: () => isObject2,
   isPlainObject: () => isPlainObject,
   issue: () => issue,
   joinValues: () => joinValues,
@@ -13248,7 +14706,7 @@ function randomString(length = 10) {
   }
   return str;
 }
-function esc(str) {
+function esc2(str) {
   return JSON.stringify(str);
 }
 function slugify(input3) {
@@ -13256,7 +14714,7 @@ function slugify(input3) {
 }
 var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => {
 };
-function isObject(data) {
+function isObject2(data) {
   return typeof data === "object" && data !== null && !Array.isArray(data);
 }
 var allowsEval = /* @__PURE__ */ cached2(() => {
@@ -13275,7 +14733,7 @@ var allowsEval = /* @__PURE__ */ cached2(() => {
   }
 });
 function isPlainObject(o) {
-  if (isObject(o) === false)
+  if (isObject2(o) === false)
     return false;
   const ctor = o.constructor;
   if (ctor === void 0)
@@ -13283,7 +14741,7 @@ function isPlainObject(o) {
   if (typeof ctor !== "function")
     return true;
   const prot = ctor.prototype;
-  if (isObject(prot) === false)
+  if (isObject2(prot) === false)
     return false;
   if (Object.prototype.hasOwnProperty.call(prot, "isPrototypeOf") === false) {
     return false;
@@ -13479,7 +14937,7 @@ function omit(schema, mask) {
   mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key) => !omitted.has(key)));
   return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
-function extend(schema, shape) {
+function extend2(schema, shape) {
   if (!isPlainObject(shape)) {
     throw new Error("Invalid input to extend: expected a plain object");
   }
@@ -15969,7 +17427,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject2;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -15977,7 +17435,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input3 = payload.value;
-    if (!isObject2(input3)) {
+    if (!isObject3(input3)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -16048,7 +17506,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
       if (key === "__proto__")
         continue;
       const id = ids[key];
-      const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
+      const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc2(key);
       const isPresent = `${k} in input`;
       const schema = shape[key];
       const optin = schema?._zod?.optin;
@@ -16113,7 +17571,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject2 = isObject;
+  const isObject3 = isObject2;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -16122,7 +17580,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input3 = payload.value;
-    if (!isObject2(input3)) {
+    if (!isObject3(input3)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -16330,7 +17788,7 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
   const disc = cached2(() => discriminatorMap(def));
   inst._zod.parse = (payload, ctx) => {
     const input3 = payload.value;
-    if (!isObject(input3)) {
+    if (!isObject2(input3)) {
       payload.issues.push({
         code: "invalid_type",
         expected: "object",
@@ -20675,12 +22133,12 @@ function hu_default() {
 function getArmenianPlural(count, one, many) {
   return Math.abs(count) === 1 ? one : many;
 }
-function withDefiniteArticle(word) {
-  if (!word)
+function withDefiniteArticle(word2) {
+  if (!word2)
     return "";
   const vowels = ["\u0561", "\u0565", "\u0568", "\u056B", "\u0578", "\u0578\u0582", "\u0585"];
-  const lastChar = word[word.length - 1];
-  return word + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
+  const lastChar = word2[word2.length - 1];
+  return word2 + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
 }
 var error24 = () => {
   const Sizable = {
@@ -25723,7 +27181,7 @@ function generatePropertiesChecks(doc, ctx, def, accessor) {
   doc.write(`if (${accessor} == null) return INVALID;`);
   const shape = def.shape;
   for (const key of Reflect.ownKeys(shape)) {
-    const keyExpr = typeof key === "symbol" ? addConstant(ctx, key) : esc(key);
+    const keyExpr = typeof key === "symbol" ? addConstant(ctx, key) : esc2(key);
     const inputVar = newVar(ctx);
     doc.write(`const ${inputVar} = ${accessor}[${keyExpr}];`);
     compileChild(doc, ctx, shape[key], inputVar, false);
@@ -25897,16 +27355,16 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
       doc.write(`if (${accessor} !== ${accessor}.toUpperCase()) return INVALID;`);
       break;
     case "includes":
-      doc.write(`if (!${accessor}.includes(${esc(def.includes)})) return INVALID;`);
+      doc.write(`if (!${accessor}.includes(${esc2(def.includes)})) return INVALID;`);
       break;
     case "starts_with": {
       const prefix = def.prefix;
-      doc.write(`if (${accessor}.slice(0, ${prefix.length}) !== ${esc(prefix)}) return INVALID;`);
+      doc.write(`if (${accessor}.slice(0, ${prefix.length}) !== ${esc2(prefix)}) return INVALID;`);
       break;
     }
     case "ends_with": {
       const suffix = def.suffix;
-      doc.write(`if (${accessor}.slice(-${suffix.length}) !== ${esc(suffix)}) return INVALID;`);
+      doc.write(`if (${accessor}.slice(-${suffix.length}) !== ${esc2(suffix)}) return INVALID;`);
       break;
     }
     default: {
@@ -26112,8 +27570,8 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
   const keys = Object.keys(shape);
   const symbolKeys = Object.getOwnPropertySymbols(shape);
   const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
-  const keyExpr = (k) => typeof k === "symbol" ? addConstant(ctx, k) : esc(k);
-  const propKey = (k) => typeof k === "symbol" ? `[${keyExpr(k)}]` : esc(k);
+  const keyExpr = (k) => typeof k === "symbol" ? addConstant(ctx, k) : esc2(k);
+  const propKey = (k) => typeof k === "symbol" ? `[${keyExpr(k)}]` : esc2(k);
   const propShape = shape;
   if (keys.includes("__proto__")) {
     throw new ZodCompileUnsupportedError('object shape key "__proto__"');
@@ -26157,7 +27615,7 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
   if (catchall) {
     const catchallType = catchall._zod.def.type;
     if (catchallType === "never") {
-      const condition = keys.map((k) => `k !== ${esc(k)}`).join(" && ") || "true";
+      const condition = keys.map((k) => `k !== ${esc2(k)}`).join(" && ") || "true";
       doc.write(`for (const k in ${accessor}) {`);
       doc.indented((d) => {
         d.write(`if (${condition}) return INVALID;`);
@@ -26428,7 +27886,7 @@ function generateLiteralCheck(doc, ctx, schema, accessor) {
     return accessor;
   }
   if (typeof value === "string") {
-    doc.write(`if (${accessor} !== ${esc(value)}) return INVALID;`);
+    doc.write(`if (${accessor} !== ${esc2(value)}) return INVALID;`);
   } else if (typeof value === "number" || typeof value === "boolean") {
     doc.write(`if (${accessor} !== ${value}) return INVALID;`);
   } else if (value === null) {
@@ -26629,7 +28087,7 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
   }
   const discVar = newVar(ctx);
   const outputVar = newVar(ctx);
-  doc.write(`const ${discVar} = ${accessor}?.[${esc(def.discriminator)}];`);
+  doc.write(`const ${discVar} = ${accessor}?.[${esc2(def.discriminator)}];`);
   doc.write(`let ${outputVar};`);
   let firstBranch = true;
   const claimed = /* @__PURE__ */ new Set();
@@ -26659,7 +28117,7 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
 }
 function literalEquality(ctx, accessor, value) {
   if (typeof value === "string")
-    return `${accessor} === ${esc(value)}`;
+    return `${accessor} === ${esc2(value)}`;
   if (typeof value === "number") {
     if (Number.isNaN(value))
       return `Number.isNaN(${accessor})`;
@@ -26791,7 +28249,7 @@ function emitOwnKeys(doc, ctx, accessor, kVar, body, onSymbol) {
 }
 function literalPropertyKey(ctx, key) {
   if (typeof key === "string")
-    return esc(key);
+    return esc2(key);
   return addConstant(ctx, key);
 }
 function generateMapCheck(doc, ctx, schema, accessor) {
@@ -27870,13 +29328,13 @@ function _promise(Class2, innerType) {
 }
 // @__NO_SIDE_EFFECTS__
 function _custom(Class2, fn, _params) {
-  const norm = normalizeParams(_params);
-  norm.abort ?? (norm.abort = true);
+  const norm2 = normalizeParams(_params);
+  norm2.abort ?? (norm2.abort = true);
   const schema = new Class2({
     type: "custom",
     check: "custom",
     fn,
-    ...norm
+    ...norm2
   });
   return schema;
 }
@@ -31904,26 +33362,26 @@ function fromJSONSchema(schema, params) {
 
 // node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
-function visit(schema, fnOrHandlers) {
+function visit2(schema, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache2 = /* @__PURE__ */ new Map();
+  const cache3 = /* @__PURE__ */ new Map();
   function run(s) {
-    const cached3 = cache2.get(s);
+    const cached3 = cache3.get(s);
     if (cached3 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache2.get(s)
+        getter: () => cache3.get(s)
       });
     }
     if (cached3 !== void 0)
       return cached3;
-    cache2.set(s, RESOLVING);
+    cache3.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache2.set(s, mapped);
+    cache3.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -32059,7 +33517,7 @@ function visit(schema, fnOrHandlers) {
 
 // node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema) {
-  return visit(schema, {
+  return visit2(schema, {
     object: (s) => s.partial(),
     // Every partialed option now admits `undefined`, which the constructor rejects as a duplicate.
     union: (s) => {
@@ -32083,7 +33541,7 @@ function inSide(def) {
   return def.in._zod.traits.has("$ZodTransform") ? outSide(def) : def.in;
 }
 function input(schema) {
-  return visit(schema, {
+  return visit2(schema, {
     pipe: (s) => inSide(s._zod.def),
     // A default value belongs to the output side, so a rewritten inner type leaves it stranded. `.default()` widens the declared input type with `undefined`, and `optional` is what carries that across.
     default: (s, rewritten) => rewritten ? optional(s._zod.def.innerType) : s,
@@ -32092,7 +33550,7 @@ function input(schema) {
   });
 }
 function output(schema) {
-  return visit(schema, {
+  return visit2(schema, {
     pipe: (s) => outSide(s._zod.def),
     // A prefault value is fed through the schema, which makes it input-side, so a rewritten inner type leaves it stranded.
     prefault: (s, rewritten) => rewritten ? s._zod.def.innerType : s
@@ -32728,8 +34186,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject2 = val !== null && typeof val === "object";
-    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    const isObject3 = val !== null && typeof val === "object";
+    const hasToJSON = isObject3 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -36228,9 +37686,9 @@ var handler = {
   set(target, methodName, value) {
     return target.cache[methodName] = value;
   },
-  get({ octokit, scope, cache: cache2 }, methodName) {
-    if (cache2[methodName]) {
-      return cache2[methodName];
+  get({ octokit, scope, cache: cache3 }, methodName) {
+    if (cache3[methodName]) {
+      return cache3[methodName];
     }
     const method = endpointMethodsMap.get(scope).get(methodName);
     if (!method) {
@@ -36238,7 +37696,7 @@ var handler = {
     }
     const { endpointDefaults, decorations } = method;
     if (decorations) {
-      cache2[methodName] = decorate(
+      cache3[methodName] = decorate(
         octokit,
         scope,
         methodName,
@@ -36246,9 +37704,9 @@ var handler = {
         decorations
       );
     } else {
-      cache2[methodName] = octokit.request.defaults(endpointDefaults);
+      cache3[methodName] = octokit.request.defaults(endpointDefaults);
     }
-    return cache2[methodName];
+    return cache3[methodName];
   }
 };
 function endpointsToMethods(octokit) {
@@ -36746,7 +38204,7 @@ function placeFinding(finding, index) {
   let start = anchor2;
   for (let n = anchor2 - 1; n >= first; n--) {
     const l = lines.get(n);
-    if (!l || l.hunk !== anchorLine.hunk) break;
+    if (l?.hunk !== anchorLine.hunk) break;
     start = n;
   }
   return { kind: "inline", path: finding.file, line: anchor2, startLine: start < anchor2 ? start : null, text: anchorLine.text };
@@ -36878,6 +38336,9 @@ async function fetchPullRequest(client, ref) {
     headSha: pr.head.sha,
     title: pr.title,
     body: pr.body ?? "",
+    // The response is not checked against the generated type at runtime (other GitHub servers, other
+    // API versions): a missing or null `user` must not throw.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- API data, wider than its type
     author: pr.user?.login ?? "",
     createdAt: pr.created_at,
     files: files.map((f) => ({
@@ -36988,7 +38449,9 @@ async function postReview(client, ref, payload, opts) {
     } catch (err) {
       const status = statusOf(err);
       if (status === 422 && !fellBackToBody && current.comments.length > 0) {
-        warn(`github: ${ref.owner}/${ref.repo}#${ref.number}: GitHub refused an inline comment (${describeError(err)}); posting every point in the review body`);
+        warn(
+          `github: ${ref.owner}/${ref.repo}#${ref.number}: GitHub refused an inline comment (${describeError(err)}); posting every point in the review body`
+        );
         current = opts.allInBody();
         fellBackToBody = true;
         continue;
@@ -37029,57 +38492,70 @@ async function minimizeOutdated(client, ref, comments, current, warn = () => voi
 var import_parse_diff = __toESM(require_parse_diff(), 1);
 var DIFF_START = /^(diff --git |diff -[a-zA-Z]* |--- (a\/|\/dev\/null)|Index: )/;
 var IN_BODY_HEADER = /^(From|Date|Subject):\s/;
+var LINE_END_CR = /\r(\n|$)/g;
 function stripCarriageReturns(body) {
-  return body.split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+  return body.includes("\r") ? body.replace(LINE_END_CR, "$1") : body;
 }
-function findDiffStart(lines) {
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? "";
-    if (line.startsWith("diff ") && DIFF_START.test(line)) return i;
-    if (line.startsWith("--- ") && DIFF_START.test(line) && (lines[i + 1] ?? "").startsWith("+++ ")) return i;
-    if (line.startsWith("Index: ") && (lines[i + 1] ?? "").startsWith("====")) return i;
+function layoutOf(text) {
+  let separator = -1;
+  for (let p = 0; p < text.length; ) {
+    const eol = text.indexOf("\n", p);
+    const end = eol < 0 ? text.length : eol;
+    if (isDiffStart(text, p, end, eol)) return { diffStart: p, messageEnd: separator < 0 ? p : separator };
+    if (separator < 0 && end - p === 3 && text.startsWith("---", p)) separator = p;
+    if (eol < 0) break;
+    p = eol + 1;
   }
-  return -1;
+  return { diffStart: -1, messageEnd: separator };
 }
-function commitMessageOf(lines, diffStart) {
-  let end = diffStart < 0 ? lines.length : diffStart;
-  for (let i = 0; i < end; i++) {
-    if (lines[i] === "---") {
-      end = i;
-      break;
-    }
-  }
+function isDiffStart(text, p, end, eol) {
+  if (text.startsWith("diff ", p)) return DIFF_START.test(text.slice(p, end));
+  if (text.startsWith("--- ", p)) return eol >= 0 && text.startsWith("+++ ", eol + 1) && DIFF_START.test(text.slice(p, end));
+  return text.startsWith("Index: ", p) && eol >= 0 && text.startsWith("====", eol + 1);
+}
+function commitMessageOf(text, end, maxLineLength) {
+  const lines = (end < 0 ? text : text.slice(0, end)).split("\n");
+  if (end >= 0) lines.pop();
   let start = 0;
   if (IN_BODY_HEADER.test(lines[0] ?? "")) {
     let i = 0;
-    while (i < end && IN_BODY_HEADER.test(lines[i] ?? "")) i++;
-    if ((lines[i] ?? "") === "") start = i + 1;
+    while (i < lines.length && IN_BODY_HEADER.test(lines[i] ?? "")) i++;
+    if (i < lines.length ? lines[i] === "" : end < 0) start = i + 1;
   }
-  const msg = lines.slice(start, end);
+  const msg = start === 0 ? lines : lines.slice(start);
   while (msg.length > 0 && (msg[msg.length - 1] ?? "").trim() === "") msg.pop();
+  for (let i = 0; i < msg.length; i++) if ((msg[i] ?? "").length > maxLineLength) msg[i] = "";
   return msg;
 }
 function stripPrefix(path) {
   if (!path) return "";
   return path.replace(/^[ab]\//, "");
 }
-function scanSections(diffLines) {
+var SECTION_LINE = /(?:^|\n)(?:diff --git |Binary files |GIT binary patch|\+\+\+ )/g;
+function sectionsOf(diff) {
   const binary = /* @__PURE__ */ new Set();
   const plusLines = /* @__PURE__ */ new Map();
   let current = "";
-  for (const line of diffLines) {
-    if (line.startsWith("diff --git ")) {
-      const m = / b\/(.+)$/.exec(line);
-      current = m?.[1] ?? "";
-      continue;
-    }
-    if (line.startsWith("Binary files ") || line === "GIT binary patch") binary.add(current);
+  SECTION_LINE.lastIndex = 0;
+  for (let m = SECTION_LINE.exec(diff); m !== null; m = SECTION_LINE.exec(diff)) {
+    const start = m[0].startsWith("\n") ? m.index + 1 : m.index;
+    const eol = diff.indexOf("\n", start);
+    const line = diff.slice(start, eol < 0 ? diff.length : eol);
+    SECTION_LINE.lastIndex = eol < 0 ? diff.length : eol;
+    if (line.startsWith("diff --git ")) current = / b\/(.+)$/.exec(line)?.[1] ?? "";
+    else if (line.startsWith("Binary files ") || line === "GIT binary patch") binary.add(current);
     else if (line.startsWith("+++ ")) {
       const path = stripPrefix(line.slice(4).split("	")[0]?.trim());
       if (!plusLines.has(path)) plusLines.set(path, line);
     }
   }
   return { binary, plusLines };
+}
+function linesBeyond(diff, max) {
+  if (diff.length <= max) return null;
+  let count = diff.endsWith("\n") ? 0 : 1;
+  for (let p = diff.indexOf("\n"); p >= 0; p = diff.indexOf("\n", p + 1)) count++;
+  return count > max ? count : null;
 }
 function toHunk(chunk, maxLineLength) {
   const lines = [];
@@ -37103,26 +38579,22 @@ function toHunk(chunk, maxLineLength) {
   };
 }
 function parsePatchBody(body, item = "patch", limits = DEFAULT_LIMITS) {
-  const lines = stripCarriageReturns(body);
-  const diffStart = findDiffStart(lines);
-  const commitMessage = commitMessageOf(lines, diffStart).map((l) => l.length > limits.maxLineLength ? "" : l);
+  const text = stripCarriageReturns(body);
+  const { diffStart, messageEnd } = layoutOf(text);
+  const commitMessage = commitMessageOf(text, messageEnd, limits.maxLineLength);
   if (diffStart < 0) return { commitMessage, files: [], hasDiff: false };
-  const diffLineCount = lines.length - diffStart - (lines[lines.length - 1] === "" ? 1 : 0);
-  if (diffLineCount > limits.maxDiffLines) {
-    throw new LkreviewError(
-      "LIMIT",
-      item,
-      `diff of ${diffLineCount} lines exceeds limits.maxDiffLines (${limits.maxDiffLines}); not reviewed`
-    );
+  const diff = text.slice(diffStart);
+  const lineCount = linesBeyond(diff, limits.maxDiffLines);
+  if (lineCount !== null) {
+    throw new LkreviewError("LIMIT", item, `diff of ${lineCount} lines exceeds limits.maxDiffLines (${limits.maxDiffLines}); not reviewed`);
   }
-  const diffLines = lines.slice(diffStart);
   let parsed;
   try {
-    parsed = (0, import_parse_diff.default)(diffLines.join("\n"));
+    parsed = (0, import_parse_diff.default)(diff);
   } catch (err) {
     throw new LkreviewError("BAD_DIFF", item, `unified diff could not be parsed: ${err.message}`, { cause: err });
   }
-  const { binary, plusLines } = scanSections(diffLines);
+  const { binary, plusLines } = sectionsOf(diff);
   const files = [];
   for (const f of parsed) {
     const isNew = f.new === true || f.from === "/dev/null";
@@ -37451,7 +38923,7 @@ async function runAction(io, deps = {}) {
   const env = io.env;
   const repo = env["GITHUB_REPOSITORY"] ?? "";
   const eventPath = env["GITHUB_EVENT_PATH"] ?? "";
-  let pr = null;
+  let pr;
   try {
     pr = prNumberFromEvent(JSON.parse(readFileSync4(eventPath, "utf8")));
   } catch (err) {
