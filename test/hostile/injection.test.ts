@@ -120,18 +120,23 @@ async function replyTo(raw: Buffer): Promise<ComposedReply | null> {
 function ownAddresses(raw: Buffer): { has(address: string): boolean } {
   const text = raw.toString("utf8");
   const head = text.slice(0, text.search(/\r?\n\r?\n/) === -1 ? text.length : text.search(/\r?\n\r?\n/));
-  const lines = head.replace(/\r?\n(?=[ \t])/g, "").split(/\r?\n/);
-  const own = lines
+  const lines = head
+    .replace(/\r?\n(?=[ \t])/g, "")
+    .split(/\r?\n/)
     .filter((l) => /^(from|reply-to|to|cc)\s*:/i.test(l))
-    .map((l) => l.slice(l.indexOf(":") + 1))
-    .join("\n")
-    .toLowerCase()
-    // Control characters are dropped where mail enters (parse/mime.ts), as in
-    // `/<U+0085>victim@...`: what is left of the address is what the patch wrote.
-    // eslint-disable-next-line no-control-regex -- mirrors the parser's sanitiser
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "")
-    // The address parser joins the tokens of a mangled list: compare without whitespace.
-    .replace(/\s+/g, "");
+    .map((l) =>
+      l
+        .slice(l.indexOf(":") + 1)
+        .toLowerCase()
+        // Control characters are dropped where mail enters (parse/mime.ts), as in
+        // `/<U+0085>victim@...`: what is left of the address is what the patch wrote.
+        // eslint-disable-next-line no-control-regex -- mirrors the parser's sanitiser
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "")
+        // The address parser joins the tokens of a mangled list: compare without whitespace.
+        .replace(/\s+/g, ""),
+    );
+  // Comments are not part of an address (RFC 5322 3.2.2): `#()victim@...` is `#victim@...`.
+  const own = [...lines, ...lines.map((l) => l.replace(/\([^()]*\)/g, ""))].join("\n");
   return { has: (address) => address.includes("@") && own.includes(address) };
 }
 
@@ -253,6 +258,20 @@ describe("hostile headers through parse -> compose", () => {
     });
     const reply = await replyTo(raw);
     expect(reply?.cc).toContain("/victim@evil.example");
+    if (reply) await expectCleanReply(reply, ownAddresses(raw));
+  });
+
+  it("a comment inside the author's address is dropped and the reply still goes to that author only", async () => {
+    // Found by the property below: a raw line break after the address leaves an encoded Bcc on a line of its own.
+    const raw = rawMail({
+      subject: "[PATCH] livepatch: Add hooks",
+      from: `#()victim@evil.example\r\n${b64word(PAYLOAD)} <jane@example.org>`,
+      to: "live-patching@vger.kernel.org",
+      cc: "maint@example.com",
+      messageId: "<comment@example.org>",
+    });
+    const reply = await replyTo(raw);
+    expect(reply?.to).toEqual(["#victim@evil.example"]);
     if (reply) await expectCleanReply(reply, ownAddresses(raw));
   });
 
