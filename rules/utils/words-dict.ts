@@ -21,18 +21,24 @@ interface DictFile {
   dictionaryDefinitions?: { flagWords?: unknown; suggestWords?: unknown }[];
 }
 
+/** Two rows of the distance table, reused: the dictionary load asks for thousands of distances. */
+let rows = [new Int32Array(64), new Int32Array(64)];
+
 /** Levenshtein distance, small strings only (dictionary words). */
 export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if ((rows[0] as Int32Array).length <= b.length) rows = [new Int32Array(b.length + 1), new Int32Array(b.length + 1)];
+  let [prev, cur] = rows as [Int32Array, Int32Array];
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
     }
-    prev = cur;
+    [prev, cur] = [cur, prev];
   }
-  return prev[b.length] ?? 0;
+  return prev[b.length] as number;
 }
 
 /**
@@ -63,6 +69,13 @@ export function chooseCorrection(wrong: string, suggestions: string[]): string |
   return bestDist <= 2 ? best : null;
 }
 
+/** chooseCorrection(wrong, [right]) for one suggestion, already trimmed. */
+function oneCorrection(wrong: string, right: string): string | null {
+  const key = wrong.toLowerCase();
+  if (DENYLIST.has(key) || (key.length <= 4 && !SHORT_KEEP.has(key))) return null;
+  return right === "" || right.includes("'") ? null : right;
+}
+
 /** Parses the dictionary file's `wrong->right` / `wrong->a, b` entries. */
 export function buildDictionary(entries: readonly string[]): Map<string, string> {
   const dict = new Map<string, string>();
@@ -72,7 +85,9 @@ export function buildDictionary(entries: readonly string[]): Map<string, string>
     const wrong = entry.slice(0, arrow).trim();
     // Entries with spaces or punctuation cannot match one prose word.
     if (!/^[A-Za-z]+$/.test(wrong)) continue;
-    const fix = chooseCorrection(wrong, entry.slice(arrow + 2).split(","));
+    const rest = entry.slice(arrow + 2);
+    // Most entries offer one spelling: chooseCorrection's answer without its lists.
+    const fix = rest.includes(",") ? chooseCorrection(wrong, rest.split(",")) : oneCorrection(wrong, rest.trim());
     if (fix !== null) dict.set(wrong.toLowerCase(), fix);
   }
   for (const [wrong, right] of Object.entries(KERNEL_TYPOS)) dict.set(wrong, right);
