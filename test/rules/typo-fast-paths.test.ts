@@ -7,6 +7,7 @@ import { findCandidates } from "../../rules/utils/words-gate.js";
 import { wordsOf } from "../../rules/utils/words-tokens.js";
 import type { DiffLine } from "../../src/model.js";
 import { COMMIT_MSG } from "../../src/model.js";
+import { typoAt } from "../helpers/typo-cases.js";
 import { RuleTester } from "../helpers/rule-tester.js";
 
 /**
@@ -16,10 +17,6 @@ import { RuleTester } from "../helpers/rule-tester.js";
  */
 
 const SOB = "Signed-off-by: Jane Developer <jane@example.org>";
-
-function typoAt(line: number, from: string, to: string, file?: string) {
-  return { messageId: "misspelling", line, data: { from, to }, fix: { from, to }, ...(file ? { file } : {}) };
-}
 
 new RuleTester().run(typo, {
   valid: [

@@ -1,14 +1,10 @@
 import { describe, expect, it } from "vitest";
 import typo from "../../rules/typo.js";
 import { COMMIT_MSG } from "../../src/model.js";
+import { typoAt } from "../helpers/typo-cases.js";
 import { findingsOf, RuleTester } from "../helpers/rule-tester.js";
 
 const SOB = "Signed-off-by: Jane Developer <jane@example.org>";
-
-/** One misspelling finding: message `from -> to`, anchored at `line`. */
-function typoAt(line: number, from: string, to: string, file?: string) {
-  return { messageId: "misspelling", line, data: { from, to }, fix: { from, to }, ...(file ? { file } : {}) };
-}
 
 new RuleTester().run(typo, {
   valid: [
