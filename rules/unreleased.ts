@@ -1,8 +1,8 @@
 import { defineRule } from "../src/analyse/rule-api.js";
-import { childrenOf } from "../src/parse/c/structure.js";
-import type { CCall, CFunction, CStmt } from "../src/parse/c/types.js";
-import { acquiresWith, ITERATOR_REFS, isKnownRelease, pairFor, WORDING } from "./data/pairs.js";
+import type { CCall, CFunction } from "../src/parse/c/types.js";
+import { acquiresWith, ITERATOR_REFS, isKnownRelease, WORDING } from "./data/pairs.js";
 import type { PairInfo } from "./data/pairs.js";
+import { pairOf, textMayAcquire } from "./utils/acquire-gate.js";
 import { addedLines } from "./utils/added-lines.js";
 import { blocked, enclosingLoops, encloses, flatten, gapBetween, guardingIfs, handleOf, labelCode } from "./utils/c-flow.js";
 import { acrossGap } from "./utils/gap-exits.js";
@@ -58,26 +58,22 @@ function findOwnCheck(nodes: readonly FlatNode[], at: FlatNode, call: CCall): Fl
   return null;
 }
 
-function isErrorExit(e: FlatNode, info: PairInfo): boolean {
+/** True when `e` leaves on an error; for a lock (`lock`) every return and goto does, whatever it returns. */
+function isErrorExit(e: FlatNode, lock: boolean): boolean {
   const s = e.stmt;
+  if (s.kind !== "return" && s.kind !== "goto") return false;
+  if (lock) return true;
   const guards = guardingIfs(e);
   const guard = guards[0];
-  const failed = guards.some((g) => g.kind === "if" && (isFailureCond(g.cond) || logsError(g.then) !== null));
-  if (s.kind === "return") {
-    if (info.kind === "lock") return true;
-    if (isErrnoExpr(s.expr)) return true;
-    if (ERR_VAR.test(s.expr) && guard?.kind === "if" && (failed || guard.cond.includes(s.expr))) return true;
-    // `if (g->irq < 0) return g->irq;`: the value just found negative is passed up.
-    if (guard?.kind === "if" && s.expr !== "" && negativeTest(guard.cond) === s.expr.replace(/\s+/g, "")) return true;
-    // `return 0` after a logged failure is an error path too (errcode says so separately).
-    if ((s.expr === "NULL" || s.expr === "false" || s.expr === "" || s.expr === "0") && failed) return true;
-    return false;
-  }
-  if (s.kind === "goto") {
-    if (info.kind === "lock") return true;
-    return ERROR_LABEL.test(s.label) || failed;
-  }
-  return false;
+  // Asked last: most exits say what they are by their code or label alone.
+  const failed = (): boolean => guards.some((g) => g.kind === "if" && (isFailureCond(g.cond) || logsError(g.then) !== null));
+  if (s.kind === "goto") return ERROR_LABEL.test(s.label) || failed();
+  if (isErrnoExpr(s.expr)) return true;
+  if (ERR_VAR.test(s.expr) && guard?.kind === "if" && (guard.cond.includes(s.expr) || failed())) return true;
+  // `if (g->irq < 0) return g->irq;`: the value just found negative is passed up.
+  if (guard?.kind === "if" && s.expr !== "" && negativeTest(guard.cond) === s.expr.replace(/\s+/g, "")) return true;
+  // `return 0` after a logged failure is an error path too (errcode says so separately).
+  return (s.expr === "NULL" || s.expr === "false" || s.expr === "" || s.expr === "0") && failed();
 }
 
 /** The value `cond` tests for being negative (`x < 0`, `unlikely(p->irq < 0)`), spaces removed, or null. */
@@ -167,13 +163,6 @@ function iteratorRefs(nodes: readonly FlatNode[]): { acq: Acquisition; loop: Fla
   return out;
 }
 
-/** True when `s` or a statement inside it makes a call with a known release or is an iterator loop. */
-function mayAcquire(s: CStmt, index: PatchIndex): boolean {
-  if (s.kind === "loop" && ITERATOR_REFS.has(s.loop)) return true;
-  if (s.calls.some((c) => pairFor(c.name, index.identifiers) !== null)) return true;
-  return childrenOf(s).some((c) => mayAcquire(c, index));
-}
-
 /** The call whose failure leads to the exit, for the wording ("If foo() fails, ..."). */
 function failedCall(nodes: readonly FlatNode[], exit: FlatNode): string | null {
   const guard = guardingIfs(exit)[0];
@@ -220,9 +209,9 @@ export default defineRule({
         if (/__acquires|__releases/.test(fn.signature)) return;
         const index = patchIndex(ctx);
         // Every point starts from a call with a known release or an iterator loop: most functions have neither.
-        if (!fn.body.some((s) => mayAcquire(s, index))) return;
+        if (!textMayAcquire(fn, index)) return;
         const nodes = flatten(fn);
-        const view: HandOverView = { index, fn };
+        const view: HandOverView = { index, fn, callees: new Map() };
         const added = addedLines(fn);
         // Scope-based cleanup (`__free(kfree)`, `__cleanup(...)`) releases by itself.
         const autoFreed = new Set<string>();
@@ -234,7 +223,7 @@ export default defineRule({
         const acqs: Acquisition[] = [];
         for (const node of nodes) {
           for (const call of node.stmt.calls) {
-            const info = pairFor(call.name, index.identifiers);
+            const info = pairOf(call.name, index);
             if (!info) continue;
             if (info.kind === "lock" && fn.name.includes("lock")) continue;
             if (info.release.includes(fn.name) || fn.name === call.name) continue;
@@ -251,6 +240,17 @@ export default defineRule({
         for (const acq of acqs) {
           for (const other of acqs) for (const r of other.info.release) if (!acq.info.release.includes(r)) acq.foreign.add(r);
         }
+        const errorExits = new Map<FlatNode, boolean>();
+        /** isErrorExit, remembered per exit: every acquisition asks about every exit after it. */
+        const errorExit = (e: FlatNode, lock: boolean): boolean => {
+          if (lock) return isErrorExit(e, true);
+          let v = errorExits.get(e);
+          if (v === undefined) {
+            v = isErrorExit(e, false);
+            errorExits.set(e, v);
+          }
+          return v;
+        };
         const reported = new Set<number>();
         /** `from`: where the quoted stretch starts when not at the acquisition (a second point on the same object). */
         const report = (
@@ -293,7 +293,7 @@ export default defineRule({
         for (const { acq, loop } of iteratorRefs(nodes)) {
           for (const exit of nodes) {
             if (!encloses(loop, exit) || (exit.stmt.kind !== "return" && exit.stmt.kind !== "goto")) continue;
-            if (!isErrorExit(exit, acq.info)) continue;
+            if (!errorExit(exit, acq.info.kind === "lock")) continue;
             // A goto to a label inside the loop body stays in the loop.
             if (exit.stmt.kind === "goto") {
               const label = exit.stmt.label;
@@ -325,12 +325,12 @@ export default defineRule({
 
           /** Set once this acquisition has had its point: later exits usually share that fix. */
           let pointMade = false;
-          for (const exit of nodes) {
-            if (exit.index <= acq.node.index || (exit.stmt.kind !== "return" && exit.stmt.kind !== "goto")) continue;
-            if (blocked(acq.node, exit)) continue;
+          for (let x = acq.node.index + 1; x < nodes.length; x++) {
+            const exit = nodes[x] as FlatNode;
+            if (exit.stmt.kind !== "return" && exit.stmt.kind !== "goto") continue;
+            if (!errorExit(exit, acq.info.kind === "lock") || blocked(acq.node, exit)) continue;
             const inOwn = ownThen !== null && (exit === ownThen || encloses(ownThen, exit));
             const inLoop = loopNode !== undefined && encloses(loopNode, exit);
-            if (!isErrorExit(exit, acq.info)) continue;
             // `if (!m) return -ENODEV;` after `if (m && !try_module_get(m)) m = NULL;`: nothing is held here.
             if (acq.info.kind !== "lock" && onlyWhenNull(exit, acq.handle)) continue;
             if (handedOver(nodes, acq.node.index, exit.index, acq, view)) break;
@@ -355,12 +355,7 @@ export default defineRule({
               // Unseen lines lie between: judge only on the cleanup label the function shows after them.
               const gap = acrossGap(fn, nodes, index, acq, exit, acq.ownCheck);
               if (gap === null) break;
-              if (
-                gap !== "released" &&
-                !pointMade &&
-                added.has(exit.stmt.line) &&
-                isErrorExit(exit, { ...acq.info, kind: acq.info.kind === "lock" ? "ref" : acq.info.kind })
-              ) {
+              if (gap !== "released" && !pointMade && added.has(exit.stmt.line) && errorExit(exit, false)) {
                 report(acq, exit, gap.later ? "acrossGapLater" : "acrossGap", null, exit.stmt.line, { label: gap.label, release: gap.release });
                 pointMade = true;
               }

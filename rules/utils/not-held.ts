@@ -1,5 +1,5 @@
 import { bareCond } from "./c-errors.js";
-import type { FlatNode } from "./c-flow.js";
+import type { FlatNode, Step } from "./c-flow.js";
 
 /**
  * Exits on which a conditional acquisition holds nothing, for `unreleased`.
@@ -68,12 +68,14 @@ function conjuncts(cond: string): string[] {
  */
 export function onlyWhenNull(exit: FlatNode, handle: string): boolean {
   if (!handle) return false;
-  const objects = new Set(prefixes(handle.replace(/^[&*]+/, "")));
-  for (const step of [...exit.path].reverse()) {
+  let objects: Set<string> | null = null;
+  for (let k = exit.path.length - 1; k >= 0; k--) {
+    const step = exit.path[k] as Step;
     const s = step.parent;
     if (s.kind !== "if") continue;
-    if (step.child === 0 && conjuncts(s.cond).some((p) => objects.has(provedNull(p) ?? ""))) return true;
-    if (step.child === 1 && objects.has(provedSet(s.cond) ?? "")) return true;
+    const held = (objects ??= new Set(prefixes(handle.replace(/^[&*]+/, ""))));
+    if (step.child === 0 && conjuncts(s.cond).some((p) => held.has(provedNull(p) ?? ""))) return true;
+    if (step.child === 1 && held.has(provedSet(s.cond) ?? "")) return true;
   }
   return false;
 }

@@ -111,6 +111,12 @@ function localAggregates(nodes: readonly FlatNode[]): Set<string> {
 export interface HandOverView {
   index: PatchIndex;
   fn: CFunction;
+  /**
+   * Flattened callees, for the function under review only: every (acquisition,
+   * exit) pair may ask about the same helper, but keeping them past the review
+   * would keep their parsed bodies alive as long as the patch.
+   */
+  callees: Map<CFunction, FlatNode[]>;
 }
 
 function ownedOf(acq: Acquisition): Owned {
@@ -129,7 +135,10 @@ export function handedOver(nodes: readonly FlatNode[], from: number, to: number,
   if (acq.info.kind === "lock" || !acq.handle) return false;
   const h = acq.handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const rhs = new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`);
+  const returned = new RegExp(`^&?${h}$`);
+  const word = new RegExp(`\\b${h}\\b`);
   const locals = localAggregates(nodes);
+  const owned = ownedOf(acq);
   const exit = nodes[to];
   for (let i = from + 1; i <= to && i < nodes.length; i++) {
     const s = (nodes[i] as FlatNode).stmt;
@@ -142,7 +151,7 @@ export function handedOver(nodes: readonly FlatNode[], from: number, to: number,
         if (intoObject && rhs.test(s.text.slice(eq.index + 2)) && !locals.has(root)) return true;
       }
     }
-    if (s.kind === "return" && new RegExp(`^&?${h}$`).test(s.expr)) return true;
+    if (s.kind === "return" && returned.test(s.expr)) return true;
     for (const c of s.calls) {
       // Linked, published, or given to a refcounted core object whose release frees it (kobject_put() then, not kfree()).
       if (
@@ -150,15 +159,16 @@ export function handedOver(nodes: readonly FlatNode[], from: number, to: number,
         /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(
           c.name,
         ) &&
-        c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a))
+        c.args.some((a) => word.test(a))
       )
         return true;
       if (!view || c === acq.call) continue;
-      const failed = exit !== undefined && onFailureOf(nodes, i, c, exit);
-      const managed = managedAction(c, ownedOf(acq), view.index);
-      if (managed === "reset" || (managed === "plain" && !failed)) return true;
-      const link = linkCall(c, ownedOf(acq), locals);
-      if (!link || failed) continue;
+      // Whether the exit lies on this call's failure branch matters only for a plain managed action or a link.
+      const managed = managedAction(c, owned, view.index);
+      if (managed === "reset") return true;
+      if (managed === "plain" && !(exit !== undefined && onFailureOf(nodes, i, c, exit))) return true;
+      const link = linkCall(c, owned, locals);
+      if (!link || (exit !== undefined && onFailureOf(nodes, i, c, exit))) continue;
       const callee = view.index.functions.get(c.name);
       if (callee) {
         if (depth < 2 && calleeKeeps(callee, link.objectArg, acq, view, depth)) return true;
@@ -168,17 +178,14 @@ export function handedOver(nodes: readonly FlatNode[], from: number, to: number,
   return false;
 }
 
-/** Flattened callees: every (acquisition, exit) pair may ask about the same helper. */
-const calleeNodes = new WeakMap<CFunction, FlatNode[]>();
-
 /** True when a function the patch shows stores or links its parameter at `arg`: the object stays with that owner. */
 function calleeKeeps(callee: CFunction, arg: number, acq: Acquisition, view: HandOverView, depth: number): boolean {
   const param = callee.params[arg];
   if (!param) return false;
-  let nodes = calleeNodes.get(callee);
-  if (!nodes) calleeNodes.set(callee, (nodes = flatten(callee)));
+  let nodes = view.callees.get(callee);
+  if (!nodes) view.callees.set(callee, (nodes = flatten(callee)));
   const inner: Acquisition = { ...acq, handle: param, call: { name: "", args: [], line: callee.startLine, assignedTo: null } };
-  return handedOver(nodes, -1, nodes.length - 1, inner, { index: view.index, fn: callee }, depth + 1);
+  return handedOver(nodes, -1, nodes.length - 1, inner, { index: view.index, fn: callee, callees: view.callees }, depth + 1);
 }
 
 /**
