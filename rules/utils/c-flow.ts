@@ -23,18 +23,28 @@ export interface FlatNode {
 }
 
 /**
- * Every statement of the function, depth first, in source order. (Not
- * memoised across rules: keeping the nodes until the body goes cost more in
- * old-generation collections than flattening again saves.)
+ * Every statement of the function, depth first, in source order. The engine
+ * runs every rule on one function before the next, and several rules flatten
+ * it, so the last answer is kept (one function's worth, not memoised beyond:
+ * keeping every function's nodes until its body goes cost more in
+ * old-generation collections than flattening again saves). Callers only read
+ * the nodes.
  */
 export function flatten(fn: CFunction): FlatNode[] {
   const body = fn.body;
+  if (body === lastBody && lastNodes) return lastNodes;
   const out: FlatNode[] = [];
   // Top-level statements hang off a virtual block holding the body, so siblings compare like any others.
   const root: CStmt = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: [], body };
   for (let i = 0; i < body.length; i++) visit(out, body[i] as CStmt, [{ parent: root, child: i }]);
+  lastBody = body;
+  lastNodes = out;
   return out;
 }
+
+/** The body flatten last walked, and its nodes (the root's line span comes from the function that owns the body). */
+let lastBody: readonly CStmt[] | null = null;
+let lastNodes: FlatNode[] | null = null;
 
 /** Appends `s` and everything under it; each child's path is its parent's plus one step. */
 function visit(out: FlatNode[], s: CStmt, path: Step[]): void {

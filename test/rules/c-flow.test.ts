@@ -53,4 +53,18 @@ describe("flatten", () => {
     expect(guardingIfs(thenNode)).toEqual([ifNode.stmt]);
     expect(blocked(thenNode, ret)).toBe(false);
   });
+
+  it("answers a repeated question about the same function from the last walk, and walks a new function afresh", () => {
+    const first = flatten(G);
+    expect(flatten(G)).toBe(first);
+    const other = fnOf(`
++int h(void)
++{
++	return 1;
++}`);
+    expect(shape(flatten(other))).toEqual(["return@0:block0"]);
+    const again = flatten(G);
+    expect(again).not.toBe(first);
+    expect(shape(again)).toEqual(shape(first));
+  });
 });

@@ -2,8 +2,7 @@ import type { FileDiff, Hunk } from "../../model.js";
 import { foldSpace, parseSignature } from "./signature.js";
 import type { Signature } from "./signature.js";
 import { parseStatements } from "./structure.js";
-import { tokenize } from "./tokenizer.js";
-import type { Token } from "./tokenizer.js";
+import { PUNCT, tokenize, Tokens } from "./tokenizer.js";
 import type { CFunction, CLine } from "./types.js";
 
 /**
@@ -25,10 +24,27 @@ function newSideLines(hunk: Hunk): CLine[] {
   }
   return out;
 }
-
 const isBlank = (t: string): boolean => t.trim() === "";
 const atColumn0 = (t: string): boolean => t.length > 0 && !t.startsWith(" ") && !t.startsWith("\t");
-const isCloseBrace = (t: string): boolean => /^}\s*(\/[/*].*)?$/.test(t);
+/*
+ * The line patterns below are module constants: a regex literal inside a
+ * function is a new RegExp object on every call, and these run for every
+ * line of every C file a patch shows.
+ */
+const CLOSE_BRACE = /^}\s*(\/[/*].*)?$/;
+const TOP_COMMENT_LINE = /^ \*(\/|\s|$)/;
+const LABEL_LINE = /^[A-Za-z_]\w*:(\s|$)/;
+const OPEN_BRACE_LINE = /^\{\s*$/;
+const OPENS_AGGREGATE = /^(struct|union|enum)\s+\w+\s*\{/;
+const OPENS_AGGREGATE_INDENTED = /^\s*(struct|union|enum)\s+\w*\s*\{/;
+const ENDS_INITIALISER = /=\s*\{?\s*$/;
+const ENDS_DECLARATION = /[;=]\s*$/;
+const ENDS_SIGNATURE = /\)\s*\{\s*$/;
+const TRAILING_BRACE = /\{\s*$/;
+const COMMENTS = /\/\*.*?\*\/|\/\/.*$/g;
+
+/** A `}` in column 0 with at most a comment after it; the first-character test spares the regex on every other line. */
+const isCloseBrace = (t: string): boolean => t.charCodeAt(0) === 125 && CLOSE_BRACE.test(t);
 /**
  * A `}` in column 0 closes a top-level scope, whatever follows it: a function
  * body (`}`), a struct, union or enum definition (`};`, `} __packed;`), an
@@ -36,15 +52,15 @@ const isCloseBrace = (t: string): boolean => /^}\s*(\/[/*].*)?$/.test(t);
  */
 const closesTopLevel = (t: string): boolean => t.startsWith("}");
 /** A line inside a top-level block comment (` * text`, or its closing line): kernel style indents those by one space. */
-const isTopLevelCommentLine = (t: string): boolean => /^ \*(\/|\s|$)/.test(t);
-const isLabelLine = (t: string): boolean => /^[A-Za-z_]\w*:(\s|$)/.test(t) && !t.startsWith("default:");
+const isTopLevelCommentLine = (t: string): boolean => TOP_COMMENT_LINE.test(t);
+const isLabelLine = (t: string): boolean => LABEL_LINE.test(t) && !t.startsWith("default:");
 
 /** True when git's `@@` function context names a function (not a struct or an initializer). */
 function contextIsFunction(ctx: string): boolean {
   if (!ctx || ctx.startsWith("#") || !ctx.includes("(")) return false;
-  if (/^(struct|union|enum)\s+\w+\s*\{/.test(ctx)) return false;
+  if (OPENS_AGGREGATE.test(ctx)) return false;
   // `static const u32 regs[ARRAY_SIZE(x)] = {`: an initialiser, whatever parentheses it holds.
-  if (/=\s*\{?\s*$/.test(ctx)) return false;
+  if (ENDS_INITIALISER.test(ctx)) return false;
   return parseSignature(ctx) !== null;
 }
 
@@ -58,7 +74,7 @@ function openingOf(lines: readonly CLine[]): Opening {
     const t = l.text;
     if (t.startsWith("#")) continue;
     if (isTopLevelCommentLine(t)) return "comment";
-    if (!atColumn0(t) || isLabelLine(t) || isCloseBrace(t) || /^\{\s*$/.test(t)) return "block";
+    if (!atColumn0(t) || isLabelLine(t) || isCloseBrace(t) || OPEN_BRACE_LINE.test(t)) return "block";
     return "top";
   }
   return "top";
@@ -88,9 +104,9 @@ function definitionAt(lines: readonly CLine[], i: number): number {
   for (let k = i; k < lines.length && k < i + MAX_SIGNATURE_LINES; k++) {
     const t = lines[k]?.text ?? "";
     if (k > i && t.startsWith("{")) return text.includes("(") && parseSignature(text) ? k : -1;
-    text += " " + t.replace(/\/\*.*?\*\/|\/\/.*$/g, "");
-    if (/[;=]\s*$/.test(t) || /^\s*(struct|union|enum)\s+\w*\s*\{/.test(t)) return -1;
-    if (/\)\s*\{\s*$/.test(t)) return parseSignature(text) ? k : -1;
+    text += " " + t.replace(COMMENTS, "");
+    if (ENDS_DECLARATION.test(t) || OPENS_AGGREGATE_INDENTED.test(t)) return -1;
+    if (ENDS_SIGNATURE.test(t)) return parseSignature(text) ? k : -1;
   }
   return -1;
 }
@@ -124,114 +140,134 @@ interface Parsed {
   comments: CFunction["comments"];
 }
 
+/** The tokens of the body being parsed: one set of arrays reused for every body (parsing never nests). */
+const bodyScratch = new Tokens();
+
 /**
- * A function's body, tokenized and parsed on first use: the engine walks
- * only functions the patch adds to, and a rule looks into another function's
- * body only to follow a call into it, so most shown functions never are.
- * Held through a WeakRef: a patch waiting in the series window for its later
- * parts keeps its functions (names, lines), but the parsed bodies, many times
- * the size of the text, may go and are parsed again if a later part looks
- * into them. Within one synchronous rule run the engine keeps a deref'ed
- * target alive, so every rule sees the same statements.
+ * A function the diff shows. Its body is tokenized and parsed on first use:
+ * the engine walks only functions the patch adds to, and a rule looks into
+ * another function's body only to follow a call into it, so most shown
+ * functions never are.
+ *
+ * The parse is kept until the current job (the synchronous run that asked
+ * for it, up to the next microtask) ends, then forgotten, and parsed again
+ * if a later job looks into the body: within one synchronous rule run every
+ * rule sees the same statements, and a patch waiting in the series window
+ * keeps its functions (names, lines) but not the parsed bodies, many times
+ * the size of the text. Forgetting them at once, rather than holding them
+ * through a WeakRef, lets them die young: V8's young-generation collector
+ * keeps a WeakRef's target alive, so every parsed body was copied into the
+ * old generation and collected only by a full mark-compact.
+ *
+ * A class, so `body` and `comments` are getters on the prototype and every
+ * function object has one shape (rules read these fields all the time);
+ * fields are assigned in their declared order.
  */
-class LazyBody {
-  private ref: WeakRef<Parsed> | null = null;
+class ShownFunction implements CFunction {
+  readonly file: string;
+  readonly name: string;
+  readonly signature: string;
+  readonly returnType: string;
+  readonly isVoid: boolean;
+  readonly params: string[];
+  readonly lines: CLine[];
+  readonly complete: boolean;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly kernelDoc: CLine[] | null;
+  readonly hasStart: boolean;
+  readonly hasEnd: boolean;
+  readonly hasGaps: boolean;
+  readonly #piece: Piece;
+  #parsed: Parsed | null = null;
 
-  constructor(private readonly piece: Piece) {}
+  constructor(file: string, p: Piece) {
+    this.file = file;
+    this.name = p.sig.name;
+    this.signature = foldSpace(p.signatureText).trim();
+    this.returnType = p.sig.returnType;
+    this.isVoid = p.sig.isVoid;
+    this.params = p.sig.params;
+    this.lines = p.lines;
+    this.complete = p.hasStart && p.hasEnd && !p.hasGaps;
+    this.startLine = p.lines[0]?.newLine ?? 0;
+    this.endLine = p.lines[p.lines.length - 1]?.newLine ?? 0;
+    this.kernelDoc = p.kernelDoc;
+    this.hasStart = p.hasStart;
+    this.hasEnd = p.hasEnd;
+    this.hasGaps = p.hasGaps;
+    this.#piece = p;
+  }
 
-  get(): Parsed {
-    let v = this.ref?.deref();
+  get body(): CFunction["body"] {
+    return this.#parse().body;
+  }
+
+  get comments(): CFunction["comments"] {
+    return this.#parse().comments;
+  }
+
+  /** Every field, the parsed ones included, in their declared order (what JSON and test output show). */
+  toJSON(): CFunction {
+    const { file, name, signature, returnType, isVoid, params, lines, complete, startLine, endLine, kernelDoc, body, comments, hasStart, hasEnd, hasGaps } =
+      this;
+    return { file, name, signature, returnType, isVoid, params, lines, complete, startLine, endLine, kernelDoc, body, comments, hasStart, hasEnd, hasGaps };
+  }
+
+  #parse(): Parsed {
+    let v = this.#parsed;
     if (!v) {
-      const { code, comments } = bodyTokens(this.piece);
-      v = { body: parseStatements(code), comments };
-      this.ref = new WeakRef(v);
+      try {
+        const { code, comments } = bodyTokens(this.#piece);
+        v = { body: parseStatements(code), comments };
+      } finally {
+        bodyScratch.release();
+      }
+      this.#parsed = v;
+      if (parsedThisJob.length === 0) queueMicrotask(() => ShownFunction.#forgetParses());
+      parsedThisJob.push(this);
     }
     return v;
   }
+
+  static #forgetParses(): void {
+    for (const fn of parsedThisJob) fn.#parsed = null;
+    parsedThisJob.length = 0;
+  }
 }
 
-const LAZY = Symbol("lazy body");
-
-interface WithLazyBody {
-  [LAZY]: LazyBody;
-}
-
-/**
- * `body` and `comments` as accessors shared by every function object. A
- * getter written in an object literal is a new closure per object, which
- * drops each object into V8's slow dictionary mode, and rules read these
- * objects' fields all the time.
- */
-const LAZY_FIELDS: PropertyDescriptorMap = {
-  body: {
-    get(this: WithLazyBody): Parsed["body"] {
-      return this[LAZY].get().body;
-    },
-    enumerable: true,
-    configurable: true,
-  },
-  comments: {
-    get(this: WithLazyBody): Parsed["comments"] {
-      return this[LAZY].get().comments;
-    },
-    enumerable: true,
-    configurable: true,
-  },
-};
-
-function build(file: string, p: Piece): CFunction {
-  const first = p.lines[0];
-  const last = p.lines[p.lines.length - 1];
-  // `body`, `comments` and the flags after them are added below, in this order, so the fields keep their declared order.
-  const fn = {
-    file,
-    name: p.sig.name,
-    signature: foldSpace(p.signatureText).trim(),
-    returnType: p.sig.returnType,
-    isVoid: p.sig.isVoid,
-    params: p.sig.params,
-    lines: p.lines,
-    complete: p.hasStart && p.hasEnd && !p.hasGaps,
-    startLine: first?.newLine ?? 0,
-    endLine: last?.newLine ?? 0,
-    kernelDoc: p.kernelDoc,
-  } as CFunction;
-  Object.defineProperty(fn, LAZY, { value: new LazyBody(p) });
-  Object.defineProperties(fn, LAZY_FIELDS);
-  fn.hasStart = p.hasStart;
-  fn.hasEnd = p.hasEnd;
-  fn.hasGaps = p.hasGaps;
-  return fn;
-}
+/** The functions whose bodies were parsed in the current job: forgotten when it ends. */
+const parsedThisJob: ShownFunction[] = [];
 
 /**
  * The code tokens and the comments between the body's braces (as far as the
  * diff shows them), sorted out in one pass: preprocessor lines are neither.
  */
-function bodyTokens(p: Piece): { code: Token[]; comments: Parsed["comments"] } {
-  const toks = tokenize(p.lines);
+function bodyTokens(p: Piece): { code: Tokens; comments: Parsed["comments"] } {
+  const toks = tokenize(p.lines, undefined, bodyScratch);
+  const texts = toks.text;
   let from = 0;
   if (p.hasStart) {
     const braceLineNo = p.lines[p.braceLine]?.newLine ?? 0;
-    from = toks.findIndex((t) => t.text === "{" && t.line >= braceLineNo && t.kind === "punct");
-    from = from < 0 ? toks.length : from + 1;
+    from = toks.length;
+    for (let k = 0; k < toks.length; k++) {
+      if (texts[k] === "{" && (toks.line[k] as number) >= braceLineNo && toks.kind[k] === PUNCT) {
+        from = k + 1;
+        break;
+      }
+    }
   }
   let to = toks.length;
   if (p.hasEnd) {
     for (let k = toks.length - 1; k >= from; k--) {
-      if (toks[k]?.text === "}") {
+      if (texts[k] === "}") {
         to = k;
         break;
       }
     }
   }
-  const code: Token[] = [];
   const comments: Parsed["comments"] = [];
-  for (let k = from; k < to; k++) {
-    const t = toks[k] as Token;
-    if (t.kind === "comment") comments.push({ line: t.line, text: t.text });
-    else if (t.kind !== "pp") code.push(t);
-  }
+  const code = toks.keepCode(from, to, comments);
   return { code, comments };
 }
 
@@ -266,7 +302,7 @@ export function extractFunctions(file: FileDiff): CFunction[] {
         if (!hasEnd) stillOpen = open;
       } else if (ctxSig) {
         // A hunk that opens with the body's `{` in column 0: git's context line is the signature right above it.
-        const opensBody = /^\{\s*$/.test(body.find((l) => !isBlank(l.text))?.text ?? "");
+        const opensBody = OPEN_BRACE_LINE.test(body.find((l) => !isBlank(l.text))?.text ?? "");
         const braceLine = opensBody ? body.findIndex((l) => !isBlank(l.text)) : -1;
         const piece: Piece = {
           sig: ctxSig,
@@ -294,7 +330,7 @@ export function extractFunctions(file: FileDiff): CFunction[] {
         .slice(i, brace + 1)
         .map((l) => l.text)
         .join(" ")
-        .replace(/\{\s*$/, "");
+        .replace(TRAILING_BRACE, "");
       const sig = parseSignature(sigText);
       let end = -1;
       for (let k = brace + 1; k < lines.length; k++) {
@@ -322,5 +358,5 @@ export function extractFunctions(file: FileDiff): CFunction[] {
       i = last + 1;
     }
   }
-  return pieces.map((p) => build(file.path, p));
+  return pieces.map((p) => new ShownFunction(file.path, p));
 }

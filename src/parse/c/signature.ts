@@ -1,6 +1,5 @@
 import { DEFAULT_LIMITS } from "../../limits.js";
-import { codeTokens, tokenize, tokensText } from "./tokenizer.js";
-import type { Token } from "./tokenizer.js";
+import { codeTokens, ID, tokenize, Tokens, tokensText } from "./tokenizer.js";
 
 /**
  * Reads a C function declaration (`static int foo(struct bar *b, int n)`,
@@ -70,16 +69,27 @@ const ANNOTATION = /^__\w+$/;
  * diff shows passes through here, and the intermediate lists were garbage.
  */
 function readSignature(text: string): Signature | null {
-  const toks = codeTokens(tokenize([{ newLine: 0, text, added: false }]));
+  try {
+    return readTokens(codeTokens(tokenize([{ newLine: 0, text, added: false }], undefined, scratch)));
+  } finally {
+    scratch.release();
+  }
+}
+
+/** The tokens of the signature being read, reused for every signature. */
+const scratch = new Tokens();
+
+function readTokens(toks: Tokens): Signature | null {
+  const texts = toks.text;
   let open = -1;
-  for (let i = 1; i < toks.length && open < 0; i++) if (toks[i]?.text === "(" && toks[i - 1]?.kind === "id") open = i;
+  for (let i = 1; i < toks.length && open < 0; i++) if (texts[i] === "(" && toks.kind[i - 1] === ID) open = i;
   if (open < 1) return null;
-  const name = toks[open - 1]?.text ?? "";
+  const name = texts[open - 1] ?? "";
   if (NOT_NAMES.has(name)) return null;
   let hasVoid = false;
   let hasStar = false;
   for (let i = 0; i < open - 1; i++) {
-    const s = (toks[i] as Token).text;
+    const s = texts[i] as string;
     if (s === "=" || s === ";" || s === "{" || s === "(") return null;
     if (s === "void") hasVoid = true;
     else if (s === "*") hasStar = true;
@@ -87,56 +97,59 @@ function readSignature(text: string): Signature | null {
   const returnType = tokensText(toks, 0, open - 1);
   const params: string[] = [];
   let depth = 0;
-  const current: Token[] = [];
+  // The current parameter's tokens, as indices into `toks`.
+  const current: number[] = [];
   // True once the parameter holds a `[`: array bounds (`int a[N]`) are not names, so their contents are skipped.
   let inBounds = false;
   const flush = (): void => {
-    const param = current.length > 0 ? paramName(current) : null;
+    const param = current.length > 0 ? paramName(toks, current) : null;
     if (param !== null) params.push(param);
     current.length = 0;
     inBounds = false;
   };
   for (let i = open + 1; i < toks.length; i++) {
-    const t = toks[i] as Token;
-    if (t.text === "(" || t.text === "[") depth++;
-    else if (t.text === ")" || t.text === "]") {
+    const t = texts[i] as string;
+    if (t === "(" || t === "[") depth++;
+    else if (t === ")" || t === "]") {
       if (depth === 0) break;
       depth--;
-    } else if (t.text === "," && depth === 0) {
+    } else if (t === "," && depth === 0) {
       flush();
       continue;
     }
     if (depth > 0 && inBounds) continue;
-    current.push(t);
-    if (t.text === "[") inBounds = true;
+    current.push(i);
+    if (t === "[") inBounds = true;
   }
   flush();
   return { name, returnType, isVoid: hasVoid && !hasStar, params };
 }
 
-/** The name one parameter's tokens declare, `...` for varargs, or null (`void`, a bare type). */
-function paramName(current: readonly Token[]): string | null {
+/** The name one parameter's tokens (indices into `toks`) declare, `...` for varargs, or null (`void`, a bare type). */
+function paramName(toks: Tokens, current: readonly number[]): string | null {
+  const texts = toks.text;
   let fnPtr = -1;
   let variadic = false;
   let ids = 0;
   let named = 0;
-  let lastId: Token | undefined;
-  let lastNamed: Token | undefined;
+  let lastId = "";
+  let lastNamed = "";
   for (let i = 0; i < current.length; i++) {
-    const t = current[i] as Token;
-    if (fnPtr < 0 && t.text === "*" && current[i - 1]?.text === "(") fnPtr = i;
-    if (t.text === "...") variadic = true;
-    if (t.kind !== "id") continue;
+    const k = current[i] as number;
+    const t = texts[k] as string;
+    if (fnPtr < 0 && t === "*" && i > 0 && texts[current[i - 1] as number] === "(") fnPtr = i;
+    if (t === "...") variadic = true;
+    if (toks.kind[k] !== ID) continue;
     ids++;
     lastId = t;
-    if (!ANNOTATION.test(t.text)) {
+    if (!ANNOTATION.test(t)) {
       named++;
       lastNamed = t;
     }
   }
   if (variadic) return "...";
   const count = named > 1 ? named : ids;
-  const nameTok = fnPtr >= 0 ? current[fnPtr + 1] : named > 1 ? lastNamed : lastId;
-  const only = current.length === 1 && current[0]?.text === "void";
-  return !only && nameTok && count > 1 ? nameTok.text : null;
+  const nameTok = fnPtr >= 0 ? (fnPtr + 1 < current.length ? texts[current[fnPtr + 1] as number] : undefined) : named > 1 ? lastNamed : lastId;
+  const only = current.length === 1 && texts[current[0] as number] === "void";
+  return !only && nameTok && count > 1 ? nameTok : null;
 }

@@ -1,5 +1,5 @@
-import { tokensText } from "./tokenizer.js";
-import type { Token } from "./tokenizer.js";
+import { ID, PUNCT, tokensText } from "./tokenizer.js";
+import type { Tokens } from "./tokenizer.js";
 import type { CCall, CStmt } from "./types.js";
 
 /**
@@ -38,20 +38,33 @@ const STMT_KEYWORDS = new Set(["if", "for", "while", "return", "goto", "switch",
 /** `list_for_each_entry(pos, head, member) { ... }` and friends are loops. */
 export const LOOP_MACRO = /(^|_)for_each(_|$)|foreach|_for_each_/;
 
-/** For each bracket token, the index of its partner; -1 when it has none. */
-function matchBrackets(tokens: readonly Token[]): Int32Array {
+/**
+ * Scratch arrays for matchBrackets, grown to the largest body once: a typed
+ * array lives outside the JavaScript heap, and allocating two per parsed
+ * body cost more than the matching itself. Parses never nest, so one pair
+ * serves them all.
+ */
+let matchScratch = new Int32Array(1024);
+let stackScratch = new Int32Array(1024);
+
+/** For each bracket token, the index of its partner; -1 when it has none. A view of the scratch array: valid until the next call. */
+function matchBrackets(tokens: Tokens): Int32Array {
   const n = tokens.length;
-  const match = new Int32Array(n).fill(-1);
-  const stack = new Int32Array(n);
+  if (matchScratch.length < n) {
+    matchScratch = new Int32Array(Math.max(n, matchScratch.length * 2));
+    stackScratch = new Int32Array(matchScratch.length);
+  }
+  const match = matchScratch.fill(-1, 0, n);
+  const stack = stackScratch;
   let top = 0;
   // Open brackets of each kind on the stack, by character code: `(` 40, `[` 91, `{` 123.
   let parens = 0;
   let squares = 0;
   let braces = 0;
   for (let i = 0; i < n; i++) {
-    const t = tokens[i] as Token;
-    if (t.kind !== "punct" || t.text.length !== 1) continue;
-    const c = t.text.charCodeAt(0);
+    const s = tokens.text[i] as string;
+    if (tokens.kind[i] !== PUNCT || s.length !== 1) continue;
+    const c = s.charCodeAt(0);
     if (c === 40 || c === 91 || c === 123) {
       stack[top++] = i;
       if (c === 40) parens++;
@@ -64,7 +77,7 @@ function matchBrackets(tokens: readonly Token[]): Int32Array {
     // Pop unmatched openers of other kinds: each index leaves the stack once.
     while (top > 0) {
       const open = stack[--top] as number;
-      const oc = (tokens[open] as Token).text.charCodeAt(0);
+      const oc = (tokens.text[open] as string).charCodeAt(0);
       if (oc === 40) parens--;
       else if (oc === 91) squares--;
       else braces--;
@@ -75,11 +88,11 @@ function matchBrackets(tokens: readonly Token[]): Int32Array {
       }
     }
   }
-  return match;
+  return match.subarray(0, n);
 }
 
 /** Parses a token list into statements. */
-export function parseStatements(tokens: readonly Token[]): CStmt[] {
+export function parseStatements(tokens: Tokens): CStmt[] {
   return new Parser(tokens).parseAll();
 }
 
@@ -103,8 +116,15 @@ class Parser {
   private innerFrom = 0;
   private innerTo = 0;
 
-  constructor(private readonly t: readonly Token[]) {
+  private readonly texts: readonly string[];
+  private readonly kinds: Uint8Array;
+  private readonly lines: Int32Array;
+
+  constructor(private readonly t: Tokens) {
     this.match = matchBrackets(t);
+    this.texts = t.text;
+    this.kinds = t.kind;
+    this.lines = t.line;
   }
 
   parseAll(): CStmt[] {
@@ -112,11 +132,11 @@ class Parser {
   }
 
   private text(i: number): string {
-    return this.t[i]?.text ?? "";
+    return this.texts[i] ?? "";
   }
 
   private line(i: number): number {
-    return this.t[Math.min(Math.max(i, 0), this.t.length - 1)]?.line ?? 0;
+    return this.lines[Math.min(Math.max(i, 0), this.t.length - 1)] ?? 0;
   }
 
   /** End (exclusive) of the bracket group opening at `i`, clamped to `to`. */
@@ -157,21 +177,22 @@ class Parser {
 
   /** Parses the statement at `pos`; sets `next`. */
   private parseStmt(pos: number, to: number, depth: number): CStmt | null {
-    const tok = this.t[pos];
-    if (!tok) {
+    if (pos < 0 || pos >= this.t.length) {
       this.next = to;
       return null;
     }
-    const word = tok.kind === "id" ? tok.text : "";
+    const tokText = this.texts[pos] as string;
+    const tokLine = this.lines[pos] as number;
+    const word = this.kinds[pos] === ID ? tokText : "";
 
-    if (tok.text === "{") {
+    if (tokText === "{") {
       const end = this.closeOf(pos, to);
       const innerEnd = this.text(end - 1) === "}" && end - 1 > pos ? end - 1 : end;
       if (depth >= MAX_DEPTH)
         return this.done({ kind: "expr", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, text: "{...}" }, end);
       const id = this.nextId++;
       const body = this.parseList(pos + 1, innerEnd, depth + 1);
-      return this.done({ kind: "block", id, line: tok.line, endLine: this.line(end - 1), calls: NO_CALLS, body }, end);
+      return this.done({ kind: "block", id, line: tokLine, endLine: this.line(end - 1), calls: NO_CALLS, body }, end);
     }
     if (depth >= MAX_DEPTH) return this.parseExpr(pos, to);
 
@@ -189,10 +210,10 @@ class Parser {
           elseStmt = this.parseBody(after + 1, to, depth);
           end = this.next;
         }
-        return this.done({ kind: "if", id, line: tok.line, endLine: this.line(end - 1), calls, cond, then: body, else: elseStmt }, end);
+        return this.done({ kind: "if", id, line: tokLine, endLine: this.line(end - 1), calls, cond, then: body, else: elseStmt }, end);
       }
-      if (word === "switch") return this.done({ kind: "switch", id, line: tok.line, endLine: this.line(after - 1), calls, cond, body }, after);
-      return this.done({ kind: "loop", id, line: tok.line, endLine: this.line(after - 1), calls, loop: word, header: cond, body }, after);
+      if (word === "switch") return this.done({ kind: "switch", id, line: tokLine, endLine: this.line(after - 1), calls, cond, body }, after);
+      return this.done({ kind: "loop", id, line: tokLine, endLine: this.line(after - 1), calls, loop: word, header: cond, body }, after);
     }
     if (word === "do") {
       const id = this.nextId++;
@@ -207,7 +228,7 @@ class Parser {
         calls = this.callsIn(this.innerFrom, this.innerTo);
         end = this.text(next) === ";" ? next + 1 : next;
       }
-      return this.done({ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: "do", header, body }, end);
+      return this.done({ kind: "loop", id, line: tokLine, endLine: this.line(end - 1), calls, loop: "do", header, body }, end);
     }
     if (word === "goto") {
       const end = this.stmtEnd(pos, to);
@@ -251,8 +272,8 @@ class Parser {
         const calls = this.callsIn(this.innerFrom, this.innerTo);
         const body = this.parseBody(next, to, depth);
         const end = this.next;
-        if (LOOP_MACRO.test(word)) return this.done({ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: word, header, body }, end);
-        return this.done({ kind: "macro", id, line: tok.line, endLine: this.line(end - 1), calls, name: word, header, body }, end);
+        if (LOOP_MACRO.test(word)) return this.done({ kind: "loop", id, line: tokLine, endLine: this.line(end - 1), calls, loop: word, header, body }, end);
+        return this.done({ kind: "macro", id, line: tokLine, endLine: this.line(end - 1), calls, name: word, header, body }, end);
       }
     }
     return this.parseExpr(pos, to);
@@ -278,16 +299,16 @@ class Parser {
   private stmtEnd(pos: number, to: number): number {
     let i = pos;
     while (i < to) {
-      const tok = this.t[i] as Token;
-      const s = tok.text;
-      if (tok.kind === "punct") {
+      const s = this.texts[i] as string;
+      const kind = this.kinds[i];
+      if (kind === PUNCT) {
         if (s === ";") return i + 1;
         if (s === "}") return i;
         if (s === "(" || s === "[" || s === "{") {
           i = this.closeOf(i, to);
           continue;
         }
-      } else if (i > pos && tok.kind === "id" && STMT_KEYWORDS.has(s) && (this.t[i - 1]?.line ?? 0) !== tok.line) {
+      } else if (i > pos && kind === ID && STMT_KEYWORDS.has(s) && (this.lines[i - 1] ?? 0) !== this.lines[i]) {
         // A keyword starting a new line cannot be inside an expression: the
         // previous statement was a macro call without `;`.
         return i;
@@ -319,8 +340,8 @@ class Parser {
   private callsIn(from: number, to: number): CCall[] {
     let calls = NO_CALLS;
     for (let i = from; i < to; i++) {
-      const tok = this.t[i] as Token;
-      if (tok.kind !== "id" || this.text(i + 1) !== "(" || NOT_CALLS.has(tok.text)) continue;
+      const name = this.texts[i] as string;
+      if (this.kinds[i] !== ID || this.text(i + 1) !== "(" || NOT_CALLS.has(name)) continue;
       const close = this.closeOf(i + 1, to);
       const args: string[] = [];
       let start = i + 2;
@@ -338,7 +359,7 @@ class Parser {
       }
       if (innerEnd > start) args.push(tokensText(this.t, start, innerEnd));
       if (calls === NO_CALLS) calls = [];
-      calls.push({ name: tok.text, args, line: tok.line, assignedTo: this.assignedTo(from, i, close, to) });
+      calls.push({ name, args, line: this.lines[i] as number, assignedTo: this.assignedTo(from, i, close, to) });
     }
     return calls;
   }
@@ -354,8 +375,7 @@ class Parser {
     const parts: string[] = [];
     while (j >= from) {
       const s = this.text(j);
-      const kind = this.t[j]?.kind;
-      if (kind === "id" || s === "->" || s === ".") {
+      if (this.kinds[j] === ID || s === "->" || s === ".") {
         parts.unshift(s);
         j--;
         continue;

@@ -9,13 +9,84 @@ import type { CLine } from "./types.js";
  * regex: hostile 5,000-character lines cost linear time.
  */
 
-export type TokenKind = "id" | "num" | "str" | "char" | "punct" | "pp" | "comment";
+/** Token kinds, as small integers: the word kinds come first, so `kind <= CHAR` means "a word". */
+export const ID = 0;
+export const NUM = 1;
+export const STR = 2;
+export const CHAR = 3;
+export const PUNCT = 4;
+export const PP = 5;
+export const COMMENT = 6;
 
-export interface Token {
-  kind: TokenKind;
-  text: string;
-  /** New-side line the token starts on. */
-  line: number;
+/**
+ * Tokens as parallel arrays rather than an object per token: a function body
+ * is tokenized on every first look into it, and a million small objects per
+ * 10 MB of mail were the largest single source of garbage. Token `i` (below
+ * `length`) is `kind[i]`, `text[i]`, starting on new-side line `line[i]`.
+ *
+ * A pass that tokenizes often keeps one `Tokens` and hands it to every
+ * `tokenize` call (each call starts it afresh): the arrays then grow to the
+ * largest input once instead of being regrown, copy after copy, per call.
+ * Entries past `length` are stale; `release()` drops the texts when done.
+ */
+export class Tokens {
+  length = 0;
+  kind = new Uint8Array(64);
+  line = new Int32Array(64);
+  readonly text: string[] = [];
+
+  push(kind: number, text: string, line: number): void {
+    const n = this.length;
+    if (n === this.kind.length) this.grow();
+    this.kind[n] = kind;
+    this.line[n] = line;
+    if (n < this.text.length) this.text[n] = text;
+    else this.text.push(text);
+    this.length = n + 1;
+  }
+
+  private grow(): void {
+    const kind = new Uint8Array(this.kind.length * 2);
+    kind.set(this.kind);
+    this.kind = kind;
+    const line = new Int32Array(this.line.length * 2);
+    line.set(this.line);
+    this.line = line;
+  }
+
+  /**
+   * Forgets the tokens and lets go of their texts, so a kept `Tokens` does
+   * not hold the last input's strings alive (and into the old generation).
+   */
+  release(): void {
+    this.text.fill("", 0, this.length);
+    this.length = 0;
+  }
+
+  /**
+   * Keeps only the code tokens in [from, to), moved to the front (comments
+   * and preprocessor lines go; comments into `comments` when given). Works
+   * in place: the parse passes read the result and drop it.
+   */
+  keepCode(from: number, to: number, comments: { line: number; text: string }[] | null): this {
+    const { kind: kinds, text: texts, line: lines } = this;
+    let w = 0;
+    for (let k = from; k < to; k++) {
+      const kind = kinds[k] as number;
+      if (kind === COMMENT) {
+        comments?.push({ line: lines[k] as number, text: texts[k] as string });
+      } else if (kind !== PP) {
+        kinds[w] = kind;
+        texts[w] = texts[k] as string;
+        lines[w] = lines[k] as number;
+        w++;
+      }
+    }
+    // Stale entries past the new end must not keep their strings.
+    texts.fill("", w, this.length);
+    this.length = w;
+    return this;
+  }
 }
 
 /**
@@ -97,11 +168,13 @@ function startsInsideComment(text: string): boolean {
 }
 
 /**
- * Tokenizes new-side lines in order. Lines longer than the configured cap are
- * skipped (generated tables and blobs are not code worth reviewing).
+ * Tokenizes new-side lines in order, into `into` when given (see Tokens).
+ * Lines longer than the configured cap are skipped (generated tables and
+ * blobs are not code worth reviewing).
  */
-export function tokenize(lines: readonly CLine[], maxLineLength = DEFAULT_LIMITS.maxLineLength): Token[] {
-  const tokens: Token[] = [];
+export function tokenize(lines: readonly CLine[], maxLineLength = DEFAULT_LIMITS.maxLineLength, into: Tokens | null = null): Tokens {
+  const tokens = into ?? new Tokens();
+  tokens.release();
   let inComment = lines.length > 0 && startsInsideComment(lines[0]?.text ?? "");
   let commentText = "";
   let commentLine = lines[0]?.newLine ?? 0;
@@ -119,7 +192,7 @@ export function tokenize(lines: readonly CLine[], maxLineLength = DEFAULT_LIMITS
       // A continued preprocessor line: everything is part of the directive.
       ppText += " " + text;
       if (!text.endsWith("\\")) {
-        tokens.push({ kind: "pp", text: ppText, line: ppLine });
+        tokens.push(PP, ppText, ppLine);
         inPp = false;
       }
       continue;
@@ -128,7 +201,7 @@ export function tokenize(lines: readonly CLine[], maxLineLength = DEFAULT_LIMITS
       ppText = text.trim();
       ppLine = line;
       if (text.endsWith("\\")) inPp = true;
-      else tokens.push({ kind: "pp", text: ppText, line });
+      else tokens.push(PP, ppText, line);
       continue;
     }
 
@@ -140,7 +213,7 @@ export function tokenize(lines: readonly CLine[], maxLineLength = DEFAULT_LIMITS
           i = n;
         } else {
           commentText += text.slice(i, end + 2);
-          tokens.push({ kind: "comment", text: commentText, line: commentLine });
+          tokens.push(COMMENT, commentText, commentLine);
           inComment = false;
           commentText = "";
           i = end + 2;
@@ -160,7 +233,7 @@ export function tokenize(lines: readonly CLine[], maxLineLength = DEFAULT_LIMITS
         continue;
       }
       if (c === 47 && text.charCodeAt(i + 1) === 47) {
-        tokens.push({ kind: "comment", text: text.slice(i), line });
+        tokens.push(COMMENT, text.slice(i), line);
         i = n;
         continue;
       }
@@ -177,67 +250,70 @@ export function tokenize(lines: readonly CLine[], maxLineLength = DEFAULT_LIMITS
           j++;
         }
         const end = Math.min(j + 1, n);
-        tokens.push({ kind: c === 34 ? "str" : "char", text: text.slice(i, end), line });
+        tokens.push(c === 34 ? STR : CHAR, text.slice(i, end), line);
         i = end;
         continue;
       }
       if (isIdStart(c)) {
         let j = i + 1;
         while (j < n && isIdPart(text.charCodeAt(j))) j++;
-        tokens.push({ kind: "id", text: text.slice(i, j), line });
+        tokens.push(ID, text.slice(i, j), line);
         i = j;
         continue;
       }
       if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
         let j = i + 1;
         while (j < n && (isIdPart(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
-        tokens.push({ kind: "num", text: text.slice(i, j), line });
+        tokens.push(NUM, text.slice(i, j), line);
         i = j;
         continue;
       }
       const op = punctAt(text, i, c);
-      tokens.push({ kind: "punct", text: op, line });
+      tokens.push(PUNCT, op, line);
       i += op.length;
     }
   }
-  if (inComment && commentText) tokens.push({ kind: "comment", text: commentText, line: commentLine });
-  if (inPp) tokens.push({ kind: "pp", text: ppText, line: ppLine });
+  if (inComment && commentText) tokens.push(COMMENT, commentText, commentLine);
+  if (inPp) tokens.push(PP, ppText, ppLine);
   return tokens;
 }
 
-/** Tokens without comments and preprocessor lines: what the structure pass reads. */
-export function codeTokens(tokens: readonly Token[]): Token[] {
-  return tokens.filter((t) => t.kind !== "comment" && t.kind !== "pp");
+/** Tokens without comments and preprocessor lines: what the structure pass reads. Reuses `tokens`. */
+export function codeTokens(tokens: Tokens): Tokens {
+  return tokens.keepCode(0, tokens.length, null);
 }
 
 /** Joins tokens back into readable text (`a->b(c, d)`), for messages and pattern checks. */
-export function tokensText(tokens: readonly Token[], from = 0, to = tokens.length): string {
+export function tokensText(tokens: Tokens, from = 0, to = tokens.length): string {
+  const kinds = tokens.kind;
+  const texts = tokens.text;
   let out = "";
-  let prev: Token | null = null;
+  let prevKind = -1;
+  let prev = "";
   let unary = true;
   const end = Math.min(to, tokens.length);
   for (let i = Math.max(from, 0); i < end; i++) {
-    const t = tokens[i] as Token;
+    const kind = kinds[i] as number;
+    const t = texts[i] as string;
     // A unary minus sticks to its operand: `return -EINVAL`, not `- EINVAL`.
-    const glued = prev !== null && (prev.text === "-" || prev.text === "+") && unary;
-    if (prev && !glued && needsSpace(prev, t)) out += " ";
-    out += t.text;
-    unary =
-      (t.text === "-" || t.text === "+") && (prev === null || (prev.kind === "punct" && prev.text !== ")" && prev.text !== "]") || prev.text === "return");
+    const glued = prevKind >= 0 && (prev === "-" || prev === "+") && unary;
+    if (prevKind >= 0 && !glued && needsSpace(prevKind, prev, kind, t)) out += " ";
+    out += t;
+    unary = (t === "-" || t === "+") && (prevKind < 0 || (prevKind === PUNCT && prev !== ")" && prev !== "]") || prev === "return");
+    prevKind = kind;
     prev = t;
   }
   return out;
 }
 
-function word(t: Token): boolean {
-  return t.kind === "id" || t.kind === "num" || t.kind === "str" || t.kind === "char";
-}
-
-function needsSpace(a: Token, b: Token): boolean {
-  if (word(a) && word(b)) return true;
-  if (b.text === "(" || b.text === ")" || b.text === "[" || b.text === "]" || b.text === "," || b.text === ";") return false;
-  if (a.text === "(" || a.text === "[" || a.text === "!" || a.text === "~" || a.text === "->" || a.text === ".") return false;
-  if (b.text === "->" || b.text === "." || b.text === "++" || b.text === "--") return false;
-  if (a.text === "&" || a.text === "*") return false;
-  return a.text === "," || word(a) !== word(b) || a.kind === "punct";
+/** Whether joined text puts a space between token `a` and the following `b` (kinds and texts). */
+function needsSpace(ak: number, a: string, bk: number, b: string): boolean {
+  const aWord = ak <= CHAR;
+  const bWord = bk <= CHAR;
+  if (aWord && bWord) return true;
+  if (b === "(" || b === ")" || b === "[" || b === "]" || b === "," || b === ";") return false;
+  if (a === "(" || a === "[" || a === "!" || a === "~" || a === "->" || a === ".") return false;
+  if (b === "->" || b === "." || b === "++" || b === "--") return false;
+  if (a === "&" || a === "*") return false;
+  return a === "," || aWord !== bWord || ak === PUNCT;
 }

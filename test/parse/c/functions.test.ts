@@ -223,10 +223,14 @@ describe("extractFunctions", () => {
     expect(fns).toHaveLength(1);
     expect(fns[0]?.name).toBe("evil");
   });
-  it("exposes the parsed body and comments as ordinary fields, parsed once", () => {
+  it("shows the parsed body and comments like the other fields, parsed once", () => {
     const [fn] = fnsOf([{ lines: hunkLines(`\n+int one(void)\n+{\n+\t/* the answer */\n+\treturn 1;\n+}`) }]);
     if (!fn) throw new Error("no function");
-    expect(Object.keys(fn)).toEqual([
+    expect(fn.body).toBe(fn.body);
+    expect(fn.comments).toBe(fn.comments);
+    expect(fn.comments).toEqual([{ line: 3, text: "/* the answer */" }]);
+    const json = JSON.parse(JSON.stringify(fn)) as Record<string, unknown> & { body: { kind: string; expr: string }[] };
+    expect(Object.keys(json)).toEqual([
       "file",
       "name",
       "signature",
@@ -244,10 +248,19 @@ describe("extractFunctions", () => {
       "hasEnd",
       "hasGaps",
     ]);
-    expect(fn.body).toBe(fn.body);
-    expect(fn.comments).toEqual([{ line: 3, text: "/* the answer */" }]);
-    const json = JSON.parse(JSON.stringify(fn)) as { body: { kind: string; expr: string }[] };
     expect(json.body.map((s) => [s.kind, s.expr])).toEqual([["return", "1"]]);
+  });
+
+  it("keeps a parsed body for the rest of the job and parses it again, the same, in a later one", async () => {
+    const [fn] = fnsOf([{ lines: hunkLines(`\n+int two(int a)\n+{\n+\tif (a)\n+\t\treturn foo(a);\n+\treturn 2;\n+}`) }]);
+    if (!fn) throw new Error("no function");
+    const first = fn.body;
+    expect(fn.body).toBe(first);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const again = fn.body;
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    expect(fn.body).toBe(again);
   });
 
   it("parses past brackets that do not pair up", () => {
