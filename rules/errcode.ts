@@ -1,9 +1,8 @@
 import { defineRule } from "../src/analyse/rule-api.js";
 import type { CCall, CFunction, CStmt } from "../src/parse/c/types.js";
-import { pairFor } from "./data/pairs.js";
 import { addedLines } from "./utils/added-lines.js";
 import { blocked, breaksAway, flatten, guardingIfs, labelCode } from "./utils/c-flow.js";
-import type { FlatNode } from "./utils/c-flow.js";
+import type { FlatNode, Step } from "./utils/c-flow.js";
 import {
   ERR_VAR,
   OPTIONAL_WORDS,
@@ -11,16 +10,17 @@ import {
   branchStatements,
   callsDeep,
   commentsBetween,
+  compactEquals,
   failureSubject,
   isErrorLog,
   isUserspacePath,
   returnsErrno,
 } from "./utils/c-errors.js";
 import { callersPassOn, droppedCode, loopOverwrites, wrongPtrErr, zeroLabels } from "./utils/errcode-shapes.js";
+import { assignsIn, isAllocCall, mayReport, onlyLogs, positiveCode } from "./utils/errcode-gate.js";
 import { docGaps, positiveCodes, reportDocGaps } from "./utils/kdoc-gaps.js";
-import { ERRNO } from "./data/errno.js";
 import { patchIndex } from "./utils/patch-index.js";
-import type { NameEvidence } from "./utils/patch-index.js";
+import type { PatchIndex } from "./utils/patch-index.js";
 
 /**
  * `errcode`: error paths that report success or the wrong kind of code.
@@ -33,10 +33,6 @@ import type { NameEvidence } from "./utils/patch-index.js";
 const NON_ERRNO_NAME = /cmp|compare|_to_|_sort|find|index|idx|lookup|search|_pos$|_pos_|ffs|fls|bsearch|_order$|sign|diff|dist|_nr$|count|_len$|parse_|str/i;
 
 const LOOKS_OK = (text: string): boolean => OPTIONAL_WORDS.test(text);
-
-function isAllocCall(name: string, identifiers: NameEvidence): boolean {
-  return pairFor(name, identifiers)?.kind === "alloc" || /(^|_)(alloc|zalloc|dup|kmalloc|kzalloc|vmalloc)(_|$)/.test(name);
-}
 
 /** The node that last assigns `v` before `at` on every path (dominating assignment), or null. */
 function lastAssignment(nodes: readonly FlatNode[], at: FlatNode, v: string): FlatNode | null {
@@ -65,7 +61,7 @@ function stillZero(nodes: readonly FlatNode[], guardNode: FlatNode, v: string): 
   const text = last.stmt.text;
   for (let i = last.index + 1; i < guardNode.index; i++) {
     const s = (nodes[i] as FlatNode).stmt;
-    if (s.calls.some((c) => c.args.some((a) => a.replace(/\s/g, "") === `&${v}`))) return false;
+    if (s.calls.some((c) => c.args.some((a) => compactEquals(a, `&${v}`)))) return false;
   }
   if (new RegExp(`(^|\\s)${v}\\s*=\\s*0$`).test(text)) return true;
   const call = last.stmt.calls.find((c) => c.assignedTo === v);
@@ -79,23 +75,6 @@ function stillZero(nodes: readonly FlatNode[], guardNode: FlatNode, v: string): 
     }
   }
   return false;
-}
-
-function assignsIn(s: CStmt, v: string): boolean {
-  const re = new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]|&${v}\\b`);
-  let found = false;
-  const visit = (x: CStmt): void => {
-    if (x.kind === "expr" && re.test(x.text)) found = true;
-    if (x.calls.some((c) => c.assignedTo === v || c.args.some((a) => a.replace(/\s/g, "") === `&${v}`))) found = true;
-    if (x.kind === "block") x.body.forEach(visit);
-    if (x.kind === "if") {
-      visit(x.then);
-      if (x.else) visit(x.else);
-    }
-    if (x.kind === "loop" || x.kind === "macro" || x.kind === "switch") visit(x.body);
-  };
-  visit(s);
-  return found;
 }
 
 /**
@@ -131,8 +110,24 @@ function looksDeliberate(text: string, log: CCall | null): boolean {
   return OPTIONAL_WORDS.test(text.replace(/\b(unsupported|not supported)\b/gi, ""));
 }
 
-/** What a line needs for the checks outside errno functions: an errno-like constant or IS_ERR. */
-const ERRNO_OR_IS_ERR = /\bE[A-Z0-9]|IS_ERR/;
+/**
+ * What a line needs for the checks outside errno functions: an errno-like
+ * constant or IS_ERR (`/\bE[A-Z0-9]|IS_ERR/`). Every match holds an `E`, so
+ * the scan hops from one `E` to the next instead of trying the pattern at
+ * each character of every line.
+ */
+function errnoOrIsErr(text: string): boolean {
+  for (let i = text.indexOf("E"); i >= 0; i = text.indexOf("E", i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (((next >= 65 && next <= 90) || (next >= 48 && next <= 57)) && (i === 0 || !isWordChar(text.charCodeAt(i - 1)))) return true;
+    if (i >= 3 && text.startsWith("IS_ERR", i - 3)) return true;
+  }
+  return false;
+}
+
+function isWordChar(ch: number): boolean {
+  return (ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || ch === 95;
+}
 
 /** The points that say an error path returns success. */
 const ZERO_IDS = new Set(["loggedZero", "failedZero", "fallThrough", "stillZero", "stillZeroGoto", "stillZeroGotoUnseen"]);
@@ -172,12 +167,16 @@ export default defineRule({
         const user = isUserspacePath(file.path);
         const added = addedLines(fn);
         // Thread functions (`int fn(void *data)`) return a value nobody reads.
-        const threadFn = fn.params.length === 1 && /\(\s*void\s*\*\s*\w+\s*\)/.test(fn.signature);
+        const threadFn = fn.params.length === 1 && fn.signature.includes("void") && /\(\s*void\s*\*\s*\w+\s*\)/.test(fn.signature);
         const errnoFn = returnsErrno(fn) && !fn.returnType.includes("ssize_t") && !threadFn;
         // Outside errno functions only an errno constant, an IS_ERR() check or a kernel-doc Return: can be wrong.
-        if ((!errnoFn || user) && !(fn.complete && fn.kernelDoc) && (user || !fn.lines.some((l) => ERRNO_OR_IS_ERR.test(l.text)))) return;
+        if ((!errnoFn || user) && !(fn.complete && fn.kernelDoc) && (user || !fn.lines.some((l) => errnoOrIsErr(l.text)))) return;
+        const positiveOk = !user && !file.path.startsWith("fs/xfs/");
+        if (!mayReport({ fn, file, added, kernel: !user, positiveOk, errno: errnoFn && !user })) return;
         const nodes = flatten(fn);
-        const index = patchIndex(ctx);
+        // Asked only on the way to a finding (allocation names, callers of a `-1` helper).
+        let patchIdx: PatchIndex | undefined;
+        const index = (): PatchIndex => (patchIdx ??= patchIndex(ctx));
         const seenLines = new Set<number>();
         const gaps = docGaps(fn, nodes);
         // A branch that returns 0 after an error is where the promised code went missing:
@@ -194,21 +193,18 @@ export default defineRule({
         for (const n of nodes) {
           const s = n.stmt;
           // Positive errno: `return ENOMEM;`, `ERR_PTR(EINVAL)`, `ret = EIO;`.
-          if (!user && !file.path.startsWith("fs/xfs/") && added.has(s.line) && (s.kind === "return" || s.kind === "expr")) {
-            const text = s.kind === "return" ? s.expr : s.text;
-            const m =
-              /^(?:ERR_PTR\s*\(\s*)?(E[A-Z0-9]+)\s*\)?$/.exec(text) ??
-              (s.kind === "expr" ? /^(?:\w+\s+)?(?:ret|err|rc|error|retval)\s*=\s*(E[A-Z0-9]+)$/.exec(text) : null);
-            if (m?.[1] && ERRNO.has(m[1])) report("positive", s.line, { code: m[1] });
+          if (positiveOk && added.has(s.line)) {
+            const code = positiveCode(s);
+            if (code) report("positive", s.line, { code });
           }
-          if (s.kind === "return" && s.expr.replace(/\s/g, "") === "-1" && added.has(s.line) && !user && errnoFn) {
+          if (s.kind === "return" && !user && errnoFn && added.has(s.line) && compactEquals(s.expr, "-1")) {
             const others = nodes
               .filter((o) => o.stmt.kind === "return" && o !== n)
               .map((o) => (o.stmt.kind === "return" ? o.stmt.expr.replace(/\s/g, "") : ""));
             const plain = !others.some((e) => /^\d+$/.test(e) && e !== "0");
             // Evidence the value is an errno whatever the name says: other returns are -E codes,
             // or a caller in the patch passes it up as its own error.
-            const errnoUse = others.some((e) => /-E[A-Z]/.test(e)) || callersPassOn(index, fn.name);
+            const errnoUse = others.some((e) => /-E[A-Z]/.test(e)) || callersPassOn(index(), fn.name);
             const byName = !NON_ERRNO_NAME.test(fn.name) && !others.some((e) => /^[a-z]\w*$/.test(e) && !ERR_VAR.test(e));
             if (plain && (errnoUse || byName)) report("minusOne", s.line, {});
           }
@@ -219,7 +215,7 @@ export default defineRule({
           if (!errnoFn || user) continue;
 
           // `if (IS_ERR_OR_NULL(p)) return PTR_ERR(p);` returns 0 for NULL.
-          if (s.kind === "if") {
+          if (s.kind === "if" && s.cond.includes("IS_ERR_OR_NULL")) {
             const m = /^IS_ERR_OR_NULL\s*\(\s*(.+?)\s*\)$/.exec(bareCond(s.cond));
             const v = m?.[1]?.replace(/\s+/g, "");
             const ptrErr = v ? branchStatements(s.then).find((x) => x.kind === "return" && x.expr.replace(/\s+/g, "") === `PTR_ERR(${v})`) : undefined;
@@ -228,48 +224,50 @@ export default defineRule({
 
           if (s.kind === "if" && s.else === null) {
             const then = branchStatements(s.then);
-            const log = callsDeep(s.then).find(isErrorLog) ?? null;
-            const subj = failureSubject(s.cond);
-            const ret0 = then.find((x) => x.kind === "return" && x.expr.replace(/\s/g, "") === "0");
-            // Both walk back over the function: asked only when a finding is in sight.
-            const intent = (): string => intentText(fn, nodes, s);
-            const assigning = (): string | null => (subj ? findAssigningCall(nodes, n, subj) : null);
-            if (ret0 && (added.has(ret0.line) || added.has(s.line)) && !looksDeliberate(intent(), log)) {
-              const subjCall = assigning();
-              const allocFail = subjCall !== null && bareCond(s.cond).startsWith("!") && isAllocCall(subjCall, index.identifiers);
-              const errFail = subj !== null && ERR_VAR.test(subj) && subjCall !== null;
-              const strongLog = log !== null && !log.name.includes("warn");
-              const code = allocFail
-                ? "-ENOMEM"
-                : subj && ERR_VAR.test(subj)
-                  ? subj
-                  : s.cond.includes("IS_ERR") && subj
-                    ? `PTR_ERR(${subj})`
-                    : (guessed ?? "-EINVAL");
-              if (strongLog || (log && (allocFail || errFail))) report("loggedZero", ret0.line, { code }, ret0.line);
-              else if (!log && (allocFail || errFail) && subjCall) report("failedZero", ret0.line, { failed: subjCall, code }, ret0.line);
+            const ret0 = then.find((x) => x.kind === "return" && compactEquals(x.expr, "0"));
+            // The log call, the subject's assignment and the intent text are looked up only once a finding is in sight.
+            if (ret0 && (added.has(ret0.line) || added.has(s.line))) {
+              const log = callsDeep(s.then).find(isErrorLog) ?? null;
+              if (!looksDeliberate(intentText(fn, nodes, s), log)) {
+                const subj = failureSubject(s.cond);
+                const subjCall = subj ? findAssigningCall(nodes, n, subj) : null;
+                const allocFail = subjCall !== null && bareCond(s.cond).startsWith("!") && isAllocCall(subjCall, index().identifiers);
+                const errFail = subj !== null && ERR_VAR.test(subj) && subjCall !== null;
+                const strongLog = log !== null && !log.name.includes("warn");
+                const code = allocFail
+                  ? "-ENOMEM"
+                  : subj && ERR_VAR.test(subj)
+                    ? subj
+                    : s.cond.includes("IS_ERR") && subj
+                      ? `PTR_ERR(${subj})`
+                      : (guessed ?? "-EINVAL");
+                if (strongLog || (log && (allocFail || errFail))) report("loggedZero", ret0.line, { code }, ret0.line);
+                else if (!log && (allocFail || errFail) && subjCall) report("failedZero", ret0.line, { failed: subjCall, code }, ret0.line);
+              }
             }
             // `if (ret) pr_err(...);` followed straight by `return 0;`.
-            if (
-              !ret0 &&
-              log &&
-              then.every((x) => x.kind === "expr" && x.calls[0] !== undefined && isErrorLog(x.calls[0])) &&
-              subj &&
-              ERR_VAR.test(subj) &&
-              assigning() &&
-              !LOOKS_OK(intent())
-            ) {
+            if (!ret0 && onlyLogs(then)) {
               const parent = n.path[n.path.length - 1];
               const next = parent?.parent.kind === "block" ? parent.parent.body[parent.child + 1] : undefined;
-              if (next?.kind === "return" && next.expr.replace(/\s/g, "") === "0" && (added.has(s.line) || added.has(next.line))) {
+              const subj = failureSubject(s.cond);
+              if (
+                next?.kind === "return" &&
+                compactEquals(next.expr, "0") &&
+                (added.has(s.line) || added.has(next.line)) &&
+                subj &&
+                ERR_VAR.test(subj) &&
+                callsDeep(s.then).some(isErrorLog) &&
+                findAssigningCall(nodes, n, subj) &&
+                !LOOKS_OK(intentText(fn, nodes, s))
+              ) {
                 report("fallThrough", s.line, { code: subj }, next.line);
               }
             }
           }
 
           // `goto out` / `return ret` with ret still 0 after a failure.
-          if (s.kind === "goto" || s.kind === "return") {
-            const guard = guardingIfs(n)[0];
+          if (s.kind === "goto" || (s.kind === "return" && ERR_VAR.test(s.expr))) {
+            const guard = innermostGuard(n);
             if (guard?.kind !== "if") continue;
             // An exit the patch left alone counts when the patch deleted its branch's error code.
             const dropped = added.has(s.line) ? null : droppedCode(file, guard, s, added);
@@ -287,6 +285,7 @@ export default defineRule({
               } else {
                 if (code?.ret?.kind !== "return" || code.label.line < s.line) continue;
                 v = code.ret.expr;
+                if (!ERR_VAR.test(v)) continue;
                 // The label sets the code itself (`err_nomem: ret = -ENOMEM;`): the jump needs none.
                 const from = code.label.line;
                 const to = code.ret.line;
@@ -296,16 +295,16 @@ export default defineRule({
             if (!ERR_VAR.test(v) || guard.cond.includes(v)) continue;
             // "Nothing found, nothing to do" often returns 0 on purpose: only a logged error, a failed
             // allocation or an ERR_PTR counts as evidence that this is an error path.
+            const guardNode = nodeOf(nodes, n, guard);
+            if (!guardNode) continue;
             const gsubj = failureSubject(guard.cond);
-            const gNode = nodes.find((x) => x.stmt === guard);
-            const gCall = gsubj && gNode ? findAssigningCall(nodes, gNode, gsubj) : null;
+            const gCall = gsubj ? findAssigningCall(nodes, guardNode, gsubj) : null;
             const isError =
               callsDeep(guard.then).some(isErrorLog) ||
               guard.cond.includes("IS_ERR") ||
-              (gCall !== null && bareCond(guard.cond).startsWith("!") && isAllocCall(gCall, index.identifiers));
+              (gCall !== null && bareCond(guard.cond).startsWith("!") && isAllocCall(gCall, index().identifiers));
             if (!isError || assignsIn(guard.then, v) || LOOKS_OK(intentText(fn, nodes, guard))) continue;
-            const guardNode = nodes.find((x) => x.stmt === guard);
-            if (!guardNode || !stillZero(nodes, guardNode, v)) continue;
+            if (!stillZero(nodes, guardNode, v)) continue;
             if (dropped) {
               if (dropped.var === v) report("droppedCode", dropped.at, { var: v, code: dropped.code }, s.line);
               continue;
@@ -318,7 +317,7 @@ export default defineRule({
         const notifier = /struct\s+notifier_block\s*\*/.test(fn.signature);
         if (errnoFn && !user && !notifier) {
           const assignedByCall = (at: FlatNode, v: string): boolean => findAssigningCall(nodes, at, v) !== null;
-          for (const z of zeroLabels(fn, nodes, assignedByCall)) {
+          for (const z of mayZeroLabel(nodes, added) ? zeroLabels(fn, nodes, assignedByCall) : []) {
             if (added.has(z.line) && !LOOKS_OK(intentText(fn, nodes, z.guard))) report("labelZero", z.line, { label: z.label, var: z.var });
           }
           for (const o of loopOverwrites(nodes)) {
@@ -329,13 +328,45 @@ export default defineRule({
         }
         if (gaps) {
           // `ret = ENOMEM;` where the doc promises -ENOMEM is one slip: the positive-errno point covers it.
-          gaps.missing = gaps.missing.filter((c) => !positiveCodes(nodes).has(c));
+          if (gaps.missing.length > 0) {
+            const positive = positiveCodes(nodes);
+            gaps.missing = gaps.missing.filter((c) => !positive.has(c));
+          }
           reportDocGaps(gaps, added, zeroReported, report);
         }
       },
     };
   },
 });
+
+/** A label's `return 0;` needs a jump to it and, to be reported, an added `return 0;`. */
+function mayZeroLabel(nodes: readonly FlatNode[], added: ReadonlySet<number>): boolean {
+  let jump = false;
+  let ret0 = false;
+  for (const n of nodes) {
+    const s = n.stmt;
+    if (s.kind === "goto") jump = true;
+    else if (s.kind === "return" && !ret0 && added.has(s.line)) ret0 = compactEquals(s.expr, "0") || compactEquals(s.expr, "(0)");
+    if (jump && ret0) return true;
+  }
+  return false;
+}
+
+/** The `if` whose then-branch holds `n` most closely (`guardingIfs(n)[0]`, without the list). */
+function innermostGuard(n: FlatNode): CStmt | null {
+  for (let i = n.path.length - 1; i >= 0; i--) {
+    const step = n.path[i] as Step;
+    if (step.parent.kind === "if" && step.child === 0) return step.parent;
+    if (step.parent.kind === "loop") return null;
+  }
+  return null;
+}
+
+/** The node of `stmt`, an ancestor of `n`: it comes before `n` in source order. */
+function nodeOf(nodes: readonly FlatNode[], n: FlatNode, stmt: CStmt): FlatNode | null {
+  for (let i = n.index - 1; i >= 0; i--) if ((nodes[i] as FlatNode).stmt === stmt) return nodes[i] as FlatNode;
+  return null;
+}
 
 function findAssigningCall(nodes: readonly FlatNode[], at: FlatNode, v: string): string | null {
   const inCond = at.stmt.calls.find((c) => c.assignedTo === v);

@@ -42,38 +42,57 @@ export function isErrnoExpr(expr: string): boolean {
   );
 }
 
+/** Whitespace other than a lone space: the conditions that need folding (most arrive folded already). */
+const UNFOLDED = /[^\S ]| {2}/;
+
+/** The last condition asked and its answer. */
+let lastCond = "";
+let lastBare = "";
+
 /** Strips `unlikely(...)`/`likely(...)` and outer parentheses from a condition. */
 export function bareCond(cond: string): string {
-  let c = cond.replace(/\s+/g, " ").trim();
-  for (let i = 0; i < 4; i++) {
+  // Rules ask this of one condition several times in a row (errcode asks three helpers about each `if`).
+  if (cond === lastCond) return lastBare;
+  let c = (UNFOLDED.test(cond) ? cond.replace(/\s+/g, " ") : cond).trim();
+  for (let i = 0; i < 4 && c.includes("likely"); i++) {
     const m = /^!?\s*(unlikely|likely)\s*\((.*)\)$/.exec(c);
     if (!m) break;
     c = (c.startsWith("!") ? "!" : "") + (m[2] ?? "").trim();
   }
-  while (c.startsWith("(") && c.endsWith(")") && balanced(c.slice(1, -1))) c = c.slice(1, -1).trim();
+  while (c.startsWith("(") && c.endsWith(")") && balanced(c, 1, c.length - 1)) c = c.slice(1, -1).trim();
+  lastCond = cond;
+  lastBare = c;
   return c;
 }
 
-function balanced(s: string): boolean {
+/** True when the parentheses of `s` between `from` and `to` (exclusive) balance. */
+function balanced(s: string, from: number, to: number): boolean {
   let d = 0;
-  for (const ch of s) {
-    if (ch === "(") d++;
-    else if (ch === ")" && --d < 0) return false;
+  for (let i = from; i < to; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 40) d++;
+    else if (ch === 41 && --d < 0) return false;
   }
   return d === 0;
 }
 
 const LVALUE = String.raw`[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]*\])*`;
 
+const SUBJECT_ALONE = new RegExp(`^(${LVALUE})$`);
+const SUBJECT_NONZERO = new RegExp(`^(${LVALUE})\\s*(<\\s*0|!=\\s*0)$`);
+const SUBJECT_NOT = new RegExp(`^!\\s*(${LVALUE})$`);
+const SUBJECT_NULL = new RegExp(`^(${LVALUE})\\s*==\\s*NULL$`);
+const SUBJECT_IS_ERR = new RegExp(`^(?:IS_ERR|IS_ERR_OR_NULL)\\s*\\(\\s*(${LVALUE})\\s*\\)$`);
+
 /** The variable a failure check tests (`ret` in `ret < 0`, `p` in `!p`, `x` in `IS_ERR(x)`), or null. */
 export function failureSubject(cond: string): string | null {
   const c = bareCond(cond);
   let m: RegExpExecArray | null;
-  if ((m = new RegExp(`^(${LVALUE})$`).exec(c)) && ERR_VAR.test(m[1] ?? "")) return m[1] ?? null;
-  if ((m = new RegExp(`^(${LVALUE})\\s*(<\\s*0|!=\\s*0)$`).exec(c))) return m[1] ?? null;
-  if ((m = new RegExp(`^!\\s*(${LVALUE})$`).exec(c))) return m[1] ?? null;
-  if ((m = new RegExp(`^(${LVALUE})\\s*==\\s*NULL$`).exec(c))) return m[1] ?? null;
-  if ((m = new RegExp(`^(?:IS_ERR|IS_ERR_OR_NULL)\\s*\\(\\s*(${LVALUE})\\s*\\)$`).exec(c))) return m[1] ?? null;
+  if ((m = SUBJECT_ALONE.exec(c)) && ERR_VAR.test(m[1] ?? "")) return m[1] ?? null;
+  if ((m = SUBJECT_NONZERO.exec(c))) return m[1] ?? null;
+  if ((m = SUBJECT_NOT.exec(c))) return m[1] ?? null;
+  if ((m = SUBJECT_NULL.exec(c))) return m[1] ?? null;
+  if ((m = SUBJECT_IS_ERR.exec(c))) return m[1] ?? null;
   return null;
 }
 
@@ -95,35 +114,42 @@ export function branchStatements(s: CStmt): CStmt[] {
 
 /** All calls in a statement and its children. */
 export function callsDeep(s: CStmt): CCall[] {
-  const out: CCall[] = [...s.calls];
-  const visit = (x: CStmt): void => {
-    switch (x.kind) {
-      case "block":
-        x.body.forEach((c) => {
-          out.push(...c.calls);
-          visit(c);
-        });
-        break;
-      case "if":
-        out.push(...x.then.calls);
-        visit(x.then);
-        if (x.else) {
-          out.push(...x.else.calls);
-          visit(x.else);
-        }
-        break;
-      case "loop":
-      case "switch":
-      case "macro":
-        out.push(...x.body.calls);
-        visit(x.body);
-        break;
-      default:
-        break;
-    }
-  };
-  visit(s);
+  const out: CCall[] = [];
+  pushAll(out, s.calls);
+  collectCalls(out, s);
   return out;
+}
+
+/** Appends the calls of everything under `x` (not its own), parents before children. */
+function collectCalls(out: CCall[], x: CStmt): void {
+  switch (x.kind) {
+    case "block":
+      for (const c of x.body) {
+        pushAll(out, c.calls);
+        collectCalls(out, c);
+      }
+      break;
+    case "if":
+      pushAll(out, x.then.calls);
+      collectCalls(out, x.then);
+      if (x.else) {
+        pushAll(out, x.else.calls);
+        collectCalls(out, x.else);
+      }
+      break;
+    case "loop":
+    case "switch":
+    case "macro":
+      pushAll(out, x.body.calls);
+      collectCalls(out, x.body);
+      break;
+    default:
+      break;
+  }
+}
+
+function pushAll(out: CCall[], calls: readonly CCall[]): void {
+  for (const c of calls) out.push(c);
 }
 
 /** True when the statement (an if's then-branch, say) logs at error level. */
@@ -149,6 +175,18 @@ export function returnsPointer(fn: CFunction): boolean {
 
 /** True when code lives outside the kernel proper (userspace tools, selftests, scripts). */
 export function isUserspacePath(path: string): boolean {
+  // Asked once per function, and a file's functions come one after another.
+  if (path !== lastPath) {
+    lastPath = path;
+    lastUserspace = userspacePath(path);
+  }
+  return lastUserspace;
+}
+
+let lastPath = "";
+let lastUserspace = false;
+
+function userspacePath(path: string): boolean {
   // Kernel modules built for selftests (`test_modules/`, `bpf_testmod/`) are kernel code.
   if (/^tools\/testing\/selftests\/.*\/(test_modules|\w*_testmod)\/[^/]+\.[ch]$/.test(path)) return false;
   return (
@@ -156,6 +194,39 @@ export function isUserspacePath(path: string): boolean {
     /(^|\/)selftests\//.test(path) ||
     /^samples\/.*\/(user|.*_user\.c)/.test(path) ||
     path.endsWith("_user.c")
+  );
+}
+
+/**
+ * True when `text` with its whitespace (`\s`) removed equals `want`, which
+ * holds none: `return - 1` is `-1`. Compares in place, where
+ * `text.replace(/\s/g, "") === want` would build a string per statement.
+ */
+export function compactEquals(text: string, want: string): boolean {
+  let k = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (isSpace(ch)) continue;
+    if (k >= want.length || ch !== want.charCodeAt(k)) return false;
+    k++;
+  }
+  return k === want.length;
+}
+
+/** The characters of the regex class `\s`. */
+function isSpace(ch: number): boolean {
+  if (ch <= 32) return ch === 32 || (ch >= 9 && ch <= 13);
+  if (ch < 160) return false;
+  return (
+    ch === 160 ||
+    ch === 0x1680 ||
+    (ch >= 0x2000 && ch <= 0x200a) ||
+    ch === 0x2028 ||
+    ch === 0x2029 ||
+    ch === 0x202f ||
+    ch === 0x205f ||
+    ch === 0x3000 ||
+    ch === 0xfeff
   );
 }
 

@@ -44,6 +44,7 @@ export interface WrongPtrErr {
  * pointer that was not checked (often a field still NULL, so 0 = success).
  */
 export function wrongPtrErr(nodes: readonly FlatNode[], at: FlatNode, s: CStmt & { kind: "if" }): WrongPtrErr | null {
+  if (!s.cond.includes("IS_ERR")) return null;
   const m = /^IS_ERR(?:_OR_NULL)?\s*\(\s*(.+)\s*\)$/.exec(bareCond(s.cond));
   const checked = norm(m?.[1] ?? "");
   // Only a plain pointer or member is checked here; `IS_ERR(p = foo())` or a call is another shape.
@@ -243,11 +244,18 @@ const PRINT = /^(printk|pr_\w+|dev_\w+|netdev_\w+|\w+_(err|warn|info|notice|dbg|
  */
 export function droppedCode(file: FileDiff, guard: CStmt, exit: CStmt, added: ReadonlySet<number>): DroppedCode | null {
   if (guard.kind !== "if") return null;
-  const body = branchStatements(guard.then).filter((x) => x !== exit);
-  if (!branchStatements(guard.then).includes(exit) || body.length === 0) return null;
-  if (!body.every((x) => x.kind === "expr" && x.calls[0] !== undefined && PRINT.test(x.calls[0].name) && x.text.startsWith(x.calls[0].name))) return null;
-  const at = body.find((x) => added.has(x.line))?.line;
-  if (at === undefined) return null;
+  // The branch: the exit plus prints, one of them added (asked of most exits, so in one pass without copies).
+  let hasExit = false;
+  let at: number | undefined;
+  for (const x of branchStatements(guard.then)) {
+    if (x === exit) {
+      hasExit = true;
+      continue;
+    }
+    if (!(x.kind === "expr" && x.calls[0] !== undefined && PRINT.test(x.calls[0].name) && x.text.startsWith(x.calls[0].name))) return null;
+    if (at === undefined && added.has(x.line)) at = x.line;
+  }
+  if (!hasExit || at === undefined) return null;
   for (const h of file.hunks) {
     let prev: number | null = null;
     for (const l of h.lines) {

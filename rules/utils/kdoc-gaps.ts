@@ -29,9 +29,11 @@ function isInlineStub(fn: CFunction): boolean {
   return only?.kind === "return" && /^(-?E[A-Z0-9_]+|-?\d+|NULL|false|true|ERR_PTR\(-E[A-Z0-9_]+\))?$/.test(only.expr.replace(/\s/g, ""));
 }
 
-/** Kernel-doc `Return:` against the codes a complete function really returns. */
+/** Kernel-doc `Return:` against the codes a complete function really returns; null when there is nothing to compare. */
 export function docGaps(fn: CFunction, nodes: readonly FlatNode[]): DocGaps | null {
   if (!fn.complete || !fn.kernelDoc || isInlineStub(fn)) return null;
+  // A doc that names no code (`-EINVAL`) promises none and lists none: nothing to compare.
+  if (!fn.kernelDoc.some((l) => l.text.includes("-E"))) return null;
   const doc = parseKdoc(fn.kernelDoc);
   if (doc.returns.length === 0) return null;
   const docText = doc.returns.map((r) => r.text).join(" ");
@@ -45,7 +47,7 @@ export function docGaps(fn: CFunction, nodes: readonly FlatNode[]): DocGaps | nu
   for (const n of nodes) {
     const s = n.stmt;
     const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
-    for (const m of text.matchAll(/-E[A-Z][A-Z0-9_]+/g)) if (!literal.has(m[0])) literal.set(m[0], s.line);
+    if (text.includes("-E")) for (const m of text.matchAll(/-E[A-Z][A-Z0-9_]+/g)) if (!literal.has(m[0])) literal.set(m[0], s.line);
     if (s.kind === "return") {
       const e = s.expr.replace(/\s/g, "");
       if (/^[a-z_]\w*$/.test(e) && assignedFromCall.has(e)) propagates = true;
