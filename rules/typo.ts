@@ -8,7 +8,7 @@ import { checkSpans } from "./utils/words-check.js";
 import type { Slip } from "./utils/words-check.js";
 import { scanCommitMessage } from "./utils/words-commit.js";
 import { loadDictionary } from "./utils/words-dict.js";
-import { scanHunk } from "./utils/words-prose.js";
+import { fileLanguage, scanHunk } from "./utils/words-prose.js";
 
 /**
  * `typo`: misspelled words in the prose a patch adds (comments, kernel-doc,
@@ -17,14 +17,43 @@ import { scanHunk } from "./utils/words-prose.js";
  * for "and", "is not longer". Code identifiers are never prose.
  */
 
-/** Lower-cased words of every line the patch removes. */
+/**
+ * Lower-cased words of every line the patch removes. Only a misspelling in
+ * the commit message asks, and most patches have none: the set is built on
+ * the first question.
+ */
+class RemovedWords {
+  private words: Set<string> | null = null;
+
+  constructor(private readonly patch: Patch) {}
+
+  has(word: string): boolean {
+    this.words ??= removedWords(this.patch);
+    return this.words.has(word);
+  }
+}
+
+/** Adds every run of `a`-`z` in `text` (what `/[a-z]+/g` matches) to `out`. */
+function addLetterRuns(text: string, out: Set<string>): void {
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if (c >= 97 && c <= 122) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.add(text.slice(start, i));
+      start = -1;
+    }
+  }
+}
+
 function removedWords(patch: Patch): Set<string> {
   const out = new Set<string>();
   for (const f of patch.files) {
     for (const h of f.hunks) {
       for (const l of h.lines) {
         if (l.kind !== "del" || l.text.length > DEFAULT_LIMITS.maxLineLength) continue;
-        for (const m of l.text.toLowerCase().matchAll(/[a-z]+/g)) out.add(m[0]);
+        addLetterRuns(l.text.toLowerCase(), out);
       }
     }
   }
@@ -57,8 +86,9 @@ export default defineRule({
         const fileSpans: { path: string; spans: ProseSpan[] }[] = [];
         for (const file of patch.files) {
           const spans: ProseSpan[] = [];
+          const language = fileLanguage(file);
           for (const hunk of file.hunks) {
-            const res = scanHunk(hunk, file);
+            const res = scanHunk(hunk, language);
             spans.push(...res.spans);
             identifiers.add(res.code);
           }
@@ -77,7 +107,7 @@ export default defineRule({
           }
         };
         const message = scanCommitMessage(patch.commitMessage);
-        report(COMMIT_MSG, checkSpans({ spans: message, dict, identifiers, maxLineLength, removedWords: removedWords(patch) }));
+        report(COMMIT_MSG, checkSpans({ spans: message, dict, identifiers, maxLineLength, removedWords: new RemovedWords(patch) }));
         for (const { path, spans } of fileSpans) report(path, checkSpans({ spans, dict, identifiers, maxLineLength }));
       },
     };

@@ -27,7 +27,7 @@ export interface CheckInput {
   /** Identifier tokens of the patch's code, lower case: a whole identifier is not prose. */
   identifiers: { has(word: string): boolean };
   /** Lower-cased words of the lines the patch removes (a typo-fix commit names its typo). */
-  removedWords?: ReadonlySet<string>;
+  removedWords?: { has(word: string): boolean };
   /** Spans on lines longer than this are skipped (generated data, hostile input). */
   maxLineLength: number;
 }
@@ -45,6 +45,24 @@ function keyOf(lower: string): string {
   return lower.endsWith("'s") || lower.endsWith("’s") ? lower.slice(0, -2) : lower;
 }
 
+/** A letter or apostrophe: what the runs of `hasRun` are made of. */
+const isRunChar = (c: number): boolean => (c >= 97 && c <= 122) || c === 39;
+
+/**
+ * Whether `word` is one of the `[a-z']` runs of `lower`, as
+ * `lower.split(/[^a-z']+/).includes(word)` says for a non-empty word,
+ * without cutting the text up. (Corrections are never empty.)
+ */
+function hasRun(lower: string, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (!isRunChar(word.charCodeAt(i))) return false;
+  if (word === "") return false;
+  for (let at = lower.indexOf(word); at >= 0; at = lower.indexOf(word, at + 1)) {
+    // Out of range, charCodeAt gives NaN: the text's ends bound a run too.
+    if (!isRunChar(lower.charCodeAt(at - 1)) && !isRunChar(lower.charCodeAt(at + word.length))) return true;
+  }
+  return false;
+}
+
 function checkMisspelling(w: Word, lower: string, line: number, span: ProseSpan, input: CheckInput, out: Slip[]): void {
   const key = keyOf(lower);
   const right = input.dict.get(key);
@@ -53,10 +71,9 @@ function checkMisspelling(w: Word, lower: string, line: number, span: ProseSpan,
   if (span.kind === "message") {
     // "Fix recieve -> receive": the message talks about the typo it fixes.
     if (input.removedWords?.has(key)) return;
-    const others = span.text.toLowerCase().split(/[^a-z']+/);
-    if (others.includes(right.toLowerCase())) return;
+    if (hasRun(span.text.toLowerCase(), right.toLowerCase())) return;
   }
-  const bare = w.text.replace(/['’]s$/, "");
+  const bare = w.text.endsWith("'s") || w.text.endsWith("’s") ? w.text.slice(0, -2) : w.text;
   out.push({ kind: "misspelling", line, from: bare, to: applyCase(bare, right) });
 }
 

@@ -71,13 +71,18 @@ function shownLines(file: FileDiff): string[] {
   return out;
 }
 
-/** Prose spans and code identifiers of one hunk. */
-export function scanHunk(hunk: Hunk, file: FileDiff): ProseResult {
-  if (file.isBinary || file.isDeleted) return { spans: [], code: [] };
+/** The prose language of a file of the diff ("none" for a binary or deleted file). */
+export function fileLanguage(file: FileDiff): ProseLanguage {
+  if (file.isBinary || file.isDeleted) return "none";
   const base = file.path.slice(file.path.lastIndexOf("/") + 1);
   // Only an extensionless file needs its lines read to tell its language.
   const sample = base.includes(".") ? [] : shownLines(file);
-  switch (proseLanguage(file.path, firstNewLine(file), sample)) {
+  return proseLanguage(file.path, firstNewLine(file), sample);
+}
+
+/** Prose spans and code identifiers of one hunk of a file in `language` (fileLanguage, worked out once per file). */
+export function scanHunk(hunk: Hunk, language: ProseLanguage): ProseResult {
+  switch (language) {
     case "c":
       return scanCLike(hunk.lines);
     case "hash":

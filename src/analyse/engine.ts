@@ -4,6 +4,8 @@ import { extractFunctions } from "../parse/c/functions.js";
 import { loadTreeView, touchedBy } from "../parse/c/tree.js";
 import type { CFunction } from "../parse/c/types.js";
 import { fingerprintOf } from "../report/fingerprint.js";
+import { lineIndexOf } from "./line-index.js";
+import type { LineIndex } from "./line-index.js";
 import { formatMessage } from "./rule-api.js";
 import type { ReportDescriptor, Rule, RuleContext, RuleVisitors } from "./rule-api.js";
 
@@ -27,29 +29,6 @@ export interface EngineResult {
   offDiff: number;
   /** Files the tree view could not rebuild (judged on the hunks only), one line each. */
   notes?: string[];
-}
-
-interface LineInfo {
-  text: string;
-  added: boolean;
-}
-
-/** New-side lines of one file of the patch (every part under that path), or of the commit message under COMMIT_MSG. */
-function linesOf(patch: Patch, path: string): Map<number, LineInfo> {
-  const lines = new Map<number, LineInfo>();
-  if (path === COMMIT_MSG) {
-    patch.commitMessage.forEach((text, i) => lines.set(i + 1, { text, added: true }));
-    return lines;
-  }
-  for (const file of patch.files) {
-    if (file.path !== path) continue;
-    for (const hunk of file.hunks) {
-      for (const l of hunk.lines) {
-        if (l.newLine !== null) lines.set(l.newLine, { text: l.text, added: l.kind === "add" });
-      }
-    }
-  }
-  return lines;
 }
 
 const C_FILE = /\.(c|h)$/;
@@ -78,14 +57,14 @@ function functionsOfDiff(file: FileDiff): CFunction[] {
  */
 export function runRules(patch: Patch, series: Series | null, options: EngineOptions): EngineResult {
   // The line index serves only reports: it is built for the files reported on, when first reported on.
-  const lines = new Map<string, Map<number, LineInfo>>();
-  const linesFor = (path: string): Map<number, LineInfo> => {
-    let m = lines.get(path);
-    if (!m) {
-      m = linesOf(patch, path);
-      lines.set(path, m);
+  const lines = new Map<string, LineIndex>();
+  const linesFor = (path: string): LineIndex => {
+    let index = lines.get(path);
+    if (!index) {
+      index = lineIndexOf(patch, path);
+      lines.set(path, index);
     }
-    return m;
+    return index;
   };
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -116,11 +95,13 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
       const fileLines = linesFor(d.file);
       let touchesAdded = false;
       const anchored: string[] = [];
-      for (let n = d.line; n <= endLine; n++) {
-        const info = fileLines.get(n);
-        if (!info) continue;
-        anchored.push(info.text);
-        if (info.added) touchesAdded = true;
+      // Counted from the start: past 2^53 `n++` leaves n as it is, and a hostile `@@` number must not make this spin.
+      for (let k = 0; k <= endLine - d.line; k++) {
+        const n = d.line + k;
+        const text = fileLines.textAt(n);
+        if (text === undefined) continue;
+        anchored.push(text);
+        if (fileLines.addedAt(n)) touchesAdded = true;
       }
       if (!touchesAdded) {
         offDiff++;

@@ -13,11 +13,29 @@ export const PRE_EXISTING = "pre-existing";
  * touches one genuinely new line stays, since the author wrote that line.
  * Returns new finding objects; the input is not changed.
  */
+/**
+ * `normaliseText(text)` without the regex for the common line: printable
+ * ASCII with single inner spaces, indented by tabs or spaces, is just
+ * trimmed (every removed line of a patch goes through here).
+ */
+function normalised(text: string): string {
+  const isBlank = (c: number): boolean => c === 32 || c === 9;
+  let start = 0;
+  while (start < text.length && isBlank(text.charCodeAt(start))) start++;
+  let end = text.length;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 32 || c > 126 || (c === 32 && text.charCodeAt(i + 1) === 32)) return normaliseText(text);
+  }
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
 export function tagMovedFindings(patch: Patch, findings: readonly Finding[]): Finding[] {
   const removed = new Set<string>();
   for (const file of patch.files) {
     for (const hunk of file.hunks) {
-      for (const l of hunk.lines) if (l.kind === "del") removed.add(normaliseText(l.text));
+      for (const l of hunk.lines) if (l.kind === "del") removed.add(normalised(l.text));
     }
   }
   if (removed.size === 0) return [...findings];
@@ -25,7 +43,7 @@ export function tagMovedFindings(patch: Patch, findings: readonly Finding[]): Fi
     if (f.tags.includes(PRE_EXISTING)) return f;
     const lines = anchoredAddedLines(patch, f).filter((t) => !isTrivialLine(t));
     if (lines.length === 0) return f;
-    const moved = lines.every((t) => removed.has(normaliseText(t)));
+    const moved = lines.every((t) => removed.has(normalised(t)));
     return moved ? { ...f, tags: [...f.tags, PRE_EXISTING] } : f;
   });
 }

@@ -43,6 +43,25 @@ describe("only what the patch introduces", () => {
     expect(a.reportable.map((f) => f.line)).toEqual([44]);
   });
 
+  it("a TODO moved and re-spaced (tabs, double spaces, a non-ASCII quote) still counts as moved", async () => {
+    const patch = makePatch({
+      files: [
+        {
+          path: "kernel/livepatch/core.c",
+          hunks: [
+            { start: 10, lines: [" {", "-\t/* TODO:  free the \u201cshadow\u201d\tvariables */", " }"] },
+            { start: 40, lines: [" {", "+        /* TODO: free the \u201cshadow\u201d variables */ ", "+\t/* TODO:\tand  the callbacks */", " }"] },
+          ],
+        },
+      ],
+    });
+    const a = await analyse(patch);
+    expect(a.findings.map((f) => [f.line, f.tags])).toEqual([
+      [41, ["pre-existing"]],
+      [42, []],
+    ]);
+  });
+
   it("a TODO written anew is reported even when a different line was removed", async () => {
     const patch = makePatch({
       files: [{ path: "kernel/livepatch/core.c", hunks: [{ start: 5, lines: [" {", "-\tkfree(obj);", "+\t/* TODO: free it later */", " }"] }] }],

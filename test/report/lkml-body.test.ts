@@ -151,6 +151,10 @@ describe("quoting", () => {
     expect(line({ from: "an hook", to: "a hook" })).toBe('"an hook" -> "a hook"');
     expect(line({ from: "lookup", to: "search" })).toBe('"lookup" -> "search"');
     expect(line({ from: "teh", to: "the" })).toBe('"the"');
+    expect(line({ from: "recieve", to: "receive" })).toBe('"receive"');
+    expect(line({ from: "adress", to: "address" })).toBe('"address"');
+    expect(line({ from: "an  hook\u0007", to: " a hook" })).toBe('"an hook" -> "a hook"');
+    expect(line({ from: "na\u00efv", to: "na\u00efve" })).toBe('"na\u00efv" -> "na\u00efve"');
   });
 
   it("comments on a line it cannot find without inventing a quote", () => {

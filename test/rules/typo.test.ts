@@ -81,6 +81,19 @@ new RuleTester().run(typo, {
 +/* receive a message */`,
     },
     {
+      name: "a message that gives the right spelling names the typo on purpose",
+      commitMessage: ["Spell recieve as receive in the docs.", "", SOB],
+      code: `
++int x;`,
+    },
+    {
+      name: "a message may name a typo the patch removes without giving the fix",
+      commitMessage: ["Drop the comment that says recieve.", "", SOB],
+      code: `
+-/* recieve a message */
++/* got a message */`,
+    },
+    {
       name: "'that that' can be correct",
       code: `
 +/* Make sure that that callback runs only once. */`,
@@ -169,6 +182,13 @@ new RuleTester().run(typo, {
 +	// Sucess: the patch is applied
 +	pr_err("failed to allcoate %s\\n", name);`,
       errors: [typoAt(1, "Sucess", "Success"), typoAt(2, "allcoate", "allocate")],
+    },
+    {
+      name: "the right spelling inside a longer word or before 's does not excuse the typo",
+      commitMessage: ["The recieve path of the receiver and the receive's queue.", "", SOB],
+      code: `
++int x;`,
+      errors: [typoAt(1, "recieve", "receive", COMMIT_MSG)],
     },
     {
       name: "commit message",

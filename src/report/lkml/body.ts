@@ -26,20 +26,30 @@ export function attributionLine(patch: Patch): string {
   return `${name || addr || "The author"} wrote:`;
 }
 
+/** Three rows of the distance table, reused: a reply asks for one distance per typo it shows. */
+let osaRows = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
+
 /** Optimal string alignment distance: edits, counting a swap of neighbours as one. */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  if ((osaRows[0] as Int32Array).length <= b.length) osaRows = [0, 1, 2].map(() => new Int32Array(b.length + 1));
+  // Rows i-2, i-1 and i of the table, rotated as i grows.
+  let [older, prev, row] = osaRows as [Int32Array, Int32Array, Int32Array];
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = d[i] ?? [];
-    const prev = d[i - 1] ?? [];
+    row[0] = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, (d[i - 2]?.[j - 2] ?? 0) + 1);
+      const cb = b.charCodeAt(j - 1);
+      let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (ca === cb ? 0 : 1));
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) v = Math.min(v, (older[j - 2] as number) + 1);
       row[j] = v;
     }
+    const spare = older;
+    older = prev;
+    prev = row;
+    row = spare;
   }
-  return d[a.length]?.[b.length] ?? 0;
+  return prev[b.length] as number;
 }
 
 /**

@@ -40,12 +40,28 @@ export function capChars(text: string, max: number): string {
 }
 
 /**
+ * True for printable ASCII with single inner spaces only: text the cleaning
+ * below would give back unchanged (most subjects, names, typo fixes), so it
+ * is spared the four regex passes.
+ */
+function isPlainPrintable(value: string): boolean {
+  let prev = 32;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 126 || c < 32 || (c === 32 && prev === 32)) return false;
+    prev = c;
+  }
+  return prev !== 32;
+}
+
+/**
  * Cleans one header value from input: every control character becomes a
  * space, whitespace runs collapse to one space (unfolding any folding the
  * sender did), the ends are trimmed and the result is capped at `max`
  * UTF-16 units. The result never contains CR, LF, NUL or U+2028/U+2029.
  */
 export function sanitiseHeaderText(value: string, max: number): string {
+  if (value.length <= max && isPlainPrintable(value)) return value;
   const clean = wellFormed(value).replace(UNSAFE, " ").replace(/\s+/gu, " ").trim();
   return capChars(clean, max);
 }
