@@ -18,46 +18,43 @@ import { fileLanguage, scanHunk } from "./utils/words-prose.js";
  */
 
 /**
- * Lower-cased words of every line the patch removes. Only a misspelling in
- * the commit message asks, and most patches have none: the set is built on
- * the first question.
+ * "Is this one of the lower-cased words of a line the patch removes?" Only
+ * a misspelling in the commit message asks, and most patches have none: the
+ * removed text is gathered on the first question and searched, instead of
+ * every word of it going into a set.
  */
 class RemovedWords {
-  private words: Set<string> | null = null;
+  private text: string | null = null;
 
   constructor(private readonly patch: Patch) {}
 
+  /** Whether `word` is a whole run of `a`-`z` (what `/[a-z]+/g` matches) in a removed line, lower-cased. */
   has(word: string): boolean {
-    this.words ??= removedWords(this.patch);
-    return this.words.has(word);
-  }
-}
-
-/** Adds every run of `a`-`z` in `text` (what `/[a-z]+/g` matches) to `out`. */
-function addLetterRuns(text: string, out: Set<string>): void {
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0;
-    if (c >= 97 && c <= 122) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      out.add(text.slice(start, i));
-      start = -1;
+    if (word === "") return false;
+    for (let i = 0; i < word.length; i++) if (!isAsciiLower(word.charCodeAt(i))) return false;
+    this.text ??= removedText(this.patch);
+    const text = this.text;
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+      // Out of range, charCodeAt gives NaN: the text's ends bound a run too.
+      if (!isAsciiLower(text.charCodeAt(at - 1)) && !isAsciiLower(text.charCodeAt(at + word.length))) return true;
     }
+    return false;
   }
 }
 
-function removedWords(patch: Patch): Set<string> {
-  const out = new Set<string>();
+const isAsciiLower = (c: number): boolean => c >= 97 && c <= 122;
+
+/** The patch's removed lines (not the over-long ones), lower-cased, one per line. */
+function removedText(patch: Patch): string {
+  const lines: string[] = [];
   for (const f of patch.files) {
     for (const h of f.hunks) {
       for (const l of h.lines) {
-        if (l.kind !== "del" || l.text.length > DEFAULT_LIMITS.maxLineLength) continue;
-        addLetterRuns(l.text.toLowerCase(), out);
+        if (l.kind === "del" && l.text.length <= DEFAULT_LIMITS.maxLineLength) lines.push(l.text);
       }
     }
   }
-  return out;
+  return lines.join("\n").toLowerCase();
 }
 
 const MESSAGE_ID: Record<Slip["kind"], string> = {

@@ -1,6 +1,6 @@
 import type { DiffLine } from "../../src/model.js";
 import { mentions } from "./mentions.js";
-import { isSpace } from "./words-tokens.js";
+import { hasAsciiLetter, isSpace } from "./words-tokens.js";
 
 /**
  * Prose in C-like sources (C, headers, assembly, device trees, Rust): the
@@ -46,15 +46,19 @@ export class LazyIdentifiers {
   has(word: string): boolean {
     let found = this.answers.get(word);
     if (found === undefined) {
-      this.text ??= this.hunks
-        .map((h) => h.join("\n"))
-        .join("\n")
-        .toLowerCase();
+      this.text ??= joinLower(this.hunks);
       found = word !== "" && mentions(this.text, word);
       this.answers.set(word, found);
     }
     return found;
   }
+}
+
+/** Every fragment of every hunk, one per line, lower-cased: one copy of the code, not one per hunk and another for the whole. */
+function joinLower(hunks: readonly (readonly string[])[]): string {
+  const all: string[] = [];
+  for (const h of hunks) for (const fragment of h) all.push(fragment);
+  return all.join("\n").toLowerCase();
 }
 
 /** Block ids are unique per process run; only equality matters. */
@@ -106,7 +110,10 @@ function isInclude(text: string): boolean {
 
 /** printk conversions (`%-8s`, `%llu`, `%pS`, `%*pbl`) and escapes are not words. */
 export function cleanStringLiteral(s: string): string {
-  return s.replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, " ").replace(/%%|%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?(hh|ll|h|l|L|z|j|t|q)?(p[A-Za-z]+|[a-zA-Z])/g, " ");
+  // Each pattern needs its lead character: most literals have neither, and keep their text.
+  let out = s.includes("\\") ? s.replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, " ") : s;
+  if (out.includes("%")) out = out.replace(/%%|%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?(hh|ll|h|l|L|z|j|t|q)?(p[A-Za-z]+|[a-zA-Z])/g, " ");
+  return out;
 }
 
 /** A line that continues a block comment whose start the hunk does not show. */
@@ -157,7 +164,7 @@ export function scanCLike(lines: readonly DiffLine[]): ProseResult {
   // The new-side number of the line being scanned when it is added (its prose is checked), else null.
   let emitLine: number | null = null;
   const push = (s: string, kind: ProseSpan["kind"], b: number): void => {
-    if (emitLine !== null && /[A-Za-z]/.test(s)) spans.push({ line: emitLine, text: s, block: b, kind });
+    if (emitLine !== null && hasAsciiLetter(s)) spans.push({ line: emitLine, text: s, block: b, kind });
   };
 
   for (const l of lines) {
@@ -217,7 +224,8 @@ export function scanCLike(lines: readonly DiffLine[]): ProseResult {
         let j = i + 1;
         while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
         // MODULE_AUTHOR("Name <addr>") holds a name, not prose.
-        if (!/MODULE_AUTHOR\s*\(\s*$/.test(code)) push(cleanStringLiteral(text.slice(i + 1, Math.min(j, text.length))), "string", newBlock());
+        if (!(code.includes("MODULE_AUTHOR") && /MODULE_AUTHOR\s*\(\s*$/.test(code)))
+          push(cleanStringLiteral(text.slice(i + 1, Math.min(j, text.length))), "string", newBlock());
         i = j + 1;
         continue;
       }

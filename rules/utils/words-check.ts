@@ -3,7 +3,7 @@ import type { ProseSpan } from "./words-c.js";
 import type { Dictionary } from "./words-dict.js";
 import { PHRASE_MIDDLES, findCandidates } from "./words-gate.js";
 import type { BlockCandidates } from "./words-gate.js";
-import { wordsOf } from "./words-tokens.js";
+import { WordFinder, wordsOf } from "./words-tokens.js";
 import type { Word } from "./words-tokens.js";
 
 /**
@@ -63,8 +63,8 @@ function hasRun(lower: string, word: string): boolean {
   return false;
 }
 
-function checkMisspelling(w: Word, lower: string, line: number, span: ProseSpan, input: CheckInput, out: Slip[]): void {
-  const key = keyOf(lower);
+function checkMisspelling(word: string, line: number, span: ProseSpan, input: CheckInput, out: Slip[]): void {
+  const key = keyOf(word.toLowerCase());
   const right = input.dict.get(key);
   if (right === undefined) return;
   if (input.identifiers.has(key)) return;
@@ -73,7 +73,7 @@ function checkMisspelling(w: Word, lower: string, line: number, span: ProseSpan,
     if (input.removedWords?.has(key)) return;
     if (hasRun(span.text.toLowerCase(), right.toLowerCase())) return;
   }
-  const bare = w.text.endsWith("'s") || w.text.endsWith("’s") ? w.text.slice(0, -2) : w.text;
+  const bare = word.endsWith("'s") || word.endsWith("’s") ? word.slice(0, -2) : word;
   out.push({ kind: "misspelling", line, from: bare, to: applyCase(bare, right) });
 }
 
@@ -120,7 +120,10 @@ export function checkSpans(input: CheckInput): Slip[] {
   let block = -1;
   let endClean = false;
   let blockEnd = -1;
-  let candidates: BlockCandidates = { sequence: false, dictSpans: new Set() };
+  let candidates: BlockCandidates = { sequence: false, dictHits: [] };
+  const finder = new WordFinder();
+  // The next dictionary hit (an index into candidates.dictHits) not yet passed.
+  let hit = 0;
   const flush = (): void => {
     checkSequence(blockWords, out);
     blockWords = { words: [], lines: [], lower: [] };
@@ -132,9 +135,12 @@ export function checkSpans(input: CheckInput): Slip[] {
       blockEnd = at + 1;
       while (blockEnd < input.spans.length && (input.spans[blockEnd] as ProseSpan).block === span.block) blockEnd++;
       candidates = findCandidates(input.spans, at, blockEnd, input.dict);
+      hit = 0;
     }
+    const hits = candidates.dictHits;
+    while (hit < hits.length && (hits[hit] as number) < at) hit += 2;
     // Without a sequence in the block, a span's words matter only when one of them may be misspelled.
-    const inDict = candidates.dictSpans.has(at);
+    const inDict = hits[hit] === at;
     if (!candidates.sequence && !inDict) continue;
     if (span.text.length > input.maxLineLength) {
       flush();
@@ -146,15 +152,25 @@ export function checkSpans(input: CheckInput): Slip[] {
       block = span.block;
       endClean = false;
     }
+    if (!candidates.sequence) {
+      // Only misspellings: just the words where the dictionary runs start.
+      finder.reset(span.text);
+      for (; hits[hit] === at; hit += 2) {
+        const word = finder.wordAt(hits[hit + 1] as number);
+        if (word !== null) checkMisspelling(word, span.line, span, input, out);
+      }
+      continue;
+    }
     const res = wordsOf(span.text, endClean);
     endClean = res.endClean;
     for (const w of res.words) {
-      const lower = w.text.toLowerCase();
-      if (inDict) checkMisspelling(w, lower, span.line, span, input, out);
-      if (!candidates.sequence) continue;
+      if (inDict) {
+        while (hits[hit] === at && (hits[hit + 1] as number) < w.start) hit += 2;
+        if (hits[hit] === at && hits[hit + 1] === w.start) checkMisspelling(w.text, span.line, span, input, out);
+      }
       blockWords.words.push(w);
       blockWords.lines.push(span.line);
-      blockWords.lower.push(lower);
+      blockWords.lower.push(w.text.toLowerCase());
     }
   }
   flush();

@@ -1,7 +1,7 @@
 import type { DiffLine } from "../../src/model.js";
 import { newBlock } from "./words-c.js";
 import type { ProseResult, ProseSpan } from "./words-c.js";
-import { indentOf } from "./words-tokens.js";
+import { hasAsciiLetter, indentOf, isSpace } from "./words-tokens.js";
 
 /**
  * Prose in documentation files (reStructuredText, plain text, Markdown):
@@ -9,19 +9,38 @@ import { indentOf } from "./words-tokens.js";
  * fences), directive lines and comments that hold markup only.
  */
 
+/** Characters of section underlines and table borders: `=-~^"'\`#*+_.:|`. */
+const RULE_CHARS = new Set(Array.from("=-~^\"'`#*+_.:|", (c) => c.charCodeAt(0)));
+
+/**
+ * A non-empty line of rule characters and white space only (a section
+ * underline, a table border), as `/^[=\-~^"'\`#*+_.:|]+$/` says of the line
+ * without its white space, read in place.
+ */
+function isRuleLine(trimmed: string): boolean {
+  let any = false;
+  for (let i = 0; i < trimmed.length; i++) {
+    const c = trimmed.charCodeAt(i);
+    if (isSpace(c)) continue;
+    if (!RULE_CHARS.has(c)) return false;
+    any = true;
+  }
+  return any;
+}
+
 /** Scans a documentation hunk. */
 export function scanDoc(lines: readonly DiffLine[]): ProseResult {
   const spans: ProseSpan[] = [];
-  const newSide = lines.filter((l) => l.kind !== "del");
   // Indent of the paragraph that opened a literal block; -1 when not in one.
   let literalIndent = -1;
   let pendingLiteral = -1;
   let fenced = false;
   let block = newBlock();
-  for (const l of newSide) {
+  for (const l of lines) {
+    if (l.kind === "del") continue;
     const text = l.text;
     const trimmed = text.trim();
-    if (/^(```|~~~)/.test(trimmed)) {
+    if (trimmed.startsWith("```") || trimmed.startsWith("~~~")) {
       fenced = !fenced;
       continue;
     }
@@ -39,7 +58,7 @@ export function scanDoc(lines: readonly DiffLine[]): ProseResult {
       if (indent > literalIndent) continue;
       literalIndent = -1;
     }
-    if (/^\.\.\s/.test(trimmed)) {
+    if (trimmed.charCodeAt(0) === 46 && trimmed.charCodeAt(1) === 46 && isSpace(trimmed.charCodeAt(2))) {
       // Directives (`.. code-block:: c`, `.. kernel-doc::`) open literal
       // content; `.. _label:` and comments hold no prose we check.
       if (trimmed.includes("::")) pendingLiteral = indent;
@@ -47,8 +66,8 @@ export function scanDoc(lines: readonly DiffLine[]): ProseResult {
     }
     if (trimmed.endsWith("::")) pendingLiteral = indent;
     // Section underlines, table borders.
-    if (/^[=\-~^"'`#*+_.:|]+$/.test(trimmed.replace(/\s+/g, ""))) continue;
-    if (l.kind === "add" && l.newLine !== null && /[A-Za-z]/.test(trimmed)) {
+    if (isRuleLine(trimmed)) continue;
+    if (l.kind === "add" && l.newLine !== null && hasAsciiLetter(trimmed)) {
       spans.push({ line: l.newLine, text, block, kind: "doc" });
     }
   }

@@ -87,14 +87,18 @@ function runText(text: string, start: number, end: number): string {
 export interface BlockCandidates {
   /** A doubled word, "an" before a word it cannot precede, or a fixed phrase may be among its words. */
   sequence: boolean;
-  /** The spans (by index) with a dictionary word among their runs: only their words can be misspellings. */
-  dictSpans: Set<number>;
+  /**
+   * Where the dictionary runs start, as pairs (span index, offset in its
+   * text) in reading order. A word can be a misspelling only when it starts
+   * where one does: its key is all letters, so it is the run at its start.
+   */
+  dictHits: number[];
 }
 
 /** Reads the runs of one block in order, keeping the last two (where they are and their hashes, so neither is cut out unless needed). */
 class BlockLook implements BlockCandidates {
   sequence = false;
-  readonly dictSpans = new Set<number>();
+  readonly dictHits: number[] = [];
   /** The index of the span being read. */
   span = 0;
   private prevText = "";
@@ -112,7 +116,7 @@ class BlockLook implements BlockCandidates {
 
   /** Takes the next run of the block. */
   next(text: string, start: number, end: number, hash: number): void {
-    if (this.inDict.mayHave(hash) && !this.dictSpans.has(this.span) && this.dict.has(runText(text, start, end))) this.dictSpans.add(this.span);
+    if (this.inDict.mayHave(hash) && this.dict.has(runText(text, start, end))) this.dictHits.push(this.span, start);
     if (!this.sequence) this.sequence = this.endsSequence(text, start, end, hash);
     this.prev2Text = this.prevText;
     this.prev2Start = this.prevStart;
@@ -145,7 +149,7 @@ class BlockLook implements BlockCandidates {
 
 /**
  * Where slips may be in the spans `from` to `to` (one block). A block with
- * neither a sequence nor a dictionary span cannot hold a slip.
+ * neither a sequence nor a dictionary hit cannot hold a slip.
  */
 export function findCandidates(spans: readonly ProseSpan[], from: number, to: number, dict: Dictionary): BlockCandidates {
   let inDict = dictFilters.get(dict);

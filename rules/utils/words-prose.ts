@@ -74,6 +74,9 @@ function shownLines(file: FileDiff): string[] {
 /** The prose language of a file of the diff ("none" for a binary or deleted file). */
 export function fileLanguage(file: FileDiff): ProseLanguage {
   if (file.isBinary || file.isDeleted) return "none";
+  // The path alone decides for most files, and its answer comes first: only then are the lines read.
+  const byPath = proseLanguage(file.path);
+  if (byPath !== "none") return byPath;
   const base = file.path.slice(file.path.lastIndexOf("/") + 1);
   // Only an extensionless file needs its lines read to tell its language.
   const sample = base.includes(".") ? [] : shownLines(file);

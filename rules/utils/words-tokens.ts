@@ -39,6 +39,16 @@ export function isSpace(c: number): boolean {
   );
 }
 
+/** Whether `text` holds a letter of the ASCII alphabet, as `/[A-Za-z]/` says: a piece without one holds no prose. */
+export function hasAsciiLetter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    // Setting bit 5 maps `A`-`Z` onto `a`-`z`, and nothing else into that range.
+    const c = text.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
+}
+
 const isUpper = (c: number): boolean => c >= 65 && c <= 90;
 const isLower = (c: number): boolean => c >= 97 && c <= 122;
 const isApostrophe = (c: number): boolean => c === 39 || c === 0x2019;
@@ -147,6 +157,59 @@ export function wordsOf(text: string, startClean = false): SpanWords {
     prevClean = !trail && parts === 1;
   }
   return { words, endClean: prevClean };
+}
+
+/**
+ * The words of `wordsOf(text)` that start at given offsets, found without
+ * splitting the whole text: a span where the letter-run look saw only a
+ * few dictionary runs (and no sequence) needs just the words there. Ask
+ * for offsets in increasing order after `reset`; each token is read once.
+ */
+export class WordFinder {
+  private masked = "";
+  /** The last token read: where its core starts and ends, and where the token ends. */
+  private tokenEnd = -1;
+  private end = 0;
+  private parts = 0;
+  /** The next part of that token not yet passed: its index and start. */
+  private part = 0;
+  private partStart = 0;
+
+  /** Starts on a new span's text. */
+  reset(text: string): void {
+    this.masked = maskCode(text);
+    this.tokenEnd = -1;
+  }
+
+  /** The text of the word that starts at `offset`, or null when none does. */
+  wordAt(offset: number): string | null {
+    const m = this.masked;
+    if (offset >= this.tokenEnd) {
+      let tokenStart = offset;
+      while (tokenStart > 0 && !isSpace(m.charCodeAt(tokenStart - 1))) tokenStart--;
+      let i = offset;
+      while (i < m.length && !isSpace(m.charCodeAt(i))) i++;
+      let start = tokenStart;
+      while (start < i && isLead(m.charCodeAt(start))) start++;
+      let end = i;
+      while (end > start && isTrail(m.charCodeAt(end - 1))) end--;
+      this.tokenEnd = i;
+      this.end = end;
+      this.parts = plainParts(m, start, end);
+      this.part = 0;
+      this.partStart = start;
+    }
+    // Parts before `offset` are passed for good: later questions ask further on.
+    while (this.part < this.parts && this.partStart <= offset) {
+      const partEnd = this.part < this.parts - 1 ? m.indexOf("-", this.partStart) : this.end;
+      const found = this.partStart === offset;
+      const start = this.partStart;
+      this.part++;
+      this.partStart = partEnd + 1;
+      if (found) return m.slice(start, partEnd);
+    }
+    return null;
+  }
 }
 
 /** Display width of a line's leading white space, tabs at 8 columns (how Kconfig and reST indentation is read). */

@@ -3,8 +3,9 @@ import typo from "../../rules/typo.js";
 import { commentText, LazyIdentifiers, scanCLike } from "../../rules/utils/words-c.js";
 import type { ProseSpan } from "../../rules/utils/words-c.js";
 import { loadDictionary } from "../../rules/utils/words-dict.js";
+import { scanDoc } from "../../rules/utils/words-doc.js";
 import { findCandidates } from "../../rules/utils/words-gate.js";
-import { wordsOf } from "../../rules/utils/words-tokens.js";
+import { WordFinder, wordsOf } from "../../rules/utils/words-tokens.js";
 import type { DiffLine } from "../../src/model.js";
 import { COMMIT_MSG } from "../../src/model.js";
 import { typoAt } from "../helpers/typo-cases.js";
@@ -87,7 +88,8 @@ describe("findCandidates", () => {
   it("finds the spans holding a dictionary word, and sequences across spans", () => {
     const texts = ["Release the", "the lock, then", "recieve the next one.", "Nothing here."];
     const found = findCandidates(spansOf(texts), 0, texts.length, loadDictionary());
-    expect([...found.dictSpans]).toEqual([2]);
+    // "recieve" starts span 2: the hit is (span, offset).
+    expect(found.dictHits).toEqual([2, 0]);
     expect(found.sequence).toBe(true);
   });
 
@@ -95,7 +97,7 @@ describe("findCandidates", () => {
     const dict = loadDictionary();
     const clean = findCandidates(spansOf(["The caller holds the mutex."]), 0, 1, dict);
     expect(clean.sequence).toBe(false);
-    expect(clean.dictSpans.size).toBe(0);
+    expect(clean.dictHits).toEqual([]);
     expect(findCandidates(spansOf(["static, an so it is"]), 0, 1, dict).sequence).toBe(true);
     expect(findCandidates(spansOf(["the hook is not", "longer needed"]), 0, 2, dict).sequence).toBe(true);
   });
@@ -108,8 +110,14 @@ describe("findCandidates", () => {
     // The Kelvin sign lower-cases to "k"; "İ" to "i" and a combining dot.
     const texts = ["\u212Aernle", "\u212A ernle", "sucess\u0130", "sucess\u0130x", "Sucess’s", "seperate", "ﬁle ﬂag"];
     const found = findCandidates(spansOf(texts), 0, texts.length, loadDictionary());
-    expect([...found.dictSpans].sort((a, b) => a - b)).toEqual(dictSpansByRegex(texts));
-    expect(found.dictSpans.has(0)).toBe(true);
+    const spans = [...new Set(found.dictHits.filter((_, i) => i % 2 === 0))];
+    expect(spans).toEqual(dictSpansByRegex(texts));
+    expect(spans).toContain(0);
+  });
+
+  it("gives every dictionary run of a span, in order", () => {
+    const found = findCandidates(spansOf(["x sucess, recieve-occured; don't", "seperate"]), 0, 2, loadDictionary());
+    expect(found.dictHits).toEqual([0, 2, 0, 10, 0, 18, 1, 0]);
   });
 });
 
@@ -133,6 +141,51 @@ describe("wordsOf edge cases", () => {
       ["then", 11, false, false],
     ]);
     expect(endClean).toBe(true);
+  });
+});
+
+describe("WordFinder", () => {
+  /** What wordsOf gives at each offset of `text`, and what the finder gives asked at every offset in turn. */
+  const both = (text: string): [(string | null)[], (string | null)[]] => {
+    const byStart = new Map(wordsOf(text).words.map((w) => [w.start, w.text]));
+    const finder = new WordFinder();
+    finder.reset(text);
+    const expected: (string | null)[] = [];
+    const found: (string | null)[] = [];
+    for (let at = 0; at < text.length; at++) {
+      expected.push(byStart.get(at) ?? null);
+      found.push(finder.wordAt(at));
+    }
+    return [expected, found];
+  };
+
+  it.each([
+    "Recieve the next one, then the (sucess) path.",
+    "re-use re--use -lead trail- a-b-c “quoted” ‘single’ it’s DON'T 'tis o'er' x''y",
+    "Call `recieve_one()` from foo->bar and .field, see <a@b.c> and https://x.org/recieve",
+    "Copyright 2024 Jane Recieve",
+    "  \u0001odd\u0001 mixed fooBar ENOMEM A I'm   ",
+  ])("finds what wordsOf finds at every offset: %s", (text) => {
+    const [expected, found] = both(text);
+    expect(found).toEqual(expected);
+  });
+
+  it("answers offsets asked out of a token's start, and skips parts already passed", () => {
+    const finder = new WordFinder();
+    finder.reset("x recieve-occured-sucess y");
+    expect(finder.wordAt(2)).toBe("recieve");
+    expect(finder.wordAt(18)).toBe("sucess");
+    expect(finder.wordAt(20)).toBeNull();
+    expect(finder.wordAt(25)).toBe("y");
+  });
+});
+
+describe("documentation scanner", () => {
+  it("skips underlines, borders, directives and fences, and keeps every other line with a letter", () => {
+    const lines = ["Title", "= = =", "+----+:--:+", "..recieve", ".. note:: x", "", "```", "code", "```", "~ - ~ ^", "Ünïcödé only", "12 345", "A"].map(
+      (text, i): DiffLine => ({ kind: "add", text, raw: `+${text}`, oldLine: null, newLine: i + 1 }),
+    );
+    expect(scanDoc(lines).spans.map((s) => s.text)).toEqual(["Title", "..recieve", "Ünïcödé only", "A"]);
   });
 });
 

@@ -94,6 +94,13 @@ new RuleTester().run(typo, {
 +/* got a message */`,
     },
     {
+      name: "a removed word counts in any case and next to code punctuation",
+      commitMessage: ["Drop the RECIEVE comment.", "", SOB],
+      code: `
+-x = 1; /* see RECIEVE_buf */
++x = 1;`,
+    },
+    {
       name: "'that that' can be correct",
       code: `
 +/* Make sure that that callback runs only once. */`,
@@ -150,6 +157,14 @@ new RuleTester().run(typo, {
     },
   ],
   invalid: [
+    {
+      name: "a removed line holding the typo only inside a longer word does not excuse the message",
+      commitMessage: ["Fix how recieve is handled.", "", SOB],
+      code: `
+-/* recieved, unrecieve */
++/* handled */`,
+      errors: [typoAt(1, "recieve", "receive", COMMIT_MSG)],
+    },
     {
       name: "'preceed' in kernel prose means 'precede', not the nearer 'proceed'",
       code: `
