@@ -1,5 +1,5 @@
 import { COMMIT_MSG } from "../model.js";
-import type { Finding, Patch } from "../model.js";
+import type { Finding, Hunk, Patch } from "../model.js";
 import { normaliseText } from "../report/fingerprint.js";
 
 /**
@@ -12,16 +12,34 @@ export function isTrivialLine(text: string): boolean {
   return t.length < 4 || /^(?:[{}();,\s]*|else|break;|continue;|return;|return 0;|return ret;|default:|#endif|\*\/|\/\*|\*)$/.test(t);
 }
 
-/** New-side lines of the finding's file within its range, in order; only added ones when asked. */
+/** The last new-side line number a hunk shows, or null when it only removes lines. */
+function lastNewLine(hunk: Hunk): number | null {
+  for (let i = hunk.lines.length - 1; i >= 0; i--) {
+    const n = hunk.lines[i]?.newLine;
+    if (n !== undefined && n !== null) return n;
+  }
+  return null;
+}
+
+/**
+ * New-side lines of the finding's file within its range, in order; only added
+ * ones when asked. Within a hunk new-side numbers never go down (parse-diff
+ * counts them up from the `@@` line), so a hunk that ends above the range is
+ * skipped and the walk stops past it: a finding costs its own hunk, not the file.
+ */
 function linesInRange(patch: Patch, f: Finding, onlyAdded: boolean): string[] {
   const last = Math.max(f.line, f.endLine);
   const out: string[] = [];
   for (const file of patch.files) {
     if (file.path !== f.file) continue;
     for (const hunk of file.hunks) {
+      const end = lastNewLine(hunk);
+      if (end === null || end < f.line) continue;
       for (const l of hunk.lines) {
+        if (l.newLine === null) continue;
+        if (l.newLine > last) break;
         if (onlyAdded && l.kind !== "add") continue;
-        if (l.newLine !== null && l.newLine >= f.line && l.newLine <= last) out.push(l.text);
+        if (l.newLine >= f.line) out.push(l.text);
       }
     }
   }

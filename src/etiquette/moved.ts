@@ -31,19 +31,45 @@ function normalised(text: string): string {
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
-export function tagMovedFindings(patch: Patch, findings: readonly Finding[]): Finding[] {
-  const removed = new Set<string>();
+/** True when some hunk of the patch removes a line. */
+function removesAnything(patch: Patch): boolean {
   for (const file of patch.files) {
     for (const hunk of file.hunks) {
-      for (const l of hunk.lines) if (l.kind === "del") removed.add(normalised(l.text));
+      for (const l of hunk.lines) if (l.kind === "del") return true;
     }
   }
-  if (removed.size === 0) return [...findings];
-  return findings.map((f) => {
-    if (f.tags.includes(PRE_EXISTING)) return f;
-    const lines = anchoredAddedLines(patch, f).filter((t) => !isTrivialLine(t));
-    if (lines.length === 0) return f;
-    const moved = lines.every((t) => removed.has(normalised(t)));
-    return moved ? { ...f, tags: [...f.tags, PRE_EXISTING] } : f;
+  return false;
+}
+
+export function tagMovedFindings(patch: Patch, findings: readonly Finding[]): Finding[] {
+  if (!removesAnything(patch)) return [...findings];
+  // What each finding would need removed elsewhere (null: nothing to check),
+  // and all of it together: only these texts are looked for among the
+  // removed lines, so no set of every removed line is built.
+  const wanted = new Set<string>();
+  const needs = findings.map((f) => {
+    if (f.tags.includes(PRE_EXISTING)) return null;
+    const lines: string[] = [];
+    for (const t of anchoredAddedLines(patch, f)) if (!isTrivialLine(t)) lines.push(normalised(t));
+    for (const t of lines) wanted.add(t);
+    return lines.length === 0 ? null : lines;
+  });
+  if (wanted.size === 0) return [...findings];
+  const removed = new Set<string>();
+  search: for (const file of patch.files) {
+    for (const hunk of file.hunks) {
+      for (const l of hunk.lines) {
+        if (l.kind !== "del") continue;
+        const t = normalised(l.text);
+        if (!wanted.has(t)) continue;
+        removed.add(t);
+        if (removed.size === wanted.size) break search;
+      }
+    }
+  }
+  return findings.map((f, i) => {
+    const lines = needs[i];
+    if (!lines) return f;
+    return lines.every((t) => removed.has(t)) ? { ...f, tags: [...f.tags, PRE_EXISTING] } : f;
   });
 }

@@ -91,13 +91,6 @@ function stripPrefix(path: string | undefined): string {
   return path.replace(/^[ab]\//, "");
 }
 
-/**
- * The lines of the diff part parse-diff does not report as sent: `diff --git`
- * (whose `b/` path a binary marker belongs to), binary markers and `+++`.
- * One native search finds them instead of a walk over every line.
- */
-const SECTION_LINE = /(?:^|\n)(?:diff --git |Binary files |GIT binary patch|\+\+\+ )/g;
-
 /** What a search of the diff part finds besides what parse-diff reports. */
 interface DiffSections {
   binary: Set<string>;
@@ -105,25 +98,54 @@ interface DiffSections {
   plusLines: Map<string, string>;
 }
 
-function sectionsOf(diff: string): DiffSections {
-  const binary = new Set<string>();
+/** The line of `text` that starts at `start`, without its newline. */
+function lineAt(text: string, start: number): string {
+  const eol = text.indexOf("\n", start);
+  return text.slice(start, eol < 0 ? text.length : eol);
+}
+
+/**
+ * Each file's first `+++` line as sent: parse-diff keeps only the path. A
+ * string search for the line start is much cheaper than a walk over every
+ * line. The diff part starts with a `diff`, `---` or `Index:` line, so a
+ * `+++ ` line always follows a newline.
+ */
+function plusLinesOf(diff: string): Map<string, string> {
   const plusLines = new Map<string, string>();
+  for (let nl = diff.indexOf("\n+++ "); nl >= 0; nl = diff.indexOf("\n+++ ", nl + 1)) {
+    const line = lineAt(diff, nl + 1);
+    const path = stripPrefix(line.slice(4).split("\t")[0]?.trim());
+    if (!plusLines.has(path)) plusLines.set(path, line);
+  }
+  return plusLines;
+}
+
+/**
+ * The lines that mark a file binary (`Binary files ... differ`, `GIT binary
+ * patch`) and the `diff --git` lines whose `b/` path they belong to.
+ */
+const BINARY_SECTION_LINE = /(?:^|\n)(?:diff --git |Binary files |GIT binary patch)/g;
+
+/** The `b/` paths of the files the diff part marks binary. */
+function binaryPathsOf(diff: string): Set<string> {
+  const binary = new Set<string>();
+  // Most diffs carry no marker at all: two searches settle that.
+  if (!diff.includes("Binary files ") && !diff.includes("GIT binary patch")) return binary;
   let current = "";
-  SECTION_LINE.lastIndex = 0;
-  for (let m = SECTION_LINE.exec(diff); m !== null; m = SECTION_LINE.exec(diff)) {
+  BINARY_SECTION_LINE.lastIndex = 0;
+  for (let m = BINARY_SECTION_LINE.exec(diff); m !== null; m = BINARY_SECTION_LINE.exec(diff)) {
     const start = m[0].startsWith("\n") ? m.index + 1 : m.index;
-    const eol = diff.indexOf("\n", start);
-    const line = diff.slice(start, eol < 0 ? diff.length : eol);
+    const line = lineAt(diff, start);
     // Resume at this line's end: its own text must not match again.
-    SECTION_LINE.lastIndex = eol < 0 ? diff.length : eol;
+    BINARY_SECTION_LINE.lastIndex = start + line.length;
     if (line.startsWith("diff --git ")) current = / b\/(.+)$/.exec(line)?.[1] ?? "";
     else if (line.startsWith("Binary files ") || line === "GIT binary patch") binary.add(current);
-    else if (line.startsWith("+++ ")) {
-      const path = stripPrefix(line.slice(4).split("\t")[0]?.trim());
-      if (!plusLines.has(path)) plusLines.set(path, line);
-    }
   }
-  return { binary, plusLines };
+  return binary;
+}
+
+function sectionsOf(diff: string): DiffSections {
+  return { binary: binaryPathsOf(diff), plusLines: plusLinesOf(diff) };
 }
 
 /**

@@ -12,7 +12,12 @@ const QP_LINE = 76;
 
 /** True when these body lines cannot travel as 8bit. */
 export function needsQuotedPrintable(lines: readonly string[]): boolean {
-  return lines.some((l) => /[\r\0]/.test(l) || Buffer.byteLength(l, "utf8") > MAX_LINE_BYTES);
+  for (const l of lines) {
+    if (l.includes("\r") || l.includes("\0")) return true;
+    // A UTF-16 unit is at most 3 bytes of UTF-8, so a short line needs no counting.
+    if (l.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(l, "utf8") > MAX_LINE_BYTES) return true;
+  }
+  return false;
 }
 
 function hex(b: number): string {

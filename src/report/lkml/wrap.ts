@@ -9,9 +9,22 @@ export const WRAP_AT = 72;
 
 /** Columns of a string: one per code point (tabs count as 8, which only verbatim lines contain). */
 export function columns(text: string): number {
+  // By char code rather than a string iterator: wrapping asks this once per word.
   let n = 0;
-  for (const ch of text) n += ch === "\t" ? 8 - (n % 8) : 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 9) n += 8 - (n % 8);
+    else {
+      n++;
+      // A surrogate pair is one code point; a lone half counts on its own.
+      if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) i++;
+    }
+  }
   return n;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
 }
 
 /**
@@ -41,6 +54,8 @@ export function wrapWords(words: readonly string[], width = WRAP_AT): string[] {
  * own. No line ends in spaces.
  */
 export function wrapText(text: string, width = WRAP_AT, keepLine: (line: string) => boolean = () => false): string[] {
+  // One line (most messages): one paragraph, so the splitting below has nothing to do.
+  if (!text.includes("\n")) return wrapLine(text, width, keepLine);
   const out: string[] = [];
   const paragraphs = text
     .split(/\n[ \t]*\n/)
@@ -64,4 +79,11 @@ export function wrapText(text: string, width = WRAP_AT, keepLine: (line: string)
     flush();
   });
   return out;
+}
+
+/** `wrapText` of text without a newline. */
+function wrapLine(line: string, width: number, keepLine: (line: string) => boolean): string[] {
+  if (line.trim().length === 0) return [];
+  if (/^[ \t]/.test(line) || keepLine(line)) return [line.trimEnd()];
+  return wrapWords(line.split(/[ \t]+/), width);
 }
