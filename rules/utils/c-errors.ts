@@ -14,6 +14,17 @@ export const ERR_VAR = /^(ret|err|rc|error|retval|status|res|rv|r|result|ret_val
 export const ERROR_LOG =
   /^(pr_err|pr_crit|pr_alert|pr_emerg|pr_warn|pr_warning|pr_err_ratelimited|pr_warn_ratelimited|pr_err_once|pr_warn_once|printk|\w+_err|\w+_err_ratelimited|\w+_err_once|\w+_warn|\w+_warn_ratelimited|\w+_warn_once|\w+_crit|\w+_alert|\w+_emerg)$/;
 
+/**
+ * True when a line may hold an error-level log call: every name ERROR_LOG
+ * accepts (and printk) holds one of these parts. A look at the text before a
+ * body is parsed.
+ */
+export function mayHoldErrorLog(text: string): boolean {
+  return ERROR_LOG_PART.test(text);
+}
+
+const ERROR_LOG_PART = /_err|_warn|_crit|_alert|_emerg|printk/;
+
 /** Warnings proper: calls that already make a bug visible. */
 export const WARN_CALL =
   /^(WARN|WARN_ON|WARN_ON_ONCE|WARN_ONCE|BUG|BUG_ON|WARN_TAINT|WARN_TAINT_ONCE|VM_WARN_ON|VM_WARN_ON_ONCE|VM_BUG_ON|lockdep_assert\w*|dump_stack|KUNIT_\w+)$/;
