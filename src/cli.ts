@@ -1,9 +1,13 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=100
+#!/usr/bin/env -S MALLOC_TRIM_THRESHOLD_=131072 node --max-semi-space-size=4 --heap-growing-percent=100
 // A 4 MB young generation (V8's default is 16 MB): reviewing an archive
 // allocates many short-lived objects, and the smaller nursery keeps resident
 // memory about 25 MB lower and runs faster. A heap that grows to twice its
 // live size before a full collection (V8 picks up to four times) keeps it
-// another 10-20 MB lower at no measured cost (see README, Performance).
+// another 10-20 MB lower at no measured cost. MALLOC_TRIM_THRESHOLD_ makes
+// glibc hand freed memory back at 128 KB instead of keeping it in each
+// thread's arena: V8's compiler and collector threads otherwise hold 25-30 MB
+// there on a long run (1 GB archive: 227 -> 207 MB peak RSS, same speed).
+// See README, Performance.
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "./config.js";

@@ -13,7 +13,7 @@ import type { PackedTask } from "./wire.js";
 
 const config = (workerData as { config: Config }).config;
 // Each worker has a heap of its own; the same soft ceiling as the main thread keeps a long run flat.
-const heap = heapGuard(96, { every: 4 });
+const heap = heapGuard(104, { every: 4 });
 
 parentPort?.on("message", (msg: { id: number; task: PackedTask }) => {
   parentPort?.postMessage({ id: msg.id, outcomes: runRuleTask(unpackTask(msg.task), config) });
