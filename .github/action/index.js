@@ -9092,6 +9092,525 @@ function formatMessage(template, data = {}) {
   return template.replace(/\{(\w+)\}/g, (whole, key) => Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : whole);
 }
 
+// rules/utils/added-lines.ts
+var cache = /* @__PURE__ */ new WeakMap();
+function addedLines(fn) {
+  let set2 = cache.get(fn);
+  if (!set2) {
+    const s = /* @__PURE__ */ new Set();
+    for (const l of fn.lines) if (l.added) s.add(l.newLine);
+    set2 = s;
+    cache.set(fn, set2);
+  }
+  return set2;
+}
+
+// rules/utils/c-flow.ts
+function flatten(fn) {
+  const body = fn.body;
+  if (body === lastBody && lastNodes) return lastNodes;
+  const out = [];
+  const root = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: [], body };
+  for (let i = 0; i < body.length; i++) visit(out, body[i], [{ parent: root, child: i }]);
+  lastBody = body;
+  lastNodes = out;
+  return out;
+}
+var lastBody = null;
+var lastNodes = null;
+function visit(out, s, path) {
+  out.push({ stmt: s, path, index: out.length });
+  switch (s.kind) {
+    case "block":
+      for (let i = 0; i < s.body.length; i++) visit(out, s.body[i], extend(path, s, i));
+      return;
+    case "if":
+      visit(out, s.then, extend(path, s, 0));
+      if (s.else) visit(out, s.else, extend(path, s, 1));
+      return;
+    case "loop":
+    case "switch":
+    case "macro":
+      visit(out, s.body, extend(path, s, 0));
+      return;
+    default:
+      return;
+  }
+}
+function extend(path, parent, child) {
+  const n = path.length;
+  const next = new Array(n + 1);
+  for (let i = 0; i < n; i++) next[i] = path[i];
+  next[n] = { parent, child };
+  return next;
+}
+function exclusive(a, b) {
+  const n = Math.min(a.path.length, b.path.length);
+  for (let i = 0; i < n; i++) {
+    const sa = a.path[i];
+    const sb = b.path[i];
+    if (sa.parent !== sb.parent) return false;
+    if (sa.child !== sb.child) return sa.parent.kind === "if";
+  }
+  return false;
+}
+function encloses(outer, inner) {
+  return inner.path.some((s) => s.parent === outer.stmt);
+}
+function isJumpOut(s) {
+  return s.kind === "return" || s.kind === "goto";
+}
+var jumpCounts = /* @__PURE__ */ new WeakMap();
+var breakAt = /* @__PURE__ */ new WeakMap();
+function nextBreak(block, from) {
+  let next = breakAt.get(block);
+  if (!next) {
+    const n = block.body.length;
+    next = new Int32Array(n + 1).fill(n);
+    for (let k = n - 1; k >= 0; k--) next[k] = block.body[k]?.kind === "break" ? k : next[k + 1] ?? n;
+    breakAt.set(block, next);
+  }
+  return next[Math.max(0, Math.min(from, block.body.length))] ?? block.body.length;
+}
+function jumpsIn(block, lo, hi) {
+  hi = Math.min(hi, nextBreak(block, lo));
+  if (hi <= lo) return false;
+  let counts = jumpCounts.get(block);
+  if (!counts) {
+    counts = new Int32Array(block.body.length + 1);
+    block.body.forEach((c, k) => counts[k + 1] = (counts[k] ?? 0) + (isJumpOut(c) ? 1 : 0));
+    jumpCounts.set(block, counts);
+  }
+  return (counts[Math.min(hi, block.body.length)] ?? 0) - (counts[Math.max(0, lo)] ?? 0) > 0;
+}
+function blocked(a, b) {
+  if (exclusive(a, b)) return true;
+  for (let i = a.path.length - 1; i >= 0; i--) {
+    const step = a.path[i];
+    if (b.path[i]?.parent === step.parent && b.path[i]?.child !== void 0) {
+      if (step.parent.kind === "block") {
+        const lo = step.child;
+        const hi = b.path[i]?.child ?? lo;
+        if (jumpsIn(step.parent, lo + 1, hi) || nextBreak(step.parent, lo + 1) < hi) return true;
+      }
+      return false;
+    }
+    if (step.parent.kind === "block" && jumpsIn(step.parent, step.child + 1, step.parent.body.length)) return true;
+  }
+  return false;
+}
+function breaksAway(a, b) {
+  for (let i = a.path.length - 1; i >= 0; i--) {
+    const step = a.path[i];
+    const shared = b.path[i]?.parent === step.parent;
+    if (step.parent.kind === "block") {
+      const end = shared ? b.path[i]?.child ?? step.child : step.parent.body.length;
+      if (step.parent.body.slice(step.child + 1, end).some((s) => s.kind === "break")) {
+        for (let k = i - 1; k >= 0; k--) {
+          const t = a.path[k].parent;
+          if (t.kind !== "loop" && t.kind !== "switch") continue;
+          if (b.path.some((s) => s.parent === t)) return true;
+          break;
+        }
+      }
+    }
+    if (shared) return false;
+  }
+  return false;
+}
+function guardingIfs(node2) {
+  const out = [];
+  for (let i = node2.path.length - 1; i >= 0; i--) {
+    const s = node2.path[i];
+    if (s.parent.kind === "if" && s.child === 0) out.push(s.parent);
+    if (s.parent.kind === "loop") break;
+  }
+  return out;
+}
+function enclosingLoops(node2) {
+  return node2.path.filter((s) => s.parent.kind === "loop").map((s) => s.parent).reverse();
+}
+var gapCache = /* @__PURE__ */ new WeakMap();
+function gapLines(fn) {
+  const hit = gapCache.get(fn);
+  if (hit) return hit;
+  const out = [];
+  for (let i = 1; i < fn.lines.length; i++) {
+    const prev = fn.lines[i - 1]?.newLine ?? 0;
+    const cur = fn.lines[i]?.newLine ?? 0;
+    if (cur !== prev + 1) out.push(cur);
+  }
+  gapCache.set(fn, out);
+  return out;
+}
+function gapBetween(fn, from, to) {
+  return gapLines(fn).some((g) => g > from && g <= to);
+}
+var labelCache = /* @__PURE__ */ new WeakMap();
+function labelCode(fn, nodes, name, seen) {
+  if (seen) return labelCodeFrom(fn, nodes, name, seen);
+  let byName = labelCache.get(nodes);
+  if (!byName) labelCache.set(nodes, byName = /* @__PURE__ */ new Map());
+  if (byName.has(name)) return byName.get(name) ?? null;
+  const code = labelCodeFrom(fn, nodes, name, /* @__PURE__ */ new Set());
+  byName.set(name, code);
+  return code;
+}
+function labelCodeFrom(fn, nodes, name, seen) {
+  seen.add(name);
+  const at = nodes.find((n) => n.stmt.kind === "label" && n.stmt.name === name);
+  if (at?.stmt.kind !== "label") return null;
+  const calls = [];
+  const depth = at.path.length;
+  for (let i = at.index + 1; i < nodes.length; i++) {
+    const n = nodes[i];
+    if (n.path.length < depth) break;
+    calls.push(...n.stmt.calls);
+    if (n.path.length === depth && n.stmt.kind === "return") {
+      return { calls, known: !gapBetween(fn, at.stmt.line, n.stmt.line), ret: n.stmt, label: at.stmt };
+    }
+    if (n.path.length === depth && n.stmt.kind === "goto") {
+      const next = seen.has(n.stmt.label) ? null : labelCodeFrom(fn, nodes, n.stmt.label, seen);
+      if (!next) return { calls, known: false, ret: null, label: at.stmt };
+      return { calls: [...calls, ...next.calls], known: next.known, ret: next.ret, label: at.stmt };
+    }
+  }
+  const lastLine = fn.lines[fn.lines.length - 1]?.newLine ?? at.stmt.line;
+  return { calls, known: depth === 1 && fn.hasEnd && !gapBetween(fn, at.stmt.line, lastLine), ret: null, label: at.stmt };
+}
+function handleOf(arg) {
+  if (!arg) return "";
+  let h = handles.get(arg);
+  if (h === void 0) {
+    h = arg.replace(/\s+/g, "").replace(/^\(\w[\w\s*]*\*\)/, "").replace(/^[&*]+/, "").replace(/^\((.*)\)$/, "$1");
+    if (handles.size >= 4096) handles.clear();
+    handles.set(arg, h);
+  }
+  return h;
+}
+var handles = /* @__PURE__ */ new Map();
+function sameHandle(a, b) {
+  if (!a || !b) return true;
+  if (a === b) return true;
+  const last = (s) => s.split(/->|\./).pop() ?? s;
+  return a.includes("->") || b.includes("->") || a.includes(".") || b.includes(".") ? last(a) === last(b) : false;
+}
+
+// rules/utils/c-errors.ts
+var ERR_VAR = /^(ret|err|rc|error|retval|status|res|rv|r|result|ret_val|rval)$/;
+var ERROR_LOG = /^(pr_err|pr_crit|pr_alert|pr_emerg|pr_warn|pr_warning|pr_err_ratelimited|pr_warn_ratelimited|pr_err_once|pr_warn_once|printk|\w+_err|\w+_err_ratelimited|\w+_err_once|\w+_warn|\w+_warn_ratelimited|\w+_warn_once|\w+_crit|\w+_alert|\w+_emerg)$/;
+function mayHoldErrorLog(text) {
+  return ERROR_LOG_PART.test(text);
+}
+var ERROR_LOG_PART = /_err|_warn|_crit|_alert|_emerg|printk/;
+var WARN_CALL = /^(WARN|WARN_ON|WARN_ON_ONCE|WARN_ONCE|BUG|BUG_ON|WARN_TAINT|WARN_TAINT_ONCE|VM_WARN_ON|VM_WARN_ON_ONCE|VM_BUG_ON|lockdep_assert\w*|dump_stack|KUNIT_\w+)$/;
+var OPTIONAL_WORDS = /\b(optional|not supported|unsupported|ignor\w*|continu\w*|skip\w*|deprecated|non-?fatal|fall(ing)? ?back|disabled|using default|defaulting|not available|unavailable|best[- ]effort|harmless|nothing to do|not an error|no longer|obsolete|legacy|not needed|anyway|proceed\w*)\b/i;
+function isErrorLog(call) {
+  if (call.name === "printk") return /KERN_(ERR|WARNING|CRIT|ALERT|EMERG)/.test(call.args[0] ?? "");
+  if (/_(dbg|info|notice|debug)$/.test(call.name)) return false;
+  return ERROR_LOG.test(call.name);
+}
+function isErrnoExpr(expr) {
+  const e = expr.replace(/\s+/g, "");
+  return /^\(?-E[A-Z0-9]+\)?$/.test(e) || e.startsWith("ERR_PTR(") || e.startsWith("PTR_ERR(") || e.startsWith("ERR_CAST(") || e === "-1" || e.startsWith("dev_err_probe(");
+}
+var UNFOLDED = /[^\S ]| {2}/;
+var lastCond = "";
+var lastBare = "";
+function bareCond(cond) {
+  if (cond === lastCond) return lastBare;
+  let c = (UNFOLDED.test(cond) ? cond.replace(/\s+/g, " ") : cond).trim();
+  for (let i = 0; i < 4 && c.includes("likely"); i++) {
+    const m = /^!?\s*(unlikely|likely)\s*\((.*)\)$/.exec(c);
+    if (!m) break;
+    c = (c.startsWith("!") ? "!" : "") + (m[2] ?? "").trim();
+  }
+  while (c.startsWith("(") && c.endsWith(")") && balanced(c, 1, c.length - 1)) c = c.slice(1, -1).trim();
+  lastCond = cond;
+  lastBare = c;
+  return c;
+}
+function balanced(s, from, to) {
+  let d = 0;
+  for (let i = from; i < to; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 40) d++;
+    else if (ch === 41 && --d < 0) return false;
+  }
+  return d === 0;
+}
+var LVALUE = String.raw`[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]*\])*`;
+var SUBJECT_ALONE = new RegExp(`^(${LVALUE})$`);
+var SUBJECT_NONZERO = new RegExp(`^(${LVALUE})\\s*(<\\s*0|!=\\s*0)$`);
+var SUBJECT_NOT = new RegExp(`^!\\s*(${LVALUE})$`);
+var SUBJECT_NULL = new RegExp(`^(${LVALUE})\\s*==\\s*NULL$`);
+var SUBJECT_IS_ERR = new RegExp(`^(?:IS_ERR|IS_ERR_OR_NULL)\\s*\\(\\s*(${LVALUE})\\s*\\)$`);
+function failureSubject(cond) {
+  const c = bareCond(cond);
+  let m;
+  if ((m = SUBJECT_ALONE.exec(c)) && ERR_VAR.test(m[1] ?? "")) return m[1] ?? null;
+  if (m = SUBJECT_NONZERO.exec(c)) return m[1] ?? null;
+  if (m = SUBJECT_NOT.exec(c)) return m[1] ?? null;
+  if (m = SUBJECT_NULL.exec(c)) return m[1] ?? null;
+  if (m = SUBJECT_IS_ERR.exec(c)) return m[1] ?? null;
+  return null;
+}
+function isFailureCond(cond) {
+  const c = bareCond(cond);
+  if (failureSubject(c) !== null) return true;
+  if (/^(WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE)\s*\(/.test(c)) return true;
+  if (/^!?\s*\w+\s*\(.*\)\s*(<\s*0)?$/.test(c) && !/^!?\s*(is_|has_|can_|should_|test_|check_|list_empty|\w+_is_|\w+_has_|\w+_enabled|\w+_supported)/.test(c))
+    return true;
+  return false;
+}
+function branchStatements(s) {
+  return s.kind === "block" ? s.body : [s];
+}
+function callsDeep(s) {
+  const out = [];
+  pushAll(out, s.calls);
+  collectCalls(out, s);
+  return out;
+}
+function collectCalls(out, x) {
+  switch (x.kind) {
+    case "block":
+      for (const c of x.body) {
+        pushAll(out, c.calls);
+        collectCalls(out, c);
+      }
+      break;
+    case "if":
+      pushAll(out, x.then.calls);
+      collectCalls(out, x.then);
+      if (x.else) {
+        pushAll(out, x.else.calls);
+        collectCalls(out, x.else);
+      }
+      break;
+    case "loop":
+    case "switch":
+    case "macro":
+      pushAll(out, x.body.calls);
+      collectCalls(out, x.body);
+      break;
+    default:
+      break;
+  }
+}
+function pushAll(out, calls) {
+  for (const c of calls) out.push(c);
+}
+function logsError(s) {
+  return callsDeep(s).find(isErrorLog) ?? null;
+}
+function returnsErrno(fn) {
+  const t = fn.returnType.replace(
+    /\b(static|inline|__always_inline|noinline|extern|__init|__exit|__cold|__must_check|notrace|asmlinkage|__weak|__maybe_unused|__ref|__sched)\b/g,
+    " "
+  ).trim();
+  return /^(int|long|ssize_t|s32|s64|int32_t|errno_t)$/.test(t.replace(/\s+/g, " "));
+}
+function isUserspacePath(path) {
+  if (path !== lastPath) {
+    lastPath = path;
+    lastUserspace = userspacePath(path);
+  }
+  return lastUserspace;
+}
+var lastPath = "";
+var lastUserspace = false;
+function userspacePath(path) {
+  if (/^tools\/testing\/selftests\/.*\/(test_modules|\w*_testmod)\/[^/]+\.[ch]$/.test(path)) return false;
+  return /^(tools|scripts|usr|Documentation)\//.test(path) || /(^|\/)selftests\//.test(path) || /^samples\/.*\/(user|.*_user\.c)/.test(path) || path.endsWith("_user.c");
+}
+function compactEquals(text, want) {
+  let k = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (isSpace(ch)) continue;
+    if (k >= want.length || ch !== want.charCodeAt(k)) return false;
+    k++;
+  }
+  return k === want.length;
+}
+function isSpace(ch) {
+  if (ch <= 32) return ch === 32 || ch >= 9 && ch <= 13;
+  if (ch < 160) return false;
+  return ch === 160 || ch === 5760 || ch >= 8192 && ch <= 8202 || ch === 8232 || ch === 8233 || ch === 8239 || ch === 8287 || ch === 12288 || ch === 65279;
+}
+function commentsBetween(fn, from, to) {
+  return fn.comments.filter((c) => c.line >= from && c.line <= to).map((c) => c.text).join(" ");
+}
+
+// rules/utils/errcode-shapes.ts
+var norm = (s) => s.replace(/\s+/g, "").replace(/^\((.*)\)$/, "$1");
+var esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function aliased(nodes, at, a, b) {
+  const ea = esc(a);
+  const eb = esc(b);
+  const pair = new RegExp(`(^|[^\\w>.])(${ea}\\s*=\\s*&?${eb}|${eb}\\s*=\\s*&?${ea})\\b`);
+  for (let i = 0; i < at.index; i++) {
+    const s = nodes[i].stmt;
+    if (s.kind === "expr" && pair.test(s.text.replace(/\s+/g, " "))) return true;
+  }
+  return false;
+}
+function assigns(text, v) {
+  return new RegExp(`(^|[^\\w>.])${v}\\s*(=[^=]|\\+=|-=|\\|=)`).test(text);
+}
+function wrongPtrErr(nodes, at, s) {
+  if (!s.cond.includes("IS_ERR")) return null;
+  const m = /^IS_ERR(?:_OR_NULL)?\s*\(\s*(.+)\s*\)$/.exec(bareCond(s.cond));
+  const checked = norm(m?.[1] ?? "");
+  if (!/^[A-Za-z_][\w]*((->|\.)[A-Za-z_]\w*|\[\w+\])*$/.test(checked)) return null;
+  const list = branchStatements(s.then);
+  for (const x of list) {
+    const text = x.kind === "return" ? x.expr : x.kind === "expr" ? x.text : "";
+    const p = /(?:^|=\s*)(?:PTR_ERR|ERR_CAST)\s*\(\s*(.+?)\s*\)$/.exec(text);
+    if (p?.[1]) {
+      const returned = norm(p[1]);
+      if (returned === checked || returned.replace(/^\([\w\s*]+\)/, "") === checked) return null;
+      if (list.some((y) => y.line < x.line && y.kind === "expr" && assigns(y.text, esc(returned)))) return null;
+      if (aliased(nodes, at, checked, returned)) return null;
+      return { line: x.line, checked, returned };
+    }
+  }
+  return null;
+}
+function testsNegative(cond, v) {
+  const e = esc(v);
+  return new RegExp(`(^|[^\\w>.])${e}\\s*(<\\s*0|<=\\s*0|==\\s*-\\s*1)(?!\\w)`).test(bareCond(cond)) || new RegExp(`^IS_ERR_VALUE\\s*\\(\\s*${e}\\s*\\)$`).test(bareCond(cond));
+}
+function callersPassOn(index, name) {
+  for (const g of index.functions.values()) {
+    if (g.name === name || !returnsErrno(g) || !g.lines.some((l) => l.text.includes(name))) continue;
+    const nodes = flatten(g);
+    for (const n of nodes) {
+      for (const c of n.stmt.calls) {
+        if (c.name !== name) continue;
+        if (n.stmt.kind === "return" && norm(n.stmt.expr).startsWith(`${name}(`)) return true;
+        const v = c.assignedTo;
+        if (!v || !/^[A-Za-z_]\w*$/.test(v)) continue;
+        for (const r of nodes) {
+          if (r.index <= n.index || r.stmt.kind !== "return" || norm(r.stmt.expr) !== v) continue;
+          if (ERR_VAR.test(v)) return true;
+          if (guardingIfs(r).some((gd) => gd.kind === "if" && testsNegative(gd.cond, v))) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+var EXIT_LABEL = /^(out|err|fail|error|exit|done|end|bail|ret|return|cleanup|unlock|free|put|release|unwind)|_(out|exit|unlock|free|put|release|cleanup)$/i;
+var CLEANUP_CALL = /free|put|release|unlock|destroy|unregister|deregister|_del|remove|close|cleanup|unmap|disable|unprepare|drop|fini|exit|dput|iput|fput|kvfree|vfree|up_read|up_write|^up$/;
+function zeroLabels(fn, nodes, assignedByCall) {
+  const out = [];
+  for (const g of nodes) {
+    if (g.stmt.kind !== "goto") continue;
+    const code = labelCode(fn, nodes, g.stmt.label);
+    if (!code?.known || code.ret?.kind !== "return" || norm(code.ret.expr) !== "0" || code.label.line < g.stmt.line) continue;
+    if (!EXIT_LABEL.test(g.stmt.label) || !code.calls.every((c) => CLEANUP_CALL.test(c.name))) continue;
+    const guard = guardingIfs(g)[0];
+    if (guard?.kind !== "if") continue;
+    const guardNode = nodes.find((x) => x.stmt === guard);
+    const subj = failureSubject(guard.cond);
+    let v = subj && ERR_VAR.test(subj) && guardNode && assignedByCall(guardNode, subj) ? subj : "";
+    if (!v) {
+      for (const x of branchStatements(guard.then)) {
+        const m = x.kind === "expr" ? /^(\w+)\s*=\s*-E[A-Z0-9]+$/.exec(x.text) : null;
+        if (m?.[1] && ERR_VAR.test(m[1])) v = m[1];
+      }
+    }
+    if (!v) continue;
+    const labelNode = nodes.find((x) => x.stmt === code.label);
+    const under = labelNode ? nodes.filter((x) => x.index > labelNode.index && x.stmt.line <= (code.ret?.line ?? 0)) : [];
+    if (under.some((x) => new RegExp(`\\b${v}\\b`).test(x.stmt.kind === "if" ? x.stmt.cond : x.stmt.kind === "expr" ? x.stmt.text : ""))) continue;
+    out.push({ line: code.ret.line, label: g.stmt.label, var: v, guard });
+  }
+  return out;
+}
+function loopOverwrites(nodes) {
+  const out = [];
+  for (const loop of nodes) {
+    if (loop.stmt.kind !== "loop") continue;
+    let last = loop.index;
+    while (last + 1 < nodes.length && encloses(loop, nodes[last + 1])) last++;
+    for (let i = loop.index + 1; i <= last; i++) {
+      const n = nodes[i];
+      const s = n.stmt;
+      if (s.kind !== "if" || s.else !== null) continue;
+      const v = failureSubject(s.cond);
+      if (!v || !ERR_VAR.test(v) || !/^!?\s*\w+(\s*(<|!=)\s*0)?$/.test(bareCond(s.cond))) continue;
+      const then = branchStatements(s.then);
+      if (!then.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && isErrorLog(x.calls[0]))) continue;
+      if (!setByCallBefore(n, v)) continue;
+      if (returnedAfter(nodes, loop, last, v)) out.push({ node: n, var: v });
+    }
+  }
+  return out;
+}
+function setByCallBefore(check2, v) {
+  const step = check2.path[check2.path.length - 1];
+  if (step?.parent.kind !== "block") return false;
+  const word = new RegExp(`\\b${v}\\b`);
+  for (let k = step.child - 1; k >= 0; k--) {
+    const s = step.parent.body[k];
+    if (s.calls.some((c) => c.assignedTo === v)) return s.kind === "expr";
+    if (s.kind !== "expr" || word.test(s.text)) return false;
+  }
+  return false;
+}
+function returnedAfter(nodes, loop, last, v) {
+  const depth = loop.path.length;
+  const word = new RegExp(`\\b${v}\\b`);
+  for (let i = last + 1; i < nodes.length; i++) {
+    const n = nodes[i];
+    if (n.path.length < depth) return false;
+    const s = n.stmt;
+    if (s.kind === "return") return n.path.length === depth && norm(s.expr) === v;
+    if (s.kind === "goto" || s.kind === "loop" || s.kind === "label" && s.name === "case") return false;
+    const text = s.kind === "if" ? s.cond : s.kind === "expr" ? s.text : "";
+    if (word.test(text)) return false;
+  }
+  return false;
+}
+var PRINT = /^(printk|pr_\w+|dev_\w+|netdev_\w+|\w+_(err|warn|info|notice|dbg|crit)(_ratelimited|_once)?)$/;
+function droppedCode(file2, guard, exit, added) {
+  if (guard.kind !== "if") return null;
+  let hasExit = false;
+  let at;
+  for (const x of branchStatements(guard.then)) {
+    if (x === exit) {
+      hasExit = true;
+      continue;
+    }
+    if (!(x.kind === "expr" && x.calls[0] !== void 0 && PRINT.test(x.calls[0].name) && x.text.startsWith(x.calls[0].name))) return null;
+    if (at === void 0 && added.has(x.line)) at = x.line;
+  }
+  if (!hasExit || at === void 0) return null;
+  for (const h of file2.hunks) {
+    let prev = null;
+    for (const l of h.lines) {
+      if (l.kind !== "del") {
+        prev = l.newLine;
+        continue;
+      }
+      if (prev === null || prev < guard.line || prev >= exit.line) continue;
+      const m = /^\s*(\w+)\s*=\s*(-\s*E[A-Z][A-Z0-9_]*)\s*;/.exec(l.text);
+      if (m?.[1] && m[2] && ERR_VAR.test(m[1])) return { var: m[1], code: m[2].replace(/\s+/g, ""), at };
+    }
+  }
+  return null;
+}
+
+// rules/data/errno.ts
+var ERRNO = new Set(
+  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP ENODATA ETIME ETIMEDOUT EOVERFLOW EOPNOTSUPP ENOTSUPP EPROTO EBADMSG ENOTCONN ECONNREFUSED EALREADY EINPROGRESS ESTALE ECANCELED ENOKEY EKEYREJECTED EPROBE_DEFER ENOIOCTLCMD ERESTARTSYS EWOULDBLOCK EMSGSIZE ENOBUFS EADDRINUSE EAFNOSUPPORT ENOMSG EIDRM ENOLINK ETXTBSY EUCLEAN EREMOTEIO EDQUOT ENOMEDIUM EHWPOISON ESHUTDOWN EBADFD ENOPKG EILSEQ ENOEXEC ENOTBLK".split(
+    " "
+  )
+);
+
 // rules/data/pairs.ts
 var KFREE = ["kfree", "kvfree", "kfree_sensitive", "kfree_const", "kvfree_sensitive"];
 var KNOWN = [
@@ -9390,468 +9909,151 @@ var ITERATOR_REFS = /* @__PURE__ */ new Map([
   ["fwnode_for_each_available_child_node", { arg: 1, release: "fwnode_handle_put" }]
 ]);
 
-// rules/utils/added-lines.ts
-var cache = /* @__PURE__ */ new WeakMap();
-function addedLines(fn) {
-  let set2 = cache.get(fn);
+// rules/utils/errcode-gate.ts
+var POSITIVE_CODE = /^(?:ERR_PTR\s*\(\s*)?(E[A-Z0-9]+)\s*\)?$/;
+var POSITIVE_ASSIGN = /^(?:\w+\s+)?(?:ret|err|rc|error|retval)\s*=\s*(E[A-Z0-9]+)$/;
+function positiveCode(s) {
+  if (s.kind !== "return" && s.kind !== "expr") return null;
+  const text = s.kind === "return" ? s.expr : s.text;
+  const last = text.charCodeAt(text.length - 1);
+  const assignment = s.kind === "expr" && (last >= 65 && last <= 90 || last >= 48 && last <= 57);
+  if (text.charCodeAt(0) !== 69 && !assignment) return null;
+  const m = POSITIVE_CODE.exec(text) ?? (s.kind === "expr" ? POSITIVE_ASSIGN.exec(text) : null);
+  return m?.[1] && ERRNO.has(m[1]) ? m[1] : null;
+}
+function isAllocCall(name, identifiers) {
+  return pairFor(name, identifiers)?.kind === "alloc" || /(^|_)(alloc|zalloc|dup|kmalloc|kzalloc|vmalloc)(_|$)/.test(name);
+}
+var ANY_NAME = { has: () => true };
+var allocTargetCache = /* @__PURE__ */ new WeakMap();
+function allocTargets(fn) {
+  let set2 = allocTargetCache.get(fn);
   if (!set2) {
-    const s = /* @__PURE__ */ new Set();
-    for (const l of fn.lines) if (l.added) s.add(l.newLine);
-    set2 = s;
-    cache.set(fn, set2);
+    const out = /* @__PURE__ */ new Set();
+    for (const s of fn.body) for (const c of callsDeep(s)) if (c.assignedTo !== null && isAllocCall(c.name, ANY_NAME)) out.add(c.assignedTo);
+    set2 = out;
+    allocTargetCache.set(fn, set2);
   }
   return set2;
 }
-
-// rules/utils/c-flow.ts
-function flatten(fn) {
-  const body = fn.body;
-  const out = [];
-  const root = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: [], body };
-  for (let i = 0; i < body.length; i++) visit(out, body[i], [{ parent: root, child: i }]);
-  return out;
-}
-function visit(out, s, path) {
-  out.push({ stmt: s, path, index: out.length });
-  switch (s.kind) {
-    case "block":
-      for (let i = 0; i < s.body.length; i++) visit(out, s.body[i], extend(path, s, i));
-      return;
-    case "if":
-      visit(out, s.then, extend(path, s, 0));
-      if (s.else) visit(out, s.else, extend(path, s, 1));
-      return;
-    case "loop":
-    case "switch":
-    case "macro":
-      visit(out, s.body, extend(path, s, 0));
-      return;
-    default:
-      return;
+var assignPatterns = /* @__PURE__ */ new Map();
+function assignsIn(s, v) {
+  let re = assignPatterns.get(v);
+  if (!re) {
+    re = new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]|&${v}\\b`);
+    assignPatterns.set(v, re);
   }
-}
-function extend(path, parent, child) {
-  const n = path.length;
-  const next = new Array(n + 1);
-  for (let i = 0; i < n; i++) next[i] = path[i];
-  next[n] = { parent, child };
-  return next;
-}
-function exclusive(a, b) {
-  const n = Math.min(a.path.length, b.path.length);
-  for (let i = 0; i < n; i++) {
-    const sa = a.path[i];
-    const sb = b.path[i];
-    if (sa.parent !== sb.parent) return false;
-    if (sa.child !== sb.child) return sa.parent.kind === "if";
-  }
-  return false;
-}
-function encloses(outer, inner) {
-  return inner.path.some((s) => s.parent === outer.stmt);
-}
-function isJumpOut(s) {
-  return s.kind === "return" || s.kind === "goto";
-}
-var jumpCounts = /* @__PURE__ */ new WeakMap();
-var breakAt = /* @__PURE__ */ new WeakMap();
-function nextBreak(block, from) {
-  let next = breakAt.get(block);
-  if (!next) {
-    const n = block.body.length;
-    next = new Int32Array(n + 1).fill(n);
-    for (let k = n - 1; k >= 0; k--) next[k] = block.body[k]?.kind === "break" ? k : next[k + 1] ?? n;
-    breakAt.set(block, next);
-  }
-  return next[Math.max(0, Math.min(from, block.body.length))] ?? block.body.length;
-}
-function jumpsIn(block, lo, hi) {
-  hi = Math.min(hi, nextBreak(block, lo));
-  if (hi <= lo) return false;
-  let counts = jumpCounts.get(block);
-  if (!counts) {
-    counts = new Int32Array(block.body.length + 1);
-    block.body.forEach((c, k) => counts[k + 1] = (counts[k] ?? 0) + (isJumpOut(c) ? 1 : 0));
-    jumpCounts.set(block, counts);
-  }
-  return (counts[Math.min(hi, block.body.length)] ?? 0) - (counts[Math.max(0, lo)] ?? 0) > 0;
-}
-function blocked(a, b) {
-  if (exclusive(a, b)) return true;
-  for (let i = a.path.length - 1; i >= 0; i--) {
-    const step = a.path[i];
-    if (b.path[i]?.parent === step.parent && b.path[i]?.child !== void 0) {
-      if (step.parent.kind === "block") {
-        const lo = step.child;
-        const hi = b.path[i]?.child ?? lo;
-        if (jumpsIn(step.parent, lo + 1, hi) || nextBreak(step.parent, lo + 1) < hi) return true;
-      }
-      return false;
-    }
-    if (step.parent.kind === "block" && jumpsIn(step.parent, step.child + 1, step.parent.body.length)) return true;
-  }
-  return false;
-}
-function breaksAway(a, b) {
-  for (let i = a.path.length - 1; i >= 0; i--) {
-    const step = a.path[i];
-    const shared = b.path[i]?.parent === step.parent;
-    if (step.parent.kind === "block") {
-      const end = shared ? b.path[i]?.child ?? step.child : step.parent.body.length;
-      if (step.parent.body.slice(step.child + 1, end).some((s) => s.kind === "break")) {
-        for (let k = i - 1; k >= 0; k--) {
-          const t = a.path[k].parent;
-          if (t.kind !== "loop" && t.kind !== "switch") continue;
-          if (b.path.some((s) => s.parent === t)) return true;
-          break;
-        }
-      }
-    }
-    if (shared) return false;
-  }
-  return false;
-}
-function guardingIfs(node2) {
-  const out = [];
-  for (let i = node2.path.length - 1; i >= 0; i--) {
-    const s = node2.path[i];
-    if (s.parent.kind === "if" && s.child === 0) out.push(s.parent);
-    if (s.parent.kind === "loop") break;
-  }
-  return out;
-}
-function enclosingLoops(node2) {
-  return node2.path.filter((s) => s.parent.kind === "loop").map((s) => s.parent).reverse();
-}
-var gapCache = /* @__PURE__ */ new WeakMap();
-function gapLines(fn) {
-  const hit = gapCache.get(fn);
-  if (hit) return hit;
-  const out = [];
-  for (let i = 1; i < fn.lines.length; i++) {
-    const prev = fn.lines[i - 1]?.newLine ?? 0;
-    const cur = fn.lines[i]?.newLine ?? 0;
-    if (cur !== prev + 1) out.push(cur);
-  }
-  gapCache.set(fn, out);
-  return out;
-}
-function gapBetween(fn, from, to) {
-  return gapLines(fn).some((g) => g > from && g <= to);
-}
-var labelCache = /* @__PURE__ */ new WeakMap();
-function labelCode(fn, nodes, name, seen) {
-  if (seen) return labelCodeFrom(fn, nodes, name, seen);
-  let byName = labelCache.get(nodes);
-  if (!byName) labelCache.set(nodes, byName = /* @__PURE__ */ new Map());
-  if (byName.has(name)) return byName.get(name) ?? null;
-  const code = labelCodeFrom(fn, nodes, name, /* @__PURE__ */ new Set());
-  byName.set(name, code);
-  return code;
-}
-function labelCodeFrom(fn, nodes, name, seen) {
-  seen.add(name);
-  const at = nodes.find((n) => n.stmt.kind === "label" && n.stmt.name === name);
-  if (at?.stmt.kind !== "label") return null;
-  const calls = [];
-  const depth = at.path.length;
-  for (let i = at.index + 1; i < nodes.length; i++) {
-    const n = nodes[i];
-    if (n.path.length < depth) break;
-    calls.push(...n.stmt.calls);
-    if (n.path.length === depth && n.stmt.kind === "return") {
-      return { calls, known: !gapBetween(fn, at.stmt.line, n.stmt.line), ret: n.stmt, label: at.stmt };
-    }
-    if (n.path.length === depth && n.stmt.kind === "goto") {
-      const next = seen.has(n.stmt.label) ? null : labelCodeFrom(fn, nodes, n.stmt.label, seen);
-      if (!next) return { calls, known: false, ret: null, label: at.stmt };
-      return { calls: [...calls, ...next.calls], known: next.known, ret: next.ret, label: at.stmt };
-    }
-  }
-  const lastLine = fn.lines[fn.lines.length - 1]?.newLine ?? at.stmt.line;
-  return { calls, known: depth === 1 && fn.hasEnd && !gapBetween(fn, at.stmt.line, lastLine), ret: null, label: at.stmt };
-}
-function handleOf(arg) {
-  if (!arg) return "";
-  let h = handles.get(arg);
-  if (h === void 0) {
-    h = arg.replace(/\s+/g, "").replace(/^\(\w[\w\s*]*\*\)/, "").replace(/^[&*]+/, "").replace(/^\((.*)\)$/, "$1");
-    if (handles.size >= 4096) handles.clear();
-    handles.set(arg, h);
-  }
-  return h;
-}
-var handles = /* @__PURE__ */ new Map();
-function sameHandle(a, b) {
-  if (!a || !b) return true;
-  if (a === b) return true;
-  const last = (s) => s.split(/->|\./).pop() ?? s;
-  return a.includes("->") || b.includes("->") || a.includes(".") || b.includes(".") ? last(a) === last(b) : false;
-}
-
-// rules/utils/c-errors.ts
-var ERR_VAR = /^(ret|err|rc|error|retval|status|res|rv|r|result|ret_val|rval)$/;
-var ERROR_LOG = /^(pr_err|pr_crit|pr_alert|pr_emerg|pr_warn|pr_warning|pr_err_ratelimited|pr_warn_ratelimited|pr_err_once|pr_warn_once|printk|\w+_err|\w+_err_ratelimited|\w+_err_once|\w+_warn|\w+_warn_ratelimited|\w+_warn_once|\w+_crit|\w+_alert|\w+_emerg)$/;
-var WARN_CALL = /^(WARN|WARN_ON|WARN_ON_ONCE|WARN_ONCE|BUG|BUG_ON|WARN_TAINT|WARN_TAINT_ONCE|VM_WARN_ON|VM_WARN_ON_ONCE|VM_BUG_ON|lockdep_assert\w*|dump_stack|KUNIT_\w+)$/;
-var OPTIONAL_WORDS = /\b(optional|not supported|unsupported|ignor\w*|continu\w*|skip\w*|deprecated|non-?fatal|fall(ing)? ?back|disabled|using default|defaulting|not available|unavailable|best[- ]effort|harmless|nothing to do|not an error|no longer|obsolete|legacy|not needed|anyway|proceed\w*)\b/i;
-function isErrorLog(call) {
-  if (call.name === "printk") return /KERN_(ERR|WARNING|CRIT|ALERT|EMERG)/.test(call.args[0] ?? "");
-  if (/_(dbg|info|notice|debug)$/.test(call.name)) return false;
-  return ERROR_LOG.test(call.name);
-}
-function isErrnoExpr(expr) {
-  const e = expr.replace(/\s+/g, "");
-  return /^\(?-E[A-Z0-9]+\)?$/.test(e) || e.startsWith("ERR_PTR(") || e.startsWith("PTR_ERR(") || e.startsWith("ERR_CAST(") || e === "-1" || e.startsWith("dev_err_probe(");
-}
-function bareCond(cond) {
-  let c = cond.replace(/\s+/g, " ").trim();
-  for (let i = 0; i < 4; i++) {
-    const m = /^!?\s*(unlikely|likely)\s*\((.*)\)$/.exec(c);
-    if (!m) break;
-    c = (c.startsWith("!") ? "!" : "") + (m[2] ?? "").trim();
-  }
-  while (c.startsWith("(") && c.endsWith(")") && balanced(c.slice(1, -1))) c = c.slice(1, -1).trim();
-  return c;
-}
-function balanced(s) {
-  let d = 0;
-  for (const ch of s) {
-    if (ch === "(") d++;
-    else if (ch === ")" && --d < 0) return false;
-  }
-  return d === 0;
-}
-var LVALUE = String.raw`[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]*\])*`;
-function failureSubject(cond) {
-  const c = bareCond(cond);
-  let m;
-  if ((m = new RegExp(`^(${LVALUE})$`).exec(c)) && ERR_VAR.test(m[1] ?? "")) return m[1] ?? null;
-  if (m = new RegExp(`^(${LVALUE})\\s*(<\\s*0|!=\\s*0)$`).exec(c)) return m[1] ?? null;
-  if (m = new RegExp(`^!\\s*(${LVALUE})$`).exec(c)) return m[1] ?? null;
-  if (m = new RegExp(`^(${LVALUE})\\s*==\\s*NULL$`).exec(c)) return m[1] ?? null;
-  if (m = new RegExp(`^(?:IS_ERR|IS_ERR_OR_NULL)\\s*\\(\\s*(${LVALUE})\\s*\\)$`).exec(c)) return m[1] ?? null;
-  return null;
-}
-function isFailureCond(cond) {
-  const c = bareCond(cond);
-  if (failureSubject(c) !== null) return true;
-  if (/^(WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE)\s*\(/.test(c)) return true;
-  if (/^!?\s*\w+\s*\(.*\)\s*(<\s*0)?$/.test(c) && !/^!?\s*(is_|has_|can_|should_|test_|check_|list_empty|\w+_is_|\w+_has_|\w+_enabled|\w+_supported)/.test(c))
-    return true;
-  return false;
-}
-function branchStatements(s) {
-  return s.kind === "block" ? s.body : [s];
-}
-function callsDeep(s) {
-  const out = [...s.calls];
+  const pattern = re;
+  let found = false;
   const visit3 = (x) => {
-    switch (x.kind) {
-      case "block":
-        x.body.forEach((c) => {
-          out.push(...c.calls);
-          visit3(c);
-        });
-        break;
-      case "if":
-        out.push(...x.then.calls);
-        visit3(x.then);
-        if (x.else) {
-          out.push(...x.else.calls);
-          visit3(x.else);
-        }
-        break;
-      case "loop":
-      case "switch":
-      case "macro":
-        out.push(...x.body.calls);
-        visit3(x.body);
-        break;
-      default:
-        break;
+    if (x.kind === "expr" && pattern.test(x.text)) found = true;
+    if (x.calls.some((c) => c.assignedTo === v || c.args.some((a) => compactEquals(a, `&${v}`)))) found = true;
+    if (x.kind === "block") x.body.forEach(visit3);
+    if (x.kind === "if") {
+      visit3(x.then);
+      if (x.else) visit3(x.else);
     }
+    if (x.kind === "loop" || x.kind === "macro" || x.kind === "switch") visit3(x.body);
   };
   visit3(s);
-  return out;
+  return found;
 }
-function logsError(s) {
-  return callsDeep(s).find(isErrorLog) ?? null;
-}
-function returnsErrno(fn) {
-  const t = fn.returnType.replace(
-    /\b(static|inline|__always_inline|noinline|extern|__init|__exit|__cold|__must_check|notrace|asmlinkage|__weak|__maybe_unused|__ref|__sched)\b/g,
-    " "
-  ).trim();
-  return /^(int|long|ssize_t|s32|s64|int32_t|errno_t)$/.test(t.replace(/\s+/g, " "));
-}
-function isUserspacePath(path) {
-  if (/^tools\/testing\/selftests\/.*\/(test_modules|\w*_testmod)\/[^/]+\.[ch]$/.test(path)) return false;
-  return /^(tools|scripts|usr|Documentation)\//.test(path) || /(^|\/)selftests\//.test(path) || /^samples\/.*\/(user|.*_user\.c)/.test(path) || path.endsWith("_user.c");
-}
-function commentsBetween(fn, from, to) {
-  return fn.comments.filter((c) => c.line >= from && c.line <= to).map((c) => c.text).join(" ");
-}
-
-// rules/utils/errcode-shapes.ts
-var norm = (s) => s.replace(/\s+/g, "").replace(/^\((.*)\)$/, "$1");
-var esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-function aliased(nodes, at, a, b) {
-  const ea = esc(a);
-  const eb = esc(b);
-  const pair = new RegExp(`(^|[^\\w>.])(${ea}\\s*=\\s*&?${eb}|${eb}\\s*=\\s*&?${ea})\\b`);
-  for (let i = 0; i < at.index; i++) {
-    const s = nodes[i].stmt;
-    if (s.kind === "expr" && pair.test(s.text.replace(/\s+/g, " "))) return true;
+var ERR_VAR_ASSIGN = /(?<![\w>.])(ret|err|rc|error|retval|status|res|rv|r|result|ret_val|rval)\s*(?==[^=]|\+=|-=|\|=)/g;
+var assignedCache = /* @__PURE__ */ new WeakMap();
+function assignedErrVars(fn) {
+  let set2 = assignedCache.get(fn);
+  if (!set2) {
+    const out = /* @__PURE__ */ new Set();
+    const visit3 = (s) => {
+      if (s.kind === "expr") for (const m of s.text.matchAll(ERR_VAR_ASSIGN)) out.add(m[1]);
+      else if (s.kind === "block") s.body.forEach(visit3);
+      else if (s.kind === "if") {
+        visit3(s.then);
+        if (s.else) visit3(s.else);
+      } else if (s.kind === "loop" || s.kind === "switch" || s.kind === "macro") visit3(s.body);
+    };
+    fn.body.forEach(visit3);
+    set2 = out;
+    assignedCache.set(fn, set2);
   }
+  return set2;
+}
+function onlyLogs(list) {
+  return list.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && isErrorLog(x.calls[0]));
+}
+function mayReport(view) {
+  const fn = view.fn;
+  if (fn.complete && fn.kernelDoc?.some((l) => l.text.includes("-E"))) return true;
+  const seen = { labelReturn0: false };
+  const body = fn.body;
+  for (let i = 0; i < body.length; i++) if (stmtMayReport(view, seen, body[i], null, false, body, i)) return true;
+  return view.errno && seen.labelReturn0 && fn.lines.some((l) => l.text.includes("goto"));
+}
+function labelBefore(siblings, at) {
+  if (!siblings) return false;
+  for (let i = at - 1; i >= 0; i--) if (siblings[i]?.kind === "label") return true;
   return false;
 }
-function assigns(text, v) {
-  return new RegExp(`(^|[^\\w>.])${v}\\s*(=[^=]|\\+=|-=|\\|=)`).test(text);
+function stmtMayReport(view, seen, s, guard, inLoop, siblings, at) {
+  const added = view.added;
+  switch (s.kind) {
+    case "expr":
+      return view.positiveOk && added.has(s.line) && positiveCode(s) !== null;
+    case "return":
+      if (view.positiveOk && added.has(s.line) && positiveCode(s) !== null) return true;
+      if (!view.errno) return false;
+      if (added.has(s.line)) {
+        if (compactEquals(s.expr, "-1")) return true;
+        if ((compactEquals(s.expr, "0") || compactEquals(s.expr, "(0)")) && labelBefore(siblings, at)) seen.labelReturn0 = true;
+      }
+      return ERR_VAR.test(s.expr) && exitMayReport(view, s, guard, s.expr);
+    case "goto":
+      return view.errno && exitMayReport(view, s, guard, null);
+    case "if":
+      if (ifMayReport(view, s, inLoop, siblings, at)) return true;
+      if (stmtMayReport(view, seen, s.then, s, inLoop, null, 0)) return true;
+      return s.else !== null && stmtMayReport(view, seen, s.else, guard, inLoop, null, 0);
+    case "block":
+      for (let i = 0; i < s.body.length; i++) if (stmtMayReport(view, seen, s.body[i], guard, inLoop, s.body, i)) return true;
+      return false;
+    case "loop":
+      return stmtMayReport(view, seen, s.body, null, true, null, 0);
+    case "switch":
+    case "macro":
+      return stmtMayReport(view, seen, s.body, guard, inLoop, null, 0);
+    default:
+      return false;
+  }
 }
-function wrongPtrErr(nodes, at, s) {
-  const m = /^IS_ERR(?:_OR_NULL)?\s*\(\s*(.+)\s*\)$/.exec(bareCond(s.cond));
-  const checked = norm(m?.[1] ?? "");
-  if (!/^[A-Za-z_][\w]*((->|\.)[A-Za-z_]\w*|\[\w+\])*$/.test(checked)) return null;
+function ifMayReport(view, s, inLoop, siblings, at) {
+  const added = view.added;
   const list = branchStatements(s.then);
-  for (const x of list) {
-    const text = x.kind === "return" ? x.expr : x.kind === "expr" ? x.text : "";
-    const p = /(?:^|=\s*)(?:PTR_ERR|ERR_CAST)\s*\(\s*(.+?)\s*\)$/.exec(text);
-    if (p?.[1]) {
-      const returned = norm(p[1]);
-      if (returned === checked || returned.replace(/^\([\w\s*]+\)/, "") === checked) return null;
-      if (list.some((y) => y.line < x.line && y.kind === "expr" && assigns(y.text, esc(returned)))) return null;
-      if (aliased(nodes, at, checked, returned)) return null;
-      return { line: x.line, checked, returned };
-    }
-  }
-  return null;
-}
-function testsNegative(cond, v) {
-  const e = esc(v);
-  return new RegExp(`(^|[^\\w>.])${e}\\s*(<\\s*0|<=\\s*0|==\\s*-\\s*1)(?!\\w)`).test(bareCond(cond)) || new RegExp(`^IS_ERR_VALUE\\s*\\(\\s*${e}\\s*\\)$`).test(bareCond(cond));
-}
-function callersPassOn(index, name) {
-  for (const g of index.functions.values()) {
-    if (g.name === name || !returnsErrno(g) || !g.lines.some((l) => l.text.includes(name))) continue;
-    const nodes = flatten(g);
-    for (const n of nodes) {
-      for (const c of n.stmt.calls) {
-        if (c.name !== name) continue;
-        if (n.stmt.kind === "return" && norm(n.stmt.expr).startsWith(`${name}(`)) return true;
-        const v = c.assignedTo;
-        if (!v || !/^[A-Za-z_]\w*$/.test(v)) continue;
-        for (const r of nodes) {
-          if (r.index <= n.index || r.stmt.kind !== "return" || norm(r.stmt.expr) !== v) continue;
-          if (ERR_VAR.test(v)) return true;
-          if (guardingIfs(r).some((gd) => gd.kind === "if" && testsNegative(gd.cond, v))) return true;
-        }
-      }
-    }
+  if (view.kernel && s.cond.includes("IS_ERR") && list.some((x) => added.has(x.line))) return true;
+  if (!view.errno || s.else !== null) return false;
+  const ret0 = list.find((x) => x.kind === "return" && compactEquals(x.expr, "0"));
+  if (ret0) return added.has(ret0.line) || added.has(s.line);
+  if (!onlyLogs(list)) return false;
+  const next = siblings?.[at + 1];
+  if (next?.kind === "return" && compactEquals(next.expr, "0") && (added.has(s.line) || added.has(next.line))) return true;
+  if (inLoop) {
+    for (let k = s.line; k <= s.endLine; k++) if (added.has(k)) return true;
   }
   return false;
 }
-var EXIT_LABEL = /^(out|err|fail|error|exit|done|end|bail|ret|return|cleanup|unlock|free|put|release|unwind)|_(out|exit|unlock|free|put|release|cleanup)$/i;
-var CLEANUP_CALL = /free|put|release|unlock|destroy|unregister|deregister|_del|remove|close|cleanup|unmap|disable|unprepare|drop|fini|exit|dput|iput|fput|kvfree|vfree|up_read|up_write|^up$/;
-function zeroLabels(fn, nodes, assignedByCall) {
-  const out = [];
-  for (const g of nodes) {
-    if (g.stmt.kind !== "goto") continue;
-    const code = labelCode(fn, nodes, g.stmt.label);
-    if (!code?.known || code.ret?.kind !== "return" || norm(code.ret.expr) !== "0" || code.label.line < g.stmt.line) continue;
-    if (!EXIT_LABEL.test(g.stmt.label) || !code.calls.every((c) => CLEANUP_CALL.test(c.name))) continue;
-    const guard = guardingIfs(g)[0];
-    if (guard?.kind !== "if") continue;
-    const guardNode = nodes.find((x) => x.stmt === guard);
-    const subj = failureSubject(guard.cond);
-    let v = subj && ERR_VAR.test(subj) && guardNode && assignedByCall(guardNode, subj) ? subj : "";
-    if (!v) {
-      for (const x of branchStatements(guard.then)) {
-        const m = x.kind === "expr" ? /^(\w+)\s*=\s*-E[A-Z0-9]+$/.exec(x.text) : null;
-        if (m?.[1] && ERR_VAR.test(m[1])) v = m[1];
-      }
-    }
-    if (!v) continue;
-    const labelNode = nodes.find((x) => x.stmt === code.label);
-    const under = labelNode ? nodes.filter((x) => x.index > labelNode.index && x.stmt.line <= (code.ret?.line ?? 0)) : [];
-    if (under.some((x) => new RegExp(`\\b${v}\\b`).test(x.stmt.kind === "if" ? x.stmt.cond : x.stmt.kind === "expr" ? x.stmt.text : ""))) continue;
-    out.push({ line: code.ret.line, label: g.stmt.label, var: v, guard });
+function exitMayReport(view, s, guard, returned) {
+  if (guard?.kind !== "if") return false;
+  if (returned !== null && guard.cond.includes(returned)) return false;
+  if (!view.added.has(s.line) && !droppedCode(view.file, guard, s, view.added)) return false;
+  let carried = false;
+  for (const v of assignedErrVars(view.fn)) {
+    if ((returned === null || returned === v) && !guard.cond.includes(v) && !assignsIn(guard.then, v)) carried = true;
   }
-  return out;
+  if (!carried) return false;
+  if (guard.cond.includes("IS_ERR") || callsDeep(guard.then).some(isErrorLog)) return true;
+  if (!bareCond(guard.cond).startsWith("!")) return false;
+  const subject = failureSubject(guard.cond);
+  return subject !== null && allocTargets(view.fn).has(subject);
 }
-function loopOverwrites(nodes) {
-  const out = [];
-  for (const loop of nodes) {
-    if (loop.stmt.kind !== "loop") continue;
-    let last = loop.index;
-    while (last + 1 < nodes.length && encloses(loop, nodes[last + 1])) last++;
-    for (let i = loop.index + 1; i <= last; i++) {
-      const n = nodes[i];
-      const s = n.stmt;
-      if (s.kind !== "if" || s.else !== null) continue;
-      const v = failureSubject(s.cond);
-      if (!v || !ERR_VAR.test(v) || !/^!?\s*\w+(\s*(<|!=)\s*0)?$/.test(bareCond(s.cond))) continue;
-      const then = branchStatements(s.then);
-      if (!then.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && isErrorLog(x.calls[0]))) continue;
-      if (!setByCallBefore(n, v)) continue;
-      if (returnedAfter(nodes, loop, last, v)) out.push({ node: n, var: v });
-    }
-  }
-  return out;
-}
-function setByCallBefore(check2, v) {
-  const step = check2.path[check2.path.length - 1];
-  if (step?.parent.kind !== "block") return false;
-  const word2 = new RegExp(`\\b${v}\\b`);
-  for (let k = step.child - 1; k >= 0; k--) {
-    const s = step.parent.body[k];
-    if (s.calls.some((c) => c.assignedTo === v)) return s.kind === "expr";
-    if (s.kind !== "expr" || word2.test(s.text)) return false;
-  }
-  return false;
-}
-function returnedAfter(nodes, loop, last, v) {
-  const depth = loop.path.length;
-  const word2 = new RegExp(`\\b${v}\\b`);
-  for (let i = last + 1; i < nodes.length; i++) {
-    const n = nodes[i];
-    if (n.path.length < depth) return false;
-    const s = n.stmt;
-    if (s.kind === "return") return n.path.length === depth && norm(s.expr) === v;
-    if (s.kind === "goto" || s.kind === "loop" || s.kind === "label" && s.name === "case") return false;
-    const text = s.kind === "if" ? s.cond : s.kind === "expr" ? s.text : "";
-    if (word2.test(text)) return false;
-  }
-  return false;
-}
-var PRINT = /^(printk|pr_\w+|dev_\w+|netdev_\w+|\w+_(err|warn|info|notice|dbg|crit)(_ratelimited|_once)?)$/;
-function droppedCode(file2, guard, exit, added) {
-  if (guard.kind !== "if") return null;
-  const body = branchStatements(guard.then).filter((x) => x !== exit);
-  if (!branchStatements(guard.then).includes(exit) || body.length === 0) return null;
-  if (!body.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && PRINT.test(x.calls[0].name) && x.text.startsWith(x.calls[0].name))) return null;
-  const at = body.find((x) => added.has(x.line))?.line;
-  if (at === void 0) return null;
-  for (const h of file2.hunks) {
-    let prev = null;
-    for (const l of h.lines) {
-      if (l.kind !== "del") {
-        prev = l.newLine;
-        continue;
-      }
-      if (prev === null || prev < guard.line || prev >= exit.line) continue;
-      const m = /^\s*(\w+)\s*=\s*(-\s*E[A-Z][A-Z0-9_]*)\s*;/.exec(l.text);
-      if (m?.[1] && m[2] && ERR_VAR.test(m[1])) return { var: m[1], code: m[2].replace(/\s+/g, ""), at };
-    }
-  }
-  return null;
-}
-
-// rules/data/errno.ts
-var ERRNO = new Set(
-  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP ENODATA ETIME ETIMEDOUT EOVERFLOW EOPNOTSUPP ENOTSUPP EPROTO EBADMSG ENOTCONN ECONNREFUSED EALREADY EINPROGRESS ESTALE ECANCELED ENOKEY EKEYREJECTED EPROBE_DEFER ENOIOCTLCMD ERESTARTSYS EWOULDBLOCK EMSGSIZE ENOBUFS EADDRINUSE EAFNOSUPPORT ENOMSG EIDRM ENOLINK ETXTBSY EUCLEAN EREMOTEIO EDQUOT ENOMEDIUM EHWPOISON ESHUTDOWN EBADFD ENOPKG EILSEQ ENOEXEC ENOTBLK".split(
-    " "
-  )
-);
 
 // rules/utils/kdoc.ts
 function visualColumn(text, index) {
@@ -9921,6 +10123,7 @@ function isInlineStub(fn) {
 }
 function docGaps(fn, nodes) {
   if (!fn.complete || !fn.kernelDoc || isInlineStub(fn)) return null;
+  if (!fn.kernelDoc.some((l) => l.text.includes("-E"))) return null;
   const doc = parseKdoc(fn.kernelDoc);
   if (doc.returns.length === 0) return null;
   const docText = doc.returns.map((r) => r.text).join(" ");
@@ -9934,7 +10137,9 @@ function docGaps(fn, nodes) {
   for (const n of nodes) {
     const s = n.stmt;
     const text = s.kind === "return" ? s.expr : s.kind === "expr" ? s.text : "";
-    for (const m of text.matchAll(/-E[A-Z][A-Z0-9_]+/g)) if (!literal2.has(m[0])) literal2.set(m[0], s.line);
+    if (text.includes("-E")) {
+      for (const m of text.matchAll(/-E[A-Z][A-Z0-9_]+/g)) if (!literal2.has(m[0])) literal2.set(m[0], s.line);
+    }
     if (s.kind === "return") {
       const e = s.expr.replace(/\s/g, "");
       if (/^[a-z_]\w*$/.test(e) && assignedFromCall.has(e)) propagates = true;
@@ -10118,9 +10323,6 @@ function callReaches(index, call, names) {
 // rules/errcode.ts
 var NON_ERRNO_NAME = /cmp|compare|_to_|_sort|find|index|idx|lookup|search|_pos$|_pos_|ffs|fls|bsearch|_order$|sign|diff|dist|_nr$|count|_len$|parse_|str/i;
 var LOOKS_OK = (text) => OPTIONAL_WORDS.test(text);
-function isAllocCall(name, identifiers) {
-  return pairFor(name, identifiers)?.kind === "alloc" || /(^|_)(alloc|zalloc|dup|kmalloc|kzalloc|vmalloc)(_|$)/.test(name);
-}
 function lastAssignment(nodes, at, v) {
   const assign = new RegExp(`(^|[^\\w>.])${v}\\s*(=[^=]|\\+=|-=|\\|=)`);
   for (let i = at.index - 1; i >= 0; i--) {
@@ -10142,7 +10344,7 @@ function stillZero(nodes, guardNode, v) {
   const text = last.stmt.text;
   for (let i = last.index + 1; i < guardNode.index; i++) {
     const s = nodes[i].stmt;
-    if (s.calls.some((c) => c.args.some((a) => a.replace(/\s/g, "") === `&${v}`))) return false;
+    if (s.calls.some((c) => c.args.some((a) => compactEquals(a, `&${v}`)))) return false;
   }
   if (new RegExp(`(^|\\s)${v}\\s*=\\s*0$`).test(text)) return true;
   const call = last.stmt.calls.find((c) => c.assignedTo === v);
@@ -10155,22 +10357,6 @@ function stillZero(nodes, guardNode, v) {
     }
   }
   return false;
-}
-function assignsIn(s, v) {
-  const re = new RegExp(`(^|[^\\w>.])${v}\\s*=[^=]|&${v}\\b`);
-  let found = false;
-  const visit3 = (x) => {
-    if (x.kind === "expr" && re.test(x.text)) found = true;
-    if (x.calls.some((c) => c.assignedTo === v || c.args.some((a) => a.replace(/\s/g, "") === `&${v}`))) found = true;
-    if (x.kind === "block") x.body.forEach(visit3);
-    if (x.kind === "if") {
-      visit3(x.then);
-      if (x.else) visit3(x.else);
-    }
-    if (x.kind === "loop" || x.kind === "macro" || x.kind === "switch") visit3(x.body);
-  };
-  visit3(s);
-  return found;
 }
 function intentText(fn, nodes, g) {
   const strings = callsDeep(g.kind === "if" ? g.then : g).map((c) => c.args.join(" ")).join(" ");
@@ -10188,7 +10374,17 @@ function looksDeliberate(text, log) {
   if (!refusesValue(log)) return true;
   return OPTIONAL_WORDS.test(text.replace(/\b(unsupported|not supported)\b/gi, ""));
 }
-var ERRNO_OR_IS_ERR = /\bE[A-Z0-9]|IS_ERR/;
+function errnoOrIsErr(text) {
+  for (let i = text.indexOf("E"); i >= 0; i = text.indexOf("E", i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if ((next >= 65 && next <= 90 || next >= 48 && next <= 57) && (i === 0 || !isWordChar2(text.charCodeAt(i - 1)))) return true;
+    if (i >= 3 && text.startsWith("IS_ERR", i - 3)) return true;
+  }
+  return false;
+}
+function isWordChar2(ch) {
+  return ch >= 48 && ch <= 57 || ch >= 65 && ch <= 90 || ch >= 97 && ch <= 122 || ch === 95;
+}
 var ZERO_IDS = /* @__PURE__ */ new Set(["loggedZero", "failedZero", "fallThrough", "stillZero", "stillZeroGoto", "stillZeroGotoUnseen"]);
 var errcode_default = defineRule({
   meta: {
@@ -10220,11 +10416,14 @@ var errcode_default = defineRule({
       cFunction(fn, file2) {
         const user = isUserspacePath(file2.path);
         const added = addedLines(fn);
-        const threadFn = fn.params.length === 1 && /\(\s*void\s*\*\s*\w+\s*\)/.test(fn.signature);
+        const threadFn = fn.params.length === 1 && fn.signature.includes("void") && /\(\s*void\s*\*\s*\w+\s*\)/.test(fn.signature);
         const errnoFn = returnsErrno(fn) && !fn.returnType.includes("ssize_t") && !threadFn;
-        if ((!errnoFn || user) && !(fn.complete && fn.kernelDoc) && (user || !fn.lines.some((l) => ERRNO_OR_IS_ERR.test(l.text)))) return;
+        if ((!errnoFn || user) && !(fn.complete && fn.kernelDoc) && (user || !fn.lines.some((l) => errnoOrIsErr(l.text)))) return;
+        const positiveOk = !user && !file2.path.startsWith("fs/xfs/");
+        if (!mayReport({ fn, file: file2, added, kernel: !user, positiveOk, errno: errnoFn && !user })) return;
         const nodes = flatten(fn);
-        const index = patchIndex(ctx);
+        let patchIdx;
+        const index = () => patchIdx ??= patchIndex(ctx);
         const seenLines = /* @__PURE__ */ new Set();
         const gaps = docGaps(fn, nodes);
         let zeroReported = false;
@@ -10237,15 +10436,14 @@ var errcode_default = defineRule({
         };
         for (const n of nodes) {
           const s = n.stmt;
-          if (!user && !file2.path.startsWith("fs/xfs/") && added.has(s.line) && (s.kind === "return" || s.kind === "expr")) {
-            const text = s.kind === "return" ? s.expr : s.text;
-            const m = /^(?:ERR_PTR\s*\(\s*)?(E[A-Z0-9]+)\s*\)?$/.exec(text) ?? (s.kind === "expr" ? /^(?:\w+\s+)?(?:ret|err|rc|error|retval)\s*=\s*(E[A-Z0-9]+)$/.exec(text) : null);
-            if (m?.[1] && ERRNO.has(m[1])) report("positive", s.line, { code: m[1] });
+          if (positiveOk && added.has(s.line)) {
+            const code = positiveCode(s);
+            if (code) report("positive", s.line, { code });
           }
-          if (s.kind === "return" && s.expr.replace(/\s/g, "") === "-1" && added.has(s.line) && !user && errnoFn) {
+          if (s.kind === "return" && !user && errnoFn && added.has(s.line) && compactEquals(s.expr, "-1")) {
             const others = nodes.filter((o) => o.stmt.kind === "return" && o !== n).map((o) => o.stmt.kind === "return" ? o.stmt.expr.replace(/\s/g, "") : "");
             const plain = !others.some((e) => /^\d+$/.test(e) && e !== "0");
-            const errnoUse = others.some((e) => /-E[A-Z]/.test(e)) || callersPassOn(index, fn.name);
+            const errnoUse = others.some((e) => /-E[A-Z]/.test(e)) || callersPassOn(index(), fn.name);
             const byName = !NON_ERRNO_NAME.test(fn.name) && !others.some((e) => /^[a-z]\w*$/.test(e) && !ERR_VAR.test(e));
             if (plain && (errnoUse || byName)) report("minusOne", s.line, {});
           }
@@ -10254,7 +10452,7 @@ var errcode_default = defineRule({
             if (w && added.has(w.line)) report("wrongPtrErr", w.line, { checked: w.checked, returned: w.returned });
           }
           if (!errnoFn || user) continue;
-          if (s.kind === "if") {
+          if (s.kind === "if" && s.cond.includes("IS_ERR_OR_NULL")) {
             const m = /^IS_ERR_OR_NULL\s*\(\s*(.+?)\s*\)$/.exec(bareCond(s.cond));
             const v = m?.[1]?.replace(/\s+/g, "");
             const ptrErr = v ? branchStatements(s.then).find((x) => x.kind === "return" && x.expr.replace(/\s+/g, "") === `PTR_ERR(${v})`) : void 0;
@@ -10262,30 +10460,31 @@ var errcode_default = defineRule({
           }
           if (s.kind === "if" && s.else === null) {
             const then = branchStatements(s.then);
-            const log = callsDeep(s.then).find(isErrorLog) ?? null;
-            const subj = failureSubject(s.cond);
-            const ret0 = then.find((x) => x.kind === "return" && x.expr.replace(/\s/g, "") === "0");
-            const intent = () => intentText(fn, nodes, s);
-            const assigning = () => subj ? findAssigningCall(nodes, n, subj) : null;
-            if (ret0 && (added.has(ret0.line) || added.has(s.line)) && !looksDeliberate(intent(), log)) {
-              const subjCall = assigning();
-              const allocFail = subjCall !== null && bareCond(s.cond).startsWith("!") && isAllocCall(subjCall, index.identifiers);
-              const errFail = subj !== null && ERR_VAR.test(subj) && subjCall !== null;
-              const strongLog = log !== null && !log.name.includes("warn");
-              const code = allocFail ? "-ENOMEM" : subj && ERR_VAR.test(subj) ? subj : s.cond.includes("IS_ERR") && subj ? `PTR_ERR(${subj})` : guessed ?? "-EINVAL";
-              if (strongLog || log && (allocFail || errFail)) report("loggedZero", ret0.line, { code }, ret0.line);
-              else if (!log && (allocFail || errFail) && subjCall) report("failedZero", ret0.line, { failed: subjCall, code }, ret0.line);
+            const ret0 = then.find((x) => x.kind === "return" && compactEquals(x.expr, "0"));
+            if (ret0 && (added.has(ret0.line) || added.has(s.line))) {
+              const log = callsDeep(s.then).find(isErrorLog) ?? null;
+              if (!looksDeliberate(intentText(fn, nodes, s), log)) {
+                const subj = failureSubject(s.cond);
+                const subjCall = subj ? findAssigningCall(nodes, n, subj) : null;
+                const allocFail = subjCall !== null && bareCond(s.cond).startsWith("!") && isAllocCall(subjCall, index().identifiers);
+                const errFail = subj !== null && ERR_VAR.test(subj) && subjCall !== null;
+                const strongLog = log !== null && !log.name.includes("warn");
+                const code = allocFail ? "-ENOMEM" : subj && ERR_VAR.test(subj) ? subj : s.cond.includes("IS_ERR") && subj ? `PTR_ERR(${subj})` : guessed ?? "-EINVAL";
+                if (strongLog || log && (allocFail || errFail)) report("loggedZero", ret0.line, { code }, ret0.line);
+                else if (!log && (allocFail || errFail) && subjCall) report("failedZero", ret0.line, { failed: subjCall, code }, ret0.line);
+              }
             }
-            if (!ret0 && log && then.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && isErrorLog(x.calls[0])) && subj && ERR_VAR.test(subj) && assigning() && !LOOKS_OK(intent())) {
+            if (!ret0 && onlyLogs(then)) {
               const parent = n.path[n.path.length - 1];
               const next = parent?.parent.kind === "block" ? parent.parent.body[parent.child + 1] : void 0;
-              if (next?.kind === "return" && next.expr.replace(/\s/g, "") === "0" && (added.has(s.line) || added.has(next.line))) {
+              const subj = failureSubject(s.cond);
+              if (next?.kind === "return" && compactEquals(next.expr, "0") && (added.has(s.line) || added.has(next.line)) && subj && ERR_VAR.test(subj) && callsDeep(s.then).some(isErrorLog) && findAssigningCall(nodes, n, subj) && !LOOKS_OK(intentText(fn, nodes, s))) {
                 report("fallThrough", s.line, { code: subj }, next.line);
               }
             }
           }
-          if (s.kind === "goto" || s.kind === "return") {
-            const guard = guardingIfs(n)[0];
+          if (s.kind === "goto" || s.kind === "return" && ERR_VAR.test(s.expr)) {
+            const guard = innermostGuard(n);
             if (guard?.kind !== "if") continue;
             const dropped = added.has(s.line) ? null : droppedCode(file2, guard, s, added);
             if (!added.has(s.line) && !dropped) continue;
@@ -10301,19 +10500,20 @@ var errcode_default = defineRule({
               } else {
                 if (code?.ret?.kind !== "return" || code.label.line < s.line) continue;
                 v = code.ret.expr;
+                if (!ERR_VAR.test(v)) continue;
                 const from = code.label.line;
                 const to = code.ret.line;
                 if (nodes.some((x) => x.stmt.line >= from && x.stmt.line < to && assignsIn(x.stmt, v))) continue;
               }
             }
             if (!ERR_VAR.test(v) || guard.cond.includes(v)) continue;
+            const guardNode = nodeOf(nodes, n, guard);
+            if (!guardNode) continue;
             const gsubj = failureSubject(guard.cond);
-            const gNode = nodes.find((x) => x.stmt === guard);
-            const gCall = gsubj && gNode ? findAssigningCall(nodes, gNode, gsubj) : null;
-            const isError = callsDeep(guard.then).some(isErrorLog) || guard.cond.includes("IS_ERR") || gCall !== null && bareCond(guard.cond).startsWith("!") && isAllocCall(gCall, index.identifiers);
+            const gCall = gsubj ? findAssigningCall(nodes, guardNode, gsubj) : null;
+            const isError = callsDeep(guard.then).some(isErrorLog) || guard.cond.includes("IS_ERR") || gCall !== null && bareCond(guard.cond).startsWith("!") && isAllocCall(gCall, index().identifiers);
             if (!isError || assignsIn(guard.then, v) || LOOKS_OK(intentText(fn, nodes, guard))) continue;
-            const guardNode = nodes.find((x) => x.stmt === guard);
-            if (!guardNode || !stillZero(nodes, guardNode, v)) continue;
+            if (!stillZero(nodes, guardNode, v)) continue;
             if (dropped) {
               if (dropped.var === v) report("droppedCode", dropped.at, { var: v, code: dropped.code }, s.line);
               continue;
@@ -10325,7 +10525,7 @@ var errcode_default = defineRule({
         const notifier = /struct\s+notifier_block\s*\*/.test(fn.signature);
         if (errnoFn && !user && !notifier) {
           const assignedByCall = (at, v) => findAssigningCall(nodes, at, v) !== null;
-          for (const z2 of zeroLabels(fn, nodes, assignedByCall)) {
+          for (const z2 of mayZeroLabel(nodes, added) ? zeroLabels(fn, nodes, assignedByCall) : []) {
             if (added.has(z2.line) && !LOOKS_OK(intentText(fn, nodes, z2.guard))) report("labelZero", z2.line, { label: z2.label, var: z2.var });
           }
           for (const o of loopOverwrites(nodes)) {
@@ -10335,13 +10535,39 @@ var errcode_default = defineRule({
           }
         }
         if (gaps) {
-          gaps.missing = gaps.missing.filter((c) => !positiveCodes(nodes).has(c));
+          if (gaps.missing.length > 0) {
+            const positive = positiveCodes(nodes);
+            gaps.missing = gaps.missing.filter((c) => !positive.has(c));
+          }
           reportDocGaps(gaps, added, zeroReported, report);
         }
       }
     };
   }
 });
+function mayZeroLabel(nodes, added) {
+  let jump = false;
+  let ret0 = false;
+  for (const n of nodes) {
+    const s = n.stmt;
+    if (s.kind === "goto") jump = true;
+    else if (s.kind === "return" && !ret0 && added.has(s.line)) ret0 = compactEquals(s.expr, "0") || compactEquals(s.expr, "(0)");
+    if (jump && ret0) return true;
+  }
+  return false;
+}
+function innermostGuard(n) {
+  for (let i = n.path.length - 1; i >= 0; i--) {
+    const step = n.path[i];
+    if (step.parent.kind === "if" && step.child === 0) return step.parent;
+    if (step.parent.kind === "loop") return null;
+  }
+  return null;
+}
+function nodeOf(nodes, n, stmt) {
+  for (let i = n.index - 1; i >= 0; i--) if (nodes[i].stmt === stmt) return nodes[i];
+  return null;
+}
 function findAssigningCall(nodes, at, v) {
   const inCond = at.stmt.calls.find((c) => c.assignedTo === v);
   if (inCond) return inCond.name;
@@ -10388,6 +10614,67 @@ var ETIQUETTE_LIMITS = {
 };
 
 // src/parse/c/tokenizer.ts
+var ID = 0;
+var NUM = 1;
+var STR = 2;
+var CHAR = 3;
+var PUNCT = 4;
+var PP = 5;
+var COMMENT = 6;
+var Tokens = class {
+  length = 0;
+  kind = new Uint8Array(64);
+  line = new Int32Array(64);
+  text = [];
+  push(kind, text, line) {
+    const n = this.length;
+    if (n === this.kind.length) this.grow();
+    this.kind[n] = kind;
+    this.line[n] = line;
+    if (n < this.text.length) this.text[n] = text;
+    else this.text.push(text);
+    this.length = n + 1;
+  }
+  grow() {
+    const kind = new Uint8Array(this.kind.length * 2);
+    kind.set(this.kind);
+    this.kind = kind;
+    const line = new Int32Array(this.line.length * 2);
+    line.set(this.line);
+    this.line = line;
+  }
+  /**
+   * Forgets the tokens and lets go of their texts, so a kept `Tokens` does
+   * not hold the last input's strings alive (and into the old generation).
+   */
+  release() {
+    this.text.fill("", 0, this.length);
+    this.length = 0;
+  }
+  /**
+   * Keeps only the code tokens in [from, to), moved to the front (comments
+   * and preprocessor lines go; comments into `comments` when given). Works
+   * in place: the parse passes read the result and drop it.
+   */
+  keepCode(from, to, comments) {
+    const { kind: kinds, text: texts, line: lines } = this;
+    let w = 0;
+    for (let k = from; k < to; k++) {
+      const kind = kinds[k];
+      if (kind === COMMENT) {
+        comments?.push({ line: lines[k], text: texts[k] });
+      } else if (kind !== PP) {
+        kinds[w] = kind;
+        texts[w] = texts[k];
+        lines[w] = lines[k];
+        w++;
+      }
+    }
+    texts.fill("", w, this.length);
+    this.length = w;
+    return this;
+  }
+};
 function punctAt(text, i, c) {
   const d = text.charCodeAt(i + 1);
   switch (c) {
@@ -10449,8 +10736,9 @@ function startsInsideComment(text) {
   if (t.startsWith("/*")) return false;
   return t === "*" || t.startsWith("* ") || t.startsWith("*	") || t.startsWith("*/") || /^\*\s*@/.test(t);
 }
-function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
-  const tokens = [];
+function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength, into = null) {
+  const tokens = into ?? new Tokens();
+  tokens.release();
   let inComment = lines.length > 0 && startsInsideComment(lines[0]?.text ?? "");
   let commentText2 = "";
   let commentLine = lines[0]?.newLine ?? 0;
@@ -10465,7 +10753,7 @@ function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
     if (inPp) {
       ppText += " " + text;
       if (!text.endsWith("\\")) {
-        tokens.push({ kind: "pp", text: ppText, line: ppLine });
+        tokens.push(PP, ppText, ppLine);
         inPp = false;
       }
       continue;
@@ -10474,7 +10762,7 @@ function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
       ppText = text.trim();
       ppLine = line;
       if (text.endsWith("\\")) inPp = true;
-      else tokens.push({ kind: "pp", text: ppText, line });
+      else tokens.push(PP, ppText, line);
       continue;
     }
     while (i < n) {
@@ -10485,7 +10773,7 @@ function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
           i = n;
         } else {
           commentText2 += text.slice(i, end + 2);
-          tokens.push({ kind: "comment", text: commentText2, line: commentLine });
+          tokens.push(COMMENT, commentText2, commentLine);
           inComment = false;
           commentText2 = "";
           i = end + 2;
@@ -10505,7 +10793,7 @@ function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
         continue;
       }
       if (c === 47 && text.charCodeAt(i + 1) === 47) {
-        tokens.push({ kind: "comment", text: text.slice(i), line });
+        tokens.push(COMMENT, text.slice(i), line);
         i = n;
         continue;
       }
@@ -10521,122 +10809,137 @@ function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength) {
           j++;
         }
         const end = Math.min(j + 1, n);
-        tokens.push({ kind: c === 34 ? "str" : "char", text: text.slice(i, end), line });
+        tokens.push(c === 34 ? STR : CHAR, text.slice(i, end), line);
         i = end;
         continue;
       }
       if (isIdStart(c)) {
         let j = i + 1;
         while (j < n && isIdPart(text.charCodeAt(j))) j++;
-        tokens.push({ kind: "id", text: text.slice(i, j), line });
+        tokens.push(ID, text.slice(i, j), line);
         i = j;
         continue;
       }
       if (isDigit(c) || c === 46 && isDigit(text.charCodeAt(i + 1))) {
         let j = i + 1;
         while (j < n && (isIdPart(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
-        tokens.push({ kind: "num", text: text.slice(i, j), line });
+        tokens.push(NUM, text.slice(i, j), line);
         i = j;
         continue;
       }
       const op = punctAt(text, i, c);
-      tokens.push({ kind: "punct", text: op, line });
+      tokens.push(PUNCT, op, line);
       i += op.length;
     }
   }
-  if (inComment && commentText2) tokens.push({ kind: "comment", text: commentText2, line: commentLine });
-  if (inPp) tokens.push({ kind: "pp", text: ppText, line: ppLine });
+  if (inComment && commentText2) tokens.push(COMMENT, commentText2, commentLine);
+  if (inPp) tokens.push(PP, ppText, ppLine);
   return tokens;
 }
 function codeTokens(tokens) {
-  return tokens.filter((t) => t.kind !== "comment" && t.kind !== "pp");
+  return tokens.keepCode(0, tokens.length, null);
 }
 function tokensText(tokens, from = 0, to = tokens.length) {
+  const kinds = tokens.kind;
+  const texts = tokens.text;
   let out = "";
-  let prev = null;
+  let prevKind = -1;
+  let prev = "";
   let unary = true;
   const end = Math.min(to, tokens.length);
   for (let i = Math.max(from, 0); i < end; i++) {
-    const t = tokens[i];
-    const glued = prev !== null && (prev.text === "-" || prev.text === "+") && unary;
-    if (prev && !glued && needsSpace(prev, t)) out += " ";
-    out += t.text;
-    unary = (t.text === "-" || t.text === "+") && (prev === null || prev.kind === "punct" && prev.text !== ")" && prev.text !== "]" || prev.text === "return");
+    const kind = kinds[i];
+    const t = texts[i];
+    const glued = prevKind >= 0 && (prev === "-" || prev === "+") && unary;
+    if (prevKind >= 0 && !glued && needsSpace(prevKind, prev, kind, t)) out += " ";
+    out += t;
+    unary = (t === "-" || t === "+") && (prevKind < 0 || prevKind === PUNCT && prev !== ")" && prev !== "]" || prev === "return");
+    prevKind = kind;
     prev = t;
   }
   return out;
 }
-function word(t) {
-  return t.kind === "id" || t.kind === "num" || t.kind === "str" || t.kind === "char";
-}
-function needsSpace(a, b) {
-  if (word(a) && word(b)) return true;
-  if (b.text === "(" || b.text === ")" || b.text === "[" || b.text === "]" || b.text === "," || b.text === ";") return false;
-  if (a.text === "(" || a.text === "[" || a.text === "!" || a.text === "~" || a.text === "->" || a.text === ".") return false;
-  if (b.text === "->" || b.text === "." || b.text === "++" || b.text === "--") return false;
-  if (a.text === "&" || a.text === "*") return false;
-  return a.text === "," || word(a) !== word(b) || a.kind === "punct";
+function needsSpace(ak, a, bk, b) {
+  const aWord = ak <= CHAR;
+  const bWord = bk <= CHAR;
+  if (aWord && bWord) return true;
+  if (b === "(" || b === ")" || b === "[" || b === "]" || b === "," || b === ";") return false;
+  if (a === "(" || a === "[" || a === "!" || a === "~" || a === "->" || a === ".") return false;
+  if (b === "->" || b === "." || b === "++" || b === "--") return false;
+  if (a === "&" || a === "*") return false;
+  return a === "," || aWord !== bWord || ak === PUNCT;
 }
 
 // src/parse/c/structs.ts
 var OPEN = /^(?:typedef\s+)?(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{\s*(\/[/*].*)?$/;
 var CLOSE = /^}\s*[\w\s]*;/;
+var MACRO_NAME = /^[A-Z_0-9]+$/;
+var ANNOTATION = /^__\w+$/;
+function opens(text) {
+  const c = text.charCodeAt(0);
+  return (c === 115 || c === 117 || c === 101 || c === 116) && OPEN.test(text);
+}
+var scratch = new Tokens();
 function fieldsOf(body, kind) {
-  const toks = codeTokens(tokenize(body));
+  try {
+    return fieldsIn(codeTokens(tokenize(body, void 0, scratch)), kind);
+  } finally {
+    scratch.release();
+  }
+}
+function fieldsIn(toks, kind) {
+  const texts = toks.text;
+  const kinds = toks.kind;
   const out = [];
   if (kind === "enum") {
     let expectName = true;
     let depth = 0;
-    for (const t of toks) {
-      if (t.text === "(") depth++;
-      else if (t.text === ")") depth--;
-      else if (depth === 0 && t.text === ",") expectName = true;
-      else if (expectName && t.kind === "id") {
-        out.push(t.text);
+    for (let i = 0; i < toks.length; i++) {
+      const t = texts[i];
+      if (t === "(") depth++;
+      else if (t === ")") depth--;
+      else if (depth === 0 && t === ",") expectName = true;
+      else if (expectName && kinds[i] === ID) {
+        out.push(t);
         expectName = false;
       }
     }
     return out;
   }
-  let stmt = [];
-  const flush = () => {
-    const fnPtr = stmt.findIndex((t, i) => t.text === "*" && stmt[i - 1]?.text === "(");
-    if (stmt[0]?.kind === "id" && /^[A-Z_0-9]+$/.test(stmt[0].text) && stmt[1]?.text === "(" && stmt[2]?.kind === "id") {
-      out.push(stmt[2].text);
-    } else if (fnPtr >= 0 && stmt[fnPtr + 1]?.kind === "id") {
-      out.push(stmt[fnPtr + 1]?.text ?? "");
+  const flush = (from, to) => {
+    let fnPtr = -1;
+    for (let i = from + 1; i < to && fnPtr < 0; i++) if (texts[i] === "*" && texts[i - 1] === "(") fnPtr = i;
+    const n = to - from;
+    if (n > 2 && kinds[from] === ID && MACRO_NAME.test(texts[from]) && texts[from + 1] === "(" && kinds[from + 2] === ID) {
+      out.push(texts[from + 2]);
+    } else if (fnPtr >= 0 && fnPtr + 1 < to && kinds[fnPtr + 1] === ID) {
+      out.push(texts[fnPtr + 1]);
     } else {
       let depth = 0;
       let last = null;
       let skip = false;
-      for (const t of stmt) {
-        if (t.text === "(" || t.text === "[") depth++;
-        else if (t.text === ")" || t.text === "]") depth--;
-        else if (depth === 0 && t.text === ":") skip = true;
-        else if (depth === 0 && t.text === ",") {
+      for (let i = from; i < to; i++) {
+        const t = texts[i];
+        if (t === "(" || t === "[") depth++;
+        else if (t === ")" || t === "]") depth--;
+        else if (depth === 0 && t === ":") skip = true;
+        else if (depth === 0 && t === ",") {
           if (last) out.push(last);
           last = null;
           skip = false;
-        } else if (depth === 0 && !skip && t.kind === "id" && !/^__\w+$/.test(t.text)) last = t.text;
+        } else if (depth === 0 && !skip && kinds[i] === ID && !ANNOTATION.test(t)) last = t;
       }
       if (last) out.push(last);
     }
-    stmt = [];
   };
-  for (const t of toks) {
-    if (t.text === "{") {
-      stmt = [];
-      continue;
+  let start = 0;
+  for (let i = 0; i < toks.length; i++) {
+    const t = texts[i];
+    if (t === "{" || t === "}") start = i + 1;
+    else if (t === ";") {
+      flush(start, i);
+      start = i + 1;
     }
-    if (t.text === "}") {
-      stmt = [];
-      continue;
-    }
-    if (t.text === ";") {
-      flush();
-      continue;
-    }
-    stmt.push(t);
   }
   return out;
 }
@@ -10652,10 +10955,12 @@ function docAbove(lines, i) {
 function extractStructs(file2) {
   const out = [];
   for (const hunk of file2.hunks) {
+    if (!hunk.lines.some((l) => l.newLine !== null && opens(l.text))) continue;
     const lines = [];
     for (const l of hunk.lines) if (l.newLine !== null) lines.push({ newLine: l.newLine, text: l.text, added: l.kind === "add" });
     for (let i = 0; i < lines.length; i++) {
-      const m = OPEN.exec(lines[i]?.text ?? "");
+      const text = lines[i]?.text ?? "";
+      const m = opens(text) ? OPEN.exec(text) : null;
       if (!m?.[1] || !m[2]) continue;
       let end = -1;
       for (let k = i + 1; k < lines.length; k++) {
@@ -10663,7 +10968,7 @@ function extractStructs(file2) {
           end = k;
           break;
         }
-        if (OPEN.test(lines[k]?.text ?? "")) break;
+        if (opens(lines[k]?.text ?? "")) break;
       }
       if (end < 0) continue;
       const kind = m[1];
@@ -10777,10 +11082,17 @@ function isLead(c) {
 function isTrail(c) {
   return c === 41 || c === 34 || c === 39 || c === 8221 || c === 8217 || c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63;
 }
-function isSpace(c) {
+function isSpace2(c) {
   if (c === 32 || c >= 9 && c <= 13) return true;
   if (c < 160) return false;
   return c === 160 || c === 5760 || c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
+}
+function hasAsciiLetter(text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
 }
 var isUpper = (c) => c >= 65 && c <= 90;
 var isLower = (c) => c >= 97 && c <= 122;
@@ -10836,10 +11148,10 @@ function wordsOf(text, startClean = false) {
   let prevClean = startClean;
   let i = 0;
   while (i < n) {
-    while (i < n && isSpace(masked.charCodeAt(i))) i++;
+    while (i < n && isSpace2(masked.charCodeAt(i))) i++;
     if (i === n) break;
     const tokenStart = i;
-    while (i < n && !isSpace(masked.charCodeAt(i))) i++;
+    while (i < n && !isSpace2(masked.charCodeAt(i))) i++;
     let start = tokenStart;
     while (start < i && isLead(masked.charCodeAt(start))) start++;
     let end = i;
@@ -10860,6 +11172,49 @@ function wordsOf(text, startClean = false) {
   }
   return { words, endClean: prevClean };
 }
+var WordFinder = class {
+  masked = "";
+  /** The last token read: where its core starts and ends, and where the token ends. */
+  tokenEnd = -1;
+  end = 0;
+  parts = 0;
+  /** The next part of that token not yet passed: its index and start. */
+  part = 0;
+  partStart = 0;
+  /** Starts on a new span's text. */
+  reset(text) {
+    this.masked = maskCode(text);
+    this.tokenEnd = -1;
+  }
+  /** The text of the word that starts at `offset`, or null when none does. */
+  wordAt(offset) {
+    const m = this.masked;
+    if (offset >= this.tokenEnd) {
+      let tokenStart = offset;
+      while (tokenStart > 0 && !isSpace2(m.charCodeAt(tokenStart - 1))) tokenStart--;
+      let i = offset;
+      while (i < m.length && !isSpace2(m.charCodeAt(i))) i++;
+      let start = tokenStart;
+      while (start < i && isLead(m.charCodeAt(start))) start++;
+      let end = i;
+      while (end > start && isTrail(m.charCodeAt(end - 1))) end--;
+      this.tokenEnd = i;
+      this.end = end;
+      this.parts = plainParts(m, start, end);
+      this.part = 0;
+      this.partStart = start;
+    }
+    while (this.part < this.parts && this.partStart <= offset) {
+      const partEnd = this.part < this.parts - 1 ? m.indexOf("-", this.partStart) : this.end;
+      const found = this.partStart === offset;
+      const start = this.partStart;
+      this.part++;
+      this.partStart = partEnd + 1;
+      if (found) return m.slice(start, partEnd);
+    }
+    return null;
+  }
+};
 function indentOf(text) {
   let n = 0;
   for (const c of text) {
@@ -10882,16 +11237,21 @@ var LazyIdentifiers = class {
     this.text = null;
     this.answers.clear();
   }
-  has(word2) {
-    let found = this.answers.get(word2);
+  has(word) {
+    let found = this.answers.get(word);
     if (found === void 0) {
-      this.text ??= this.hunks.map((h) => h.join("\n")).join("\n").toLowerCase();
-      found = word2 !== "" && mentions(this.text, word2);
-      this.answers.set(word2, found);
+      this.text ??= joinLower(this.hunks);
+      found = word !== "" && mentions(this.text, word);
+      this.answers.set(word, found);
     }
     return found;
   }
 };
+function joinLower(hunks) {
+  const all = [];
+  for (const h of hunks) for (const fragment of h) all.push(fragment);
+  return all.join("\n").toLowerCase();
+}
 var nextBlock = 1;
 function newBlock() {
   return nextBlock++;
@@ -10922,11 +11282,13 @@ var Specials = class {
 };
 function isInclude(text) {
   let i = 0;
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  while (i < text.length && isSpace2(text.charCodeAt(i))) i++;
   return text.charCodeAt(i) === 35 && /^\s*#\s*include\b/.test(text);
 }
 function cleanStringLiteral(s) {
-  return s.replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, " ").replace(/%%|%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?(hh|ll|h|l|L|z|j|t|q)?(p[A-Za-z]+|[a-zA-Z])/g, " ");
+  let out = s.includes("\\") ? s.replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, " ") : s;
+  if (out.includes("%")) out = out.replace(/%%|%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?(hh|ll|h|l|L|z|j|t|q)?(p[A-Za-z]+|[a-zA-Z])/g, " ");
+  return out;
 }
 function looksLikeCommentMiddle(text) {
   const t = text.trim();
@@ -10939,7 +11301,7 @@ function commentText(s, atLineStart) {
   let end = 0;
   if (atLineStart) {
     let i = 0;
-    while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+    while (i < s.length && isSpace2(s.charCodeAt(i))) i++;
     let stars = i;
     while (stars < s.length && s.charCodeAt(stars) === 42) stars++;
     if (stars < s.length && s.charCodeAt(stars) === 47) stars--;
@@ -10959,7 +11321,7 @@ function scanCLike(lines) {
   const specials = new Specials();
   let emitLine = null;
   const push = (s, kind, b) => {
-    if (emitLine !== null && /[A-Za-z]/.test(s)) spans.push({ line: emitLine, text: s, block: b, kind });
+    if (emitLine !== null && hasAsciiLetter(s)) spans.push({ line: emitLine, text: s, block: b, kind });
   };
   for (const l of lines) {
     if (l.kind === "del") continue;
@@ -11013,7 +11375,8 @@ function scanCLike(lines) {
       if (c === '"') {
         let j = i + 1;
         while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
-        if (!/MODULE_AUTHOR\s*\(\s*$/.test(code)) push(cleanStringLiteral(text.slice(i + 1, Math.min(j, text.length))), "string", newBlock());
+        if (!(code.includes("MODULE_AUTHOR") && /MODULE_AUTHOR\s*\(\s*$/.test(code)))
+          push(cleanStringLiteral(text.slice(i + 1, Math.min(j, text.length))), "string", newBlock());
         i = j + 1;
         continue;
       }
@@ -11437,9 +11800,9 @@ var PHRASES = {
 var SEED = 2166136261 | 0;
 var PRIME = 16777619;
 var SMALL = 1073741823;
-function hashOf(word2) {
+function hashOf(word) {
   let h = SEED;
-  for (let i = 0; i < word2.length; i++) h = Math.imul(h ^ word2.charCodeAt(i), PRIME);
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), PRIME);
   return h & SMALL;
 }
 var hashesOf = (words) => new Set(Array.from(words, hashOf));
@@ -11456,8 +11819,8 @@ var HashFilter = class {
       this.bits[at >>> 5] = this.bits[at >>> 5] | 1 << (at & 31);
     }
   }
-  mayHave(hash2) {
-    const at = hash2 >>> 8;
+  mayHave(hash3) {
+    const at = hash3 >>> 8;
     return (this.bits[at >>> 5] & 1 << (at & 31)) !== 0;
   }
 };
@@ -11485,7 +11848,7 @@ var BlockLook = class {
   inDict;
   dict;
   sequence = false;
-  dictSpans = /* @__PURE__ */ new Set();
+  dictHits = [];
   /** The index of the span being read. */
   span = 0;
   prevText = "";
@@ -11496,26 +11859,26 @@ var BlockLook = class {
   prev2Start = 0;
   prev2End = 0;
   /** Takes the next run of the block. */
-  next(text, start, end, hash2) {
-    if (this.inDict.mayHave(hash2) && !this.dictSpans.has(this.span) && this.dict.has(runText(text, start, end))) this.dictSpans.add(this.span);
-    if (!this.sequence) this.sequence = this.endsSequence(text, start, end, hash2);
+  next(text, start, end, hash3) {
+    if (this.inDict.mayHave(hash3) && this.dict.has(runText(text, start, end))) this.dictHits.push(this.span, start);
+    if (!this.sequence) this.sequence = this.endsSequence(text, start, end, hash3);
     this.prev2Text = this.prevText;
     this.prev2Start = this.prevStart;
     this.prev2End = this.prevEnd;
     this.prevText = text;
     this.prevStart = start;
     this.prevEnd = end;
-    this.prevHash = hash2;
+    this.prevHash = hash3;
   }
   /** True when this run and the one or two before it are a doubled word, "an" + a word it cannot precede, or a phrase. */
-  endsSequence(text, start, end, hash2) {
+  endsSequence(text, start, end, hash3) {
     const len = end - start;
     const prevLen = this.prevEnd - this.prevStart;
-    if (hash2 === this.prevHash && len === prevLen && DOUBLED_HASHES.has(hash2)) {
+    if (hash3 === this.prevHash && len === prevLen && DOUBLED_HASHES.has(hash3)) {
       const w = runText(text, start, end);
       if (w === runText(this.prevText, this.prevStart, this.prevEnd) && DOUBLED.has(w)) return true;
     }
-    if (this.prevHash === AN_HASH && prevLen === 2 && NOT_AFTER_AN_HASHES.has(hash2)) {
+    if (this.prevHash === AN_HASH && prevLen === 2 && NOT_AFTER_AN_HASHES.has(hash3)) {
       if (runText(this.prevText, this.prevStart, this.prevEnd) === "an" && NOT_AFTER_AN.has(runText(text, start, end))) return true;
     }
     if (PHRASE_MIDDLE_HASHES.has(this.prevHash)) {
@@ -11569,17 +11932,25 @@ function applyCase(original, fix) {
 function keyOf(lower) {
   return lower.endsWith("'s") || lower.endsWith("\u2019s") ? lower.slice(0, -2) : lower;
 }
-function checkMisspelling(w, lower, line, span, input3, out) {
-  const key = keyOf(lower);
+var isRunChar = (c) => c >= 97 && c <= 122 || c === 39;
+function hasRun(lower, word) {
+  for (let i = 0; i < word.length; i++) if (!isRunChar(word.charCodeAt(i))) return false;
+  if (word === "") return false;
+  for (let at = lower.indexOf(word); at >= 0; at = lower.indexOf(word, at + 1)) {
+    if (!isRunChar(lower.charCodeAt(at - 1)) && !isRunChar(lower.charCodeAt(at + word.length))) return true;
+  }
+  return false;
+}
+function checkMisspelling(word, line, span, input3, out) {
+  const key = keyOf(word.toLowerCase());
   const right = input3.dict.get(key);
   if (right === void 0) return;
   if (input3.identifiers.has(key)) return;
   if (span.kind === "message") {
     if (input3.removedWords?.has(key)) return;
-    const others = span.text.toLowerCase().split(/[^a-z']+/);
-    if (others.includes(right.toLowerCase())) return;
+    if (hasRun(span.text.toLowerCase(), right.toLowerCase())) return;
   }
-  const bare = w.text.replace(/['’]s$/, "");
+  const bare = word.endsWith("'s") || word.endsWith("\u2019s") ? word.slice(0, -2) : word;
   out.push({ kind: "misspelling", line, from: bare, to: applyCase(bare, right) });
 }
 function checkSequence({ words, lines, lower }, out) {
@@ -11614,7 +11985,9 @@ function checkSpans(input3) {
   let block = -1;
   let endClean = false;
   let blockEnd = -1;
-  let candidates = { sequence: false, dictSpans: /* @__PURE__ */ new Set() };
+  let candidates = { sequence: false, dictHits: [] };
+  const finder = new WordFinder();
+  let hit = 0;
   const flush = () => {
     checkSequence(blockWords, out);
     blockWords = { words: [], lines: [], lower: [] };
@@ -11625,8 +11998,11 @@ function checkSpans(input3) {
       blockEnd = at + 1;
       while (blockEnd < input3.spans.length && input3.spans[blockEnd].block === span.block) blockEnd++;
       candidates = findCandidates(input3.spans, at, blockEnd, input3.dict);
+      hit = 0;
     }
-    const inDict = candidates.dictSpans.has(at);
+    const hits = candidates.dictHits;
+    while (hit < hits.length && hits[hit] < at) hit += 2;
+    const inDict = hits[hit] === at;
     if (!candidates.sequence && !inDict) continue;
     if (span.text.length > input3.maxLineLength) {
       flush();
@@ -11638,15 +12014,24 @@ function checkSpans(input3) {
       block = span.block;
       endClean = false;
     }
+    if (!candidates.sequence) {
+      finder.reset(span.text);
+      for (; hits[hit] === at; hit += 2) {
+        const word = finder.wordAt(hits[hit + 1]);
+        if (word !== null) checkMisspelling(word, span.line, span, input3, out);
+      }
+      continue;
+    }
     const res = wordsOf(span.text, endClean);
     endClean = res.endClean;
     for (const w of res.words) {
-      const lower = w.text.toLowerCase();
-      if (inDict) checkMisspelling(w, lower, span.line, span, input3, out);
-      if (!candidates.sequence) continue;
+      if (inDict) {
+        while (hits[hit] === at && hits[hit + 1] < w.start) hit += 2;
+        if (hits[hit] === at && hits[hit + 1] === w.start) checkMisspelling(w.text, span.line, span, input3, out);
+      }
       blockWords.words.push(w);
       blockWords.lines.push(span.line);
-      blockWords.lower.push(lower);
+      blockWords.lower.push(w.text.toLowerCase());
     }
   }
   flush();
@@ -11707,17 +12092,21 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 var cached = null;
+var rows = [new Int32Array(64), new Int32Array(64)];
 function editDistance(a, b) {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (rows[0].length <= b.length) rows = [new Int32Array(b.length + 1), new Int32Array(b.length + 1)];
+  let [prev, cur] = rows;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
     }
-    prev = cur;
+    [prev, cur] = [cur, prev];
   }
-  return prev[b.length] ?? 0;
+  return prev[b.length];
 }
 function chooseCorrection(wrong, suggestions) {
   const key = wrong.toLowerCase();
@@ -11738,6 +12127,11 @@ function chooseCorrection(wrong, suggestions) {
   }
   return bestDist <= 2 ? best : null;
 }
+function oneCorrection(wrong, right) {
+  const key = wrong.toLowerCase();
+  if (DENYLIST.has(key) || key.length <= 4 && !SHORT_KEEP.has(key)) return null;
+  return right === "" || right.includes("'") ? null : right;
+}
 function buildDictionary(entries) {
   const dict = /* @__PURE__ */ new Map();
   for (const entry of entries) {
@@ -11745,7 +12139,8 @@ function buildDictionary(entries) {
     if (arrow <= 0) continue;
     const wrong = entry.slice(0, arrow).trim();
     if (!/^[A-Za-z]+$/.test(wrong)) continue;
-    const fix = chooseCorrection(wrong, entry.slice(arrow + 2).split(","));
+    const rest = entry.slice(arrow + 2);
+    const fix = rest.includes(",") ? chooseCorrection(wrong, rest.split(",")) : oneCorrection(wrong, rest.trim());
     if (fix !== null) dict.set(wrong.toLowerCase(), fix);
   }
   for (const [wrong, right] of Object.entries(KERNEL_TYPOS)) dict.set(wrong, right);
@@ -11777,17 +12172,28 @@ function loadDictionary() {
 }
 
 // rules/utils/words-doc.ts
+var RULE_CHARS = new Set(Array.from("=-~^\"'`#*+_.:|", (c) => c.charCodeAt(0)));
+function isRuleLine(trimmed) {
+  let any2 = false;
+  for (let i = 0; i < trimmed.length; i++) {
+    const c = trimmed.charCodeAt(i);
+    if (isSpace2(c)) continue;
+    if (!RULE_CHARS.has(c)) return false;
+    any2 = true;
+  }
+  return any2;
+}
 function scanDoc(lines) {
   const spans = [];
-  const newSide = lines.filter((l) => l.kind !== "del");
   let literalIndent = -1;
   let pendingLiteral = -1;
   let fenced = false;
   let block = newBlock();
-  for (const l of newSide) {
+  for (const l of lines) {
+    if (l.kind === "del") continue;
     const text = l.text;
     const trimmed = text.trim();
-    if (/^(```|~~~)/.test(trimmed)) {
+    if (trimmed.startsWith("```") || trimmed.startsWith("~~~")) {
       fenced = !fenced;
       continue;
     }
@@ -11805,13 +12211,13 @@ function scanDoc(lines) {
       if (indent > literalIndent) continue;
       literalIndent = -1;
     }
-    if (/^\.\.\s/.test(trimmed)) {
+    if (trimmed.charCodeAt(0) === 46 && trimmed.charCodeAt(1) === 46 && isSpace2(trimmed.charCodeAt(2))) {
       if (trimmed.includes("::")) pendingLiteral = indent;
       continue;
     }
     if (trimmed.endsWith("::")) pendingLiteral = indent;
-    if (/^[=\-~^"'`#*+_.:|]+$/.test(trimmed.replace(/\s+/g, ""))) continue;
-    if (l.kind === "add" && l.newLine !== null && /[A-Za-z]/.test(trimmed)) {
+    if (isRuleLine(trimmed)) continue;
+    if (l.kind === "add" && l.newLine !== null && hasAsciiLetter(trimmed)) {
       spans.push({ line: l.newLine, text, block, kind: "doc" });
     }
   }
@@ -11952,11 +12358,16 @@ function shownLines(file2) {
   for (const h of file2.hunks) for (const l of h.lines) if (l.kind !== "del" && out.length < 400) out.push(l.text);
   return out;
 }
-function scanHunk(hunk, file2) {
-  if (file2.isBinary || file2.isDeleted) return { spans: [], code: [] };
+function fileLanguage(file2) {
+  if (file2.isBinary || file2.isDeleted) return "none";
+  const byPath = proseLanguage(file2.path);
+  if (byPath !== "none") return byPath;
   const base = file2.path.slice(file2.path.lastIndexOf("/") + 1);
   const sample = base.includes(".") ? [] : shownLines(file2);
-  switch (proseLanguage(file2.path, firstNewLine(file2), sample)) {
+  return proseLanguage(file2.path, firstNewLine(file2), sample);
+}
+function scanHunk(hunk, language) {
+  switch (language) {
     case "c":
       return scanCLike(hunk.lines);
     case "hash":
@@ -11973,17 +12384,35 @@ function scanHunk(hunk, file2) {
 }
 
 // rules/typo.ts
-function removedWords(patch) {
-  const out = /* @__PURE__ */ new Set();
+var RemovedWords = class {
+  constructor(patch) {
+    this.patch = patch;
+  }
+  patch;
+  text = null;
+  /** Whether `word` is a whole run of `a`-`z` (what `/[a-z]+/g` matches) in a removed line, lower-cased. */
+  has(word) {
+    if (word === "") return false;
+    for (let i = 0; i < word.length; i++) if (!isAsciiLower(word.charCodeAt(i))) return false;
+    this.text ??= removedText(this.patch);
+    const text = this.text;
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+      if (!isAsciiLower(text.charCodeAt(at - 1)) && !isAsciiLower(text.charCodeAt(at + word.length))) return true;
+    }
+    return false;
+  }
+};
+var isAsciiLower = (c) => c >= 97 && c <= 122;
+function removedText(patch) {
+  const lines = [];
   for (const f of patch.files) {
     for (const h of f.hunks) {
       for (const l of h.lines) {
-        if (l.kind !== "del" || l.text.length > DEFAULT_LIMITS.maxLineLength) continue;
-        for (const m of l.text.toLowerCase().matchAll(/[a-z]+/g)) out.add(m[0]);
+        if (l.kind === "del" && l.text.length <= DEFAULT_LIMITS.maxLineLength) lines.push(l.text);
       }
     }
   }
-  return out;
+  return lines.join("\n").toLowerCase();
 }
 var MESSAGE_ID = {
   misspelling: "misspelling",
@@ -12010,8 +12439,9 @@ var typo_default = defineRule({
         const fileSpans = [];
         for (const file2 of patch.files) {
           const spans = [];
+          const language = fileLanguage(file2);
           for (const hunk of file2.hunks) {
-            const res = scanHunk(hunk, file2);
+            const res = scanHunk(hunk, language);
             spans.push(...res.spans);
             identifiers.add(res.code);
           }
@@ -12030,347 +12460,72 @@ var typo_default = defineRule({
           }
         };
         const message = scanCommitMessage(patch.commitMessage);
-        report(COMMIT_MSG, checkSpans({ spans: message, dict, identifiers, maxLineLength, removedWords: removedWords(patch) }));
+        report(COMMIT_MSG, checkSpans({ spans: message, dict, identifiers, maxLineLength, removedWords: new RemovedWords(patch) }));
         for (const { path, spans } of fileSpans) report(path, checkSpans({ spans, dict, identifiers, maxLineLength }));
       }
     };
   }
 });
 
-// src/parse/c/structure.ts
-var MAX_DEPTH = 64;
-var NOT_CALLS = /* @__PURE__ */ new Set([
-  "if",
-  "for",
-  "while",
-  "switch",
-  "return",
-  "sizeof",
-  "typeof",
-  "__typeof__",
-  "_Alignof",
-  "alignof",
-  "defined",
-  "__builtin_expect",
-  "do",
-  "else",
-  "case",
-  "goto"
-]);
-var STMT_KEYWORDS = /* @__PURE__ */ new Set(["if", "for", "while", "return", "goto", "switch", "break", "continue", "do", "else"]);
-var LOOP_MACRO = /(^|_)for_each(_|$)|foreach|_for_each_/;
-function matchBrackets(tokens) {
-  const n = tokens.length;
-  const match = new Int32Array(n).fill(-1);
-  const stack = new Int32Array(n);
-  let top = 0;
-  let parens = 0;
-  let squares = 0;
-  let braces = 0;
-  for (let i = 0; i < n; i++) {
-    const t = tokens[i];
-    if (t.kind !== "punct" || t.text.length !== 1) continue;
-    const c = t.text.charCodeAt(0);
-    if (c === 40 || c === 91 || c === 123) {
-      stack[top++] = i;
-      if (c === 40) parens++;
-      else if (c === 91) squares++;
-      else braces++;
-      continue;
-    }
-    const want = c === 41 ? 40 : c === 93 ? 91 : c === 125 ? 123 : 0;
-    if (want === 0 || (want === 40 ? parens : want === 91 ? squares : braces) === 0) continue;
-    while (top > 0) {
-      const open2 = stack[--top];
-      const oc = tokens[open2].text.charCodeAt(0);
-      if (oc === 40) parens--;
-      else if (oc === 91) squares--;
-      else braces--;
-      if (oc === want) {
-        match[open2] = i;
-        match[i] = open2;
-        break;
-      }
-    }
+// rules/utils/acquire-gate.ts
+var pairCache = /* @__PURE__ */ new WeakMap();
+function pairsOf(index) {
+  let known = pairCache.get(index);
+  if (!known) {
+    known = /* @__PURE__ */ new Map();
+    pairCache.set(index, known);
   }
-  return match;
+  return known;
 }
-function parseStatements(tokens) {
-  return new Parser(tokens).parseAll();
+var ANY_RELEASE = { has: () => true };
+var mayPair = /* @__PURE__ */ new Map();
+var MAY_PAIR_SIZE = 8192;
+function lookUp(known, name, index) {
+  let may = mayPair.get(name);
+  if (may === void 0) {
+    if (mayPair.size >= MAY_PAIR_SIZE) mayPair.clear();
+    may = pairFor(name, ANY_RELEASE) !== null;
+    mayPair.set(name, may);
+  }
+  if (!may) return null;
+  let info = known.get(name);
+  if (info === void 0) {
+    info = pairFor(name, index.identifiers);
+    known.set(name, info);
+  }
+  return info;
 }
-var NO_CALLS = Object.freeze([]);
-var Parser = class {
-  constructor(t) {
-    this.t = t;
-    this.match = matchBrackets(t);
+function pairOf(name, index) {
+  return lookUp(pairsOf(index), name, index);
+}
+function isIdStart2(c) {
+  return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
+}
+function isIdPart2(c) {
+  return isIdStart2(c) || c >= 48 && c <= 57;
+}
+function isBlank(c) {
+  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
+}
+function textMayAcquire(fn, index) {
+  const known = pairsOf(index);
+  for (const l of fn.lines) {
+    const text = l.text;
+    for (let p = text.indexOf("("); p >= 0; p = text.indexOf("(", p + 1)) if (callable(text, p, fn, known, index)) return true;
+    for (let p = text.indexOf("/"); p >= 0; p = text.indexOf("/", p + 1)) if (callable(text, p, fn, known, index)) return true;
+    if (callable(text, text.length, fn, known, index)) return true;
   }
-  t;
-  match;
-  nextId = 0;
-  /** Position after the statement the last parse method returned. */
-  next = 0;
-  /** Inside of the bracket group the last `parens` call read. */
-  innerFrom = 0;
-  innerTo = 0;
-  parseAll() {
-    return this.parseList(0, this.t.length, 0);
-  }
-  text(i) {
-    return this.t[i]?.text ?? "";
-  }
-  line(i) {
-    return this.t[Math.min(Math.max(i, 0), this.t.length - 1)]?.line ?? 0;
-  }
-  /** End (exclusive) of the bracket group opening at `i`, clamped to `to`. */
-  closeOf(i, to) {
-    const m = this.match[i] ?? -1;
-    return m < 0 || m >= to ? to : m + 1;
-  }
-  parseList(from, to, depth) {
-    const out = [];
-    let pos = from;
-    while (pos < to) {
-      const s = this.text(pos);
-      if (s === "}" || s === ";") {
-        pos++;
-        continue;
-      }
-      const stmt = this.parseStmt(pos, to, depth);
-      if (stmt) out.push(stmt);
-      pos = this.next > pos ? this.next : pos + 1;
-    }
-    return out;
-  }
-  /** Reads `( ... )` at `i` into innerFrom/innerTo; returns the position after it (`i` when there is none). */
-  parens(i, to) {
-    if (this.text(i) !== "(") {
-      this.innerFrom = i;
-      this.innerTo = i;
-      return i;
-    }
-    const end = this.closeOf(i, to);
-    this.innerFrom = i + 1;
-    this.innerTo = this.text(end - 1) === ")" ? end - 1 : end;
-    return end;
-  }
-  /** Parses the statement at `pos`; sets `next`. */
-  parseStmt(pos, to, depth) {
-    const tok = this.t[pos];
-    if (!tok) {
-      this.next = to;
-      return null;
-    }
-    const word2 = tok.kind === "id" ? tok.text : "";
-    if (tok.text === "{") {
-      const end = this.closeOf(pos, to);
-      const innerEnd = this.text(end - 1) === "}" && end - 1 > pos ? end - 1 : end;
-      if (depth >= MAX_DEPTH)
-        return this.done({ kind: "expr", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, text: "{...}" }, end);
-      const id = this.nextId++;
-      const body = this.parseList(pos + 1, innerEnd, depth + 1);
-      return this.done({ kind: "block", id, line: tok.line, endLine: this.line(end - 1), calls: NO_CALLS, body }, end);
-    }
-    if (depth >= MAX_DEPTH) return this.parseExpr(pos, to);
-    if (word2 === "if" || word2 === "while" || word2 === "switch" || word2 === "for") {
-      const id = this.nextId++;
-      const next = this.parens(pos + 1, to);
-      const cond = tokensText(this.t, this.innerFrom, this.innerTo);
-      const calls = this.callsIn(this.innerFrom, this.innerTo);
-      const body = this.parseBody(next, to, depth);
-      const after = this.next;
-      if (word2 === "if") {
-        let elseStmt = null;
-        let end = after;
-        if (this.text(after) === "else") {
-          elseStmt = this.parseBody(after + 1, to, depth);
-          end = this.next;
-        }
-        return this.done({ kind: "if", id, line: tok.line, endLine: this.line(end - 1), calls, cond, then: body, else: elseStmt }, end);
-      }
-      if (word2 === "switch") return this.done({ kind: "switch", id, line: tok.line, endLine: this.line(after - 1), calls, cond, body }, after);
-      return this.done({ kind: "loop", id, line: tok.line, endLine: this.line(after - 1), calls, loop: word2, header: cond, body }, after);
-    }
-    if (word2 === "do") {
-      const id = this.nextId++;
-      const body = this.parseBody(pos + 1, to, depth);
-      const after = this.next;
-      let end = after;
-      let header = "";
-      let calls = NO_CALLS;
-      if (this.text(after) === "while") {
-        const next = this.parens(after + 1, to);
-        header = tokensText(this.t, this.innerFrom, this.innerTo);
-        calls = this.callsIn(this.innerFrom, this.innerTo);
-        end = this.text(next) === ";" ? next + 1 : next;
-      }
-      return this.done({ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: "do", header, body }, end);
-    }
-    if (word2 === "goto") {
-      const end = this.stmtEnd(pos, to);
-      return this.done({ kind: "goto", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, label: this.text(pos + 1) }, end);
-    }
-    if (word2 === "return") {
-      const end = this.stmtEnd(pos, to);
-      const exprEnd = this.text(end - 1) === ";" ? end - 1 : end;
-      return this.done(
-        {
-          kind: "return",
-          id: this.nextId++,
-          line: this.line(pos),
-          endLine: this.line(end - 1),
-          calls: this.callsIn(pos + 1, exprEnd),
-          expr: tokensText(this.t, pos + 1, exprEnd)
-        },
-        end
-      );
-    }
-    if (word2 === "break" || word2 === "continue") {
-      const end = this.text(pos + 1) === ";" ? pos + 2 : pos + 1;
-      return this.done({ kind: word2, id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS }, end);
-    }
-    if (word2 === "case" || word2 === "default" && this.text(pos + 1) === ":") {
-      let i = pos + 1;
-      while (i < to && this.text(i) !== ":" && this.text(i) !== ";" && this.text(i) !== "{" && this.text(i) !== "}") i++;
-      const end = this.text(i) === ":" ? i + 1 : i;
-      return this.done({ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, name: "case" }, end);
-    }
-    if (word2 && this.text(pos + 1) === ":" && !STMT_KEYWORDS.has(word2)) {
-      return this.done({ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(pos + 2 - 1), calls: NO_CALLS, name: word2 }, pos + 2);
-    }
-    if (word2 && this.text(pos + 1) === "(" && !NOT_CALLS.has(word2)) {
-      const next = this.parens(pos + 1, to);
-      const after = this.text(next);
-      if (next < to && after !== ";" && after !== "}" && after !== ")" && (after === "{" || LOOP_MACRO.test(word2))) {
-        const id = this.nextId++;
-        const header = tokensText(this.t, this.innerFrom, this.innerTo);
-        const calls = this.callsIn(this.innerFrom, this.innerTo);
-        const body = this.parseBody(next, to, depth);
-        const end = this.next;
-        if (LOOP_MACRO.test(word2)) return this.done({ kind: "loop", id, line: tok.line, endLine: this.line(end - 1), calls, loop: word2, header, body }, end);
-        return this.done({ kind: "macro", id, line: tok.line, endLine: this.line(end - 1), calls, name: word2, header, body }, end);
-      }
-    }
-    return this.parseExpr(pos, to);
-  }
-  /** Records where the statement ends and returns it. */
-  done(stmt, next) {
-    this.next = next;
-    return stmt;
-  }
-  /** The body of an if/loop: one statement (a block or a single statement); sets `next`. */
-  parseBody(pos, to, depth) {
-    if (pos >= to) return this.done({ kind: "block", id: this.nextId++, line: this.line(pos - 1), endLine: this.line(pos - 1), calls: NO_CALLS, body: [] }, to);
-    if (this.text(pos) === ";")
-      return this.done({ kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: NO_CALLS, body: [] }, pos + 1);
-    const stmt = this.parseStmt(pos, to, depth + 1);
-    const next = this.next > pos ? this.next : pos + 1;
-    return this.done(stmt ?? { kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: NO_CALLS, body: [] }, next);
-  }
-  /** End (exclusive) of a simple statement: after its `;`, or before a token that cannot continue it. */
-  stmtEnd(pos, to) {
-    let i = pos;
-    while (i < to) {
-      const tok = this.t[i];
-      const s = tok.text;
-      if (tok.kind === "punct") {
-        if (s === ";") return i + 1;
-        if (s === "}") return i;
-        if (s === "(" || s === "[" || s === "{") {
-          i = this.closeOf(i, to);
-          continue;
-        }
-      } else if (i > pos && tok.kind === "id" && STMT_KEYWORDS.has(s) && (this.t[i - 1]?.line ?? 0) !== tok.line) {
-        return i;
-      }
-      i++;
-    }
-    return to;
-  }
-  /** An expression statement or declaration; sets `next`. */
-  parseExpr(pos, to) {
-    const end = this.stmtEnd(pos, to);
-    const stop = end > pos ? end : pos + 1;
-    const textEnd = this.text(stop - 1) === ";" ? stop - 1 : stop;
-    return this.done(
-      {
-        kind: "expr",
-        id: this.nextId++,
-        line: this.line(pos),
-        endLine: this.line(stop - 1),
-        calls: this.callsIn(pos, textEnd),
-        text: tokensText(this.t, pos, textEnd)
-      },
-      stop
-    );
-  }
-  /** Calls in tokens [from, to), nested ones included, in source order. */
-  callsIn(from, to) {
-    let calls = NO_CALLS;
-    for (let i = from; i < to; i++) {
-      const tok = this.t[i];
-      if (tok.kind !== "id" || this.text(i + 1) !== "(" || NOT_CALLS.has(tok.text)) continue;
-      const close = this.closeOf(i + 1, to);
-      const args = [];
-      let start = i + 2;
-      const innerEnd = this.text(close - 1) === ")" ? close - 1 : close;
-      for (let j = start; j < innerEnd; j++) {
-        const s = this.text(j);
-        if (s === "(" || s === "[" || s === "{") {
-          j = this.closeOf(j, innerEnd) - 1;
-          continue;
-        }
-        if (s === ",") {
-          args.push(tokensText(this.t, start, j));
-          start = j + 1;
-        }
-      }
-      if (innerEnd > start) args.push(tokensText(this.t, start, innerEnd));
-      if (calls === NO_CALLS) calls = [];
-      calls.push({ name: tok.text, args, line: tok.line, assignedTo: this.assignedTo(from, i, close, to) });
-    }
-    return calls;
-  }
-  /** `lhs` when the call at `callAt` is the whole right-hand side of `lhs = call(...)`. */
-  assignedTo(from, callAt, close, to) {
-    let k = callAt - 1;
-    if (this.text(k) === ")" && (this.match[k] ?? -1) >= from) k = this.match[k] - 1;
-    if (this.text(k) !== "=") return null;
-    if (close < to && this.text(close) !== ";" && this.text(close) !== ")") return null;
-    let j = k - 1;
-    const parts = [];
-    while (j >= from) {
-      const s = this.text(j);
-      const kind = this.t[j]?.kind;
-      if (kind === "id" || s === "->" || s === ".") {
-        parts.unshift(s);
-        j--;
-        continue;
-      }
-      if (s === "]" && (this.match[j] ?? -1) >= from) {
-        const open2 = this.match[j];
-        parts.unshift(tokensText(this.t, open2, j + 1));
-        j = open2 - 1;
-        continue;
-      }
-      break;
-    }
-    while (parts.length > 1 && parts[1] !== "->" && parts[1] !== "." && !(parts[1] ?? "").startsWith("[")) parts.shift();
-    return parts.length > 0 ? parts.join("") : null;
-  }
-};
-function childrenOf(s) {
-  switch (s.kind) {
-    case "block":
-      return s.body;
-    case "if":
-      return s.else ? [s.then, s.else] : [s.then];
-    case "loop":
-    case "switch":
-    case "macro":
-      return [s.body];
-    default:
-      return [];
-  }
+  return false;
+}
+function callable(text, at, fn, known, index) {
+  let end = at;
+  while (end > 0 && isBlank(text.charCodeAt(end - 1))) end--;
+  let start = end;
+  while (start > 0 && isIdPart2(text.charCodeAt(start - 1))) start--;
+  if (start === end || !isIdStart2(text.charCodeAt(start))) return false;
+  const name = text.slice(start, end);
+  if (ITERATOR_REFS.has(name)) return true;
+  return name !== fn.name && lookUp(known, name, index) !== null;
 }
 
 // rules/utils/hand-over.ts
@@ -12507,7 +12662,10 @@ function handedOver(nodes, from, to, acq, view, depth = 0) {
   if (acq.info.kind === "lock" || !acq.handle) return false;
   const h = acq.handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const rhs = new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`);
+  const returned = new RegExp(`^&?${h}$`);
+  const word = new RegExp(`\\b${h}\\b`);
   const locals = localAggregates(nodes);
+  const owned = ownedOf(acq);
   const exit = nodes[to];
   for (let i = from + 1; i <= to && i < nodes.length; i++) {
     const s = nodes[i].stmt;
@@ -12520,18 +12678,18 @@ function handedOver(nodes, from, to, acq, view, depth = 0) {
         if (intoObject && rhs.test(s.text.slice(eq.index + 2)) && !locals.has(root)) return true;
       }
     }
-    if (s.kind === "return" && new RegExp(`^&?${h}$`).test(s.expr)) return true;
+    if (s.kind === "return" && returned.test(s.expr)) return true;
     for (const c of s.calls) {
       if (c !== acq.call && /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(
         c.name
-      ) && c.args.some((a) => new RegExp(`\\b${h}\\b`).test(a)))
+      ) && c.args.some((a) => word.test(a)))
         return true;
       if (!view || c === acq.call) continue;
-      const failed = exit !== void 0 && onFailureOf(nodes, i, c, exit);
-      const managed = managedAction(c, ownedOf(acq), view.index);
-      if (managed === "reset" || managed === "plain" && !failed) return true;
-      const link = linkCall(c, ownedOf(acq), locals);
-      if (!link || failed) continue;
+      const managed = managedAction(c, owned, view.index);
+      if (managed === "reset") return true;
+      if (managed === "plain" && !(exit !== void 0 && onFailureOf(nodes, i, c, exit))) return true;
+      const link = linkCall(c, owned, locals);
+      if (!link || exit !== void 0 && onFailureOf(nodes, i, c, exit)) continue;
       const callee = view.index.functions.get(c.name);
       if (callee) {
         if (depth < 2 && calleeKeeps(callee, link.objectArg, acq, view, depth)) return true;
@@ -12540,14 +12698,13 @@ function handedOver(nodes, from, to, acq, view, depth = 0) {
   }
   return false;
 }
-var calleeNodes = /* @__PURE__ */ new WeakMap();
 function calleeKeeps(callee, arg, acq, view, depth) {
   const param = callee.params[arg];
   if (!param) return false;
-  let nodes = calleeNodes.get(callee);
-  if (!nodes) calleeNodes.set(callee, nodes = flatten(callee));
+  let nodes = view.callees.get(callee);
+  if (!nodes) view.callees.set(callee, nodes = flatten(callee));
   const inner = { ...acq, handle: param, call: { name: "", args: [], line: callee.startLine, assignedTo: null } };
-  return handedOver(nodes, -1, nodes.length - 1, inner, { index: view.index, fn: callee }, depth + 1);
+  return handedOver(nodes, -1, nodes.length - 1, inner, { index: view.index, fn: callee, callees: view.callees }, depth + 1);
 }
 function maybeLinked(nodes, from, to, acq, index) {
   if (acq.info.kind === "lock" || !acq.handle) return null;
@@ -12681,12 +12838,14 @@ function conjuncts(cond) {
 }
 function onlyWhenNull(exit, handle) {
   if (!handle) return false;
-  const objects = new Set(prefixes(handle.replace(/^[&*]+/, "")));
-  for (const step of [...exit.path].reverse()) {
+  let objects = null;
+  for (let k = exit.path.length - 1; k >= 0; k--) {
+    const step = exit.path[k];
     const s = step.parent;
     if (s.kind !== "if") continue;
-    if (step.child === 0 && conjuncts(s.cond).some((p) => objects.has(provedNull(p) ?? ""))) return true;
-    if (step.child === 1 && objects.has(provedSet(s.cond) ?? "")) return true;
+    const held = objects ??= new Set(prefixes(handle.replace(/^[&*]+/, "")));
+    if (step.child === 0 && conjuncts(s.cond).some((p) => held.has(provedNull(p) ?? ""))) return true;
+    if (step.child === 1 && held.has(provedSet(s.cond) ?? "")) return true;
   }
   return false;
 }
@@ -12749,24 +12908,18 @@ function findOwnCheck(nodes, at, call) {
   }
   return null;
 }
-function isErrorExit(e, info) {
+function isErrorExit(e, lock) {
   const s = e.stmt;
+  if (s.kind !== "return" && s.kind !== "goto") return false;
+  if (lock) return true;
   const guards = guardingIfs(e);
   const guard = guards[0];
-  const failed = guards.some((g) => g.kind === "if" && (isFailureCond(g.cond) || logsError(g.then) !== null));
-  if (s.kind === "return") {
-    if (info.kind === "lock") return true;
-    if (isErrnoExpr(s.expr)) return true;
-    if (ERR_VAR.test(s.expr) && guard?.kind === "if" && (failed || guard.cond.includes(s.expr))) return true;
-    if (guard?.kind === "if" && s.expr !== "" && negativeTest(guard.cond) === s.expr.replace(/\s+/g, "")) return true;
-    if ((s.expr === "NULL" || s.expr === "false" || s.expr === "" || s.expr === "0") && failed) return true;
-    return false;
-  }
-  if (s.kind === "goto") {
-    if (info.kind === "lock") return true;
-    return ERROR_LABEL.test(s.label) || failed;
-  }
-  return false;
+  const failed = () => guards.some((g) => g.kind === "if" && (isFailureCond(g.cond) || logsError(g.then) !== null));
+  if (s.kind === "goto") return ERROR_LABEL.test(s.label) || failed();
+  if (isErrnoExpr(s.expr)) return true;
+  if (ERR_VAR.test(s.expr) && guard?.kind === "if" && (guard.cond.includes(s.expr) || failed())) return true;
+  if (guard?.kind === "if" && s.expr !== "" && negativeTest(guard.cond) === s.expr.replace(/\s+/g, "")) return true;
+  return (s.expr === "NULL" || s.expr === "false" || s.expr === "" || s.expr === "0") && failed();
 }
 function negativeTest(cond) {
   const m = /^(.+?)\s*<\s*0$/.exec(bareCond(cond));
@@ -12834,11 +12987,6 @@ function iteratorRefs(nodes) {
   }
   return out;
 }
-function mayAcquire(s, index) {
-  if (s.kind === "loop" && ITERATOR_REFS.has(s.loop)) return true;
-  if (s.calls.some((c) => pairFor(c.name, index.identifiers) !== null)) return true;
-  return childrenOf(s).some((c) => mayAcquire(c, index));
-}
 function failedCall(nodes, exit) {
   const guard = guardingIfs(exit)[0];
   if (guard?.kind !== "if") return null;
@@ -12878,9 +13026,9 @@ var unreleased_default = defineRule({
       cFunction(fn, file2) {
         if (/__acquires|__releases/.test(fn.signature)) return;
         const index = patchIndex(ctx);
-        if (!fn.body.some((s) => mayAcquire(s, index))) return;
+        if (!textMayAcquire(fn, index)) return;
         const nodes = flatten(fn);
-        const view = { index, fn };
+        const view = { index, fn, callees: /* @__PURE__ */ new Map() };
         const added = addedLines(fn);
         const autoFreed = /* @__PURE__ */ new Set();
         for (const n of nodes) {
@@ -12891,7 +13039,7 @@ var unreleased_default = defineRule({
         const acqs = [];
         for (const node2 of nodes) {
           for (const call of node2.stmt.calls) {
-            const info = pairFor(call.name, index.identifiers);
+            const info = pairOf(call.name, index);
             if (!info) continue;
             if (info.kind === "lock" && fn.name.includes("lock")) continue;
             if (info.release.includes(fn.name) || fn.name === call.name) continue;
@@ -12906,6 +13054,16 @@ var unreleased_default = defineRule({
         for (const acq of acqs) {
           for (const other of acqs) for (const r of other.info.release) if (!acq.info.release.includes(r)) acq.foreign.add(r);
         }
+        const errorExits = /* @__PURE__ */ new Map();
+        const errorExit = (e, lock) => {
+          if (lock) return isErrorExit(e, true);
+          let v = errorExits.get(e);
+          if (v === void 0) {
+            v = isErrorExit(e, false);
+            errorExits.set(e, v);
+          }
+          return v;
+        };
         const reported = /* @__PURE__ */ new Set();
         const report = (acq, exit, messageId, failed, from, extra = {}) => {
           const a = from ?? acq.call.line;
@@ -12938,7 +13096,7 @@ var unreleased_default = defineRule({
         for (const { acq, loop } of iteratorRefs(nodes)) {
           for (const exit of nodes) {
             if (!encloses(loop, exit) || exit.stmt.kind !== "return" && exit.stmt.kind !== "goto") continue;
-            if (!isErrorExit(exit, acq.info)) continue;
+            if (!errorExit(exit, acq.info.kind === "lock")) continue;
             if (exit.stmt.kind === "goto") {
               const label = exit.stmt.label;
               if (nodes.some((x) => x.stmt.kind === "label" && x.stmt.name === label && encloses(loop, x))) continue;
@@ -12963,12 +13121,12 @@ var unreleased_default = defineRule({
           const perItemRelease = loopNode && nodes.some((n) => n.index > acq.node.index && encloses(loopNode, n) && n.stmt.calls.some((c) => acq.info.release.includes(c.name)));
           const accumulates = loopNode && !perItemRelease && !(acq.info.kind === "alloc" && /[[.>]/.test(acq.handle)) && acq.info.kind !== "lock";
           let pointMade = false;
-          for (const exit of nodes) {
-            if (exit.index <= acq.node.index || exit.stmt.kind !== "return" && exit.stmt.kind !== "goto") continue;
-            if (blocked(acq.node, exit)) continue;
+          for (let x = acq.node.index + 1; x < nodes.length; x++) {
+            const exit = nodes[x];
+            if (exit.stmt.kind !== "return" && exit.stmt.kind !== "goto") continue;
+            if (!errorExit(exit, acq.info.kind === "lock") || blocked(acq.node, exit)) continue;
             const inOwn = ownThen !== null && (exit === ownThen || encloses(ownThen, exit));
             const inLoop = loopNode !== void 0 && encloses(loopNode, exit);
-            if (!isErrorExit(exit, acq.info)) continue;
             if (acq.info.kind !== "lock" && onlyWhenNull(exit, acq.handle)) continue;
             if (handedOver(nodes, acq.node.index, exit.index, acq, view)) break;
             if (inOwn && !(accumulates && inLoop)) {
@@ -12989,7 +13147,7 @@ var unreleased_default = defineRule({
             if (done === null && gapBetween(fn, acq.node.stmt.line, exit.stmt.line)) {
               const gap = acrossGap(fn, nodes, index, acq, exit, acq.ownCheck);
               if (gap === null) break;
-              if (gap !== "released" && !pointMade && added.has(exit.stmt.line) && isErrorExit(exit, { ...acq.info, kind: acq.info.kind === "lock" ? "ref" : acq.info.kind })) {
+              if (gap !== "released" && !pointMade && added.has(exit.stmt.line) && errorExit(exit, false)) {
                 report(acq, exit, gap.later ? "acrossGapLater" : "acrossGap", null, exit.stmt.line, { label: gap.label, release: gap.release });
                 pointMade = true;
               }
@@ -13134,7 +13292,7 @@ function teardownKind(name) {
   return null;
 }
 var LEAVES_SECTION = /unlock|_irqrestore$|^preempt_enable(_no_resched)?$|^local_irq_enable$|^local_bh_enable$|^rcu_read_unlock\w*$|^up(_read|_write)?$|^srcu_read_unlock$/;
-function onlyLogs(then) {
+function onlyLogs2(then) {
   const list = branchStatements(then);
   const last = list[list.length - 1];
   if (!last) return null;
@@ -13204,6 +13362,7 @@ var warn_default = defineRule({
         const kind = teardownKind(fn.name);
         if (!kind || USER_INPUT.test(fn.name) && !/\b__exit\b/.test(fn.signature)) return;
         if (fn.params.some((p) => p === "buf" || p === "kp" || p === "ubuf")) return;
+        if (kind !== "undo" && !UNDO_VERB.test(fn.name) && !fn.lines.some((l) => mayHoldErrorLog(l.text))) return;
         const added = addedLines(fn);
         const nodes = flatten(fn);
         for (const n of nodes) {
@@ -13220,7 +13379,7 @@ var warn_default = defineRule({
           const touches = fn.lines.some((l) => l.added && l.newLine >= (range[0] ?? 0) && l.newLine <= (range[1] ?? 0));
           if (!touches) continue;
           if (/WARN|BUG/.test(s.cond) || callsDeep(s.then).some((c) => WARN_CALL.test(c.name))) continue;
-          const ends = onlyLogs(s.then);
+          const ends = onlyLogs2(s.then);
           if (ends === "return" || ends === "continue" && CARRIES_ON.test(fn.name)) {
             const helperOf = (name) => patchIndex(ctx).functions.get(name);
             const lookup = TAKES_REGISTERED.has(kind) && ends === "return" && !readsUserKey(nodes) ? negatedLookup(n, bareCond(s.cond), helperOf) : null;
@@ -13279,18 +13438,26 @@ function parseSignature(text) {
   return sig;
 }
 var NOT_NAMES = /* @__PURE__ */ new Set(["if", "for", "while", "switch", "return", "sizeof"]);
-var ANNOTATION = /^__\w+$/;
+var ANNOTATION2 = /^__\w+$/;
 function readSignature(text) {
-  const toks = codeTokens(tokenize([{ newLine: 0, text, added: false }]));
+  try {
+    return readTokens(codeTokens(tokenize([{ newLine: 0, text, added: false }], void 0, scratch2)));
+  } finally {
+    scratch2.release();
+  }
+}
+var scratch2 = new Tokens();
+function readTokens(toks) {
+  const texts = toks.text;
   let open2 = -1;
-  for (let i = 1; i < toks.length && open2 < 0; i++) if (toks[i]?.text === "(" && toks[i - 1]?.kind === "id") open2 = i;
+  for (let i = 1; i < toks.length && open2 < 0; i++) if (texts[i] === "(" && toks.kind[i - 1] === ID) open2 = i;
   if (open2 < 1) return null;
-  const name = toks[open2 - 1]?.text ?? "";
+  const name = texts[open2 - 1] ?? "";
   if (NOT_NAMES.has(name)) return null;
   let hasVoid = false;
   let hasStar = false;
   for (let i = 0; i < open2 - 1; i++) {
-    const s = toks[i].text;
+    const s = texts[i];
     if (s === "=" || s === ";" || s === "{" || s === "(") return null;
     if (s === "void") hasVoid = true;
     else if (s === "*") hasStar = true;
@@ -13301,53 +13468,389 @@ function readSignature(text) {
   const current = [];
   let inBounds = false;
   const flush = () => {
-    const param = current.length > 0 ? paramName(current) : null;
+    const param = current.length > 0 ? paramName(toks, current) : null;
     if (param !== null) params.push(param);
     current.length = 0;
     inBounds = false;
   };
   for (let i = open2 + 1; i < toks.length; i++) {
-    const t = toks[i];
-    if (t.text === "(" || t.text === "[") depth++;
-    else if (t.text === ")" || t.text === "]") {
+    const t = texts[i];
+    if (t === "(" || t === "[") depth++;
+    else if (t === ")" || t === "]") {
       if (depth === 0) break;
       depth--;
-    } else if (t.text === "," && depth === 0) {
+    } else if (t === "," && depth === 0) {
       flush();
       continue;
     }
     if (depth > 0 && inBounds) continue;
-    current.push(t);
-    if (t.text === "[") inBounds = true;
+    current.push(i);
+    if (t === "[") inBounds = true;
   }
   flush();
   return { name, returnType, isVoid: hasVoid && !hasStar, params };
 }
-function paramName(current) {
+function paramName(toks, current) {
+  const texts = toks.text;
   let fnPtr = -1;
   let variadic = false;
   let ids = 0;
   let named = 0;
-  let lastId;
-  let lastNamed;
+  let lastId = "";
+  let lastNamed = "";
   for (let i = 0; i < current.length; i++) {
-    const t = current[i];
-    if (fnPtr < 0 && t.text === "*" && current[i - 1]?.text === "(") fnPtr = i;
-    if (t.text === "...") variadic = true;
-    if (t.kind !== "id") continue;
+    const k = current[i];
+    const t = texts[k];
+    if (fnPtr < 0 && t === "*" && i > 0 && texts[current[i - 1]] === "(") fnPtr = i;
+    if (t === "...") variadic = true;
+    if (toks.kind[k] !== ID) continue;
     ids++;
     lastId = t;
-    if (!ANNOTATION.test(t.text)) {
+    if (!ANNOTATION2.test(t)) {
       named++;
       lastNamed = t;
     }
   }
   if (variadic) return "...";
   const count = named > 1 ? named : ids;
-  const nameTok = fnPtr >= 0 ? current[fnPtr + 1] : named > 1 ? lastNamed : lastId;
-  const only = current.length === 1 && current[0]?.text === "void";
-  return !only && nameTok && count > 1 ? nameTok.text : null;
+  const nameTok = fnPtr >= 0 ? fnPtr + 1 < current.length ? texts[current[fnPtr + 1]] : void 0 : named > 1 ? lastNamed : lastId;
+  const only = current.length === 1 && texts[current[0]] === "void";
+  return !only && nameTok && count > 1 ? nameTok : null;
 }
+
+// src/parse/c/structure.ts
+var MAX_DEPTH = 64;
+var NOT_CALLS = /* @__PURE__ */ new Set([
+  "if",
+  "for",
+  "while",
+  "switch",
+  "return",
+  "sizeof",
+  "typeof",
+  "__typeof__",
+  "_Alignof",
+  "alignof",
+  "defined",
+  "__builtin_expect",
+  "do",
+  "else",
+  "case",
+  "goto"
+]);
+var STMT_KEYWORDS = /* @__PURE__ */ new Set(["if", "for", "while", "return", "goto", "switch", "break", "continue", "do", "else"]);
+var LOOP_MACRO = /(^|_)for_each(_|$)|foreach|_for_each_/;
+var matchScratch = new Int32Array(1024);
+var stackScratch = new Int32Array(1024);
+function matchBrackets(tokens) {
+  const n = tokens.length;
+  if (matchScratch.length < n) {
+    matchScratch = new Int32Array(Math.max(n, matchScratch.length * 2));
+    stackScratch = new Int32Array(matchScratch.length);
+  }
+  const match = matchScratch.fill(-1, 0, n);
+  const stack = stackScratch;
+  let top = 0;
+  let parens = 0;
+  let squares = 0;
+  let braces = 0;
+  for (let i = 0; i < n; i++) {
+    const s = tokens.text[i];
+    if (tokens.kind[i] !== PUNCT || s.length !== 1) continue;
+    const c = s.charCodeAt(0);
+    if (c === 40 || c === 91 || c === 123) {
+      stack[top++] = i;
+      if (c === 40) parens++;
+      else if (c === 91) squares++;
+      else braces++;
+      continue;
+    }
+    const want = c === 41 ? 40 : c === 93 ? 91 : c === 125 ? 123 : 0;
+    if (want === 0 || (want === 40 ? parens : want === 91 ? squares : braces) === 0) continue;
+    while (top > 0) {
+      const open2 = stack[--top];
+      const oc = tokens.text[open2].charCodeAt(0);
+      if (oc === 40) parens--;
+      else if (oc === 91) squares--;
+      else braces--;
+      if (oc === want) {
+        match[open2] = i;
+        match[i] = open2;
+        break;
+      }
+    }
+  }
+  return match.subarray(0, n);
+}
+function parseStatements(tokens) {
+  return new Parser(tokens).parseAll();
+}
+var NO_CALLS = Object.freeze([]);
+var Parser = class {
+  constructor(t) {
+    this.t = t;
+    this.match = matchBrackets(t);
+    this.texts = t.text;
+    this.kinds = t.kind;
+    this.lines = t.line;
+  }
+  t;
+  match;
+  nextId = 0;
+  /** Position after the statement the last parse method returned. */
+  next = 0;
+  /** Inside of the bracket group the last `parens` call read. */
+  innerFrom = 0;
+  innerTo = 0;
+  texts;
+  kinds;
+  lines;
+  parseAll() {
+    return this.parseList(0, this.t.length, 0);
+  }
+  text(i) {
+    return this.texts[i] ?? "";
+  }
+  line(i) {
+    return this.lines[Math.min(Math.max(i, 0), this.t.length - 1)] ?? 0;
+  }
+  /** End (exclusive) of the bracket group opening at `i`, clamped to `to`. */
+  closeOf(i, to) {
+    const m = this.match[i] ?? -1;
+    return m < 0 || m >= to ? to : m + 1;
+  }
+  parseList(from, to, depth) {
+    const out = [];
+    let pos = from;
+    while (pos < to) {
+      const s = this.text(pos);
+      if (s === "}" || s === ";") {
+        pos++;
+        continue;
+      }
+      const stmt = this.parseStmt(pos, to, depth);
+      if (stmt) out.push(stmt);
+      pos = this.next > pos ? this.next : pos + 1;
+    }
+    return out;
+  }
+  /** Reads `( ... )` at `i` into innerFrom/innerTo; returns the position after it (`i` when there is none). */
+  parens(i, to) {
+    if (this.text(i) !== "(") {
+      this.innerFrom = i;
+      this.innerTo = i;
+      return i;
+    }
+    const end = this.closeOf(i, to);
+    this.innerFrom = i + 1;
+    this.innerTo = this.text(end - 1) === ")" ? end - 1 : end;
+    return end;
+  }
+  /** Parses the statement at `pos`; sets `next`. */
+  parseStmt(pos, to, depth) {
+    if (pos < 0 || pos >= this.t.length) {
+      this.next = to;
+      return null;
+    }
+    const tokText = this.texts[pos];
+    const tokLine = this.lines[pos];
+    const word = this.kinds[pos] === ID ? tokText : "";
+    if (tokText === "{") {
+      const end = this.closeOf(pos, to);
+      const innerEnd = this.text(end - 1) === "}" && end - 1 > pos ? end - 1 : end;
+      if (depth >= MAX_DEPTH)
+        return this.done({ kind: "expr", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, text: "{...}" }, end);
+      const id = this.nextId++;
+      const body = this.parseList(pos + 1, innerEnd, depth + 1);
+      return this.done({ kind: "block", id, line: tokLine, endLine: this.line(end - 1), calls: NO_CALLS, body }, end);
+    }
+    if (depth >= MAX_DEPTH) return this.parseExpr(pos, to);
+    if (word === "if" || word === "while" || word === "switch" || word === "for") {
+      const id = this.nextId++;
+      const next = this.parens(pos + 1, to);
+      const cond = tokensText(this.t, this.innerFrom, this.innerTo);
+      const calls = this.callsIn(this.innerFrom, this.innerTo);
+      const body = this.parseBody(next, to, depth);
+      const after = this.next;
+      if (word === "if") {
+        let elseStmt = null;
+        let end = after;
+        if (this.text(after) === "else") {
+          elseStmt = this.parseBody(after + 1, to, depth);
+          end = this.next;
+        }
+        return this.done({ kind: "if", id, line: tokLine, endLine: this.line(end - 1), calls, cond, then: body, else: elseStmt }, end);
+      }
+      if (word === "switch") return this.done({ kind: "switch", id, line: tokLine, endLine: this.line(after - 1), calls, cond, body }, after);
+      return this.done({ kind: "loop", id, line: tokLine, endLine: this.line(after - 1), calls, loop: word, header: cond, body }, after);
+    }
+    if (word === "do") {
+      const id = this.nextId++;
+      const body = this.parseBody(pos + 1, to, depth);
+      const after = this.next;
+      let end = after;
+      let header = "";
+      let calls = NO_CALLS;
+      if (this.text(after) === "while") {
+        const next = this.parens(after + 1, to);
+        header = tokensText(this.t, this.innerFrom, this.innerTo);
+        calls = this.callsIn(this.innerFrom, this.innerTo);
+        end = this.text(next) === ";" ? next + 1 : next;
+      }
+      return this.done({ kind: "loop", id, line: tokLine, endLine: this.line(end - 1), calls, loop: "do", header, body }, end);
+    }
+    if (word === "goto") {
+      const end = this.stmtEnd(pos, to);
+      return this.done({ kind: "goto", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, label: this.text(pos + 1) }, end);
+    }
+    if (word === "return") {
+      const end = this.stmtEnd(pos, to);
+      const exprEnd = this.text(end - 1) === ";" ? end - 1 : end;
+      return this.done(
+        {
+          kind: "return",
+          id: this.nextId++,
+          line: this.line(pos),
+          endLine: this.line(end - 1),
+          calls: this.callsIn(pos + 1, exprEnd),
+          expr: tokensText(this.t, pos + 1, exprEnd)
+        },
+        end
+      );
+    }
+    if (word === "break" || word === "continue") {
+      const end = this.text(pos + 1) === ";" ? pos + 2 : pos + 1;
+      return this.done({ kind: word, id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS }, end);
+    }
+    if (word === "case" || word === "default" && this.text(pos + 1) === ":") {
+      let i = pos + 1;
+      while (i < to && this.text(i) !== ":" && this.text(i) !== ";" && this.text(i) !== "{" && this.text(i) !== "}") i++;
+      const end = this.text(i) === ":" ? i + 1 : i;
+      return this.done({ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, name: "case" }, end);
+    }
+    if (word && this.text(pos + 1) === ":" && !STMT_KEYWORDS.has(word)) {
+      return this.done({ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(pos + 2 - 1), calls: NO_CALLS, name: word }, pos + 2);
+    }
+    if (word && this.text(pos + 1) === "(" && !NOT_CALLS.has(word)) {
+      const next = this.parens(pos + 1, to);
+      const after = this.text(next);
+      if (next < to && after !== ";" && after !== "}" && after !== ")" && (after === "{" || LOOP_MACRO.test(word))) {
+        const id = this.nextId++;
+        const header = tokensText(this.t, this.innerFrom, this.innerTo);
+        const calls = this.callsIn(this.innerFrom, this.innerTo);
+        const body = this.parseBody(next, to, depth);
+        const end = this.next;
+        if (LOOP_MACRO.test(word)) return this.done({ kind: "loop", id, line: tokLine, endLine: this.line(end - 1), calls, loop: word, header, body }, end);
+        return this.done({ kind: "macro", id, line: tokLine, endLine: this.line(end - 1), calls, name: word, header, body }, end);
+      }
+    }
+    return this.parseExpr(pos, to);
+  }
+  /** Records where the statement ends and returns it. */
+  done(stmt, next) {
+    this.next = next;
+    return stmt;
+  }
+  /** The body of an if/loop: one statement (a block or a single statement); sets `next`. */
+  parseBody(pos, to, depth) {
+    if (pos >= to) return this.done({ kind: "block", id: this.nextId++, line: this.line(pos - 1), endLine: this.line(pos - 1), calls: NO_CALLS, body: [] }, to);
+    if (this.text(pos) === ";")
+      return this.done({ kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: NO_CALLS, body: [] }, pos + 1);
+    const stmt = this.parseStmt(pos, to, depth + 1);
+    const next = this.next > pos ? this.next : pos + 1;
+    return this.done(stmt ?? { kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: NO_CALLS, body: [] }, next);
+  }
+  /** End (exclusive) of a simple statement: after its `;`, or before a token that cannot continue it. */
+  stmtEnd(pos, to) {
+    let i = pos;
+    while (i < to) {
+      const s = this.texts[i];
+      const kind = this.kinds[i];
+      if (kind === PUNCT) {
+        if (s === ";") return i + 1;
+        if (s === "}") return i;
+        if (s === "(" || s === "[" || s === "{") {
+          i = this.closeOf(i, to);
+          continue;
+        }
+      } else if (i > pos && kind === ID && STMT_KEYWORDS.has(s) && (this.lines[i - 1] ?? 0) !== this.lines[i]) {
+        return i;
+      }
+      i++;
+    }
+    return to;
+  }
+  /** An expression statement or declaration; sets `next`. */
+  parseExpr(pos, to) {
+    const end = this.stmtEnd(pos, to);
+    const stop = end > pos ? end : pos + 1;
+    const textEnd = this.text(stop - 1) === ";" ? stop - 1 : stop;
+    return this.done(
+      {
+        kind: "expr",
+        id: this.nextId++,
+        line: this.line(pos),
+        endLine: this.line(stop - 1),
+        calls: this.callsIn(pos, textEnd),
+        text: tokensText(this.t, pos, textEnd)
+      },
+      stop
+    );
+  }
+  /** Calls in tokens [from, to), nested ones included, in source order. */
+  callsIn(from, to) {
+    let calls = NO_CALLS;
+    for (let i = from; i < to; i++) {
+      const name = this.texts[i];
+      if (this.kinds[i] !== ID || this.text(i + 1) !== "(" || NOT_CALLS.has(name)) continue;
+      const close = this.closeOf(i + 1, to);
+      const args = [];
+      let start = i + 2;
+      const innerEnd = this.text(close - 1) === ")" ? close - 1 : close;
+      for (let j = start; j < innerEnd; j++) {
+        const s = this.text(j);
+        if (s === "(" || s === "[" || s === "{") {
+          j = this.closeOf(j, innerEnd) - 1;
+          continue;
+        }
+        if (s === ",") {
+          args.push(tokensText(this.t, start, j));
+          start = j + 1;
+        }
+      }
+      if (innerEnd > start) args.push(tokensText(this.t, start, innerEnd));
+      if (calls === NO_CALLS) calls = [];
+      calls.push({ name, args, line: this.lines[i], assignedTo: this.assignedTo(from, i, close, to) });
+    }
+    return calls;
+  }
+  /** `lhs` when the call at `callAt` is the whole right-hand side of `lhs = call(...)`. */
+  assignedTo(from, callAt, close, to) {
+    let k = callAt - 1;
+    if (this.text(k) === ")" && (this.match[k] ?? -1) >= from) k = this.match[k] - 1;
+    if (this.text(k) !== "=") return null;
+    if (close < to && this.text(close) !== ";" && this.text(close) !== ")") return null;
+    let j = k - 1;
+    const parts = [];
+    while (j >= from) {
+      const s = this.text(j);
+      if (this.kinds[j] === ID || s === "->" || s === ".") {
+        parts.unshift(s);
+        j--;
+        continue;
+      }
+      if (s === "]" && (this.match[j] ?? -1) >= from) {
+        const open2 = this.match[j];
+        parts.unshift(tokensText(this.t, open2, j + 1));
+        j = open2 - 1;
+        continue;
+      }
+      break;
+    }
+    while (parts.length > 1 && parts[1] !== "->" && parts[1] !== "." && !(parts[1] ?? "").startsWith("[")) parts.shift();
+    return parts.length > 0 ? parts.join("") : null;
+  }
+};
 
 // src/parse/c/functions.ts
 var MAX_SIGNATURE_LINES = 12;
@@ -13358,25 +13861,36 @@ function newSideLines(hunk) {
   }
   return out;
 }
-var isBlank = (t) => t.trim() === "";
+var isBlank2 = (t) => t.trim() === "";
 var atColumn0 = (t) => t.length > 0 && !t.startsWith(" ") && !t.startsWith("	");
-var isCloseBrace = (t) => /^}\s*(\/[/*].*)?$/.test(t);
+var CLOSE_BRACE = /^}\s*(\/[/*].*)?$/;
+var TOP_COMMENT_LINE = /^ \*(\/|\s|$)/;
+var LABEL_LINE = /^[A-Za-z_]\w*:(\s|$)/;
+var OPEN_BRACE_LINE = /^\{\s*$/;
+var OPENS_AGGREGATE = /^(struct|union|enum)\s+\w+\s*\{/;
+var OPENS_AGGREGATE_INDENTED = /^\s*(struct|union|enum)\s+\w*\s*\{/;
+var ENDS_INITIALISER = /=\s*\{?\s*$/;
+var ENDS_DECLARATION = /[;=]\s*$/;
+var ENDS_SIGNATURE = /\)\s*\{\s*$/;
+var TRAILING_BRACE = /\{\s*$/;
+var COMMENTS = /\/\*.*?\*\/|\/\/.*$/g;
+var isCloseBrace = (t) => t.charCodeAt(0) === 125 && CLOSE_BRACE.test(t);
 var closesTopLevel = (t) => t.startsWith("}");
-var isTopLevelCommentLine = (t) => /^ \*(\/|\s|$)/.test(t);
-var isLabelLine = (t) => /^[A-Za-z_]\w*:(\s|$)/.test(t) && !t.startsWith("default:");
+var isTopLevelCommentLine = (t) => TOP_COMMENT_LINE.test(t);
+var isLabelLine = (t) => LABEL_LINE.test(t) && !t.startsWith("default:");
 function contextIsFunction(ctx) {
   if (!ctx || ctx.startsWith("#") || !ctx.includes("(")) return false;
-  if (/^(struct|union|enum)\s+\w+\s*\{/.test(ctx)) return false;
-  if (/=\s*\{?\s*$/.test(ctx)) return false;
+  if (OPENS_AGGREGATE.test(ctx)) return false;
+  if (ENDS_INITIALISER.test(ctx)) return false;
   return parseSignature(ctx) !== null;
 }
 function openingOf(lines) {
   for (const l of lines) {
-    if (isBlank(l.text)) continue;
+    if (isBlank2(l.text)) continue;
     const t = l.text;
     if (t.startsWith("#")) continue;
     if (isTopLevelCommentLine(t)) return "comment";
-    if (!atColumn0(t) || isLabelLine(t) || isCloseBrace(t) || /^\{\s*$/.test(t)) return "block";
+    if (!atColumn0(t) || isLabelLine(t) || isCloseBrace(t) || OPEN_BRACE_LINE.test(t)) return "block";
     return "top";
   }
   return "top";
@@ -13395,9 +13909,9 @@ function definitionAt(lines, i) {
   for (let k = i; k < lines.length && k < i + MAX_SIGNATURE_LINES; k++) {
     const t = lines[k]?.text ?? "";
     if (k > i && t.startsWith("{")) return text.includes("(") && parseSignature(text) ? k : -1;
-    text += " " + t.replace(/\/\*.*?\*\/|\/\/.*$/g, "");
-    if (/[;=]\s*$/.test(t) || /^\s*(struct|union|enum)\s+\w*\s*\{/.test(t)) return -1;
-    if (/\)\s*\{\s*$/.test(t)) return parseSignature(text) ? k : -1;
+    text += " " + t.replace(COMMENTS, "");
+    if (ENDS_DECLARATION.test(t) || OPENS_AGGREGATE_INDENTED.test(t)) return -1;
+    if (ENDS_SIGNATURE.test(t)) return parseSignature(text) ? k : -1;
   }
   return -1;
 }
@@ -13411,86 +13925,98 @@ function kernelDocAbove(lines, i) {
   }
   return null;
 }
-var LazyBody = class {
-  constructor(piece) {
-    this.piece = piece;
+var bodyScratch = new Tokens();
+var ShownFunction = class _ShownFunction {
+  file;
+  name;
+  signature;
+  returnType;
+  isVoid;
+  params;
+  lines;
+  complete;
+  startLine;
+  endLine;
+  kernelDoc;
+  hasStart;
+  hasEnd;
+  hasGaps;
+  #piece;
+  #parsed = null;
+  constructor(file2, p) {
+    this.file = file2;
+    this.name = p.sig.name;
+    this.signature = foldSpace(p.signatureText).trim();
+    this.returnType = p.sig.returnType;
+    this.isVoid = p.sig.isVoid;
+    this.params = p.sig.params;
+    this.lines = p.lines;
+    this.complete = p.hasStart && p.hasEnd && !p.hasGaps;
+    this.startLine = p.lines[0]?.newLine ?? 0;
+    this.endLine = p.lines[p.lines.length - 1]?.newLine ?? 0;
+    this.kernelDoc = p.kernelDoc;
+    this.hasStart = p.hasStart;
+    this.hasEnd = p.hasEnd;
+    this.hasGaps = p.hasGaps;
+    this.#piece = p;
   }
-  piece;
-  ref = null;
-  get() {
-    let v = this.ref?.deref();
+  get body() {
+    return this.#parse().body;
+  }
+  get comments() {
+    return this.#parse().comments;
+  }
+  /** Every field, the parsed ones included, in their declared order (what JSON and test output show). */
+  toJSON() {
+    const { file: file2, name, signature, returnType, isVoid, params, lines, complete, startLine, endLine, kernelDoc, body, comments, hasStart, hasEnd, hasGaps } = this;
+    return { file: file2, name, signature, returnType, isVoid, params, lines, complete, startLine, endLine, kernelDoc, body, comments, hasStart, hasEnd, hasGaps };
+  }
+  #parse() {
+    let v = this.#parsed;
     if (!v) {
-      const { code, comments } = bodyTokens(this.piece);
-      v = { body: parseStatements(code), comments };
-      this.ref = new WeakRef(v);
+      try {
+        const { code, comments } = bodyTokens(this.#piece);
+        v = { body: parseStatements(code), comments };
+      } finally {
+        bodyScratch.release();
+      }
+      this.#parsed = v;
+      if (parsedThisJob.length === 0) queueMicrotask(() => _ShownFunction.#forgetParses());
+      parsedThisJob.push(this);
     }
     return v;
   }
-};
-var LAZY = /* @__PURE__ */ Symbol("lazy body");
-var LAZY_FIELDS = {
-  body: {
-    get() {
-      return this[LAZY].get().body;
-    },
-    enumerable: true,
-    configurable: true
-  },
-  comments: {
-    get() {
-      return this[LAZY].get().comments;
-    },
-    enumerable: true,
-    configurable: true
+  static #forgetParses() {
+    for (const fn of parsedThisJob) fn.#parsed = null;
+    parsedThisJob.length = 0;
   }
 };
-function build(file2, p) {
-  const first = p.lines[0];
-  const last = p.lines[p.lines.length - 1];
-  const fn = {
-    file: file2,
-    name: p.sig.name,
-    signature: foldSpace(p.signatureText).trim(),
-    returnType: p.sig.returnType,
-    isVoid: p.sig.isVoid,
-    params: p.sig.params,
-    lines: p.lines,
-    complete: p.hasStart && p.hasEnd && !p.hasGaps,
-    startLine: first?.newLine ?? 0,
-    endLine: last?.newLine ?? 0,
-    kernelDoc: p.kernelDoc
-  };
-  Object.defineProperty(fn, LAZY, { value: new LazyBody(p) });
-  Object.defineProperties(fn, LAZY_FIELDS);
-  fn.hasStart = p.hasStart;
-  fn.hasEnd = p.hasEnd;
-  fn.hasGaps = p.hasGaps;
-  return fn;
-}
+var parsedThisJob = [];
 function bodyTokens(p) {
-  const toks = tokenize(p.lines);
+  const toks = tokenize(p.lines, void 0, bodyScratch);
+  const texts = toks.text;
   let from = 0;
   if (p.hasStart) {
     const braceLineNo = p.lines[p.braceLine]?.newLine ?? 0;
-    from = toks.findIndex((t) => t.text === "{" && t.line >= braceLineNo && t.kind === "punct");
-    from = from < 0 ? toks.length : from + 1;
+    from = toks.length;
+    for (let k = 0; k < toks.length; k++) {
+      if (texts[k] === "{" && toks.line[k] >= braceLineNo && toks.kind[k] === PUNCT) {
+        from = k + 1;
+        break;
+      }
+    }
   }
   let to = toks.length;
   if (p.hasEnd) {
     for (let k = toks.length - 1; k >= from; k--) {
-      if (toks[k]?.text === "}") {
+      if (texts[k] === "}") {
         to = k;
         break;
       }
     }
   }
-  const code = [];
   const comments = [];
-  for (let k = from; k < to; k++) {
-    const t = toks[k];
-    if (t.kind === "comment") comments.push({ line: t.line, text: t.text });
-    else if (t.kind !== "pp") code.push(t);
-  }
+  const code = toks.keepCode(from, to, comments);
   return { code, comments };
 }
 function extractFunctions(file2) {
@@ -13517,8 +14043,8 @@ function extractFunctions(file2) {
         open2.hasEnd = hasEnd;
         if (!hasEnd) stillOpen = open2;
       } else if (ctxSig) {
-        const opensBody = /^\{\s*$/.test(body.find((l) => !isBlank(l.text))?.text ?? "");
-        const braceLine = opensBody ? body.findIndex((l) => !isBlank(l.text)) : -1;
+        const opensBody = OPEN_BRACE_LINE.test(body.find((l) => !isBlank2(l.text))?.text ?? "");
+        const braceLine = opensBody ? body.findIndex((l) => !isBlank2(l.text)) : -1;
         const piece = {
           sig: ctxSig,
           signatureText: hunk.functionContext,
@@ -13541,7 +14067,7 @@ function extractFunctions(file2) {
         i++;
         continue;
       }
-      const sigText = lines.slice(i, brace + 1).map((l) => l.text).join(" ").replace(/\{\s*$/, "");
+      const sigText = lines.slice(i, brace + 1).map((l) => l.text).join(" ").replace(TRAILING_BRACE, "");
       const sig = parseSignature(sigText);
       let end = -1;
       for (let k = brace + 1; k < lines.length; k++) {
@@ -13569,7 +14095,7 @@ function extractFunctions(file2) {
       i = last + 1;
     }
   }
-  return pieces.map((p) => build(file2.path, p));
+  return pieces.map((p) => new ShownFunction(file2.path, p));
 }
 
 // src/parse/c/tree.ts
@@ -13707,33 +14233,128 @@ function touchedBy(file2, start, end) {
 }
 
 // src/report/fingerprint.ts
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
+function isAsciiSpace(c) {
+  return c === 32 || c >= 9 && c <= 13;
+}
+function foldAscii(text) {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isAsciiSpace(text.charCodeAt(start))) start++;
+  while (end > start && isAsciiSpace(text.charCodeAt(end - 1))) end--;
+  let out = "";
+  let from = start;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) return null;
+    if (!isAsciiSpace(c)) continue;
+    let j = i + 1;
+    while (isAsciiSpace(text.charCodeAt(j))) j++;
+    if (c !== 32 || j > i + 1) {
+      out += `${text.slice(from, i)} `;
+      from = j;
+    }
+    i = j - 1;
+  }
+  if (from === 0 && end === text.length) return text;
+  return out + text.slice(from, end);
+}
 function normaliseText(text) {
-  return text.replace(/\s+/g, " ").trim();
+  return foldAscii(text) ?? text.replace(/\s+/g, " ").trim();
 }
 function fingerprintOf(rule, file2, anchoredText, extra = "") {
-  const h = createHash("sha256");
-  h.update(`${rule}\0${file2}\0${normaliseText(anchoredText)}\0${extra}`);
-  return h.digest("hex").slice(0, 16);
+  return hash("sha256", `${rule}\0${file2}\0${normaliseText(anchoredText)}\0${extra}`, "hex").slice(0, 16);
+}
+
+// src/analyse/line-index.ts
+var CommitMessageIndex = class {
+  constructor(lines) {
+    this.lines = lines;
+  }
+  lines;
+  textAt(n) {
+    return Number.isInteger(n) && n >= 1 ? this.lines[n - 1] : void 0;
+  }
+  addedAt() {
+    return true;
+  }
+};
+var MapIndex = class {
+  lines = /* @__PURE__ */ new Map();
+  constructor(hunks) {
+    for (const hunk of hunks) for (const l of hunk.lines) if (l.newLine !== null) this.lines.set(l.newLine, l);
+  }
+  textAt(n) {
+    return this.lines.get(n)?.text;
+  }
+  addedAt(n) {
+    return this.lines.get(n)?.kind === "add";
+  }
+};
+var RunIndex = class {
+  constructor(runs) {
+    this.runs = runs;
+  }
+  runs;
+  /** The run and line found by the last lookup: `addedAt` follows `textAt` on the same number. */
+  lastNumber = NaN;
+  lastLine;
+  lineAt(n) {
+    if (n === this.lastNumber) return this.lastLine;
+    let found;
+    for (let r = this.runs.length - 1; r >= 0; r--) {
+      const run = this.runs[r];
+      const k = n - run.first;
+      if (!(k >= 0 && k < run.count && Number.isInteger(k))) continue;
+      run.positions ??= positionsOf(run.hunk, run.count);
+      found = run.hunk.lines[run.positions[k]];
+      break;
+    }
+    this.lastNumber = n;
+    this.lastLine = found;
+    return found;
+  }
+  textAt(n) {
+    return this.lineAt(n)?.text;
+  }
+  addedAt(n) {
+    return this.lineAt(n)?.kind === "add";
+  }
+};
+function positionsOf(hunk, count) {
+  const out = new Int32Array(count);
+  let k = 0;
+  hunk.lines.forEach((l, i) => {
+    if (l.newLine !== null) out[k++] = i;
+  });
+  return out;
+}
+function runOf(hunk) {
+  let first = 0;
+  let count = 0;
+  for (const l of hunk.lines) {
+    if (l.newLine === null) continue;
+    if (!Number.isSafeInteger(l.newLine)) return null;
+    if (count === 0) first = l.newLine;
+    else if (l.newLine !== first + count) return null;
+    count++;
+  }
+  return { first, count, hunk, positions: null };
+}
+function lineIndexOf(patch, path) {
+  if (path === COMMIT_MSG) return new CommitMessageIndex(patch.commitMessage);
+  const hunks = [];
+  for (const file2 of patch.files) if (file2.path === path) hunks.push(...file2.hunks);
+  const runs = [];
+  for (const hunk of hunks) {
+    const run = runOf(hunk);
+    if (!run) return new MapIndex(hunks);
+    if (run.count > 0) runs.push(run);
+  }
+  return new RunIndex(runs);
 }
 
 // src/analyse/engine.ts
-function linesOf(patch, path) {
-  const lines = /* @__PURE__ */ new Map();
-  if (path === COMMIT_MSG) {
-    patch.commitMessage.forEach((text, i) => lines.set(i + 1, { text, added: true }));
-    return lines;
-  }
-  for (const file2 of patch.files) {
-    if (file2.path !== path) continue;
-    for (const hunk of file2.hunks) {
-      for (const l of hunk.lines) {
-        if (l.newLine !== null) lines.set(l.newLine, { text: l.text, added: l.kind === "add" });
-      }
-    }
-  }
-  return lines;
-}
 var C_FILE4 = /\.(c|h)$/;
 var diffFunctions = /* @__PURE__ */ new WeakMap();
 function functionsOfDiff(file2) {
@@ -13747,12 +14368,12 @@ function functionsOfDiff(file2) {
 function runRules(patch, series, options) {
   const lines = /* @__PURE__ */ new Map();
   const linesFor = (path) => {
-    let m = lines.get(path);
-    if (!m) {
-      m = linesOf(patch, path);
-      lines.set(path, m);
+    let index = lines.get(path);
+    if (!index) {
+      index = lineIndexOf(patch, path);
+      lines.set(path, index);
     }
-    return m;
+    return index;
   };
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
@@ -13781,11 +14402,12 @@ function runRules(patch, series, options) {
       const fileLines = linesFor(d.file);
       let touchesAdded = false;
       const anchored = [];
-      for (let n = d.line; n <= endLine; n++) {
-        const info = fileLines.get(n);
-        if (!info) continue;
-        anchored.push(info.text);
-        if (info.added) touchesAdded = true;
+      for (let k = 0; k <= endLine - d.line; k++) {
+        const n = d.line + k;
+        const text = fileLines.textAt(n);
+        if (text === void 0) continue;
+        anchored.push(text);
+        if (fileLines.addedAt(n)) touchesAdded = true;
       }
       if (!touchesAdded) {
         offDiff++;
@@ -14007,7 +14629,7 @@ __export(external_exports, {
   gt: () => _gt,
   gte: () => _gte,
   guid: () => guid2,
-  hash: () => hash,
+  hash: () => hash2,
   hex: () => hex2,
   hostname: () => hostname2,
   httpUrl: () => httpUrl,
@@ -22133,12 +22755,12 @@ function hu_default() {
 function getArmenianPlural(count, one, many) {
   return Math.abs(count) === 1 ? one : many;
 }
-function withDefiniteArticle(word2) {
-  if (!word2)
+function withDefiniteArticle(word) {
+  if (!word)
     return "";
   const vowels = ["\u0561", "\u0565", "\u0568", "\u056B", "\u0578", "\u0578\u0582", "\u0585"];
-  const lastChar = word2[word2.length - 1];
-  return word2 + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
+  const lastChar = word[word.length - 1];
+  return word + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
 }
 var error24 = () => {
   const Sizable = {
@@ -30946,7 +31568,7 @@ __export(schemas_exports2, {
   float64: () => float64,
   function: () => _function,
   guid: () => guid2,
-  hash: () => hash,
+  hash: () => hash2,
   hex: () => hex2,
   hostname: () => hostname2,
   httpUrl: () => httpUrl,
@@ -31646,7 +32268,7 @@ function hex2(_params) {
 function currencyCode2(_params) {
   return _stringFormat(ZodCustomStringFormat, "currency_code", currencyCode, _params);
 }
-function hash(alg, params) {
+function hash2(alg, params) {
   const enc = params?.enc ?? "hex";
   const format = `${alg}_${enc}`;
   const regex2 = regexes_exports[format];
@@ -38531,25 +39153,36 @@ function stripPrefix(path) {
   if (!path) return "";
   return path.replace(/^[ab]\//, "");
 }
-var SECTION_LINE = /(?:^|\n)(?:diff --git |Binary files |GIT binary patch|\+\+\+ )/g;
-function sectionsOf(diff) {
-  const binary = /* @__PURE__ */ new Set();
+function lineAt(text, start) {
+  const eol = text.indexOf("\n", start);
+  return text.slice(start, eol < 0 ? text.length : eol);
+}
+function plusLinesOf(diff) {
   const plusLines = /* @__PURE__ */ new Map();
+  for (let nl = diff.indexOf("\n+++ "); nl >= 0; nl = diff.indexOf("\n+++ ", nl + 1)) {
+    const line = lineAt(diff, nl + 1);
+    const path = stripPrefix(line.slice(4).split("	")[0]?.trim());
+    if (!plusLines.has(path)) plusLines.set(path, line);
+  }
+  return plusLines;
+}
+var BINARY_SECTION_LINE = /(?:^|\n)(?:diff --git |Binary files |GIT binary patch)/g;
+function binaryPathsOf(diff) {
+  const binary = /* @__PURE__ */ new Set();
+  if (!diff.includes("Binary files ") && !diff.includes("GIT binary patch")) return binary;
   let current = "";
-  SECTION_LINE.lastIndex = 0;
-  for (let m = SECTION_LINE.exec(diff); m !== null; m = SECTION_LINE.exec(diff)) {
+  BINARY_SECTION_LINE.lastIndex = 0;
+  for (let m = BINARY_SECTION_LINE.exec(diff); m !== null; m = BINARY_SECTION_LINE.exec(diff)) {
     const start = m[0].startsWith("\n") ? m.index + 1 : m.index;
-    const eol = diff.indexOf("\n", start);
-    const line = diff.slice(start, eol < 0 ? diff.length : eol);
-    SECTION_LINE.lastIndex = eol < 0 ? diff.length : eol;
+    const line = lineAt(diff, start);
+    BINARY_SECTION_LINE.lastIndex = start + line.length;
     if (line.startsWith("diff --git ")) current = / b\/(.+)$/.exec(line)?.[1] ?? "";
     else if (line.startsWith("Binary files ") || line === "GIT binary patch") binary.add(current);
-    else if (line.startsWith("+++ ")) {
-      const path = stripPrefix(line.slice(4).split("	")[0]?.trim());
-      if (!plusLines.has(path)) plusLines.set(path, line);
-    }
   }
-  return { binary, plusLines };
+  return binary;
+}
+function sectionsOf(diff) {
+  return { binary: binaryPathsOf(diff), plusLines: plusLinesOf(diff) };
 }
 function linesBeyond(diff, max) {
   if (diff.length <= max) return null;
