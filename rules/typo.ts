@@ -20,26 +20,36 @@ import { fileLanguage, scanHunk } from "./utils/words-prose.js";
 /**
  * "Is this one of the lower-cased words of a line the patch removes?" Only
  * a misspelling in the commit message asks, and most patches have none: the
- * removed text is gathered on the first question and searched, instead of
- * every word of it going into a set.
+ * removed words are gathered on the first question, once, into a set (a
+ * search of the removed text per question would cost misspellings times
+ * removed bytes).
  */
 class RemovedWords {
-  private text: string | null = null;
+  private words: Set<string> | null = null;
 
   constructor(private readonly patch: Patch) {}
 
   /** Whether `word` is a whole run of `a`-`z` (what `/[a-z]+/g` matches) in a removed line, lower-cased. */
   has(word: string): boolean {
-    if (word === "") return false;
-    for (let i = 0; i < word.length; i++) if (!isAsciiLower(word.charCodeAt(i))) return false;
-    this.text ??= removedText(this.patch);
-    const text = this.text;
-    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
-      // Out of range, charCodeAt gives NaN: the text's ends bound a run too.
-      if (!isAsciiLower(text.charCodeAt(at - 1)) && !isAsciiLower(text.charCodeAt(at + word.length))) return true;
-    }
-    return false;
+    this.words ??= lowerRuns(removedText(this.patch));
+    return this.words.has(word);
   }
+}
+
+/** Every maximal run of `a`-`z` in `text`. */
+function lowerRuns(text: string): Set<string> {
+  const out = new Set<string>();
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    // Past the end, charCodeAt gives NaN: the text's end closes a run too.
+    if (isAsciiLower(text.charCodeAt(i))) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.add(text.slice(start, i));
+      start = -1;
+    }
+  }
+  return out;
 }
 
 const isAsciiLower = (c: number): boolean => c >= 97 && c <= 122;

@@ -81,7 +81,7 @@ export function assignsIn(s: CStmt, v: string): boolean {
 }
 
 /** An assignment to an error variable (ERR_VAR's names), as `lastAssignment` in the rule finds one; the name is group 1. */
-const ERR_VAR_ASSIGN = /(?<![\w>.])(ret|err|rc|error|retval|status|res|rv|r|result|ret_val|rval)\s*(?==[^=]|\+=|-=|\|=)/g;
+const ERR_VAR_ASSIGN = new RegExp(`(?<![\\w>.])${ERR_VAR.source.replace(/^\^|\$$/g, "")}\\s*(?==[^=]|\\+=|-=|\\|=)`, "g");
 
 const assignedCache = new WeakMap<CFunction, ReadonlySet<string>>();
 
@@ -197,7 +197,8 @@ function ifMayReport(view: GateView, s: CStmt & { kind: "if" }, inLoop: boolean,
   if (!onlyLogs(list)) return false;
   const next = siblings?.[at + 1];
   if (next?.kind === "return" && compactEquals(next.expr, "0") && (added.has(s.line) || added.has(next.line))) return true;
-  if (inLoop) for (let k = s.line; k <= s.endLine; k++) if (added.has(k)) return true;
+  // Over the added lines, not the numbers between: a statement's range may span a gap of millions of unseen lines.
+  if (inLoop) for (const k of added) if (k >= s.line && k <= s.endLine) return true;
   return false;
 }
 

@@ -12,7 +12,8 @@ import type { DiffLine, Hunk, Patch } from "../model.js";
  * Where runs overlap (the same path sent twice), the later one wins, as it
  * would in a map filled in patch order. A hunk whose numbers do not follow
  * on (numbers past 2^53, where `n + 1 === n`) makes the index fall back to such a
- * map for its path.
+ * map for its path, and so does a path with more than MAX_RUNS hunks: a
+ * lookup walks the runs, which must stay few.
  */
 export interface LineIndex {
   /** The text of new-side line `n`, or undefined when the patch does not show it. */
@@ -113,11 +114,15 @@ function runOf(hunk: Hunk): Run | null {
   return { first, count, hunk, positions: null };
 }
 
+/** Past this many hunks in one path, a lookup walking the runs would cost more than a map built once. */
+const MAX_RUNS = 64;
+
 /** The line index of `path` in `patch`. */
 export function lineIndexOf(patch: Patch, path: string): LineIndex {
   if (path === COMMIT_MSG) return new CommitMessageIndex(patch.commitMessage);
   const hunks: Hunk[] = [];
   for (const file of patch.files) if (file.path === path) hunks.push(...file.hunks);
+  if (hunks.length > MAX_RUNS) return new MapIndex(hunks);
   const runs: Run[] = [];
   for (const hunk of hunks) {
     const run = runOf(hunk);

@@ -39,7 +39,7 @@ interface PackedPatch extends Omit<Patch, "files"> {
 export interface PackedTask {
   patches: PackedPatch[];
   /** newLine, oldLine per line of every hunk, one buffer for the whole task (moved, not copied); -1 for none. */
-  numbers: Int32Array;
+  numbers: Float64Array;
   /** Per item: index into `patches`, the series index (-1 none), cover letter or not. */
   items: { patch: number; series: number; cover: boolean }[];
   /** Per series: its fields, with its parts as indexes into `patches`. */
@@ -49,7 +49,7 @@ export interface PackedTask {
 const PREFIX: Record<DiffLine["kind"], string> = { add: "+", del: "-", ctx: " " };
 const KIND: Record<DiffLine["kind"], string> = { add: "a", del: "d", ctx: "c" };
 
-function packHunk(h: Hunk, numbers: Int32Array, at: number): PackedHunk {
+function packHunk(h: Hunk, numbers: Float64Array, at: number): PackedHunk {
   let kinds = "";
   const texts: string[] = [];
   const raws: [number, string][] = [];
@@ -64,7 +64,7 @@ function packHunk(h: Hunk, numbers: Int32Array, at: number): PackedHunk {
   return { ...rest, kinds, texts: texts.join("\n"), raws, at };
 }
 
-function unpackHunk(p: PackedHunk, numbers: Int32Array): Hunk {
+function unpackHunk(p: PackedHunk, numbers: Float64Array): Hunk {
   const texts = p.texts.split("\n");
   const raws = new Map(p.raws);
   const lines: DiffLine[] = [];
@@ -79,7 +79,7 @@ function unpackHunk(p: PackedHunk, numbers: Int32Array): Hunk {
   return { ...rest, lines };
 }
 
-function packPatch(p: Patch, numbers: Int32Array, at: { next: number }): PackedPatch {
+function packPatch(p: Patch, numbers: Float64Array, at: { next: number }): PackedPatch {
   const hunk = (h: Hunk): PackedHunk => {
     const packed = packHunk(h, numbers, at.next);
     at.next += 2 * h.lines.length;
@@ -88,7 +88,7 @@ function packPatch(p: Patch, numbers: Int32Array, at: { next: number }): PackedP
   return { ...p, mail: { ...p.mail, body: "" }, files: p.files.map((f) => ({ ...f, hunks: f.hunks.map(hunk) })) };
 }
 
-function unpackPatch(p: PackedPatch, numbers: Int32Array): Patch {
+function unpackPatch(p: PackedPatch, numbers: Float64Array): Patch {
   return { ...p, files: p.files.map((f) => ({ ...f, hunks: f.hunks.map((h) => unpackHunk(h, numbers)) })) };
 }
 
@@ -99,7 +99,8 @@ export function packTask(task: RuleTask): PackedTask {
   for (const s of task.series) for (const p of s.patches) distinct.add(p);
   let lines = 0;
   for (const p of distinct) for (const f of p.files) for (const h of f.hunks) lines += h.lines.length;
-  const numbers = new Int32Array(2 * lines);
+  // Doubles: new-side and old-side numbers may pass 2^31 (a diff may say so), never 2^53.
+  const numbers = new Float64Array(2 * lines);
   const cursor = { next: 0 };
   const index = new Map<Patch, number>();
   const patches: PackedPatch[] = [];

@@ -48,6 +48,14 @@ describe("line index", () => {
     expect(lineIndexOf(patch, "missing.c").textAt(1)).toBeUndefined();
   });
 
+  it("finds the lines of a path with hundreds of hunks", () => {
+    const hunks = Array.from({ length: 300 }, (_, i) => ({ start: 10 * i + 1, lines: hunkLines(` ctx ${i}\n+added ${i}`) }));
+    const patch = makePatch({ files: [{ path: "a.c", hunks }] });
+    expectSameLines(patch, "a.c", upTo(3_005));
+    expect(lineIndexOf(patch, "a.c").textAt(2_992)).toBe("added 299");
+    expect(lineIndexOf(patch, "a.c").addedAt(2_992)).toBe(true);
+  });
+
   it("lets a later part of the same path win where they overlap", () => {
     const patch = makePatch({
       files: [

@@ -92,4 +92,26 @@ describe("rule worker pool", () => {
     expect(runner.threads).toBe(0);
     await runner.close();
   });
+  it("reports at the diff's own line numbers past 2^31, in process and in the pool alike", async () => {
+    const far = 3_000_000_000;
+    const body = patchBody("drivers/demo/core.c", [
+      "static int demo_probe(struct demo_dev *d)",
+      "{",
+      "\td->buf = kzalloc(64, GFP_KERNEL);",
+      "\tif (!d->buf) {",
+      '\t\tdev_err(d->dev, "no memory\\n");',
+      "\t\treturn 0;",
+      "\t}",
+      "\treturn ENOMEM;",
+      "}",
+    ]).replace("@@ -10,2 +10,", `@@ -${far},2 +${far},`);
+    const items = () => stream([item("far", rawMail({ id: "far@example.org", subject: "[PATCH] demo: far lines", body }))]);
+    const base = { config, model: null, now: () => new Date(0) };
+    const inProcess = await reviewBatch(items(), { ...base, jobs: 1 });
+    const pooled = await reviewBatch(items(), { ...base, jobs: 2, workerEntry: entry });
+    const lines = (r: BatchResult): number[] => r.reviewed.flatMap((x) => x.review.findings.filter((f) => f.rule === "errcode").map((f) => f.line));
+    // The `return 0;` under the failed allocation and the positive ENOMEM, where the diff puts them.
+    expect(lines(inProcess)).toEqual([far + 7, far + 9]);
+    expect(lines(pooled)).toEqual(lines(inProcess));
+  });
 });

@@ -118,7 +118,7 @@ class Parser {
 
   private readonly texts: readonly string[];
   private readonly kinds: Uint8Array;
-  private readonly lines: Int32Array;
+  private readonly lines: Float64Array;
 
   constructor(private readonly t: Tokens) {
     this.match = matchBrackets(t);

@@ -32,7 +32,8 @@ export const COMMENT = 6;
 export class Tokens {
   length = 0;
   kind = new Uint8Array(64);
-  line = new Int32Array(64);
+  /** Doubles, not 32-bit integers: a diff may number its lines past 2^31. */
+  line = new Float64Array(64);
   readonly text: string[] = [];
 
   push(kind: number, text: string, line: number): void {
@@ -49,7 +50,7 @@ export class Tokens {
     const kind = new Uint8Array(this.kind.length * 2);
     kind.set(this.kind);
     this.kind = kind;
-    const line = new Int32Array(this.line.length * 2);
+    const line = new Float64Array(this.line.length * 2);
     line.set(this.line);
     this.line = line;
   }
