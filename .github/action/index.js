@@ -9958,7 +9958,7 @@ function assignsIn(s, v) {
   visit3(s);
   return found;
 }
-var ERR_VAR_ASSIGN = /(?<![\w>.])(ret|err|rc|error|retval|status|res|rv|r|result|ret_val|rval)\s*(?==[^=]|\+=|-=|\|=)/g;
+var ERR_VAR_ASSIGN = new RegExp(`(?<![\\w>.])${ERR_VAR.source.replace(/^\^|\$$/g, "")}\\s*(?==[^=]|\\+=|-=|\\|=)`, "g");
 var assignedCache = /* @__PURE__ */ new WeakMap();
 function assignedErrVars(fn) {
   let set2 = assignedCache.get(fn);
@@ -10036,7 +10036,7 @@ function ifMayReport(view, s, inLoop, siblings, at) {
   const next = siblings?.[at + 1];
   if (next?.kind === "return" && compactEquals(next.expr, "0") && (added.has(s.line) || added.has(next.line))) return true;
   if (inLoop) {
-    for (let k = s.line; k <= s.endLine; k++) if (added.has(k)) return true;
+    for (const k of added) if (k >= s.line && k <= s.endLine) return true;
   }
   return false;
 }
@@ -10624,7 +10624,8 @@ var COMMENT = 6;
 var Tokens = class {
   length = 0;
   kind = new Uint8Array(64);
-  line = new Int32Array(64);
+  /** Doubles, not 32-bit integers: a diff may number its lines past 2^31. */
+  line = new Float64Array(64);
   text = [];
   push(kind, text, line) {
     const n = this.length;
@@ -10639,7 +10640,7 @@ var Tokens = class {
     const kind = new Uint8Array(this.kind.length * 2);
     kind.set(this.kind);
     this.kind = kind;
-    const line = new Int32Array(this.line.length * 2);
+    const line = new Float64Array(this.line.length * 2);
     line.set(this.line);
     this.line = line;
   }
@@ -12389,19 +12390,26 @@ var RemovedWords = class {
     this.patch = patch;
   }
   patch;
-  text = null;
+  words = null;
   /** Whether `word` is a whole run of `a`-`z` (what `/[a-z]+/g` matches) in a removed line, lower-cased. */
   has(word) {
-    if (word === "") return false;
-    for (let i = 0; i < word.length; i++) if (!isAsciiLower(word.charCodeAt(i))) return false;
-    this.text ??= removedText(this.patch);
-    const text = this.text;
-    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
-      if (!isAsciiLower(text.charCodeAt(at - 1)) && !isAsciiLower(text.charCodeAt(at + word.length))) return true;
-    }
-    return false;
+    this.words ??= lowerRuns(removedText(this.patch));
+    return this.words.has(word);
   }
 };
+function lowerRuns(text) {
+  const out = /* @__PURE__ */ new Set();
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    if (isAsciiLower(text.charCodeAt(i))) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.add(text.slice(start, i));
+      start = -1;
+    }
+  }
+  return out;
+}
 var isAsciiLower = (c) => c >= 97 && c <= 122;
 function removedText(patch) {
   const lines = [];
@@ -14341,10 +14349,12 @@ function runOf(hunk) {
   }
   return { first, count, hunk, positions: null };
 }
+var MAX_RUNS = 64;
 function lineIndexOf(patch, path) {
   if (path === COMMIT_MSG) return new CommitMessageIndex(patch.commitMessage);
   const hunks = [];
   for (const file2 of patch.files) if (file2.path === path) hunks.push(...file2.hunks);
+  if (hunks.length > MAX_RUNS) return new MapIndex(hunks);
   const runs = [];
   for (const hunk of hunks) {
     const run = runOf(hunk);
