@@ -14,10 +14,11 @@ import {
   failureSubject,
   isErrorLog,
   isUserspacePath,
+  onlyLogs,
   returnsErrno,
 } from "./utils/c-errors.js";
 import { callersPassOn, droppedCode, loopOverwrites, wrongPtrErr, zeroLabels } from "./utils/errcode-shapes.js";
-import { assignsIn, isAllocCall, mayReport, onlyLogs, positiveCode } from "./utils/errcode-gate.js";
+import { assignsIn, isAllocCall, mayReport, positiveCode } from "./utils/errcode-gate.js";
 import { docGaps, positiveCodes, reportDocGaps } from "./utils/kdoc-gaps.js";
 import { patchIndex } from "./utils/patch-index.js";
 import type { PatchIndex } from "./utils/patch-index.js";

@@ -1,3 +1,4 @@
+import { isIdPart, isIdStart } from "../../src/parse/c/tokenizer.js";
 import type { CFunction } from "../../src/parse/c/types.js";
 import { ITERATOR_REFS, pairFor } from "../data/pairs.js";
 import type { PairInfo } from "../data/pairs.js";
@@ -53,15 +54,6 @@ function lookUp(known: Map<string, PairInfo | null>, name: string, index: PatchI
 /** `pairFor()` remembered per patch index (the answer depends on the identifiers the patch shows). */
 export function pairOf(name: string, index: PatchIndex): PairInfo | null {
   return lookUp(pairsOf(index), name, index);
-}
-
-/** Identifier characters as the C tokenizer reads them (`$` included). */
-function isIdStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
-}
-
-function isIdPart(c: number): boolean {
-  return isIdStart(c) || (c >= 48 && c <= 57);
 }
 
 /** The white space the tokenizer skips between tokens. */

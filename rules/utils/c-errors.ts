@@ -1,6 +1,7 @@
 import type { CCall, CFunction, CStmt } from "../../src/parse/c/types.js";
 import { guardingIfs } from "./c-flow.js";
 import type { FlatNode } from "./c-flow.js";
+import { isSpace } from "./words-tokens.js";
 
 /**
  * What kernel error handling looks like in text: failed checks, errno
@@ -208,6 +209,11 @@ function userspacePath(path: string): boolean {
   );
 }
 
+/** True when every statement of a branch is a log call at error level (`if (ret) pr_err(...);`). */
+export function onlyLogs(list: readonly CStmt[]): boolean {
+  return list.every((x) => x.kind === "expr" && x.calls[0] !== undefined && isErrorLog(x.calls[0]));
+}
+
 /**
  * True when `text` with its whitespace (`\s`) removed equals `want`, which
  * holds none: `return - 1` is `-1`. Compares in place, where
@@ -222,23 +228,6 @@ export function compactEquals(text: string, want: string): boolean {
     k++;
   }
   return k === want.length;
-}
-
-/** The characters of the regex class `\s`. */
-function isSpace(ch: number): boolean {
-  if (ch <= 32) return ch === 32 || (ch >= 9 && ch <= 13);
-  if (ch < 160) return false;
-  return (
-    ch === 160 ||
-    ch === 0x1680 ||
-    (ch >= 0x2000 && ch <= 0x200a) ||
-    ch === 0x2028 ||
-    ch === 0x2029 ||
-    ch === 0x202f ||
-    ch === 0x205f ||
-    ch === 0x3000 ||
-    ch === 0xfeff
-  );
 }
 
 /** Comments inside the lines [from, to] of a function, joined. */

@@ -2,7 +2,7 @@ import type { FileDiff } from "../../src/model.js";
 import type { CFunction, CStmt } from "../../src/parse/c/types.js";
 import { ERRNO } from "../data/errno.js";
 import { pairFor } from "../data/pairs.js";
-import { ERR_VAR, bareCond, branchStatements, callsDeep, compactEquals, failureSubject, isErrorLog } from "./c-errors.js";
+import { ERR_VAR, bareCond, branchStatements, callsDeep, compactEquals, failureSubject, isErrorLog, onlyLogs } from "./c-errors.js";
 import { droppedCode } from "./errcode-shapes.js";
 import type { NameEvidence } from "./patch-index.js";
 
@@ -103,11 +103,6 @@ function assignedErrVars(fn: CFunction): ReadonlySet<string> {
     assignedCache.set(fn, set);
   }
   return set;
-}
-
-/** True when every statement of a branch is a log call at error level (`if (ret) pr_err(...);`). */
-export function onlyLogs(list: readonly CStmt[]): boolean {
-  return list.every((x) => x.kind === "expr" && x.calls[0] !== undefined && isErrorLog(x.calls[0]));
 }
 
 /** What the rule judges in this function: the same flags the full pass tests. */

@@ -2,7 +2,7 @@ import type { FileDiff } from "../../src/model.js";
 import type { CFunction, CStmt } from "../../src/parse/c/types.js";
 import { flatten, encloses, guardingIfs, labelCode } from "./c-flow.js";
 import type { FlatNode } from "./c-flow.js";
-import { bareCond, branchStatements, ERR_VAR, failureSubject, isErrorLog, returnsErrno } from "./c-errors.js";
+import { bareCond, branchStatements, ERR_VAR, failureSubject, onlyLogs, returnsErrno } from "./c-errors.js";
 import type { PatchIndex } from "./patch-index.js";
 
 /**
@@ -178,7 +178,7 @@ export function loopOverwrites(nodes: readonly FlatNode[]): LoopOverwrite[] {
       const v = failureSubject(s.cond);
       if (!v || !ERR_VAR.test(v) || !/^!?\s*\w+(\s*(<|!=)\s*0)?$/.test(bareCond(s.cond))) continue;
       const then = branchStatements(s.then);
-      if (!then.every((x) => x.kind === "expr" && x.calls[0] !== undefined && isErrorLog(x.calls[0]))) continue;
+      if (!onlyLogs(then)) continue;
       // Set by a call earlier in this iteration, on the same level as the check.
       if (!setByCallBefore(n, v)) continue;
       if (returnedAfter(nodes, loop, last, v)) out.push({ node: n, var: v });

@@ -138,11 +138,13 @@ function punctAt(text: string, i: number, c: number): string {
   }
 }
 
-function isIdStart(c: number): boolean {
+/** A character that may start a C identifier (`$` included, as GCC allows). */
+export function isIdStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }
 
-function isIdPart(c: number): boolean {
+/** A character that may continue a C identifier. */
+export function isIdPart(c: number): boolean {
   return isIdStart(c) || (c >= 48 && c <= 57);
 }
 
