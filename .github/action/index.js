@@ -9296,6 +9296,156 @@ function sameHandle(a, b) {
   return a.includes("->") || b.includes("->") || a.includes(".") || b.includes(".") ? last(a) === last(b) : false;
 }
 
+// rules/utils/words-tokens.ts
+function isLead(c) {
+  return c === 40 || c === 34 || c === 39 || c === 8220 || c === 8216;
+}
+function isTrail(c) {
+  return c === 41 || c === 34 || c === 39 || c === 8221 || c === 8217 || c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63;
+}
+function isSpace(c) {
+  if (c === 32 || c >= 9 && c <= 13) return true;
+  if (c < 160) return false;
+  return c === 160 || c === 5760 || c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
+}
+function hasAsciiLetter(text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
+}
+var isUpper = (c) => c >= 65 && c <= 90;
+var isLower = (c) => c >= 97 && c <= 122;
+var isApostrophe = (c) => c === 39 || c === 8217;
+function plainParts(text, start, end) {
+  if (start === end) return 0;
+  let parts = 1;
+  let len = 0;
+  let lower = false;
+  let state = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? text.charCodeAt(i) : 45;
+    if (c === 45) {
+      if (len === 0 || state === 1 || len > 1 && !lower) return 0;
+      if (i < end) parts++;
+      len = 0;
+      lower = false;
+      state = 0;
+      continue;
+    }
+    if (isLower(c)) {
+      lower = true;
+    } else if (isUpper(c)) {
+      if (len > 0 && isLower(text.charCodeAt(i - 1))) return 0;
+    } else if (isApostrophe(c) && state === 0 && len > 0) {
+      state = 1;
+      len++;
+      continue;
+    } else {
+      return 0;
+    }
+    if (state === 1) state = 2;
+    len++;
+  }
+  return parts;
+}
+var MASK = "";
+function maskCode(text) {
+  const blank = (m) => MASK.repeat(m.length);
+  if (/^\s*(authors?|maintainers?|copyright|written by|contributed by|based on work by)\b|\bcopyright\b|©/i.test(text)) return blank(text);
+  let out = text;
+  if (out.includes("@")) out = out.replace(/(?:[A-Z][\p{L}.'’-]*\s+){1,4}<[^<>\s]+@[^<>\s]+>/gu, blank);
+  if (out.includes("`")) out = out.replace(/`[^`]*`/g, blank);
+  if (out.includes("'")) out = out.replace(/(^|[\s(])'[^'\s]+'(?=$|[\s).,;:])/g, (m, pre) => pre + blank(m.slice(pre.length)));
+  if (out.includes("<")) out = out.replace(/<[^<>\s]+>/g, blank);
+  if (out.includes("://")) out = out.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, blank);
+  return out;
+}
+function wordsOf(text, startClean = false) {
+  const masked = maskCode(text);
+  const words = [];
+  const n = masked.length;
+  let prevClean = startClean;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(masked.charCodeAt(i))) i++;
+    if (i === n) break;
+    const tokenStart = i;
+    while (i < n && !isSpace(masked.charCodeAt(i))) i++;
+    let start = tokenStart;
+    while (start < i && isLead(masked.charCodeAt(start))) start++;
+    let end = i;
+    while (end > start && isTrail(masked.charCodeAt(end - 1))) end--;
+    const parts = plainParts(masked, start, end);
+    if (parts === 0) {
+      prevClean = false;
+      continue;
+    }
+    const lead = start > tokenStart;
+    const trail = end < i;
+    for (let p = 0, at = start; p < parts; p++) {
+      const partEnd = p < parts - 1 ? masked.indexOf("-", at) : end;
+      words.push({ text: masked.slice(at, partEnd), start: at, joined: p === 0 && prevClean && !lead, punctAfter: p < parts - 1 || trail });
+      at = partEnd + 1;
+    }
+    prevClean = !trail && parts === 1;
+  }
+  return { words, endClean: prevClean };
+}
+var WordFinder = class {
+  masked = "";
+  /** The last token read: where its core starts and ends, and where the token ends. */
+  tokenEnd = -1;
+  end = 0;
+  parts = 0;
+  /** The next part of that token not yet passed: its index and start. */
+  part = 0;
+  partStart = 0;
+  /** Starts on a new span's text. */
+  reset(text) {
+    this.masked = maskCode(text);
+    this.tokenEnd = -1;
+  }
+  /** The text of the word that starts at `offset`, or null when none does. */
+  wordAt(offset) {
+    const m = this.masked;
+    if (offset >= this.tokenEnd) {
+      let tokenStart = offset;
+      while (tokenStart > 0 && !isSpace(m.charCodeAt(tokenStart - 1))) tokenStart--;
+      let i = offset;
+      while (i < m.length && !isSpace(m.charCodeAt(i))) i++;
+      let start = tokenStart;
+      while (start < i && isLead(m.charCodeAt(start))) start++;
+      let end = i;
+      while (end > start && isTrail(m.charCodeAt(end - 1))) end--;
+      this.tokenEnd = i;
+      this.end = end;
+      this.parts = plainParts(m, start, end);
+      this.part = 0;
+      this.partStart = start;
+    }
+    while (this.part < this.parts && this.partStart <= offset) {
+      const partEnd = this.part < this.parts - 1 ? m.indexOf("-", this.partStart) : this.end;
+      const found = this.partStart === offset;
+      const start = this.partStart;
+      this.part++;
+      this.partStart = partEnd + 1;
+      if (found) return m.slice(start, partEnd);
+    }
+    return null;
+  }
+};
+function indentOf(text) {
+  let n = 0;
+  for (const c of text) {
+    if (c === " ") n++;
+    else if (c === "	") n = n - n % 8 + 8;
+    else break;
+  }
+  return n;
+}
+
 // rules/utils/c-errors.ts
 var ERR_VAR = /^(ret|err|rc|error|retval|status|res|rv|r|result|ret_val|rval)$/;
 var ERROR_LOG = /^(pr_err|pr_crit|pr_alert|pr_emerg|pr_warn|pr_warning|pr_err_ratelimited|pr_warn_ratelimited|pr_err_once|pr_warn_once|printk|\w+_err|\w+_err_ratelimited|\w+_err_once|\w+_warn|\w+_warn_ratelimited|\w+_warn_once|\w+_crit|\w+_alert|\w+_emerg)$/;
@@ -9424,6 +9574,9 @@ function userspacePath(path) {
   if (/^tools\/testing\/selftests\/.*\/(test_modules|\w*_testmod)\/[^/]+\.[ch]$/.test(path)) return false;
   return /^(tools|scripts|usr|Documentation)\//.test(path) || /(^|\/)selftests\//.test(path) || /^samples\/.*\/(user|.*_user\.c)/.test(path) || path.endsWith("_user.c");
 }
+function onlyLogs(list) {
+  return list.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && isErrorLog(x.calls[0]));
+}
 function compactEquals(text, want) {
   let k = 0;
   for (let i = 0; i < text.length; i++) {
@@ -9433,11 +9586,6 @@ function compactEquals(text, want) {
     k++;
   }
   return k === want.length;
-}
-function isSpace(ch) {
-  if (ch <= 32) return ch === 32 || ch >= 9 && ch <= 13;
-  if (ch < 160) return false;
-  return ch === 160 || ch === 5760 || ch >= 8192 && ch <= 8202 || ch === 8232 || ch === 8233 || ch === 8239 || ch === 8287 || ch === 12288 || ch === 65279;
 }
 function commentsBetween(fn, from, to) {
   return fn.comments.filter((c) => c.line >= from && c.line <= to).map((c) => c.text).join(" ");
@@ -9543,7 +9691,7 @@ function loopOverwrites(nodes) {
       const v = failureSubject(s.cond);
       if (!v || !ERR_VAR.test(v) || !/^!?\s*\w+(\s*(<|!=)\s*0)?$/.test(bareCond(s.cond))) continue;
       const then = branchStatements(s.then);
-      if (!then.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && isErrorLog(x.calls[0]))) continue;
+      if (!onlyLogs(then)) continue;
       if (!setByCallBefore(n, v)) continue;
       if (returnedAfter(nodes, loop, last, v)) out.push({ node: n, var: v });
     }
@@ -9977,9 +10125,6 @@ function assignedErrVars(fn) {
     assignedCache.set(fn, set2);
   }
   return set2;
-}
-function onlyLogs(list) {
-  return list.every((x) => x.kind === "expr" && x.calls[0] !== void 0 && isErrorLog(x.calls[0]));
 }
 function mayReport(view) {
   const fn = view.fn;
@@ -11076,156 +11221,6 @@ var kdoc_default = defineRule({
 // src/model.ts
 var COMMIT_MSG = "COMMIT_MSG";
 
-// rules/utils/words-tokens.ts
-function isLead(c) {
-  return c === 40 || c === 34 || c === 39 || c === 8220 || c === 8216;
-}
-function isTrail(c) {
-  return c === 41 || c === 34 || c === 39 || c === 8221 || c === 8217 || c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63;
-}
-function isSpace2(c) {
-  if (c === 32 || c >= 9 && c <= 13) return true;
-  if (c < 160) return false;
-  return c === 160 || c === 5760 || c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
-}
-function hasAsciiLetter(text) {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i) | 32;
-    if (c >= 97 && c <= 122) return true;
-  }
-  return false;
-}
-var isUpper = (c) => c >= 65 && c <= 90;
-var isLower = (c) => c >= 97 && c <= 122;
-var isApostrophe = (c) => c === 39 || c === 8217;
-function plainParts(text, start, end) {
-  if (start === end) return 0;
-  let parts = 1;
-  let len = 0;
-  let lower = false;
-  let state = 0;
-  for (let i = start; i <= end; i++) {
-    const c = i < end ? text.charCodeAt(i) : 45;
-    if (c === 45) {
-      if (len === 0 || state === 1 || len > 1 && !lower) return 0;
-      if (i < end) parts++;
-      len = 0;
-      lower = false;
-      state = 0;
-      continue;
-    }
-    if (isLower(c)) {
-      lower = true;
-    } else if (isUpper(c)) {
-      if (len > 0 && isLower(text.charCodeAt(i - 1))) return 0;
-    } else if (isApostrophe(c) && state === 0 && len > 0) {
-      state = 1;
-      len++;
-      continue;
-    } else {
-      return 0;
-    }
-    if (state === 1) state = 2;
-    len++;
-  }
-  return parts;
-}
-var MASK = "";
-function maskCode(text) {
-  const blank = (m) => MASK.repeat(m.length);
-  if (/^\s*(authors?|maintainers?|copyright|written by|contributed by|based on work by)\b|\bcopyright\b|©/i.test(text)) return blank(text);
-  let out = text;
-  if (out.includes("@")) out = out.replace(/(?:[A-Z][\p{L}.'’-]*\s+){1,4}<[^<>\s]+@[^<>\s]+>/gu, blank);
-  if (out.includes("`")) out = out.replace(/`[^`]*`/g, blank);
-  if (out.includes("'")) out = out.replace(/(^|[\s(])'[^'\s]+'(?=$|[\s).,;:])/g, (m, pre) => pre + blank(m.slice(pre.length)));
-  if (out.includes("<")) out = out.replace(/<[^<>\s]+>/g, blank);
-  if (out.includes("://")) out = out.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, blank);
-  return out;
-}
-function wordsOf(text, startClean = false) {
-  const masked = maskCode(text);
-  const words = [];
-  const n = masked.length;
-  let prevClean = startClean;
-  let i = 0;
-  while (i < n) {
-    while (i < n && isSpace2(masked.charCodeAt(i))) i++;
-    if (i === n) break;
-    const tokenStart = i;
-    while (i < n && !isSpace2(masked.charCodeAt(i))) i++;
-    let start = tokenStart;
-    while (start < i && isLead(masked.charCodeAt(start))) start++;
-    let end = i;
-    while (end > start && isTrail(masked.charCodeAt(end - 1))) end--;
-    const parts = plainParts(masked, start, end);
-    if (parts === 0) {
-      prevClean = false;
-      continue;
-    }
-    const lead = start > tokenStart;
-    const trail = end < i;
-    for (let p = 0, at = start; p < parts; p++) {
-      const partEnd = p < parts - 1 ? masked.indexOf("-", at) : end;
-      words.push({ text: masked.slice(at, partEnd), start: at, joined: p === 0 && prevClean && !lead, punctAfter: p < parts - 1 || trail });
-      at = partEnd + 1;
-    }
-    prevClean = !trail && parts === 1;
-  }
-  return { words, endClean: prevClean };
-}
-var WordFinder = class {
-  masked = "";
-  /** The last token read: where its core starts and ends, and where the token ends. */
-  tokenEnd = -1;
-  end = 0;
-  parts = 0;
-  /** The next part of that token not yet passed: its index and start. */
-  part = 0;
-  partStart = 0;
-  /** Starts on a new span's text. */
-  reset(text) {
-    this.masked = maskCode(text);
-    this.tokenEnd = -1;
-  }
-  /** The text of the word that starts at `offset`, or null when none does. */
-  wordAt(offset) {
-    const m = this.masked;
-    if (offset >= this.tokenEnd) {
-      let tokenStart = offset;
-      while (tokenStart > 0 && !isSpace2(m.charCodeAt(tokenStart - 1))) tokenStart--;
-      let i = offset;
-      while (i < m.length && !isSpace2(m.charCodeAt(i))) i++;
-      let start = tokenStart;
-      while (start < i && isLead(m.charCodeAt(start))) start++;
-      let end = i;
-      while (end > start && isTrail(m.charCodeAt(end - 1))) end--;
-      this.tokenEnd = i;
-      this.end = end;
-      this.parts = plainParts(m, start, end);
-      this.part = 0;
-      this.partStart = start;
-    }
-    while (this.part < this.parts && this.partStart <= offset) {
-      const partEnd = this.part < this.parts - 1 ? m.indexOf("-", this.partStart) : this.end;
-      const found = this.partStart === offset;
-      const start = this.partStart;
-      this.part++;
-      this.partStart = partEnd + 1;
-      if (found) return m.slice(start, partEnd);
-    }
-    return null;
-  }
-};
-function indentOf(text) {
-  let n = 0;
-  for (const c of text) {
-    if (c === " ") n++;
-    else if (c === "	") n = n - n % 8 + 8;
-    else break;
-  }
-  return n;
-}
-
 // rules/utils/words-c.ts
 var LazyIdentifiers = class {
   /** Each hunk's code, one line per fragment, as the scanner returned it. */
@@ -11283,7 +11278,7 @@ var Specials = class {
 };
 function isInclude(text) {
   let i = 0;
-  while (i < text.length && isSpace2(text.charCodeAt(i))) i++;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
   return text.charCodeAt(i) === 35 && /^\s*#\s*include\b/.test(text);
 }
 function cleanStringLiteral(s) {
@@ -11302,7 +11297,7 @@ function commentText(s, atLineStart) {
   let end = 0;
   if (atLineStart) {
     let i = 0;
-    while (i < s.length && isSpace2(s.charCodeAt(i))) i++;
+    while (i < s.length && isSpace(s.charCodeAt(i))) i++;
     let stars = i;
     while (stars < s.length && s.charCodeAt(stars) === 42) stars++;
     if (stars < s.length && s.charCodeAt(stars) === 47) stars--;
@@ -12178,7 +12173,7 @@ function isRuleLine(trimmed) {
   let any2 = false;
   for (let i = 0; i < trimmed.length; i++) {
     const c = trimmed.charCodeAt(i);
-    if (isSpace2(c)) continue;
+    if (isSpace(c)) continue;
     if (!RULE_CHARS.has(c)) return false;
     any2 = true;
   }
@@ -12212,7 +12207,7 @@ function scanDoc(lines) {
       if (indent > literalIndent) continue;
       literalIndent = -1;
     }
-    if (trimmed.charCodeAt(0) === 46 && trimmed.charCodeAt(1) === 46 && isSpace2(trimmed.charCodeAt(2))) {
+    if (trimmed.charCodeAt(0) === 46 && trimmed.charCodeAt(1) === 46 && isSpace(trimmed.charCodeAt(2))) {
       if (trimmed.includes("::")) pendingLiteral = indent;
       continue;
     }
@@ -12506,12 +12501,6 @@ function lookUp(known, name, index) {
 function pairOf(name, index) {
   return lookUp(pairsOf(index), name, index);
 }
-function isIdStart2(c) {
-  return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
-}
-function isIdPart2(c) {
-  return isIdStart2(c) || c >= 48 && c <= 57;
-}
 function isBlank(c) {
   return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
 }
@@ -12529,8 +12518,8 @@ function callable(text, at, fn, known, index) {
   let end = at;
   while (end > 0 && isBlank(text.charCodeAt(end - 1))) end--;
   let start = end;
-  while (start > 0 && isIdPart2(text.charCodeAt(start - 1))) start--;
-  if (start === end || !isIdStart2(text.charCodeAt(start))) return false;
+  while (start > 0 && isIdPart(text.charCodeAt(start - 1))) start--;
+  if (start === end || !isIdStart(text.charCodeAt(start))) return false;
   const name = text.slice(start, end);
   if (ITERATOR_REFS.has(name)) return true;
   return name !== fn.name && lookUp(known, name, index) !== null;
