@@ -1,12 +1,13 @@
-import parseDiff from "parse-diff";
 import { LkreviewError } from "../errors.js";
 import { DEFAULT_LIMITS } from "../limits.js";
 import type { Limits } from "../limits.js";
-import type { DiffLine, FileDiff, Hunk } from "../model.js";
+import type { FileDiff } from "../model.js";
+import { DiffWalkError, walkDiff } from "./diff-walk.js";
+import type { DiffWalk } from "./diff-walk.js";
 
 /**
  * Splits a patch mail body into its commit message and its unified diff, and
- * parses the diff with parse-diff into files and hunks that know their
+ * walks the diff (diff-walk.ts) into files and hunks that know their
  * new-side line numbers and the function named on their `@@` line.
  */
 
@@ -91,33 +92,21 @@ function stripPrefix(path: string | undefined): string {
   return path.replace(/^[ab]\//, "");
 }
 
-/** What a search of the diff part finds besides what parse-diff reports. */
-interface DiffSections {
-  binary: Set<string>;
-  /** Each file's first `+++` line as sent. */
-  plusLines: Map<string, string>;
-}
-
 /** The line of `text` that starts at `start`, without its newline. */
 function lineAt(text: string, start: number): string {
   const eol = text.indexOf("\n", start);
   return text.slice(start, eol < 0 ? text.length : eol);
 }
 
-/**
- * Each file's first `+++` line as sent: parse-diff keeps only the path. A
- * string search for the line start is much cheaper than a walk over every
- * line. The diff part starts with a `diff`, `---` or `Index:` line, so a
- * `+++ ` line always follows a newline.
- */
-function plusLinesOf(diff: string): Map<string, string> {
-  const plusLines = new Map<string, string>();
-  for (let nl = diff.indexOf("\n+++ "); nl >= 0; nl = diff.indexOf("\n+++ ", nl + 1)) {
-    const line = lineAt(diff, nl + 1);
-    const path = stripPrefix(line.slice(4).split("\t")[0]?.trim());
-    if (!plusLines.has(path)) plusLines.set(path, line);
+/** Each path's first `+++` line as sent, from the `+++ ` lines the walk collected. */
+function plusLinesByPath(lines: string[]): Map<string, string> {
+  const byPath = new Map<string, string>();
+  for (const line of lines) {
+    const tab = line.indexOf("\t", 4);
+    const path = stripPrefix((tab < 0 ? line.slice(4) : line.slice(4, tab)).trim());
+    if (!byPath.has(path)) byPath.set(path, line);
   }
-  return plusLines;
+  return byPath;
 }
 
 /**
@@ -144,10 +133,6 @@ function binaryPathsOf(diff: string): Set<string> {
   return binary;
 }
 
-function sectionsOf(diff: string): DiffSections {
-  return { binary: binaryPathsOf(diff), plusLines: plusLinesOf(diff) };
-}
-
 /**
  * The number of lines in the diff part (split on `\n`, the "" after a final
  * newline not counted) when it exceeds `max`, else null. A text never has
@@ -160,38 +145,12 @@ function linesBeyond(diff: string, max: number): number | null {
   return count > max ? count : null;
 }
 
-function toHunk(chunk: parseDiff.Chunk, maxLineLength: number): Hunk {
-  const lines: DiffLine[] = [];
-  for (const change of chunk.changes) {
-    const raw = change.content;
-    // `\ No newline at end of file` belongs to the line before; it is not code.
-    if (raw.startsWith("\\")) continue;
-    // An over-long line (a generated table, a base64 blob, a hostile 100 KB
-    // string) is kept as sent for quoting but shows the rules an empty line:
-    // they skip it instead of spending time on it.
-    const text = raw.length - 1 > maxLineLength ? "" : raw.slice(1);
-    if (change.type === "add") lines.push({ kind: "add", text, raw, newLine: change.ln, oldLine: null });
-    else if (change.type === "del") lines.push({ kind: "del", text, raw, newLine: null, oldLine: change.ln });
-    else lines.push({ kind: "ctx", text, raw, newLine: change.ln2, oldLine: change.ln1 });
-  }
-  const ctxMatch = /^@@[^@]*@@ ?(.*)$/.exec(chunk.content);
-  return {
-    header: chunk.content,
-    oldStart: chunk.oldStart,
-    oldLines: chunk.oldLines,
-    newStart: chunk.newStart,
-    newLines: chunk.newLines,
-    functionContext: (ctxMatch?.[1] ?? "").trim(),
-    lines,
-  };
-}
-
 /** The limits the parse layer enforces; the rest of `Limits` belongs to ingest. */
 export type ParseLimits = Pick<Limits, "maxDiffLines" | "maxLineLength">;
 
 /**
  * Parses a patch mail body. Throws BAD_DIFF (naming `item`) when the diff part
- * exists but parse-diff cannot make sense of it.
+ * exists but cannot be read (see `walkDiff`).
  *
  * Limits (`DEFAULT_LIMITS` when not given):
  * - more than `maxDiffLines` lines from the start of the diff to the end of
@@ -212,17 +171,19 @@ export function parsePatchBody(body: string, item = "patch", limits: ParseLimits
   if (lineCount !== null) {
     throw new LkreviewError("LIMIT", item, `diff of ${lineCount} lines exceeds limits.maxDiffLines (${limits.maxDiffLines}); not reviewed`);
   }
-  let parsed: parseDiff.File[];
+  let walked: DiffWalk;
   try {
-    parsed = parseDiff(diff);
+    walked = walkDiff(diff, limits.maxLineLength);
   } catch (err) {
-    throw new LkreviewError("BAD_DIFF", item, `unified diff could not be parsed: ${(err as Error).message}`, { cause: err });
+    if (!(err instanceof DiffWalkError)) throw err;
+    throw new LkreviewError("BAD_DIFF", item, `unified diff could not be parsed: ${err.message}`, { cause: err });
   }
-  const { binary, plusLines } = sectionsOf(diff);
+  const binary = binaryPathsOf(diff);
+  const plusLines = plusLinesByPath(walked.plusLines);
   const files: FileDiff[] = [];
-  for (const f of parsed) {
-    const isNew = f.new === true || f.from === "/dev/null";
-    const isDeleted = f.deleted === true || f.to === "/dev/null";
+  for (const f of walked.files) {
+    const isNew = f.created || f.from === "/dev/null";
+    const isDeleted = f.deleted || f.to === "/dev/null";
     const newPath = stripPrefix(f.to);
     const oldPath = stripPrefix(f.from);
     const path = isDeleted ? oldPath : newPath || oldPath;
@@ -234,7 +195,7 @@ export function parsePatchBody(body: string, item = "patch", limits: ParseLimits
       isDeleted,
       isBinary: binary.has(path),
       plusLine: plusLines.get(path) ?? `+++ b/${path}`,
-      hunks: f.chunks.map((c) => toHunk(c, limits.maxLineLength)),
+      hunks: f.hunks,
     });
   }
   return { commitMessage, files, hasDiff: files.length > 0 };
