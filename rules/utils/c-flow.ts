@@ -35,12 +35,15 @@ export function flatten(fn: CFunction): FlatNode[] {
   if (body === lastBody && lastNodes) return lastNodes;
   const out: FlatNode[] = [];
   // Top-level statements hang off a virtual block holding the body, so siblings compare like any others.
-  const root: CStmt = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: [], body };
+  const root: CStmt = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: NO_CALLS, body };
   for (let i = 0; i < body.length; i++) visit(out, body[i] as CStmt, [{ parent: root, child: i }]);
   lastBody = body;
   lastNodes = out;
   return out;
 }
+
+/** The root's calls: none, shared and frozen. */
+const NO_CALLS: CCall[] = Object.freeze([] as CCall[]) as CCall[];
 
 /** The body flatten last walked, and its nodes (the root's line span comes from the function that owns the body). */
 let lastBody: readonly CStmt[] | null = null;
@@ -98,25 +101,32 @@ function isJumpOut(s: CStmt): boolean {
 }
 
 /**
- * Running count of return/goto statements among a block's children, so
- * "is there a jump between these siblings" is one subtraction: rules ask it
- * for many pairs of statements, and a sibling scan each time made long
- * functions quadratic (or worse) in their length.
+ * Per block, two tables in one array (allocated once, on the first
+ * question about the block): at [k] the index of the first `break` at or
+ * after child k (body.length when none), and at [n + 1 + k] the running
+ * count of return/goto children before k, so "is there a jump between
+ * these siblings" is one subtraction. Rules ask both for many pairs of
+ * statements, and a sibling scan each time made long functions quadratic
+ * (or worse) in their length.
  */
-const jumpCounts = new WeakMap<CStmt, Int32Array>();
+const blockTables = new WeakMap<CStmt, Int32Array>();
 
-/** Per block, the index of the first `break` at or after each child (body.length when none). */
-const breakAt = new WeakMap<CStmt, Int32Array>();
+function tablesOf(block: CStmt & { kind: "block" }): Int32Array {
+  let t = blockTables.get(block);
+  if (!t) {
+    const body = block.body;
+    const n = body.length;
+    t = new Int32Array(2 * (n + 1));
+    t[n] = n;
+    for (let k = n - 1; k >= 0; k--) t[k] = body[k]?.kind === "break" ? k : (t[k + 1] as number);
+    for (let k = 0; k < n; k++) t[n + 2 + k] = (t[n + 1 + k] as number) + (isJumpOut(body[k] as CStmt) ? 1 : 0);
+    blockTables.set(block, t);
+  }
+  return t;
+}
 
 function nextBreak(block: CStmt & { kind: "block" }, from: number): number {
-  let next = breakAt.get(block);
-  if (!next) {
-    const n = block.body.length;
-    next = new Int32Array(n + 1).fill(n);
-    for (let k = n - 1; k >= 0; k--) next[k] = block.body[k]?.kind === "break" ? k : (next[k + 1] ?? n);
-    breakAt.set(block, next);
-  }
-  return next[Math.max(0, Math.min(from, block.body.length))] ?? block.body.length;
+  return tablesOf(block)[Math.max(0, Math.min(from, block.body.length))] ?? block.body.length;
 }
 
 /**
@@ -127,13 +137,9 @@ function nextBreak(block: CStmt & { kind: "block" }, from: number): number {
 function jumpsIn(block: CStmt & { kind: "block" }, lo: number, hi: number): boolean {
   hi = Math.min(hi, nextBreak(block, lo));
   if (hi <= lo) return false;
-  let counts = jumpCounts.get(block);
-  if (!counts) {
-    counts = new Int32Array(block.body.length + 1);
-    block.body.forEach((c, k) => ((counts as Int32Array)[k + 1] = ((counts as Int32Array)[k] ?? 0) + (isJumpOut(c) ? 1 : 0)));
-    jumpCounts.set(block, counts);
-  }
-  return (counts[Math.min(hi, block.body.length)] ?? 0) - (counts[Math.max(0, lo)] ?? 0) > 0;
+  const t = tablesOf(block);
+  const counts = block.body.length + 1;
+  return (t[counts + Math.min(hi, block.body.length)] ?? 0) - (t[counts + Math.max(0, lo)] ?? 0) > 0;
 }
 
 /**

@@ -17,14 +17,36 @@ import type { CFunction, CLine } from "./types.js";
 /** How many lines a signature may span before we give up on it. */
 const MAX_SIGNATURE_LINES = 12;
 
+/**
+ * The hunk's new-side lines. Counted first and allocated at their final
+ * size: grown by `push`, the list left two or three discarded copies of
+ * itself behind, and this runs for every line of every C file.
+ */
 function newSideLines(hunk: Hunk): CLine[] {
-  const out: CLine[] = [];
+  let n = 0;
+  for (const l of hunk.lines) if (l.newLine !== null) n++;
+  const out = new Array<CLine>(n);
+  let w = 0;
   for (const l of hunk.lines) {
-    if (l.newLine !== null) out.push({ newLine: l.newLine, text: l.text, added: l.kind === "add" });
+    if (l.newLine !== null) out[w++] = { newLine: l.newLine, text: l.text, added: l.kind === "add" };
   }
   return out;
 }
-const isBlank = (t: string): boolean => t.trim() === "";
+
+/** `lines[from, to)`: the list itself when that is all of it (a hunk inside one body), not a copy. */
+function range(lines: CLine[], from: number, to: number): CLine[] {
+  return from === 0 && to === lines.length ? lines : lines.slice(from, to);
+}
+
+/** True for a line of white space only, as `t.trim() === ""` (which copies every indented line) says. */
+function isBlank(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 128) return t.trim() === "";
+    if (c !== 32 && (c < 9 || c > 13)) return false;
+  }
+  return true;
+}
 const atColumn0 = (t: string): boolean => t.length > 0 && !t.startsWith(" ") && !t.startsWith("\t");
 /*
  * The line patterns below are module constants: a regex literal inside a
@@ -294,7 +316,7 @@ export function extractFunctions(file: FileDiff): CFunction[] {
       // A scope closed by `};` or `},` is a definition or an initialiser, never a function body.
       const closesFunction = !hasEnd || isCloseBrace(lines[end]?.text ?? "");
       const ctxSig = closesFunction && contextIsFunction(hunk.functionContext) ? parseSignature(hunk.functionContext) : null;
-      const body = lines.slice(0, end + 1);
+      const body = range(lines, 0, end + 1);
       if (ctxSig && open?.sig.name === ctxSig.name) {
         open.lines.push(...body);
         open.hasGaps = true;
@@ -345,7 +367,7 @@ export function extractFunctions(file: FileDiff): CFunction[] {
         const piece: Piece = {
           sig,
           signatureText: sigText,
-          lines: lines.slice(i, last + 1),
+          lines: range(lines, i, last + 1),
           braceLine: brace - i,
           hasStart: true,
           hasEnd,

@@ -48,13 +48,28 @@ export function parseSignature(text: string): Signature | null {
   // Too long to tokenize: no tokens, so no signature (whatever the spacing at its ends).
   if (folded.length > DEFAULT_LIMITS.maxLineLength) return null;
   // Leading and trailing white space yields no token, so the trimmed text keys the same answer.
-  const key = folded.trim();
+  const key = withoutBodyBrace(folded.trim());
   const hit = signatures.get(key);
   if (hit !== undefined) return hit;
   if (signatures.size >= MAX_REMEMBERED_SIGNATURES) signatures.clear();
   const sig = readSignature(key);
   signatures.set(key, sig);
   return sig;
+}
+
+/**
+ * `text` without the body's `{` when it ends in `) {`: that brace never
+ * changes the answer (reading stops at the `)` that closes the parameters,
+ * and a `{` is no name), and a definition is read once with it (while it is
+ * being found) and once without (its signature text), so both share one
+ * remembered answer.
+ */
+function withoutBodyBrace(text: string): string {
+  let i = text.length - 1;
+  if (text.charCodeAt(i) !== 123 /* { */) return text;
+  i--;
+  while (i >= 0 && text.charCodeAt(i) === 32) i--;
+  return text.charCodeAt(i) === 41 /* ) */ ? text.slice(0, i + 1) : text;
 }
 
 /** Words that can stand before `(` without naming a function. */
@@ -95,18 +110,12 @@ function readTokens(toks: Tokens): Signature | null {
     else if (s === "*") hasStar = true;
   }
   const returnType = tokensText(toks, 0, open - 1);
-  const params: string[] = [];
+  // Names found so far (in paramNames), and the current parameter's tokens (indices into `toks`, in paramScratch).
+  let found = 0;
+  let count = 0;
   let depth = 0;
-  // The current parameter's tokens, as indices into `toks`.
-  const current: number[] = [];
   // True once the parameter holds a `[`: array bounds (`int a[N]`) are not names, so their contents are skipped.
   let inBounds = false;
-  const flush = (): void => {
-    const param = current.length > 0 ? paramName(toks, current) : null;
-    if (param !== null) params.push(param);
-    current.length = 0;
-    inBounds = false;
-  };
   for (let i = open + 1; i < toks.length; i++) {
     const t = texts[i] as string;
     if (t === "(" || t === "[") depth++;
@@ -114,19 +123,36 @@ function readTokens(toks: Tokens): Signature | null {
       if (depth === 0) break;
       depth--;
     } else if (t === "," && depth === 0) {
-      flush();
+      const param = count > 0 ? paramName(toks, paramScratch, count) : null;
+      if (param !== null) paramNames[found++] = param;
+      count = 0;
+      inBounds = false;
       continue;
     }
     if (depth > 0 && inBounds) continue;
-    current.push(i);
+    if (count === paramScratch.length) paramScratch = growInts(paramScratch);
+    paramScratch[count++] = i;
     if (t === "[") inBounds = true;
   }
-  flush();
-  return { name, returnType, isVoid: hasVoid && !hasStar, params };
+  const last = count > 0 ? paramName(toks, paramScratch, count) : null;
+  if (last !== null) paramNames[found++] = last;
+  const names = paramNames.slice(0, found);
+  paramNames.fill("", 0, found);
+  return { name, returnType, isVoid: hasVoid && !hasStar, params: names };
+}
+
+/** The names read so far and the tokens of the parameter being read, reused for every signature (reading never nests). */
+const paramNames: string[] = [];
+let paramScratch: Int32Array = new Int32Array(64);
+
+function growInts(a: Int32Array): Int32Array {
+  const grown = new Int32Array(a.length * 2);
+  grown.set(a);
+  return grown;
 }
 
 /** The name one parameter's tokens (indices into `toks`) declare, `...` for varargs, or null (`void`, a bare type). */
-function paramName(toks: Tokens, current: readonly number[]): string | null {
+function paramName(toks: Tokens, current: Int32Array, length: number): string | null {
   const texts = toks.text;
   let fnPtr = -1;
   let variadic = false;
@@ -134,7 +160,7 @@ function paramName(toks: Tokens, current: readonly number[]): string | null {
   let named = 0;
   let lastId = "";
   let lastNamed = "";
-  for (let i = 0; i < current.length; i++) {
+  for (let i = 0; i < length; i++) {
     const k = current[i] as number;
     const t = texts[k] as string;
     if (fnPtr < 0 && t === "*" && i > 0 && texts[current[i - 1] as number] === "(") fnPtr = i;
@@ -149,7 +175,7 @@ function paramName(toks: Tokens, current: readonly number[]): string | null {
   }
   if (variadic) return "...";
   const count = named > 1 ? named : ids;
-  const nameTok = fnPtr >= 0 ? (fnPtr + 1 < current.length ? texts[current[fnPtr + 1] as number] : undefined) : named > 1 ? lastNamed : lastId;
-  const only = current.length === 1 && texts[current[0] as number] === "void";
+  const nameTok = fnPtr >= 0 ? (fnPtr + 1 < length ? texts[current[fnPtr + 1] as number] : undefined) : named > 1 ? lastNamed : lastId;
+  const only = length === 1 && texts[current[0] as number] === "void";
   return !only && nameTok && count > 1 ? nameTok : null;
 }

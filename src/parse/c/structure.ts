@@ -99,6 +99,18 @@ export function parseStatements(tokens: Tokens): CStmt[] {
 /** Shared by every statement without calls; frozen so no reader can add to it. */
 const NO_CALLS: CCall[] = Object.freeze([] as CCall[]) as CCall[];
 
+/** The statements of the lists being parsed, innermost list on top (see parseList); parses never nest. */
+const stmtStack: CStmt[] = [];
+let stackTop = 0;
+/** What a free slot of stmtStack holds. */
+const NO_STMT: CStmt = Object.freeze({ kind: "break", id: -1, line: 0, endLine: 0, calls: NO_CALLS });
+
+/** The calls, and the arguments of the call, being read by callsIn, taken off at their final size. */
+const callScratch: CCall[] = [];
+const argScratch: string[] = [];
+/** What a free slot of callScratch holds. */
+const NO_CALL: CCall = Object.freeze({ name: "", args: [], line: 0, assignedTo: null });
+
 /**
  * A recursive-descent pass over matched brackets. The parse methods return
  * the statement and leave the position after it in `next` (and `parens`
@@ -145,8 +157,15 @@ class Parser {
     return m < 0 || m >= to ? to : m + 1;
   }
 
+  /**
+   * The statements of a block are gathered on one stack shared by every
+   * nesting level, each list taken off it at its final size: a list built
+   * by `push` from `[]` reserves room for 17 entries at its first push, and
+   * most blocks hold a few statements.
+   */
   private parseList(from: number, to: number, depth: number): CStmt[] {
-    const out: CStmt[] = [];
+    const stack = stmtStack;
+    const base = stackTop;
     let pos = from;
     while (pos < to) {
       const s = this.text(pos);
@@ -156,9 +175,13 @@ class Parser {
         continue;
       }
       const stmt = this.parseStmt(pos, to, depth);
-      if (stmt) out.push(stmt);
+      if (stmt) stack[stackTop++] = stmt;
       pos = this.next > pos ? this.next : pos + 1;
     }
+    const out = stack.slice(base, stackTop);
+    // Let go of the statements, so the shared stack does not keep them alive.
+    for (let k = base; k < stackTop; k++) stack[k] = NO_STMT;
+    stackTop = base;
     return out;
   }
 
@@ -338,12 +361,12 @@ class Parser {
 
   /** Calls in tokens [from, to), nested ones included, in source order. */
   private callsIn(from: number, to: number): CCall[] {
-    let calls = NO_CALLS;
+    let found = 0;
     for (let i = from; i < to; i++) {
       const name = this.texts[i] as string;
       if (this.kinds[i] !== ID || this.text(i + 1) !== "(" || NOT_CALLS.has(name)) continue;
       const close = this.closeOf(i + 1, to);
-      const args: string[] = [];
+      let argc = 0;
       let start = i + 2;
       const innerEnd = this.text(close - 1) === ")" ? close - 1 : close;
       for (let j = start; j < innerEnd; j++) {
@@ -353,14 +376,18 @@ class Parser {
           continue;
         }
         if (s === ",") {
-          args.push(tokensText(this.t, start, j));
+          argScratch[argc++] = tokensText(this.t, start, j);
           start = j + 1;
         }
       }
-      if (innerEnd > start) args.push(tokensText(this.t, start, innerEnd));
-      if (calls === NO_CALLS) calls = [];
-      calls.push({ name, args, line: this.lines[i] as number, assignedTo: this.assignedTo(from, i, close, to) });
+      if (innerEnd > start) argScratch[argc++] = tokensText(this.t, start, innerEnd);
+      const args = argScratch.slice(0, argc);
+      for (let k = 0; k < argc; k++) argScratch[k] = "";
+      callScratch[found++] = { name, args, line: this.lines[i] as number, assignedTo: this.assignedTo(from, i, close, to) };
     }
+    if (found === 0) return NO_CALLS;
+    const calls = callScratch.slice(0, found);
+    for (let k = 0; k < found; k++) callScratch[k] = NO_CALL;
     return calls;
   }
 

@@ -165,6 +165,9 @@ function firstNonBlank(text: string): number {
 
 /** True when a hunk's first line looks like the inside of a block comment (a leading `*`). */
 function startsInsideComment(text: string): boolean {
+  // Most first lines start with neither white space nor `*`: no trimmed copy for them.
+  const c = text.charCodeAt(0);
+  if (c !== 42 /* * */ && c !== 32 && c !== 9 && c < 128) return false;
   const t = text.trimStart();
   if (t.startsWith("/*")) return false;
   return t === "*" || t.startsWith("* ") || t.startsWith("*\t") || t.startsWith("*/") || /^\*\s*@/.test(t);

@@ -27,4 +27,13 @@ describe("parseSignature", () => {
     expect(parseSignature(text)?.params).toEqual(["a"]);
     expect(parseSignature(` ${text}`)).toBeNull();
   });
+
+  it("reads a signature the same with and without the body's opening brace", () => {
+    const bare = parseSignature("static int foo(struct bar *b, int n)");
+    expect(bare).toEqual({ name: "foo", returnType: "static int", isVoid: false, params: ["b", "n"] });
+    expect(parseSignature("static int foo(struct bar *b, int n) {")).toEqual(bare);
+    expect(parseSignature("static int foo(struct bar *b, int n){")).toEqual(bare);
+    // A brace that does not follow the parameters' `)` is read as it stands.
+    expect(parseSignature("int foo(int a, {")?.params).toEqual(["a"]);
+  });
 });
