@@ -1,6 +1,7 @@
 import { defineRule } from "../src/analyse/rule-api.js";
 import type { ReportDescriptor } from "../src/analyse/rule-api.js";
 import { extractStructs } from "../src/parse/c/structs.js";
+import type { CLine } from "../src/parse/c/types.js";
 import { parseKdoc } from "./utils/kdoc.js";
 import type { Kdoc, KdocEntry } from "./utils/kdoc.js";
 
@@ -13,6 +14,12 @@ import type { Kdoc, KdocEntry } from "./utils/kdoc.js";
  */
 
 const C_FILE = /\.(c|h)$/;
+
+/** True when the patch adds a line of the comment: only then can it hold a point. */
+function addsTo(doc: readonly CLine[]): boolean {
+  for (const l of doc) if (l.added) return true;
+  return false;
+}
 
 /** Entries that name no parameter/field; with a rename hint when exactly one name is undocumented. */
 function mismatches(doc: Kdoc, names: readonly string[]): { entry: KdocEntry; hint: string | null }[] {
@@ -62,7 +69,8 @@ export default defineRule({
     const report = (d: ReportDescriptor): void => ctx.report(d);
     return {
       cFunction(fn, file) {
-        if (!fn.kernelDoc || !fn.hasStart) return;
+        // Every point anchors on an added line of the comment (its header or an entry).
+        if (!fn.kernelDoc || !fn.hasStart || !addsTo(fn.kernelDoc)) return;
         const doc = parseKdoc(fn.kernelDoc);
         const h = doc.header;
         if (h && h.added && (h.kind === "function" || h.kind === "other") && h.name !== fn.name && /^[a-z_]\w*$/.test(fn.name) && /^[a-z_]\w*$/.test(h.name)) {
@@ -81,7 +89,7 @@ export default defineRule({
       file(file) {
         if (!C_FILE.test(file.path)) return;
         for (const st of extractStructs(file)) {
-          if (!st.kernelDoc) continue;
+          if (!st.kernelDoc || !addsTo(st.kernelDoc)) continue;
           const doc = parseKdoc(st.kernelDoc);
           const full = `${st.kind} ${st.name}`;
           const h = doc.header;

@@ -171,7 +171,22 @@ export function logsError(s: CStmt): CCall | null {
 
 /** True for functions whose int result is an errno (not a count, a bool, a pointer, an index). */
 export function returnsErrno(fn: CFunction): boolean {
-  const t = fn.returnType
+  // A patch shows a few dozen return types over and over (`static int`, `void`): each is read once.
+  let known = errnoTypes.get(fn.returnType);
+  if (known === undefined) {
+    known = errnoType(fn.returnType);
+    if (errnoTypes.size >= MAX_KNOWN_TYPES) errnoTypes.clear();
+    errnoTypes.set(fn.returnType, known);
+  }
+  return known;
+}
+
+/** Return types already read by returnsErrno; cleared when full, so odd input cannot grow it without bound. */
+const errnoTypes = new Map<string, boolean>();
+const MAX_KNOWN_TYPES = 1024;
+
+function errnoType(returnType: string): boolean {
+  const t = returnType
     .replace(
       /\b(static|inline|__always_inline|noinline|extern|__init|__exit|__cold|__must_check|notrace|asmlinkage|__weak|__maybe_unused|__ref|__sched)\b/g,
       " ",

@@ -1,9 +1,10 @@
 import type { FileDiff } from "../../src/model.js";
-import type { CFunction, CStmt } from "../../src/parse/c/types.js";
+import type { CFunction, CLine, CStmt } from "../../src/parse/c/types.js";
 import { ERRNO } from "../data/errno.js";
 import { pairFor } from "../data/pairs.js";
 import { ERR_VAR, bareCond, branchStatements, callsDeep, compactEquals, failureSubject, isErrorLog, onlyLogs } from "./c-errors.js";
 import { droppedCode } from "./errcode-shapes.js";
+import { linesMayReport } from "./errcode-text-gate.js";
 import type { NameEvidence } from "./patch-index.js";
 
 /**
@@ -13,6 +14,8 @@ import type { NameEvidence } from "./patch-index.js";
  * cheap part of one check's own conditions (the statement kinds it needs,
  * the added line it anchors on), so a function that fails them all cannot
  * yield a finding, and one that passes any is judged in full as before.
+ * Before the statements, the same conditions are asked of the lines
+ * (./errcode-text-gate.ts), so a function they rule out is never parsed.
  */
 
 /** `return ENOMEM;` or `ERR_PTR(EINVAL)` (whole statement). */
@@ -83,26 +86,33 @@ export function assignsIn(s: CStmt, v: string): boolean {
 /** An assignment to an error variable (ERR_VAR's names), as `lastAssignment` in the rule finds one; the name is group 1. */
 const ERR_VAR_ASSIGN = new RegExp(`(?<![\\w>.])${ERR_VAR.source.replace(/^\^|\$$/g, "")}\\s*(?==[^=]|\\+=|-=|\\|=)`, "g");
 
-const assignedCache = new WeakMap<CFunction, ReadonlySet<string>>();
+const assignedCache = new WeakMap<CFunction, readonly string[]>();
 
 /** The error variables some expression statement of the function assigns: the only ones "still 0" can be said of. */
-function assignedErrVars(fn: CFunction): ReadonlySet<string> {
-  let set = assignedCache.get(fn);
-  if (!set) {
-    const out = new Set<string>();
+function assignedErrVars(fn: CFunction): readonly string[] {
+  let names = assignedCache.get(fn);
+  if (!names) {
+    const out: string[] = [];
     const visit = (s: CStmt): void => {
-      if (s.kind === "expr") for (const m of s.text.matchAll(ERR_VAR_ASSIGN)) out.add(m[1] as string);
-      else if (s.kind === "block") s.body.forEach(visit);
+      if (s.kind === "expr") {
+        // Every assignment holds an `=`; most statements are calls without one.
+        if (!s.text.includes("=")) return;
+        ERR_VAR_ASSIGN.lastIndex = 0;
+        for (let m = ERR_VAR_ASSIGN.exec(s.text); m !== null; m = ERR_VAR_ASSIGN.exec(s.text)) {
+          const name = m[1] as string;
+          if (!out.includes(name)) out.push(name);
+        }
+      } else if (s.kind === "block") s.body.forEach(visit);
       else if (s.kind === "if") {
         visit(s.then);
         if (s.else) visit(s.else);
       } else if (s.kind === "loop" || s.kind === "switch" || s.kind === "macro") visit(s.body);
     };
     fn.body.forEach(visit);
-    set = out;
-    assignedCache.set(fn, set);
+    names = out;
+    assignedCache.set(fn, names);
   }
-  return set;
+  return names;
 }
 
 /** What the rule judges in this function: the same flags the full pass tests. */
@@ -127,12 +137,25 @@ interface Seen {
 export function mayReport(view: GateView): boolean {
   const fn = view.fn;
   // The kernel-doc checks compare every return with the codes the comment names (`-EINVAL`), if it names any.
-  if (fn.complete && fn.kernelDoc?.some((l) => l.text.includes("-E"))) return true;
+  if (fn.complete && fn.kernelDoc && namesCode(fn.kernelDoc)) return true;
+  if (!linesMayReport(fn, view.file, view.kernel, view.positiveOk, view.errno)) return false;
   const seen: Seen = { labelReturn0: false };
   const body = fn.body;
   for (let i = 0; i < body.length; i++) if (stmtMayReport(view, seen, body[i] as CStmt, null, false, body, i)) return true;
   // A label whose code ends in `return 0;` reached by a jump: the point sits on that return.
   return view.errno && seen.labelReturn0 && fn.lines.some((l) => l.text.includes("goto"));
+}
+
+/** True when a line of the comment names an error code (`-EINVAL`). */
+function namesCode(doc: readonly CLine[]): boolean {
+  for (const l of doc) if (l.text.includes("-E")) return true;
+  return false;
+}
+
+/** True when the patch adds a line within [from, to] of `fn`. */
+function addsWithin(fn: CFunction, from: number, to: number): boolean {
+  for (const l of fn.lines) if (l.added && l.newLine >= from && l.newLine <= to) return true;
+  return false;
 }
 
 /** True when a label comes before `siblings[at]` in its block. */
@@ -193,8 +216,7 @@ function ifMayReport(view: GateView, s: CStmt & { kind: "if" }, inLoop: boolean,
   const next = siblings?.[at + 1];
   if (next?.kind === "return" && compactEquals(next.expr, "0") && (added.has(s.line) || added.has(next.line))) return true;
   // Over the added lines, not the numbers between: a statement's range may span a gap of millions of unseen lines.
-  if (inLoop) for (const k of added) if (k >= s.line && k <= s.endLine) return true;
-  return false;
+  return inLoop && addsWithin(view.fn, s.line, s.endLine);
 }
 
 /**

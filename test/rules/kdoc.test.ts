@@ -5,6 +5,37 @@ import { findingsOf, RuleTester } from "../helpers/rule-tester.js";
 new RuleTester().run(kdoc, {
   valid: [
     {
+      // Every point anchors on an added comment line: an old comment is not read at all.
+      name: "a stale entry and a misaligned field in comments the patch leaves alone",
+      file: "include/linux/klp_hook.h",
+      code: `
+ /**
+  * klp_hook_find() - look up a hook by its id
+  * @patch: the patch that owns the hook
+  * @key: the hook id
+  */
+ struct klp_hook *klp_hook_find(struct klp_patch *patch, unsigned long id)
+ {
++	might_sleep();
+ 	return NULL;
+ }
+ 
+ /**
+  * struct klp_hook - a callback hook
+  * @id:		unique id
+  * @refs:	reference count
+  * @node: list node
+  * @fn:		the callback
+  */
+ struct klp_hook {
++	unsigned long flags;
+ 	unsigned long id;
+ 	unsigned int refs;
+ 	struct list_head node;
+ 	int (*fn)(void *data);
+ };`,
+    },
+    {
       name: "entries match the parameters",
       code: `
 +/**

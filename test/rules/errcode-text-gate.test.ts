@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import errcode from "../../rules/errcode.js";
+import { linesMayReport } from "../../rules/utils/errcode-text-gate.js";
+import { extractFunctions } from "../../src/parse/c/functions.js";
+import { hunkLines, makePatch } from "../helpers/make-patch.js";
+import { RuleTester } from "../helpers/rule-tester.js";
+
+/**
+ * The errcode gate reads a function's lines before parsing its body
+ * (`rules/utils/errcode-text-gate.ts`). A function whose text no check can
+ * use is skipped unparsed; where a line leaves the question open (a value on
+ * the next line, a comment between) the function goes on to the full pass,
+ * which must still find what it always found.
+ */
+
+const PATH = "drivers/misc/pwr.c";
+
+new RuleTester().run(errcode, {
+  valid: [
+    {
+      name: "added calls and a returned call: nothing for any check",
+      file: PATH,
+      code: `
++static int pwr_wake(struct pwr *p)
++{
++	pwr_kick(p);
++	pwr_count(p);
++	return pwr_flush(p);
++}`,
+    },
+  ],
+  invalid: [
+    // Each function below holds no other text the gate passes on (no `if`, `goto`, `return 0`, loop, log or `!`).
+    {
+      name: "the -1 on the line after its return",
+      file: PATH,
+      code: `
++static int pwr_setup(struct pwr *p)
++{
++	pwr_enable(p);
++	return
++		-1;
++}`,
+      errors: [{ messageId: "minusOne", line: 4 }],
+    },
+    {
+      name: "a comment between the return and its -1",
+      file: PATH,
+      code: `
++static int pwr_setup(struct pwr *p)
++{
++	pwr_enable(p);
++	return /* no device */ -1;
++}`,
+      errors: [{ messageId: "minusOne", line: 4 }],
+    },
+    {
+      name: "a positive code on the line after the assignment",
+      file: PATH,
+      code: `
++static long pwr_read(struct pwr *p)
++{
++	long err =
++		EIO;
++	pwr_log(p, err);
++	return pwr_done(p);
++}`,
+      errors: [{ messageId: "positive", line: 3, data: { code: "EIO" } }],
+    },
+  ],
+});
+
+function gateOf(code: string): boolean {
+  const file = makePatch({ files: [{ path: PATH, hunks: [{ lines: hunkLines(code) }] }] }).files[0];
+  const fn = file ? extractFunctions(file)[0] : undefined;
+  if (!file || !fn) throw new Error("no function");
+  return linesMayReport(fn, file, true, true, true);
+}
+
+describe("linesMayReport", () => {
+  it("skips an errno function whose added lines hold no return, jump, check or code", () => {
+    expect(
+      gateOf(`
+ static int pwr_on(struct pwr *p)
+ {
+ 	int ret;
+ 
+ 	ret = pwr_enable(p);
++	pwr_count(p);
+ 	return ret;
+ }`),
+    ).toBe(false);
+  });
+
+  it("passes an added `return ret` in a function that logs an error", () => {
+    expect(
+      gateOf(`
+ static int pwr_on(struct pwr *p)
+ {
+ 	int ret;
+ 
+ 	ret = pwr_enable(p);
+ 	if (!p->ok)
+ 		dev_err(p->dev, "off\\n");
++		return ret;
+ 	return 0;
+ }`),
+    ).toBe(true);
+  });
+
+  it("passes a deleted `err = -E...;` whose branch keeps its exit (the dropped-code check)", () => {
+    expect(
+      gateOf(`
+ static int pwr_on(struct pwr *p)
+ {
+ 	int err = 0;
+ 
+ 	p->buf = kzalloc(8, GFP_KERNEL);
+ 	if (!p->buf) {
+-		err = -ENOMEM;
++		pr_err("no buffer\\n");
+ 		goto out;
+ 	}
+ out:
+ 	return err;
+ }`),
+    ).toBe(true);
+  });
+});
