@@ -57,33 +57,48 @@ function functionsOfDiff(file: FileDiff): CFunction[] {
  */
 export function runRules(patch: Patch, series: Series | null, options: EngineOptions): EngineResult {
   // The line index serves only reports: it is built for the files reported on, when first reported on.
-  const lines = new Map<string, LineIndex>();
+  // Reports come in runs on one file, so the last file's index is kept at hand.
+  let lines: Map<string, LineIndex> | null = null;
+  let lastPath: string | null = null;
+  let lastIndex: LineIndex | null = null;
   const linesFor = (path: string): LineIndex => {
+    if (path === lastPath && lastIndex) return lastIndex;
+    lines ??= new Map<string, LineIndex>();
     let index = lines.get(path);
     if (!index) {
       index = lineIndexOf(patch, path);
       lines.set(path, index);
     }
+    lastPath = path;
+    lastIndex = index;
     return index;
   };
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  let seen: Set<string> | null = null;
   let offDiff = 0;
-  const fnCache = new Map<FileDiff, CFunction[]>();
   const tree = options.tree ? loadTreeView(options.tree, patch, series) : null;
-  const functions = (file: FileDiff): CFunction[] => {
-    let fns = fnCache.get(file);
-    if (!fns) {
-      const whole = tree?.files.get(file);
-      // Every function of the patched file, so rules see the helpers it calls; only touched ones are walked below.
-      if (whole) fns = extractFunctions(whole);
-      else fns = functionsOfDiff(file);
-      fnCache.set(file, fns);
-    }
-    return fns;
-  };
+  // Without a tree the functions are the diff's own, already kept per file diff by functionsOfDiff.
+  let functions = functionsOfDiff;
+  if (tree) {
+    const fnCache = new Map<FileDiff, CFunction[]>();
+    functions = (file: FileDiff): CFunction[] => {
+      let fns = fnCache.get(file);
+      if (!fns) {
+        const whole = tree.files.get(file);
+        // Every function of the patched file, so rules see the helpers it calls; only touched ones are walked below.
+        fns = whole ? extractFunctions(whole) : functionsOfDiff(file);
+        fnCache.set(file, fns);
+      }
+      return fns;
+    };
+  }
 
-  const active: { rule: Rule; severity: Severity; visitors: RuleVisitors }[] = [];
+  // Each visitor kind's visitors, listed once: the walk below calls them per hunk and per function.
+  const patchVisitors: RuleVisitors[] = [];
+  const messageVisitors: RuleVisitors[] = [];
+  const fileVisitors: RuleVisitors[] = [];
+  const hunkVisitors: RuleVisitors[] = [];
+  const fnVisitors: RuleVisitors[] = [];
   for (const rule of options.rules) {
     const level = options.levels?.[rule.meta.id] ?? rule.meta.severity;
     if (level === "off") continue;
@@ -93,23 +108,29 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
     const report = (d: ReportDescriptor): void => {
       const endLine = Math.max(d.line, d.endLine ?? d.line);
       const fileLines = linesFor(d.file);
+      // Whether the range touches an added line is known before its text is needed: most reports are dropped here.
       let touchesAdded = false;
-      const anchored: string[] = [];
       // Counted from the start: past 2^53 `n++` leaves n as it is, and a hostile `@@` number must not make this spin.
       for (let k = 0; k <= endLine - d.line; k++) {
         const n = d.line + k;
-        const text = fileLines.textAt(n);
-        if (text === undefined) continue;
-        anchored.push(text);
-        if (fileLines.addedAt(n)) touchesAdded = true;
+        if (fileLines.textAt(n) !== undefined && fileLines.addedAt(n)) {
+          touchesAdded = true;
+          break;
+        }
       }
       if (!touchesAdded) {
         offDiff++;
         return;
       }
-      const message = formatMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data);
-      const fingerprint = fingerprintOf(rule.meta.id, d.file, anchored.join("\n"), d.fix?.from ?? d.messageId);
+      // The shown lines of the range, joined by newlines.
+      let anchored: string | null = null;
+      for (let k = 0; k <= endLine - d.line; k++) {
+        const text = fileLines.textAt(d.line + k);
+        if (text !== undefined) anchored = anchored === null ? text : `${anchored}\n${text}`;
+      }
+      const fingerprint = fingerprintOf(rule.meta.id, d.file, anchored ?? "", d.fix?.from ?? d.messageId);
       const key = `${fingerprint}:${d.line}`;
+      seen ??= new Set<string>();
       if (seen.has(key)) return;
       seen.add(key);
       const finding: Finding = {
@@ -119,7 +140,7 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
         file: d.file,
         line: d.line,
         endLine,
-        message,
+        message: formatMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data),
         source: "rule",
         messageId: d.messageId,
         fingerprint,
@@ -129,17 +150,24 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
       findings.push(finding);
     };
     const ctx: RuleContext = { patch, series, options: ruleOptions, functions, report };
-    active.push({ rule, severity: level, visitors: rule.create(ctx) });
+    const visitors = rule.create(ctx);
+    if (visitors.patch) patchVisitors.push(visitors);
+    if (visitors.commitMessage) messageVisitors.push(visitors);
+    if (visitors.file) fileVisitors.push(visitors);
+    if (visitors.hunk) hunkVisitors.push(visitors);
+    if (visitors.cFunction) fnVisitors.push(visitors);
   }
 
-  for (const { visitors } of active) visitors.patch?.(patch);
-  for (const { visitors } of active) visitors.commitMessage?.(patch.commitMessage);
+  for (const v of patchVisitors) v.patch?.(patch);
+  for (const v of messageVisitors) v.commitMessage?.(patch.commitMessage);
   for (const file of patch.files) {
-    for (const { visitors } of active) visitors.file?.(file);
-    for (const hunk of file.hunks) {
-      for (const { visitors } of active) visitors.hunk?.(hunk, file);
+    for (const v of fileVisitors) v.file?.(file);
+    if (hunkVisitors.length > 0) {
+      for (const hunk of file.hunks) {
+        for (const v of hunkVisitors) v.hunk?.(hunk, file);
+      }
     }
-    if (active.some((a) => a.visitors.cFunction !== undefined)) {
+    if (fnVisitors.length > 0) {
       const whole = tree?.files.has(file) ?? false;
       for (const fn of functions(file)) {
         if (whole && !touchedBy(file, fn.startLine, fn.endLine)) continue;
@@ -147,7 +175,7 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
         // rule reports inside the function it walks (or on its kernel-doc):
         // a function the patch adds nothing to cannot yield a finding.
         if (!addsTo(fn)) continue;
-        for (const { visitors } of active) visitors.cFunction?.(fn, file);
+        for (const v of fnVisitors) v.cFunction?.(fn, file);
       }
     }
   }
@@ -158,7 +186,12 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
 }
 
 function addsTo(fn: CFunction): boolean {
-  return fn.lines.some((l) => l.added) || (fn.kernelDoc?.some((l) => l.added) ?? false);
+  return anyAdded(fn.lines) || (fn.kernelDoc !== null && anyAdded(fn.kernelDoc));
+}
+
+function anyAdded(lines: readonly { added: boolean }[]): boolean {
+  for (const l of lines) if (l.added) return true;
+  return false;
 }
 
 /** Findings in the order their lines appear in the patch: commit message first, then files as sent. */

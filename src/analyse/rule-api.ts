@@ -60,7 +60,35 @@ export function defineRule<O = Record<string, unknown>>(rule: Rule<O>): Rule<O> 
   return rule;
 }
 
-/** Fills `{name}` placeholders of a message template. */
+/** Word characters, as `\w` matches them: `[A-Za-z0-9_]`. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/**
+ * Fills `{name}` placeholders of a message template: what
+ * `template.replace(/\{(\w+)\}/g, ...)` does, scanned by hand since every
+ * finding is formatted (no match arrays, no callback per placeholder). A
+ * placeholder `data` does not name is left as written.
+ */
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : whole));
+  let out = "";
+  // Start of the part of the template not yet copied to `out`.
+  let from = 0;
+  let open = template.indexOf("{");
+  while (open >= 0) {
+    let end = open + 1;
+    while (end < template.length && isWordChar(template.charCodeAt(end))) end++;
+    if (end > open + 1 && template.charCodeAt(end) === 125 /* } */) {
+      const key = template.slice(open + 1, end);
+      if (Object.prototype.hasOwnProperty.call(data, key)) {
+        out += template.slice(from, open) + String(data[key]);
+        from = end + 1;
+      }
+      open = template.indexOf("{", end + 1);
+    } else {
+      open = template.indexOf("{", open + 1);
+    }
+  }
+  return from === 0 ? template : out + template.slice(from);
 }

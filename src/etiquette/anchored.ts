@@ -8,7 +8,11 @@ import { normaliseText } from "../report/fingerprint.js";
  * finding "moved" or "already raised".
  */
 export function isTrivialLine(text: string): boolean {
-  const t = normaliseText(text);
+  return isTrivialNormalised(normaliseText(text));
+}
+
+/** `isTrivialLine` of a line whose text is already normalised (`normaliseText`). */
+export function isTrivialNormalised(t: string): boolean {
   return t.length < 4 || /^(?:[{}();,\s]*|else|break;|continue;|return;|return 0;|return ret;|default:|#endif|\*\/|\/\*|\*)$/.test(t);
 }
 
@@ -23,7 +27,7 @@ function lastNewLine(hunk: Hunk): number | null {
 
 /**
  * New-side lines of the finding's file within its range, in order; only added
- * ones when asked. Within a hunk new-side numbers never go down (parse-diff
+ * ones when asked. Within a hunk new-side numbers never go down (the diff walker
  * counts them up from the `@@` line), so a hunk that ends above the range is
  * skipped and the walk stops past it: a finding costs its own hunk, not the file.
  */

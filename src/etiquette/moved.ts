@@ -1,18 +1,10 @@
 import type { Finding, Patch } from "../model.js";
 import { normaliseText } from "../report/fingerprint.js";
-import { anchoredAddedLines, isTrivialLine } from "./anchored.js";
+import { anchoredAddedLines, isTrivialNormalised } from "./anchored.js";
 
 /** The tag of a finding on code the patch did not write (kept in JSON and the queue, never in a reply). */
 export const PRE_EXISTING = "pre-existing";
 
-/**
- * Tags findings on code the patch only moves. A line counts as moved when
- * the same patch removes a line with the same normalised text (anywhere in
- * the patch: code moves between files too). A finding is pre-existing when
- * every non-trivial added line it is anchored to is moved; a finding that
- * touches one genuinely new line stays, since the author wrote that line.
- * Returns new finding objects; the input is not changed.
- */
 /**
  * `normaliseText(text)` without the regex for the common line: printable
  * ASCII with single inner spaces, indented by tabs or spaces, is just
@@ -41,6 +33,14 @@ function removesAnything(patch: Patch): boolean {
   return false;
 }
 
+/**
+ * Tags findings on code the patch only moves. A line counts as moved when
+ * the same patch removes a line with the same normalised text (anywhere in
+ * the patch: code moves between files too). A finding is pre-existing when
+ * every non-trivial added line it is anchored to is moved; a finding that
+ * touches one genuinely new line stays, since the author wrote that line.
+ * Returns new finding objects; the input is not changed.
+ */
 export function tagMovedFindings(patch: Patch, findings: readonly Finding[]): Finding[] {
   if (!removesAnything(patch)) return [...findings];
   // What each finding would need removed elsewhere (null: nothing to check),
@@ -50,8 +50,13 @@ export function tagMovedFindings(patch: Patch, findings: readonly Finding[]): Fi
   const needs = findings.map((f) => {
     if (f.tags.includes(PRE_EXISTING)) return null;
     const lines: string[] = [];
-    for (const t of anchoredAddedLines(patch, f)) if (!isTrivialLine(t)) lines.push(normalised(t));
-    for (const t of lines) wanted.add(t);
+    for (const text of anchoredAddedLines(patch, f)) {
+      // `normalised` gives what `normaliseText` does: the triviality test reads it instead of normalising again.
+      const t = normalised(text);
+      if (isTrivialNormalised(t)) continue;
+      lines.push(t);
+      wanted.add(t);
+    }
     return lines.length === 0 ? null : lines;
   });
   if (wanted.size === 0) return [...findings];

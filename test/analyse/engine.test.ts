@@ -82,3 +82,59 @@ describe("engine", () => {
     expect(a?.fingerprint).toBe(b?.fingerprint);
   });
 });
+
+describe("engine report path", () => {
+  /** A rule that reports the ranges it is given, in order, from its patch visitor. */
+  const ranges = (reports: { file: string; line: number; endLine?: number }[]) =>
+    defineRule({
+      meta: { id: "ranges", class: "other", severity: "note", description: "test rule", messages: { at: "range at {line} in {file}" } },
+      create(ctx) {
+        return {
+          patch() {
+            for (const r of reports) ctx.report({ messageId: "at", data: { line: r.line, file: r.file }, ...r });
+          },
+        };
+      },
+    });
+  const A = "drivers/a.c";
+  const B = "drivers/b.c";
+  const twoFiles = makePatch({
+    files: [
+      { path: A, hunks: [{ start: 10, lines: hunkLines(" int a;\n+int b;\n int c;") }] },
+      { path: B, hunks: [{ start: 20, lines: hunkLines(" int x;\n-int old;\n+int y;\n int z;") }] },
+    ],
+  });
+
+  it("reads each report's range from its own file, back and forth between files", () => {
+    const rule = ranges([
+      { file: A, line: 11 },
+      { file: B, line: 21 },
+      { file: A, line: 10 },
+      { file: B, line: 20, endLine: 22 },
+      { file: A, line: 10, endLine: 12 },
+    ]);
+    const { findings, offDiff } = runRules(twoFiles, null, { rules: [rule] });
+    // Line 10 of A is context only; every other range holds an added line.
+    expect(offDiff).toBe(1);
+    expect(findings.map((f) => [f.file, f.line, f.endLine, f.message])).toEqual([
+      [A, 10, 12, `range at 10 in ${A}`],
+      [A, 11, 11, `range at 11 in ${A}`],
+      [B, 20, 22, `range at 20 in ${B}`],
+      [B, 21, 21, `range at 21 in ${B}`],
+    ]);
+  });
+
+  it("says a point once when a rule reports it twice, and tells ranges of other text apart", () => {
+    const rule = ranges([
+      { file: B, line: 20, endLine: 22 },
+      { file: B, line: 20, endLine: 22 },
+      { file: B, line: 20, endLine: 21 },
+    ]);
+    const { findings } = runRules(twoFiles, null, { rules: [rule] });
+    expect(findings.map((f) => [f.line, f.endLine])).toEqual([
+      [20, 21],
+      [20, 22],
+    ]);
+    expect(findings[0]?.fingerprint).not.toBe(findings[1]?.fingerprint);
+  });
+});

@@ -76,7 +76,7 @@ describe("line index", () => {
   });
 
   it("falls back to a map where line numbers stop counting (past 2^53)", () => {
-    // From 2^53 on, parse-diff's `n++` leaves n as it is: both lines get the same number, and the later one counts.
+    // From 2^53 on, the diff walker's `n++` leaves n as it is: both lines get the same number, and the later one counts.
     const start = 2 ** 53;
     const patch = makePatch({ files: [{ path: "big.c", hunks: [{ start, lines: hunkLines(" ctx\n+FIXME added") }] }] });
     expectSameLines(patch, "big.c", [start - 2, start - 1, start, start + 2]);

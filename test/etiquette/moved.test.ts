@@ -47,3 +47,23 @@ describe("tagMovedFindings", () => {
     expect(tagMovedFindings(adds, [f])).toEqual([f]);
   });
 });
+
+describe("tagMovedFindings and whitespace", () => {
+  const moves = (removed: string, added: string): string[][] => {
+    const p = makePatch({ files: [{ path: PATH, hunks: [{ start: 5, lines: [` int a;`, `-${removed}`, `+${added}`] }] }] });
+    return tagMovedFindings(p, [finding(6)]).map((f) => f.tags);
+  };
+
+  it("sees a line moved when only its indentation or inner spacing changed", () => {
+    expect(moves("\tkfree(obj);", "\t\tkfree(obj);")).toEqual([["pre-existing"]]);
+    // Runs of blanks inside and non-ASCII text go the long way round, with the same answer.
+    expect(moves("\tkfree(obj,  flags);", "\tkfree(obj, flags);")).toEqual([["pre-existing"]]);
+    expect(moves("\tkfree(obj,\tflags);", "\tkfree(obj, flags);")).toEqual([["pre-existing"]]);
+    expect(moves('\tpr_info("café %d\\n", n);', '  pr_info("café %d\\n", n);')).toEqual([["pre-existing"]]);
+  });
+
+  it("does not see a line moved when the removed one says something else, even at the same length", () => {
+    expect(moves("\tkfree(abc);", "\tkfree(xyz);")).toEqual([[]]);
+    expect(moves("\tkfree(a,  bc);", "\tkfree(a, xy);")).toEqual([[]]);
+  });
+});

@@ -85,3 +85,33 @@ describe("where a quote starts", () => {
     expect(firstQuote([finding({ file: "drivers/misc/hook.c", line: 60 })], [file])).toEqual(["> +++ b/drivers/misc/hook.c", ">  {"]);
   });
 });
+
+describe("which hunk a quote comes from", () => {
+  const MULTI = "drivers/misc/multi.c";
+  const multi = fileDiff(MULTI, [
+    { start: 10, fn: "static int first(void)", lines: ["\tint a;", "+\ta = 1;", "\treturn a;"] },
+    { start: 50, fn: "static int second(void)", lines: ["\tint b;", "+\tb = 2;", "\treturn b;"] },
+    { start: 90, fn: "static int third(void)", lines: ["\tint c;", "+\tc = 3;", "\treturn c;"] },
+  ]);
+
+  it("quotes the hunk that holds the point, past hunks that end before it and not from ones after", () => {
+    expect(firstQuote([errcode(MULTI, 51)], [multi])).toEqual([
+      "> +++ b/drivers/misc/multi.c",
+      "> @@ -49,2 +50,3 @@ static int second(void)",
+      "> \tint b;",
+      "> +\tb = 2;",
+    ]);
+    expect(firstQuote([errcode(MULTI, 91)], [multi])).toEqual([
+      "> +++ b/drivers/misc/multi.c",
+      "> @@ -88,2 +90,3 @@ static int third(void)",
+      "> \tint c;",
+      "> +\tc = 3;",
+    ]);
+  });
+
+  it("leaves a point between hunks unquoted", () => {
+    const reply = composeReply(buildPatch({ files: [multi] }), [errcode(MULTI, 30)], COMPOSE_OPTS);
+    expect(reply?.body).not.toContain("> +++ b/drivers/misc/multi.c");
+    expect(reply?.body).toContain("This reports an error but returns 0.");
+  });
+});

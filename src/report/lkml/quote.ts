@@ -79,6 +79,31 @@ function meaningfulStart(hunk: Hunk, start: number, at: number): number {
   return i;
 }
 
+/** The last new-side line number a hunk shows, or null when it only removes lines. */
+function lastNewLine(hunk: Hunk): number | null {
+  for (let i = hunk.lines.length - 1; i >= 0; i--) {
+    const n = hunk.lines[i]?.newLine;
+    if (n !== undefined && n !== null) return n;
+  }
+  return null;
+}
+
+/**
+ * Index in `hunk.lines` of the first line numbered within `first..last`, or
+ * -1. New-side numbers never go down within a hunk (the diff walker counts them
+ * up from the `@@` line), so the walk stops at the first number past `last`.
+ */
+function firstInRange(hunk: Hunk, first: number, last: number): number {
+  const lines = hunk.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const n = lines[i]?.newLine ?? null;
+    if (n === null) continue;
+    if (n > last) return -1;
+    if (n >= first) return i;
+  }
+  return -1;
+}
+
 function locateInDiff(patch: Patch, f: Finding): Located | null {
   const last = Math.max(f.line, f.endLine);
   for (let fi = 0; fi < patch.files.length; fi++) {
@@ -87,12 +112,15 @@ function locateInDiff(patch: Patch, f: Finding): Located | null {
     for (let hi = 0; hi < file.hunks.length; hi++) {
       const hunk = file.hunks[hi];
       if (!hunk) continue;
-      const inRange = (n: number | null): boolean => n !== null && n >= f.line && n <= last;
-      const a = hunk.lines.findIndex((l) => inRange(l.newLine));
+      // A hunk that ends above the point cannot hold it: a point costs its own hunk, not the file.
+      const end = lastNewLine(hunk);
+      if (end === null || end < f.line) continue;
+      const a = firstInRange(hunk, f.line, last);
       if (a < 0) continue;
       let b = a;
       for (let i = a; i < hunk.lines.length && i < a + MAX_POINT_LINES; i++) {
-        if (inRange(hunk.lines[i]?.newLine ?? null)) b = i;
+        const n = hunk.lines[i]?.newLine ?? null;
+        if (n !== null && n >= f.line && n <= last) b = i;
       }
       // A typo is about one word on one line: the line alone says it (the one-line form).
       const start = f.class === "typo" ? a : meaningfulStart(hunk, contextStart(hunk, a), a);
