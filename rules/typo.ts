@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS } from "../src/limits.js";
 import { COMMIT_MSG } from "../src/model.js";
 import type { Patch } from "../src/model.js";
 import { LazyIdentifiers } from "./utils/words-c.js";
-import type { ProseSpan } from "./utils/words-c.js";
+import type { ProseResult, ProseSpan } from "./utils/words-c.js";
 import { checkSpans } from "./utils/words-check.js";
 import type { Slip } from "./utils/words-check.js";
 import { scanCommitMessage } from "./utils/words-commit.js";
@@ -20,36 +20,25 @@ import { fileLanguage, scanHunk } from "./utils/words-prose.js";
 /**
  * "Is this one of the lower-cased words of a line the patch removes?" Only
  * a misspelling in the commit message asks, and most patches have none: the
- * removed words are gathered on the first question, once, into a set (a
- * search of the removed text per question would cost misspellings times
- * removed bytes).
+ * removed text is gathered on the first question, once, and searched for
+ * each word (a set of all its words would cost a string per word).
  */
 class RemovedWords {
-  private words: Set<string> | null = null;
+  private text: string | null = null;
 
   constructor(private readonly patch: Patch) {}
 
   /** Whether `word` is a whole run of `a`-`z` (what `/[a-z]+/g` matches) in a removed line, lower-cased. */
   has(word: string): boolean {
-    this.words ??= lowerRuns(removedText(this.patch));
-    return this.words.has(word);
-  }
-}
-
-/** Every maximal run of `a`-`z` in `text`. */
-function lowerRuns(text: string): Set<string> {
-  const out = new Set<string>();
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    // Past the end, charCodeAt gives NaN: the text's end closes a run too.
-    if (isAsciiLower(text.charCodeAt(i))) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      out.add(text.slice(start, i));
-      start = -1;
+    const text = (this.text ??= removedText(this.patch));
+    for (let i = 0; i < word.length; i++) if (!isAsciiLower(word.charCodeAt(i))) return false;
+    if (word === "") return false;
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+      // Out of range, charCodeAt gives NaN: the text's ends bound a run too.
+      if (!isAsciiLower(text.charCodeAt(at - 1)) && !isAsciiLower(text.charCodeAt(at + word.length))) return true;
     }
+    return false;
   }
-  return out;
 }
 
 const isAsciiLower = (c: number): boolean => c >= 97 && c <= 122;
@@ -89,33 +78,36 @@ export default defineRule({
     return {
       patch(patch) {
         const dict = loadDictionary();
-        const identifiers = new LazyIdentifiers();
+        // Every scanner appends its code to one list for the patch, and its spans to one list per file.
+        const code: string[] = [];
         const fileSpans: { path: string; spans: ProseSpan[] }[] = [];
         for (const file of patch.files) {
-          const spans: ProseSpan[] = [];
           const language = fileLanguage(file);
-          for (const hunk of file.hunks) {
-            const res = scanHunk(hunk, language);
-            spans.push(...res.spans);
-            identifiers.add(res.code);
-          }
-          fileSpans.push({ path: file.path, spans });
+          if (language === "none") continue;
+          const out: ProseResult = { spans: [], code };
+          for (const hunk of file.hunks) scanHunk(hunk, language, out);
+          if (out.spans.length > 0) fileSpans.push({ path: file.path, spans: out.spans });
         }
+        const identifiers = new LazyIdentifiers();
+        identifiers.add(code);
         const maxLineLength = DEFAULT_LIMITS.maxLineLength;
-        const report = (file: string, slips: Slip[]): void => {
-          for (const s of slips) {
-            ctx.report({
-              messageId: MESSAGE_ID[s.kind],
-              data: { from: s.from, to: s.to },
-              file,
-              line: s.line,
-              fix: { from: s.from, to: s.to },
-            });
-          }
-        };
         const message = scanCommitMessage(patch.commitMessage);
-        report(COMMIT_MSG, checkSpans({ spans: message, dict, identifiers, maxLineLength, removedWords: new RemovedWords(patch) }));
-        for (const { path, spans } of fileSpans) report(path, checkSpans({ spans, dict, identifiers, maxLineLength }));
+        const slipsByFile: { file: string; slips: Slip[] }[] = [
+          { file: COMMIT_MSG, slips: checkSpans({ spans: message, dict, maxLineLength, removedWords: new RemovedWords(patch) }) },
+        ];
+        for (const { path, spans } of fileSpans) slipsByFile.push({ file: path, slips: checkSpans({ spans, dict, maxLineLength }) });
+        // A misspelling that is a whole identifier of the code is not prose: one search for all of them.
+        const keys = new Set<string>();
+        for (const { slips } of slipsByFile) for (const s of slips) if (s.key !== undefined) keys.add(s.key);
+        const inCode = keys.size > 0 ? identifiers.found(keys) : keys;
+        for (const { file, slips } of slipsByFile) {
+          for (const s of slips) {
+            if (s.key !== undefined && inCode.has(s.key)) continue;
+            // The message and the fix say the same: one object serves both.
+            const fix = { from: s.from, to: s.to };
+            ctx.report({ messageId: MESSAGE_ID[s.kind], data: fix, file, line: s.line, fix });
+          }
+        }
       },
     };
   },

@@ -1,7 +1,7 @@
 import { DOUBLED, NOT_AFTER_AN, PHRASES } from "../data/typos-kernel.js";
 import type { ProseSpan } from "./words-c.js";
 import type { Dictionary } from "./words-dict.js";
-import { PHRASE_MIDDLES, findCandidates } from "./words-gate.js";
+import { CandidateFinder, PHRASE_MIDDLES } from "./words-gate.js";
 import type { BlockCandidates } from "./words-gate.js";
 import { WordFinder, wordsOf } from "./words-tokens.js";
 import type { Word } from "./words-tokens.js";
@@ -19,13 +19,17 @@ export interface Slip {
   line: number;
   from: string;
   to: string;
+  /**
+   * A misspelling's dictionary key. A whole identifier of the patch's code
+   * is not prose: the caller asks about the keys of all its slips at once,
+   * which costs one search of the code instead of one per word.
+   */
+  key?: string;
 }
 
 export interface CheckInput {
   spans: readonly ProseSpan[];
   dict: Dictionary;
-  /** Identifier tokens of the patch's code, lower case: a whole identifier is not prose. */
-  identifiers: { has(word: string): boolean };
   /** Lower-cased words of the lines the patch removes (a typo-fix commit names its typo). */
   removedWords?: { has(word: string): boolean };
   /** Spans on lines longer than this are skipped (generated data, hostile input). */
@@ -67,14 +71,13 @@ function checkMisspelling(word: string, line: number, span: ProseSpan, input: Ch
   const key = keyOf(word.toLowerCase());
   const right = input.dict.get(key);
   if (right === undefined) return;
-  if (input.identifiers.has(key)) return;
   if (span.kind === "message") {
     // "Fix recieve -> receive": the message talks about the typo it fixes.
     if (input.removedWords?.has(key)) return;
     if (hasRun(span.text.toLowerCase(), right.toLowerCase())) return;
   }
   const bare = word.endsWith("'s") || word.endsWith("’s") ? word.slice(0, -2) : word;
-  out.push({ kind: "misspelling", line, from: bare, to: applyCase(bare, right) });
+  out.push({ kind: "misspelling", line, from: bare, to: applyCase(bare, right), key });
 }
 
 /** The words of one block (spans may be several lines), each with its line and its lower case. */
@@ -113,20 +116,45 @@ function checkSequence({ words, lines, lower }: BlockWords, out: Slip[]): void {
   }
 }
 
+/**
+ * What one check needs besides its input, kept from one check to the next
+ * (a patch asks once per file): checks run one at a time, each to its end.
+ */
+const blockWords: BlockWords = { words: [], lines: [], lower: [] };
+const finder = new WordFinder();
+const finders = new WeakMap<Dictionary, CandidateFinder>();
+/** Before the first block is looked at. */
+const NO_CANDIDATES: BlockCandidates = { sequence: false, dictHits: [] };
+
+function candidateFinder(dict: Dictionary): CandidateFinder {
+  let found = finders.get(dict);
+  if (!found) {
+    found = new CandidateFinder(dict);
+    finders.set(dict, found);
+  }
+  return found;
+}
+
 /** All slips in the spans, in span order. */
 export function checkSpans(input: CheckInput): Slip[] {
   const out: Slip[] = [];
-  let blockWords: BlockWords = { words: [], lines: [], lower: [] };
+  // One list of words for every block, emptied after each: most blocks put none in it.
+  blockWords.words.length = 0;
+  blockWords.lines.length = 0;
+  blockWords.lower.length = 0;
   let block = -1;
   let endClean = false;
   let blockEnd = -1;
-  let candidates: BlockCandidates = { sequence: false, dictHits: [] };
-  const finder = new WordFinder();
+  let candidates: BlockCandidates = NO_CANDIDATES;
+  const blocks = candidateFinder(input.dict);
   // The next dictionary hit (an index into candidates.dictHits) not yet passed.
   let hit = 0;
   const flush = (): void => {
+    if (blockWords.words.length === 0) return;
     checkSequence(blockWords, out);
-    blockWords = { words: [], lines: [], lower: [] };
+    blockWords.words.length = 0;
+    blockWords.lines.length = 0;
+    blockWords.lower.length = 0;
   };
   for (let at = 0; at < input.spans.length; at++) {
     const span = input.spans[at] as ProseSpan;
@@ -134,7 +162,7 @@ export function checkSpans(input: CheckInput): Slip[] {
       // Spans of one block are adjacent: find where this one ends and where it may hold a slip.
       blockEnd = at + 1;
       while (blockEnd < input.spans.length && (input.spans[blockEnd] as ProseSpan).block === span.block) blockEnd++;
-      candidates = findCandidates(input.spans, at, blockEnd, input.dict);
+      candidates = blocks.find(input.spans, at, blockEnd);
       hit = 0;
     }
     const hits = candidates.dictHits;

@@ -29,17 +29,40 @@ const QUOTES = /["“”]/;
  */
 function maskQuotes(line: string, open: boolean): { text: string; open: boolean } {
   if (!open && !QUOTES.test(line)) return { text: line, open };
+  // Unquoted stretches are copied whole, quoted ones (quote marks included) masked: no string per character.
   let out = "";
-  for (const c of line) {
-    if (c === '"' || c === "“" || c === "”") {
-      open = c === "“" ? true : c === "”" ? false : !open;
-      out += MASK;
-      continue;
-    }
-    out += open ? MASK : c;
+  let from = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 34 && c !== 0x201c && c !== 0x201d) continue;
+    // Every quote mark is masked; so is what it closes.
+    out += open ? maskOf(line, from, i + 1) : line.slice(from, i) + MASK;
+    open = c === 0x201c ? true : c === 0x201d ? false : !open;
+    from = i + 1;
   }
+  out += open ? maskOf(line, from, line.length) : line.slice(from);
   return { text: out, open };
 }
+
+/** One MASK per character (code point, as `for...of` reads them) of `line[from, to)`. */
+function maskOf(line: string, from: number, to: number): string {
+  let n = to - from;
+  for (let i = from; i + 1 < to; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = line.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return MASK.repeat(n);
+}
+
+/** What `line.trim() === ""` and `/^-{3,}$/.test(line.trim())` say, without a trimmed copy of each line. */
+const BLANK = /^\s*$/;
+const SEPARATOR = /^\s*-{3,}\s*$/;
 
 /** Prose spans of the commit message; lines are numbered from 1. */
 export function scanCommitMessage(lines: readonly string[]): ProseSpan[] {
@@ -49,13 +72,13 @@ export function scanCommitMessage(lines: readonly string[]): ProseSpan[] {
   let quoteOpen = false;
   lines.forEach((raw, i) => {
     const line = raw.replace(/\r$/, "");
-    if (line.trim() === "") {
+    if (BLANK.test(line)) {
       block = newBlock();
       quoteOpen = false;
       return;
     }
     // A scissors line or a changelog separator ends the prose worth checking.
-    if (/^-{2,}\s*>8/.test(line) || /^-{3,}$/.test(line.trim())) inDiffstatOrChangelog = true;
+    if (/^-{2,}\s*>8/.test(line) || SEPARATOR.test(line)) inDiffstatOrChangelog = true;
     if (inDiffstatOrChangelog) return;
     if (/^[\s>|]/.test(line)) {
       block = newBlock();

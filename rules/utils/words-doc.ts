@@ -1,6 +1,6 @@
 import type { DiffLine } from "../../src/model.js";
 import { newBlock } from "./words-c.js";
-import type { ProseResult, ProseSpan } from "./words-c.js";
+import type { ProseResult } from "./words-c.js";
 import { hasAsciiLetter, indentOf, isSpace } from "./words-tokens.js";
 
 /**
@@ -28,9 +28,9 @@ function isRuleLine(trimmed: string): boolean {
   return any;
 }
 
-/** Scans a documentation hunk. */
-export function scanDoc(lines: readonly DiffLine[]): ProseResult {
-  const spans: ProseSpan[] = [];
+/** Scans a documentation hunk, appending to `out` (documentation has no code). */
+export function scanDoc(lines: readonly DiffLine[], out: ProseResult = { spans: [], code: [] }): ProseResult {
+  const spans = out.spans;
   // Indent of the paragraph that opened a literal block; -1 when not in one.
   let literalIndent = -1;
   let pendingLiteral = -1;
@@ -71,5 +71,5 @@ export function scanDoc(lines: readonly DiffLine[]): ProseResult {
       spans.push({ line: l.newLine, text, block, kind: "doc" });
     }
   }
-  return { spans, code: [] };
+  return out;
 }

@@ -62,6 +62,15 @@ class HashFilter {
 
 const dictFilters = new WeakMap<Dictionary, HashFilter>();
 
+function filterOf(dict: Dictionary): HashFilter {
+  let filter = dictFilters.get(dict);
+  if (!filter) {
+    filter = new HashFilter(dict.keys());
+    dictFilters.set(dict, filter);
+  }
+  return filter;
+}
+
 /** `toLowerCase()` turns two non-ASCII letters into ASCII ones: the Kelvin sign into "k", and "İ" into "i" and a combining dot. */
 const KELVIN = 0x212a;
 const DOTTED_I = 0x130;
@@ -114,6 +123,19 @@ class BlockLook implements BlockCandidates {
     private readonly dict: Dictionary,
   ) {}
 
+  /** Forgets the last block, to read the next. */
+  reset(): void {
+    this.sequence = false;
+    this.dictHits.length = 0;
+    this.prevText = "";
+    this.prevStart = 0;
+    this.prevEnd = 0;
+    this.prevHash = -1;
+    this.prev2Text = "";
+    this.prev2Start = 0;
+    this.prev2End = 0;
+  }
+
   /** Takes the next run of the block. */
   next(text: string, start: number, end: number, hash: number): void {
     if (this.inDict.mayHave(hash) && this.dict.has(runText(text, start, end))) this.dictHits.push(this.span, start);
@@ -152,12 +174,29 @@ class BlockLook implements BlockCandidates {
  * neither a sequence nor a dictionary hit cannot hold a slip.
  */
 export function findCandidates(spans: readonly ProseSpan[], from: number, to: number, dict: Dictionary): BlockCandidates {
-  let inDict = dictFilters.get(dict);
-  if (!inDict) {
-    inDict = new HashFilter(dict.keys());
-    dictFilters.set(dict, inDict);
+  return new CandidateFinder(dict).find(spans, from, to);
+}
+
+/**
+ * findCandidates for block after block of one check: one look serves them
+ * all, so what `find` returns holds only until it is called again.
+ */
+export class CandidateFinder {
+  private readonly look: BlockLook;
+
+  constructor(dict: Dictionary) {
+    this.look = new BlockLook(filterOf(dict), dict);
   }
-  const look = new BlockLook(inDict, dict);
+
+  find(spans: readonly ProseSpan[], from: number, to: number): BlockCandidates {
+    this.look.reset();
+    readRuns(this.look, spans, from, to);
+    return this.look;
+  }
+}
+
+/** Hands every letter run of the spans `from` to `to` to `look`, in order. */
+function readRuns(look: BlockLook, spans: readonly ProseSpan[], from: number, to: number): void {
   for (let s = from; s < to; s++) {
     const text = (spans[s] as ProseSpan).text;
     look.span = s;
@@ -182,5 +221,4 @@ export function findCandidates(spans: readonly ProseSpan[], from: number, to: nu
     }
     if (start >= 0) look.next(text, start, text.length, h & SMALL);
   }
-  return look;
 }

@@ -83,20 +83,23 @@ export function fileLanguage(file: FileDiff): ProseLanguage {
   return proseLanguage(file.path, firstNewLine(file), sample);
 }
 
-/** Prose spans and code identifiers of one hunk of a file in `language` (fileLanguage, worked out once per file). */
-export function scanHunk(hunk: Hunk, language: ProseLanguage): ProseResult {
+/**
+ * Appends the prose spans and code of one hunk of a file in `language`
+ * (fileLanguage, worked out once per file) to `out`, which it returns.
+ */
+export function scanHunk(hunk: Hunk, language: ProseLanguage, out: ProseResult = { spans: [], code: [] }): ProseResult {
   switch (language) {
     case "c":
-      return scanCLike(hunk.lines);
+      return scanCLike(hunk.lines, out);
     case "hash":
-      return scanHashComments(hunk.lines, false);
+      return scanHashComments(hunk.lines, false, out);
     case "make":
-      return scanHashComments(hunk.lines, true);
+      return scanHashComments(hunk.lines, true, out);
     case "kconfig":
-      return scanKconfig(hunk.lines);
+      return scanKconfig(hunk.lines, out);
     case "doc":
-      return scanDoc(hunk.lines);
+      return scanDoc(hunk.lines, out);
     case "none":
-      return { spans: [], code: [] };
+      return out;
   }
 }

@@ -1,6 +1,6 @@
 import type { DiffLine } from "../../src/model.js";
 import { cleanStringLiteral, newBlock } from "./words-c.js";
-import type { ProseResult, ProseSpan } from "./words-c.js";
+import type { ProseResult } from "./words-c.js";
 import { indentOf } from "./words-tokens.js";
 
 /**
@@ -37,10 +37,9 @@ export function hashCommentStart(text: string, makefile: boolean): number {
   return -1;
 }
 
-/** Scans a hunk of a `#`-comment language. */
-export function scanHashComments(lines: readonly DiffLine[], makefile: boolean): ProseResult {
-  const spans: ProseSpan[] = [];
-  const code: string[] = [];
+/** Scans a hunk of a `#`-comment language, appending to `out`. */
+export function scanHashComments(lines: readonly DiffLine[], makefile: boolean, out: ProseResult = { spans: [], code: [] }): ProseResult {
+  const { spans, code } = out;
   let block = newBlock();
   let prevWasComment = false;
   for (const l of lines) {
@@ -61,7 +60,7 @@ export function scanHashComments(lines: readonly DiffLine[], makefile: boolean):
       spans.push({ line: l.newLine, text: prose, block, kind: "comment" });
     }
   }
-  return { spans, code };
+  return out;
 }
 
 const KCONFIG_KEYWORD =
@@ -71,11 +70,10 @@ const KCONFIG_PROMPT = /^(bool|boolean|tristate|string|hex|int|prompt|comment|me
 /**
  * Scans a Kconfig hunk: `help` text runs while lines are indented deeper than
  * the `help` keyword. A hunk that opens inside help text (deeply indented
- * lines that are not keywords) starts in help mode.
+ * lines that are not keywords) starts in help mode. Appends to `out`.
  */
-export function scanKconfig(lines: readonly DiffLine[]): ProseResult {
-  const spans: ProseSpan[] = [];
-  const code: string[] = [];
+export function scanKconfig(lines: readonly DiffLine[], out: ProseResult = { spans: [], code: [] }): ProseResult {
+  const { spans, code } = out;
   const newSide = lines.filter((l) => l.kind !== "del");
   const first = newSide.find((l) => l.text.trim() !== "");
   let helpIndent = -1;
@@ -113,5 +111,5 @@ export function scanKconfig(lines: readonly DiffLine[]): ProseResult {
     if (prompt) emit(cleanStringLiteral(prompt[2] ?? ""), newBlock());
     code.push(trimmed.replace(/"(?:\\.|[^"\\])*"/g, " "));
   }
-  return { spans, code };
+  return out;
 }

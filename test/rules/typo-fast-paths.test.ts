@@ -3,9 +3,10 @@ import typo from "../../rules/typo.js";
 import { commentText, LazyIdentifiers, scanCLike } from "../../rules/utils/words-c.js";
 import type { ProseSpan } from "../../rules/utils/words-c.js";
 import { loadDictionary } from "../../rules/utils/words-dict.js";
+import { scanCommitMessage } from "../../rules/utils/words-commit.js";
 import { scanDoc } from "../../rules/utils/words-doc.js";
 import { findCandidates } from "../../rules/utils/words-gate.js";
-import { WordFinder, wordsOf } from "../../rules/utils/words-tokens.js";
+import { MASK, WordFinder, wordsOf } from "../../rules/utils/words-tokens.js";
 import type { DiffLine } from "../../src/model.js";
 import { COMMIT_MSG } from "../../src/model.js";
 import { typoAt } from "../helpers/typo-cases.js";
@@ -63,6 +64,29 @@ new RuleTester().run(typo, {
       code: `
 +	x = a / b / c / d; pr_info("sucess\\n"); /* the the end */`,
       errors: [typoAt(1, "sucess", "success"), { messageId: "doubled", line: 1, data: { from: "the the", to: "the" } }],
+    },
+    {
+      name: "several misspellings, one a whole identifier of the code (in any case), one only part of one",
+      commitMessage: ["Fix the recieve path", "", SOB],
+      code: `
+ static int RECIEVE;
++/* Wait for the sucess and the occured event. */
++static int sucess_count;`,
+      errors: [typoAt(2, "sucess", "success"), typoAt(2, "occured", "occurred")],
+    },
+    {
+      name: "a misspelling that only starts a longer identifier the search also looks for",
+      code: `
++/* recieved what was neccessary: the recieve ends */
++int Neccessary2, recieved;`,
+      errors: [typoAt(1, "neccessary", "necessary"), typoAt(1, "recieve", "receive")],
+    },
+    {
+      name: "code holding a Kelvin sign is searched lower-cased",
+      code: `
++/* recieve the sucess */
++int \u212Aelvin = recieve;`,
+      errors: [typoAt(1, "sucess", "success")],
     },
     {
       name: "commit message lines with and without quotes",
@@ -189,6 +213,13 @@ describe("documentation scanner", () => {
   });
 });
 
+describe("commit message quotes", () => {
+  it("mask one character per quoted character, emoji included, and run on to the next line", () => {
+    const texts = scanCommitMessage(['Say "a\u{1F600}b" and \u201Cc', 'd\u201D here "e']).map((s) => s.text);
+    expect(texts).toEqual([`Say ${MASK.repeat(5)} and ${MASK.repeat(2)}`, `${MASK.repeat(2)} here ${MASK.repeat(2)}`]);
+  });
+});
+
 describe("C scanner pieces", () => {
   it("blanks comment decoration but not the close", () => {
     expect(commentText(" * text", true)).toBe("   text");
@@ -197,6 +228,30 @@ describe("C scanner pieces", () => {
     expect(commentText(" **/", true)).toBe("  */");
     expect(commentText("plain", true)).toBe("plain");
     expect(commentText("*! doc", false)).toBe("   doc");
+  });
+
+  it("keeps the code on either side of a comment or string cut from a line, joined", () => {
+    const line = (text: string): DiffLine => ({ kind: "add", text, raw: `+${text}`, oldLine: null, newLine: 1 });
+    const res = scanCLike([line('int/* glued */x = "str"y + 1;')]);
+    expect(res.spans.map((s) => [s.kind, s.text])).toEqual([
+      ["comment", " glued "],
+      ["string", "str"],
+    ]);
+    expect(res.code).toEqual(["intx = y + 1;"]);
+  });
+
+  it("starts a hunk inside a comment when its first line looks like a comment's middle or end", () => {
+    const line = (text: string, kind: DiffLine["kind"] = "add"): DiffLine => ({ kind, text, raw: `+${text}`, oldLine: null, newLine: 1 });
+    const scan = (...lines: DiffLine[]): [string[][], string[]] => {
+      const res = scanCLike(lines);
+      return [res.spans.map((s) => [s.kind, s.text]), res.code];
+    };
+    expect(scan(line("*"), line("after recieve"))).toEqual([[["comment", "after recieve"]], []]);
+    expect(scan(line("  * x recieve"))).toEqual([[["comment", "    x recieve"]], []]);
+    expect(scan(line("\t*/"), line("after recieve"))).toEqual([[], ["after recieve"]]);
+    expect(scan(line("*x recieve"))).toEqual([[], ["*x recieve"]]);
+    expect(scan(line("  ", "ctx"), line("\t**/ recieve"))).toEqual([[], [" recieve"]]);
+    expect(scan(line('  #  include "x.h"'), line("a # b"))).toEqual([[], ["a # b"]]);
   });
 
   it("finds strings and comments after many slashes and quotes", () => {
@@ -213,10 +268,45 @@ describe("C scanner pieces", () => {
     const ids = new LazyIdentifiers();
     ids.add(["int recieve_count;"]);
     expect(ids.has("recieve")).toBe(false);
-    expect(ids.has("recieve_count")).toBe(true);
     ids.add([]);
     ids.add(["static int Recieve;"]);
     expect(ids.has("recieve")).toBe(true);
     expect(ids.has("")).toBe(false);
+  });
+
+  it("reads an identifier as a lower-cased search of the code would", () => {
+    const idsOf = (...code: string[]): LazyIdentifiers => {
+      const ids = new LazyIdentifiers();
+      ids.add(code);
+      return ids;
+    };
+    // Leading digits are not part of the token; a digit or `_` after a letter is.
+    expect(idsOf("x = 2nd;").has("nd")).toBe(true);
+    expect(idsOf("x = nd2 + _nd + nd_x + a_nd + 2_nd;").has("nd")).toBe(false);
+    expect(idsOf("RECIEVE(x)", "").has("recieve")).toBe(true);
+    expect(idsOf("x = ReCiEvE;").has("recieve")).toBe(true);
+    expect(idsOf("recieveX + xrecieve + recieve9").has("recieve")).toBe(false);
+    expect(idsOf("xrecieve + recieve").has("recieve")).toBe(true);
+    // Fragments are lines: no token runs from one into the next.
+    expect(idsOf("recie", "ve").has("recieve")).toBe(false);
+    // Characters past ASCII are no word characters, and match no ASCII letter.
+    expect(idsOf("int écrire;").has("crire")).toBe(true);
+    expect(idsOf("int \u017Fucess;").has("sucess")).toBe(false);
+    // The Kelvin sign lower-cases to "k"; "İ" to "i" and a combining dot, which ends the token.
+    expect(idsOf("int \u212Aernle;").has("kernle")).toBe(true);
+    expect(idsOf("int \u212Aernle;").has("ernle")).toBe(false);
+    expect(idsOf("int WICH\u0130;").has("wichi")).toBe(true);
+    expect(idsOf("int WICH\u0130x;").has("wichi")).toBe(true);
+    expect(idsOf("int WICH\u0130_x;").has("wichi")).toBe(true);
+    expect(idsOf("int \u0130WICH;").has("wichi")).toBe(false);
+    // Several words at once: one search, the longest first where they start at one place.
+    expect(idsOf("int RECIEVED, Sucess2, xoccured;", "occured = 1;").found(["recieve", "recieved", "sucess", "occured", "kernle"])).toEqual(
+      new Set(["recieved", "occured"]),
+    );
+    expect(idsOf("int \u212Aernle, recieve;").found(["kernle", "recieve", "ernle"])).toEqual(new Set(["kernle", "recieve"]));
+    expect(idsOf("int Recieve_Count;").found(["recieve_count", "recieve"])).toEqual(new Set(["recieve_count"]));
+    // A word with other characters than a-z is searched for in the lower-cased code.
+    expect(idsOf("int Recieve_Count;").has("recieve_count")).toBe(true);
+    expect(idsOf("int Recieve_Count2;").has("recieve_count")).toBe(false);
   });
 });
