@@ -1,18 +1,19 @@
 import { defineRule } from "../src/analyse/rule-api.js";
-import type { CCall, CFunction } from "../src/parse/c/types.js";
+import type { CCall, CFunction, CStmt } from "../src/parse/c/types.js";
 import { acquiresWith, ITERATOR_REFS, isKnownRelease, WORDING } from "./data/pairs.js";
 import type { PairInfo } from "./data/pairs.js";
 import { pairOf, textMayAcquire } from "./utils/acquire-gate.js";
 import { addedLines } from "./utils/added-lines.js";
-import { blocked, enclosingLoops, encloses, flatten, gapBetween, guardingIfs, handleOf, labelCode } from "./utils/c-flow.js";
+import { blocked, encloses, flatten, gapBetween, guardingIfs, handleOf, labelCode } from "./utils/c-flow.js";
 import { acrossGap } from "./utils/gap-exits.js";
-import type { FlatNode } from "./utils/c-flow.js";
+import { releaseSites } from "./utils/release-sites.js";
+import type { FlatNode, Step } from "./utils/c-flow.js";
 import { bareCond, ERR_VAR, failureSubject, isErrnoExpr, isErrorLog, isFailureCond, logsError } from "./utils/c-errors.js";
 import { patchIndex } from "./utils/patch-index.js";
 import type { PatchIndex } from "./utils/patch-index.js";
 import { onlyWhenNull } from "./utils/not-held.js";
 import { UNDOES, whatOf } from "./utils/unreleased-wording.js";
-import { handedOver, maybeLinked, releases, releasesOnlyCurrent, undoesEarlier } from "./utils/release-match.js";
+import { HandOver, maybeLinked, releases, releasesOnlyCurrent, undoesEarlier } from "./utils/release-match.js";
 import type { Acquisition, HandOverView } from "./utils/release-match.js";
 
 /**
@@ -21,6 +22,12 @@ import type { Acquisition, HandOverView } from "./utils/release-match.js";
  * (labels fall into later labels) and through helpers the patch shows.
  * Whenever the view is partial or ownership may have moved, it stays silent.
  */
+
+/** Sparse's lock annotations: such a function takes or drops a lock for its caller on purpose. */
+const LOCK_ANNOTATED = /__acquires|__releases/;
+
+/** A member or pointed-to field (`x->dev`, `s.dev`). */
+const MEMBER = /->|\./;
 
 /** Labels that jump to an error path by their name alone. */
 const ERROR_LABEL =
@@ -104,10 +111,12 @@ function partialCleanup(nodes: readonly FlatNode[], exit: FlatNode, acq: Acquisi
 /** True when the release runs on the way from the acquisition to (and through) the exit. */
 function releasedOn(fn: CFunction, nodes: readonly FlatNode[], index: PatchIndex, acq: Acquisition, from: FlatNode, exit: FlatNode): boolean | null {
   if (gapBetween(fn, from.stmt.line, exit.stmt.line)) return null;
-  for (let i = from.index + 1; i <= exit.index; i++) {
-    const m = nodes[i] as FlatNode;
-    if (i < exit.index && blocked(m, exit)) continue;
-    if (m.stmt.calls.some((c) => c !== acq.call && releases(index, c, acq))) return true;
+  if (from.index < exit.index) {
+    for (const i of releaseSites(nodes, index, acq, from.index + 1, exit.index)) {
+      if (i <= from.index) continue;
+      if (i > exit.index) break;
+      if (i === exit.index || !blocked(nodes[i] as FlatNode, exit)) return true;
+    }
   }
   if (exit.stmt.kind === "goto") {
     const code = labelCode(fn, nodes, exit.stmt.label);
@@ -116,6 +125,29 @@ function releasedOn(fn: CFunction, nodes: readonly FlatNode[], index: PatchIndex
     return code.calls.some((c) => releases(index, c, acq));
   }
   return false;
+}
+
+/**
+ * Variables under scope-based cleanup (`__free(kfree)`, `__cleanup(...)`),
+ * which release by themselves; null when there are none (most functions).
+ */
+function autoFreedOf(nodes: readonly FlatNode[]): Set<string> | null {
+  let out: Set<string> | null = null;
+  for (const { stmt: s } of nodes) {
+    // Both markers hold `__`; the regex (and its iterator) only runs on the few statements that have one.
+    if (s.kind !== "expr" || (!s.text.includes("__free") && !s.text.includes("__cleanup"))) continue;
+    for (const m of s.text.matchAll(/(\w+)\s+(?:__free|__cleanup)\s*\(/g)) if (m[1]) (out ??= new Set()).add(m[1]);
+  }
+  return out;
+}
+
+/** The innermost loop enclosing `node` (enclosingLoops()[0] without building the list). */
+function innermostLoop(node: FlatNode): CStmt | undefined {
+  for (let i = node.path.length - 1; i >= 0; i--) {
+    const parent = (node.path[i] as Step).parent;
+    if (parent.kind === "loop") return parent;
+  }
+  return undefined;
 }
 
 /** Index of the last statement inside `loop`. */
@@ -206,20 +238,12 @@ export default defineRule({
   create(ctx) {
     return {
       cFunction(fn, file) {
-        if (/__acquires|__releases/.test(fn.signature)) return;
+        if (LOCK_ANNOTATED.test(fn.signature)) return;
         const index = patchIndex(ctx);
         // Every point starts from a call with a known release or an iterator loop: most functions have neither.
         if (!textMayAcquire(fn, index)) return;
         const nodes = flatten(fn);
-        const view: HandOverView = { index, fn, callees: new Map() };
-        const added = addedLines(fn);
-        // Scope-based cleanup (`__free(kfree)`, `__cleanup(...)`) releases by itself.
-        const autoFreed = new Set<string>();
-        for (const n of nodes) {
-          if (n.stmt.kind !== "expr") continue;
-          if (!n.stmt.text.includes("__")) continue;
-          for (const m of n.stmt.text.matchAll(/(\w+)\s+(?:__free|__cleanup)\s*\(/g)) if (m[1]) autoFreed.add(m[1]);
-        }
+        const autoFreed = autoFreedOf(nodes);
         const acqs: Acquisition[] = [];
         for (const node of nodes) {
           for (const call of node.stmt.calls) {
@@ -231,12 +255,17 @@ export default defineRule({
             if (!acquiresWith(info, call.args) || undoesEarlier(nodes, call, info)) continue;
             const handle = info.handle === "result" ? (call.assignedTo ?? "") : info.handle === "arg" ? argOrResult(call, info) : "";
             if (info.handle === "result" && !call.assignedTo) continue;
-            if (call.assignedTo && autoFreed.has(call.assignedTo)) continue;
+            if (call.assignedTo && autoFreed?.has(call.assignedTo)) continue;
             // Stored straight into an object (`x->dev = get_device(dev)`): its owner releases it.
-            if (call.assignedTo && /->|\./.test(call.assignedTo) && info.kind !== "lock" && info.kind !== "register" && info.kind !== "enable") continue;
+            if (call.assignedTo && MEMBER.test(call.assignedTo) && info.kind !== "lock" && info.kind !== "register" && info.kind !== "enable") continue;
             acqs.push({ node, call, info, handle, ownCheck: findOwnCheck(nodes, node, call), foreign: new Set() });
           }
         }
+        const iterators = iteratorRefs(nodes);
+        // The text named a pair or an iterator, but no call of the body acquires.
+        if (acqs.length === 0 && iterators.length === 0) return;
+        const view: HandOverView = { index, fn, callees: new Map() };
+        const added = addedLines(fn);
         for (const acq of acqs) {
           for (const other of acqs) for (const r of other.info.release) if (!acq.info.release.includes(r)) acq.foreign.add(r);
         }
@@ -290,7 +319,8 @@ export default defineRule({
           });
         };
 
-        for (const { acq, loop } of iteratorRefs(nodes)) {
+        for (const { acq, loop } of iterators) {
+          const handOver = new HandOver(nodes, loop.index, acq, view);
           for (const exit of nodes) {
             if (!encloses(loop, exit) || (exit.stmt.kind !== "return" && exit.stmt.kind !== "goto")) continue;
             if (!errorExit(exit, acq.info.kind === "lock")) continue;
@@ -299,7 +329,7 @@ export default defineRule({
               const label = exit.stmt.label;
               if (nodes.some((x) => x.stmt.kind === "label" && x.stmt.name === label && encloses(loop, x))) continue;
             }
-            if (handedOver(nodes, loop.index, exit.index, acq, view)) continue;
+            if (handOver.by(exit.index)) continue;
             if (releasedOn(fn, nodes, index, acq, loop, exit) !== false) continue;
             if (!added.has(exit.stmt.line) || reported.has(exit.stmt.line)) continue;
             reported.add(exit.stmt.line);
@@ -315,14 +345,17 @@ export default defineRule({
         }
 
         // Later acquisitions first, so an exit is blamed on the nearest one.
-        for (const acq of [...acqs].reverse()) {
-          const loop = enclosingLoops(acq.node)[0];
+        for (let a = acqs.length - 1; a >= 0; a--) {
+          const acq = acqs[a] as Acquisition;
+          const loop = innermostLoop(acq.node);
           const loopNode = loop ? nodes.find((n) => n.stmt === loop) : undefined;
           const ownThen = acq.ownCheck?.stmt.kind === "if" ? acq.ownCheck : null;
           const perItemRelease =
             loopNode && nodes.some((n) => n.index > acq.node.index && encloses(loopNode, n) && n.stmt.calls.some((c) => acq.info.release.includes(c.name)));
           const accumulates = loopNode && !perItemRelease && !(acq.info.kind === "alloc" && /[[.>]/.test(acq.handle)) && acq.info.kind !== "lock";
 
+          /** Made when an exit first asks: many acquisitions have no error exit after them. */
+          let handOver: HandOver | null = null;
           /** Set once this acquisition has had its point: later exits usually share that fix. */
           let pointMade = false;
           for (let x = acq.node.index + 1; x < nodes.length; x++) {
@@ -333,7 +366,7 @@ export default defineRule({
             const inLoop = loopNode !== undefined && encloses(loopNode, exit);
             // `if (!m) return -ENODEV;` after `if (m && !try_module_get(m)) m = NULL;`: nothing is held here.
             if (acq.info.kind !== "lock" && onlyWhenNull(exit, acq.handle)) continue;
-            if (handedOver(nodes, acq.node.index, exit.index, acq, view)) break;
+            if ((handOver ??= new HandOver(nodes, acq.node.index, acq, view)).by(exit.index)) break;
             if (inOwn && !(accumulates && inLoop)) {
               if (!acq.info.releaseOnOwnFailure) continue;
               if (releasedOn(fn, nodes, index, acq, acq.node, exit) === false) report(acq, exit, "ownFailure", acq.call.name);
@@ -341,7 +374,7 @@ export default defineRule({
             }
             if (accumulates && inLoop) {
               // Each item is stored or linked somewhere before the next one starts: its owner cleans up.
-              if (handedOver(nodes, acq.node.index, lastInside(nodes, loopNode), acq, view)) break;
+              if (handOver.by(lastInside(nodes, loopNode))) break;
               const done = releasedOn(fn, nodes, index, acq, loopNode, exit);
               if (done === false) report(acq, exit, "loop", failedCall(nodes, exit) ?? acq.call.name);
               // The cleanup undoes `[i]` once, outside any loop: the earlier items stay.

@@ -2,7 +2,7 @@ import { isIdPart, isIdStart } from "../../src/parse/c/tokenizer.js";
 import type { CFunction } from "../../src/parse/c/types.js";
 import { ITERATOR_REFS, pairFor } from "../data/pairs.js";
 import type { PairInfo } from "../data/pairs.js";
-import type { PatchIndex } from "./patch-index.js";
+import type { NameEvidence, PatchIndex } from "./patch-index.js";
 
 /**
  * The first question `unreleased` asks of a function: can anything in it
@@ -12,14 +12,17 @@ import type { PatchIndex } from "./patch-index.js";
  * parsed (parsing is most of the cost of a function nobody else looks into).
  */
 
-/** Pair lookups per patch: each function asks for each of its calls, and the names repeat across a patch. */
-const pairCache = new WeakMap<PatchIndex, Map<string, PairInfo | null>>();
+/**
+ * Pair lookups per name evidence (a patch, or a series whose parts share
+ * it): each function asks for each of its calls, and the names repeat.
+ */
+const pairCache = new WeakMap<NameEvidence, Map<string, PairInfo | null>>();
 
 function pairsOf(index: PatchIndex): Map<string, PairInfo | null> {
-  let known = pairCache.get(index);
+  let known = pairCache.get(index.identifiers);
   if (!known) {
     known = new Map();
-    pairCache.set(index, known);
+    pairCache.set(index.identifiers, known);
   }
   return known;
 }
@@ -51,7 +54,7 @@ function lookUp(known: Map<string, PairInfo | null>, name: string, index: PatchI
   return info;
 }
 
-/** `pairFor()` remembered per patch index (the answer depends on the identifiers the patch shows). */
+/** `pairFor()` remembered per name evidence (the answer depends on the identifiers the patch shows). */
 export function pairOf(name: string, index: PatchIndex): PairInfo | null {
   return lookUp(pairsOf(index), name, index);
 }

@@ -1,4 +1,5 @@
 import { bareCond } from "./c-errors.js";
+import type { CStmt, IfStmt } from "../../src/parse/c/types.js";
 import type { FlatNode, Step } from "./c-flow.js";
 
 /**
@@ -10,16 +11,16 @@ import type { FlatNode, Step } from "./c-flow.js";
  * is a later one, where the object is certainly held.
  */
 
-/** The object pointers a handle hangs off: `o->ref` -> ["o->ref", "o"], `&m` -> ["m"]. */
-function prefixes(handle: string): string[] {
-  const out: string[] = [];
-  const parts = handle.split(/(->|\.)/);
-  let cur = "";
-  for (let i = 0; i < parts.length; i += 2) {
-    cur += (i > 0 ? (parts[i - 1] ?? "") : "") + (parts[i] ?? "");
-    out.push(cur);
-  }
-  return out;
+/**
+ * True when `x` is one of the object pointers `handle` hangs off, or the
+ * handle itself: `o->ref` hangs off `o` and `o->ref`, `a.b.c` off `a`, `a.b`
+ * and `a.b.c`. A test of the prefix against the handle, so the question
+ * asked for every (acquisition, exit) pair builds no list.
+ */
+function hangsOff(handle: string, x: string): boolean {
+  if (handle === x) return true;
+  if (!handle.startsWith(x)) return false;
+  return handle.startsWith("->", x.length) || handle.charCodeAt(x.length) === 46; // "."
 }
 
 /** The expression a condition proves NULL (or an error pointer): `!m`, `m == NULL`, `IS_ERR_OR_NULL(m)`; null otherwise. */
@@ -59,6 +60,34 @@ function conjuncts(cond: string): string[] {
   return out;
 }
 
+/** Per `if`: what its then-branch proves NULL (one entry per `&&` part, "" for none) and what its else-branch proves set. */
+interface IfProofs {
+  nulls: string[];
+  set: string;
+}
+
+/** Proofs per `if` statement: every (acquisition, exit) pair asks about the same few conditions. */
+const proofCache = new WeakMap<CStmt, IfProofs>();
+
+function proofsOf(s: IfStmt): IfProofs {
+  let p = proofCache.get(s);
+  if (!p) {
+    const parts = conjuncts(s.cond);
+    const nulls: string[] = [];
+    for (const part of parts) nulls.push(provedNull(part) ?? "");
+    p = { nulls, set: provedSet(s.cond) ?? "" };
+    proofCache.set(s, p);
+  }
+  return p;
+}
+
+/** `handle` without its leading `&` and `*`. */
+function objectOf(handle: string): string {
+  let i = 0;
+  while (i < handle.length && (handle.charCodeAt(i) === 38 || handle.charCodeAt(i) === 42)) i++;
+  return i === 0 ? handle : handle.slice(i);
+}
+
 /**
  * True when `exit` runs only while the acquired object's pointer (the
  * handle or a pointer it hangs off) is NULL or an error pointer: inside the
@@ -68,14 +97,16 @@ function conjuncts(cond: string): string[] {
  */
 export function onlyWhenNull(exit: FlatNode, handle: string): boolean {
   if (!handle) return false;
-  let objects: Set<string> | null = null;
+  let object: string | null = null;
   for (let k = exit.path.length - 1; k >= 0; k--) {
     const step = exit.path[k] as Step;
     const s = step.parent;
-    if (s.kind !== "if") continue;
-    const held = (objects ??= new Set(prefixes(handle.replace(/^[&*]+/, ""))));
-    if (step.child === 0 && conjuncts(s.cond).some((p) => held.has(provedNull(p) ?? ""))) return true;
-    if (step.child === 1 && held.has(provedSet(s.cond) ?? "")) return true;
+    if (s.kind !== "if" || step.child > 1) continue;
+    object ??= objectOf(handle);
+    const p = proofsOf(s);
+    if (step.child === 0) {
+      for (const x of p.nulls) if (hangsOff(object, x)) return true;
+    } else if (hangsOff(object, p.set)) return true;
   }
   return false;
 }

@@ -1,5 +1,5 @@
 import type { RuleContext } from "../../src/analyse/rule-api.js";
-import type { FileDiff, Patch } from "../../src/model.js";
+import type { FileDiff, Patch, Series } from "../../src/model.js";
 import type { CCall, CFunction } from "../../src/parse/c/types.js";
 import { callsDeep } from "./c-errors.js";
 import { mentions } from "./mentions.js";
@@ -28,8 +28,12 @@ export interface PatchIndex {
 /** One index per patch and engine run: a run with a tree view sees other functions than one without. */
 const cache = new WeakMap<Patch, { functions: RuleContext<unknown>["functions"]; index: PatchIndex }>();
 
+/** What the parts of a series see alike, shared by their indexes (each part used to build its own over all the parts). */
+const seriesViews = new WeakMap<Series, SeriesView>();
+
 const C_FILE = /\.(c|h)$/;
 
+/** The patch's files, then those of the other parts of its series. */
 function filesOf(ctx: RuleContext<unknown>): FileDiff[] {
   const files = [...ctx.patch.files];
   for (const p of ctx.series?.patches ?? []) if (p !== ctx.patch) files.push(...p.files);
@@ -73,43 +77,77 @@ function callsOf(fn: CFunction): ReadonlySet<string> {
   return calls;
 }
 
-class LazyPatchIndex implements PatchIndex {
+/**
+ * The functions a list of file diffs shows, by name, with the calls each
+ * name reaches. The same for every part of a series: which files come
+ * first changes only which of two same-named functions `functions` picks.
+ */
+class Shown {
+  /** Name -> every function of that name, in file order. */
+  readonly byName = new Map<string, CFunction[]>();
+  /** The part each of those functions comes from. */
+  private readonly partsOf = new Map<string, number[]>();
+  /** Name -> the last complete function of that name, else the first, in file order. */
   readonly functions = new Map<string, CFunction>();
-  private readonly byName = new Map<string, CFunction[]>();
+  /** Names shown more than once: for those the order of the parts matters. */
+  private readonly repeated: string[] = [];
   private readonly direct = new Map<string, ReadonlySet<string>>();
   private readonly reach = new Map<string, ReadonlySet<string>>();
-  private readonly answers = new Map<string, boolean>();
 
-  constructor(
-    private readonly files: readonly FileDiff[],
-    functionsOf: (file: FileDiff) => CFunction[],
-  ) {
-    for (const file of files) {
-      if (!C_FILE.test(file.path)) continue;
-      for (const fn of functionsOf(file)) {
+  constructor(lists: readonly { fns: readonly CFunction[]; part: number }[]) {
+    for (const { fns, part } of lists) {
+      for (const fn of fns) {
         const same = this.byName.get(fn.name);
-        if (same) same.push(fn);
-        else this.byName.set(fn.name, [fn]);
+        if (same) {
+          if (same.length === 1) this.repeated.push(fn.name);
+          same.push(fn);
+          (this.partsOf.get(fn.name) as number[]).push(part);
+        } else {
+          this.byName.set(fn.name, [fn]);
+          this.partsOf.set(fn.name, [part]);
+        }
         if (!this.functions.has(fn.name) || fn.complete) this.functions.set(fn.name, fn);
       }
     }
   }
 
   /**
-   * Asked a handful of times per patch (does the patch mention `foo_put`?),
-   * so each question searches the text instead of every identifier of a
-   * 20,000-line patch going into a set first. Answers are remembered.
+   * `functions` as a part sees it, its own files first: the same map unless
+   * a name it shows is also shown by an earlier part and the pick differs.
    */
-  readonly identifiers: NameEvidence = {
-    has: (name: string): boolean => {
-      let known = this.answers.get(name);
-      if (known === undefined) {
-        known = /^[A-Za-z_]\w*$/.test(name) && this.files.some((f) => mentions(indexedText(f), name));
-        this.answers.set(name, known);
+  functionsFor(part: number): Map<string, CFunction> {
+    let own: Map<string, CFunction> | null = null;
+    for (const name of this.repeated) {
+      const pick = this.pickFor(name, part);
+      if (pick === this.functions.get(name)) continue;
+      if (!own) {
+        // Copied by forEach: the Map constructor would build an entry pair per function.
+        const copy = new Map<string, CFunction>();
+        this.functions.forEach((fn, key) => copy.set(key, fn));
+        own = copy;
       }
-      return known;
-    },
-  };
+      own.set(name, pick);
+    }
+    return own ?? this.functions;
+  }
+
+  /** The last complete function named `name`, else the first, with `part`'s own ones first. */
+  private pickFor(name: string, part: number): CFunction {
+    const fns = this.byName.get(name) as CFunction[];
+    const parts = this.partsOf.get(name) as number[];
+    let first: CFunction | null = null;
+    let complete: CFunction | null = null;
+    // The part's own functions, then the others, each in file order.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < fns.length; i++) {
+        if ((parts[i] === part) !== (pass === 0)) continue;
+        const fn = fns[i] as CFunction;
+        first ??= fn;
+        if (fn.complete) complete = fn;
+      }
+    }
+    return (complete ?? first) as CFunction;
+  }
 
   /** The calls of every shown function named `name` (a series may show it twice). */
   private directOf(name: string): ReadonlySet<string> | undefined {
@@ -149,6 +187,125 @@ class LazyPatchIndex implements PatchIndex {
   }
 }
 
+/**
+ * The file diffs of a patch and its series, and what every part asks of
+ * them alike: whether a name is mentioned, and the functions they show.
+ */
+class SeriesView {
+  private readonly answers = new Map<string, boolean>();
+  /** The functions, and the function lists they were collected from (one per C file, in order). */
+  private shown: { shown: Shown; lists: readonly CFunction[][] } | null = null;
+
+  /** `files` in order, `parts` the part of each. */
+  constructor(
+    private readonly files: readonly FileDiff[],
+    private readonly parts: readonly number[],
+  ) {}
+
+  /**
+   * Asked a handful of times per patch (does the patch mention `foo_put`?),
+   * so each question searches the text instead of every identifier of a
+   * 20,000-line patch going into a set first. Answers are remembered.
+   */
+  readonly identifiers: NameEvidence = {
+    has: (name: string): boolean => {
+      let known = this.answers.get(name);
+      if (known === undefined) {
+        known = /^[A-Za-z_]\w*$/.test(name) && this.files.some((f) => mentions(indexedText(f), name));
+        this.answers.set(name, known);
+      }
+      return known;
+    },
+  };
+
+  /**
+   * The functions as one run's `functionsOf` gives them: the ones collected
+   * before when the run gives the very same lists (the engine keeps one list
+   * per file diff), else null (a run with a tree view sees other functions).
+   */
+  shownFor(functionsOf: (file: FileDiff) => CFunction[]): Shown | null {
+    const lists: CFunction[][] = [];
+    const byPart: { fns: CFunction[]; part: number }[] = [];
+    for (let i = 0; i < this.files.length; i++) {
+      const file = this.files[i] as FileDiff;
+      if (!C_FILE.test(file.path)) continue;
+      const fns = functionsOf(file);
+      lists.push(fns);
+      byPart.push({ fns, part: this.parts[i] ?? 0 });
+    }
+    if (this.shown) {
+      const before = this.shown.lists;
+      return before.length === lists.length && lists.every((l, i) => l === before[i]) ? this.shown.shown : null;
+    }
+    const shown = new Shown(byPart);
+    this.shown = { shown, lists };
+    return shown;
+  }
+
+  /** The functions of one run that cannot share (see shownFor). */
+  ownShown(functionsOf: (file: FileDiff) => CFunction[]): Shown {
+    const byPart: { fns: CFunction[]; part: number }[] = [];
+    for (let i = 0; i < this.files.length; i++) {
+      const file = this.files[i] as FileDiff;
+      if (C_FILE.test(file.path)) byPart.push({ fns: functionsOf(file), part: this.parts[i] ?? 0 });
+    }
+    return new Shown(byPart);
+  }
+}
+
+/** One part's index over its series view, for one engine run. */
+class PartIndex implements PatchIndex {
+  /** Worked out on first use: most patches only ever ask whether a name is mentioned. */
+  private shown: Shown | null = null;
+  private picked: Map<string, CFunction> | null = null;
+  readonly identifiers: NameEvidence;
+
+  constructor(
+    private readonly view: SeriesView,
+    private readonly part: number,
+    private readonly functionsOf: (file: FileDiff) => CFunction[],
+  ) {
+    this.identifiers = view.identifiers;
+  }
+
+  private shownNow(): Shown {
+    return (this.shown ??= this.view.shownFor(this.functionsOf) ?? this.view.ownShown(this.functionsOf));
+  }
+
+  get functions(): Map<string, CFunction> {
+    return (this.picked ??= this.shownNow().functionsFor(this.part));
+  }
+
+  reachOf(name: string): ReadonlySet<string> | undefined {
+    return this.shownNow().reachOf(name);
+  }
+}
+
+/** The view for the patch under review: its series' (shared by the parts), or its own when it has none or is not among its parts. */
+function viewOf(ctx: RuleContext<unknown>): { view: SeriesView; part: number } {
+  const series = ctx.series;
+  const part = series ? series.patches.indexOf(ctx.patch) : -1;
+  // A patch listed twice would come first and again later in the shared order.
+  if (!series || part < 0 || series.patches.lastIndexOf(ctx.patch) !== part) {
+    const files = filesOf(ctx);
+    return { view: new SeriesView(files, new Array<number>(files.length).fill(0)), part: 0 };
+  }
+  let view = seriesViews.get(series);
+  if (!view) {
+    const files: FileDiff[] = [];
+    const parts: number[] = [];
+    series.patches.forEach((p, i) => {
+      for (const f of p.files) {
+        files.push(f);
+        parts.push(i);
+      }
+    });
+    view = new SeriesView(files, parts);
+    seriesViews.set(series, view);
+  }
+  return { view, part };
+}
+
 /** The index for the patch under review; computed once per patch, its parts as they are asked for. */
 export function patchIndex(ctx: RuleContext<unknown>): PatchIndex {
   // The engine hands each run one arrow function (no `this`); its identity tells runs apart.
@@ -156,7 +313,8 @@ export function patchIndex(ctx: RuleContext<unknown>): PatchIndex {
   const functions = ctx.functions;
   const hit = cache.get(ctx.patch);
   if (hit?.functions === functions) return hit.index;
-  const index = new LazyPatchIndex(filesOf(ctx), functions);
+  const { view, part } = viewOf(ctx);
+  const index = new PartIndex(view, part, functions);
   cache.set(ctx.patch, { functions, index });
   return index;
 }

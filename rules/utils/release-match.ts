@@ -91,17 +91,20 @@ export function undoesEarlier(nodes: readonly FlatNode[], call: CCall, info: Pai
 /** localAggregates per flattened function: handedOver asks for every (acquisition, exit) pair. */
 const aggregateCache = new WeakMap<readonly FlatNode[], Set<string>>();
 
+/** A struct or union declared by value: `struct foo bar`, `struct foo bars[2] = { ... }`. */
+const LOCAL_STRUCT = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/;
+/** An array declared by value: `u8 buf[16]`. */
+const LOCAL_ARRAY = /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/;
+
 /** Locals declared as plain structs or arrays (`struct i2c_msg msgs[2]`): storing into them hands nothing over. */
 function localAggregates(nodes: readonly FlatNode[]): Set<string> {
   const hit = aggregateCache.get(nodes);
   if (hit) return hit;
   const out = new Set<string>();
   aggregateCache.set(nodes, out);
-  for (const n of nodes) {
-    if (n.stmt.kind !== "expr") continue;
-    const m =
-      /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/.exec(n.stmt.text) ??
-      /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/.exec(n.stmt.text);
+  for (const { stmt: s } of nodes) {
+    if (s.kind !== "expr") continue;
+    const m = LOCAL_STRUCT.exec(s.text) ?? LOCAL_ARRAY.exec(s.text);
     if (m?.[1]) out.add(m[1]);
   }
   return out;
@@ -123,59 +126,181 @@ function ownedOf(acq: Acquisition): Owned {
   return { handle: acq.handle, result: acq.call.assignedTo ?? "", release: acq.info.release, foreign: acq.foreign };
 }
 
+/** True when `expr` is the handle or its address (`/^&?handle$/`). */
+function isHandle(expr: string, handle: string): boolean {
+  if (expr.length === handle.length) return expr === handle;
+  return expr.length === handle.length + 1 && expr.charCodeAt(0) === 38 && expr.endsWith(handle); // "&"
+}
+
+/** The patterns a handle is looked for with, per handle: handles repeat across acquisitions and functions. */
+interface HandlePatterns {
+  /** The right-hand side of a store that is the object (`&obj`, `(void *)obj`). */
+  rhs: RegExp;
+  /** The object as a whole word of an argument. */
+  word: RegExp;
+}
+
+const patternCache = new Map<string, HandlePatterns>();
+/** Cleared when full, so a hostile stream of handles stays bounded. */
+const PATTERN_CACHE_SIZE = 4096;
+
+function patternsOf(handle: string): HandlePatterns {
+  let p = patternCache.get(handle);
+  if (!p) {
+    const h = handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    p = { rhs: new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`), word: new RegExp(`\\b${h}\\b`) };
+    if (patternCache.size >= PATTERN_CACHE_SIZE) patternCache.clear();
+    patternCache.set(handle, p);
+  }
+  return p;
+}
+
+/** Calls that link, publish, or give the object to a refcounted core object whose release frees it (kobject_put() then, not kfree()). */
+const LINKS_OBJECT =
+  /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/;
+
 /**
- * True when the object is stored or handed over between the two nodes: the
- * caller owns it then. With a `view`, also a managed action that releases it
- * (`devm_add_action_or_reset()`; the plain variant not on its own failure
- * branch) and a call that links it into a parent: a shown callee that links
- * or stores it, or an unseen one whose name says it links, or whatever its
- * name when a comment between the call and the exit says the parent owns it.
+ * Where the first plain assignment of `text` is (`=` neither part of `==`,
+ * `!=`, `<=`, `>=` nor followed by `=`), as `/[^=!<>]=[^=]/` would find it:
+ * the index of the character before the `=`, or -1.
  */
-export function handedOver(nodes: readonly FlatNode[], from: number, to: number, acq: Acquisition, view?: HandOverView, depth = 0): boolean {
-  if (acq.info.kind === "lock" || !acq.handle) return false;
-  const h = acq.handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const rhs = new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`);
-  const returned = new RegExp(`^&?${h}$`);
-  const word = new RegExp(`\\b${h}\\b`);
-  const locals = localAggregates(nodes);
-  const owned = ownedOf(acq);
-  const exit = nodes[to];
-  for (let i = from + 1; i <= to && i < nodes.length; i++) {
-    const s = (nodes[i] as FlatNode).stmt;
+function assignmentAt(text: string): number {
+  for (let i = 0; i + 2 < text.length; i++) {
+    if (text.charCodeAt(i + 1) !== 61 || text.charCodeAt(i + 2) === 61) continue;
+    const c = text.charCodeAt(i);
+    if (c !== 61 && c !== 33 && c !== 60 && c !== 62) return i;
+  }
+  return -1;
+}
+
+const NO_LOCALS: ReadonlySet<string> = new Set();
+
+/** A call after the acquisition that hands the object over unless the exit lies on its failure branch. */
+interface ExitDependent {
+  at: number;
+  call: CCall;
+  /** Null for a plain managed action; for a link, the link. */
+  link: LinkCall | null;
+  /** For a link: whether the callee keeps the object or the name says it links, once asked. */
+  keeps?: boolean;
+}
+
+/**
+ * Whether the object is stored or handed over between the acquisition (at
+ * `from`) and an exit: the caller owns it then. With a `view`, also a
+ * managed action that releases it (`devm_add_action_or_reset()`; the plain
+ * variant not on its own failure branch) and a call that links it into a
+ * parent: a shown callee that links or stores it, or an unseen one whose
+ * name says it links, or whatever its name when a comment between the call
+ * and the exit says the parent owns it.
+ *
+ * An acquisition is asked about every exit after it, so the statements are
+ * scanned once, forward, as far as the furthest exit asked about: a
+ * hand-over that holds whatever the exit is remembered by where it happens,
+ * one that depends on the exit (its failure branch, a comment up to it) is
+ * kept and asked again of each exit.
+ */
+export class HandOver {
+  /** Index of the last statement scanned. */
+  private scanned: number;
+  /** Index of the first hand-over that holds for every later exit (Infinity: none scanned yet). */
+  private firstSure = Infinity;
+  private readonly dependent: ExitDependent[] = [];
+  private readonly never: boolean;
+  /** Built when first needed: most statements neither store nor link anything. */
+  private patterns: HandlePatterns | null = null;
+  private readonly locals: ReadonlySet<string> = NO_LOCALS;
+  private readonly owned: Owned;
+
+  constructor(
+    private readonly nodes: readonly FlatNode[],
+    from: number,
+    private readonly acq: Acquisition,
+    private readonly view?: HandOverView,
+    private readonly depth = 0,
+  ) {
+    this.scanned = from;
+    this.never = acq.info.kind === "lock" || !acq.handle;
+    this.owned = ownedOf(acq);
+    if (this.never) return;
+    this.locals = localAggregates(nodes);
+  }
+
+  /** True when the object is handed over between the acquisition and the statement at `to` (the exit). */
+  by(to: number): boolean {
+    if (this.never) return false;
+    const last = Math.min(to, this.nodes.length - 1);
+    while (this.scanned < last && this.firstSure === Infinity) this.scan(++this.scanned);
+    if (this.firstSure <= to) return true;
+    const exit = this.nodes[to];
+    for (const d of this.dependent) {
+      if (d.at > to) break;
+      if (exit !== undefined && onFailureOf(this.nodes, d.at, d.call, exit)) continue;
+      if (!d.link) return true;
+      if (this.keeps(d, d.link)) return true;
+      // Only an unseen callee's name or a comment up to the exit says so.
+      const view = this.view as HandOverView;
+      if (!view.index.functions.has(d.call.name) && ownershipComment(view.fn, d.call.line, exit?.stmt.line ?? d.call.line)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the link's callee keeps the object (a shown one that stores it, an unseen one named for linking). */
+  private keeps(d: ExitDependent, link: LinkCall): boolean {
+    if (d.keeps === undefined) {
+      const view = this.view as HandOverView;
+      const callee = view.index.functions.get(d.call.name);
+      d.keeps = callee ? this.depth < 2 && calleeKeeps(callee, link.objectArg, this.acq, view, this.depth) : linksByName(link);
+    }
+    return d.keeps;
+  }
+
+  private patternsOf(): HandlePatterns {
+    return (this.patterns ??= patternsOf(this.acq.handle));
+  }
+
+  /** Notes what the statement at `i` hands over. */
+  private scan(i: number): void {
+    const s = (this.nodes[i] as FlatNode).stmt;
     if (s.kind === "expr") {
-      const eq = /[^=!<>]=[^=]/.exec(s.text);
-      if (eq) {
-        const lhs = s.text.slice(0, eq.index + 1).trim();
-        const root = /^\*?\s*(\w+)/.exec(lhs)?.[1] ?? "";
+      const eq = assignmentAt(s.text);
+      if (eq >= 0) {
+        const lhs = s.text.slice(0, eq + 1).trim();
         const intoObject = lhs.startsWith("*") || lhs.includes("->") || lhs.includes(".") || lhs.includes("]");
-        if (intoObject && rhs.test(s.text.slice(eq.index + 2)) && !locals.has(root)) return true;
+        if (intoObject && this.patternsOf().rhs.test(s.text.slice(eq + 2)) && !this.locals.has(/^\*?\s*(\w+)/.exec(lhs)?.[1] ?? "")) {
+          this.firstSure = i;
+          return;
+        }
       }
     }
-    if (s.kind === "return" && returned.test(s.expr)) return true;
+    if (s.kind === "return" && isHandle(s.expr, this.acq.handle)) {
+      this.firstSure = i;
+      return;
+    }
     for (const c of s.calls) {
-      // Linked, published, or given to a refcounted core object whose release frees it (kobject_put() then, not kfree()).
-      if (
-        c !== acq.call &&
-        /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(
-          c.name,
-        ) &&
-        c.args.some((a) => word.test(a))
-      )
-        return true;
-      if (!view || c === acq.call) continue;
-      // Whether the exit lies on this call's failure branch matters only for a plain managed action or a link.
-      const managed = managedAction(c, owned, view.index);
-      if (managed === "reset") return true;
-      if (managed === "plain" && !(exit !== undefined && onFailureOf(nodes, i, c, exit))) return true;
-      const link = linkCall(c, owned, locals);
-      if (!link || (exit !== undefined && onFailureOf(nodes, i, c, exit))) continue;
-      const callee = view.index.functions.get(c.name);
-      if (callee) {
-        if (depth < 2 && calleeKeeps(callee, link.objectArg, acq, view, depth)) return true;
-      } else if (linksByName(link) || ownershipComment(view.fn, c.line, exit?.stmt.line ?? c.line)) return true;
+      if (c === this.acq.call) continue;
+      if (LINKS_OBJECT.test(c.name) && c.args.some((a) => this.patternsOf().word.test(a))) {
+        this.firstSure = i;
+        return;
+      }
+      if (!this.view) continue;
+      const managed = managedAction(c, this.owned, this.view.index);
+      if (managed === "reset") {
+        this.firstSure = i;
+        return;
+      }
+      if (managed === "plain") this.dependent.push({ at: i, call: c, link: null });
+      else {
+        const link = linkCall(c, this.owned, this.locals);
+        if (link) this.dependent.push({ at: i, call: c, link });
+      }
     }
   }
-  return false;
+}
+
+/** HandOver asked once: the object handed over between the statements at `from` and `to`. */
+export function handedOver(nodes: readonly FlatNode[], from: number, to: number, acq: Acquisition, view?: HandOverView, depth = 0): boolean {
+  return new HandOver(nodes, from, acq, view, depth).by(to);
 }
 
 /** True when a function the patch shows stores or links its parameter at `arg`: the object stays with that owner. */
