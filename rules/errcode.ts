@@ -22,6 +22,7 @@ import { assignsIn, isAllocCall, mayReport, positiveCode } from "./utils/errcode
 import { docGaps, positiveCodes, reportDocGaps } from "./utils/kdoc-gaps.js";
 import { patchIndex } from "./utils/patch-index.js";
 import type { PatchIndex } from "./utils/patch-index.js";
+import { isWordChar } from "../src/parse/c/tokenizer.js";
 
 /**
  * `errcode`: error paths that report success or the wrong kind of code.
@@ -124,10 +125,6 @@ function errnoOrIsErr(text: string): boolean {
     if (i >= 3 && text.startsWith("IS_ERR", i - 3)) return true;
   }
   return false;
-}
-
-function isWordChar(ch: number): boolean {
-  return (ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || ch === 95;
 }
 
 /** The points that say an error path returns success. */

@@ -3,6 +3,7 @@ import type { CFunction } from "../../src/parse/c/types.js";
 import { ERRNO } from "../data/errno.js";
 import { ERR_VAR, mayHoldErrorLog } from "./c-errors.js";
 import { isSpace } from "./words-tokens.js";
+import { isWordChar } from "../../src/parse/c/tokenizer.js";
 
 /**
  * The `errcode` gate's look at a function's lines, before its body is
@@ -150,10 +151,6 @@ function dropsErrorCode(file: FileDiff): boolean {
     dropsCache.set(file, drops);
   }
   return drops;
-}
-
-function isWordChar(ch: number): boolean {
-  return (ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || ch === 95;
 }
 
 function isUpperOrDigit(ch: number): boolean {

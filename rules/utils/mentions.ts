@@ -1,12 +1,10 @@
+import { isWordChar } from "../../src/parse/c/tokenizer.js";
+
 /**
  * Whole-identifier search in text: asked a handful of times per patch, a
  * search costs far less than splitting every identifier of a 20,000-line
  * patch into a set first.
  */
-
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
 
 /**
  * True when `name` occurs in `text` as a whole identifier token, as

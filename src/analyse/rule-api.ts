@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { DefectClass, FileDiff, Hunk, Patch, Series, Severity } from "../model.js";
 import type { CFunction } from "../parse/c/types.js";
+import { isWordChar } from "../parse/c/tokenizer.js";
 
 /** What a rule declares about itself (ESLint's `meta`). */
 export interface RuleMeta<O = Record<string, unknown>> {
@@ -58,11 +59,6 @@ export interface Rule<O = Record<string, unknown>> {
 /** Declares a rule; identity function that fixes the types (ESLint's rule module shape). */
 export function defineRule<O = Record<string, unknown>>(rule: Rule<O>): Rule<O> {
   return rule;
-}
-
-/** Word characters, as `\w` matches them: `[A-Za-z0-9_]`. */
-function isWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
 /**

@@ -148,6 +148,11 @@ export function isIdPart(c: number): boolean {
   return isIdStart(c) || (c >= 48 && c <= 57);
 }
 
+/** A word character as `\w` reads it, `[A-Za-z0-9_]`: an identifier character other than `$`. */
+export function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
