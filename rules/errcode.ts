@@ -320,7 +320,7 @@ export default defineRule({
           }
           for (const o of loopOverwrites(nodes)) {
             const s = o.node.stmt;
-            const touched = fn.lines.some((l) => l.added && l.newLine >= s.line && l.newLine <= s.endLine);
+            const touched = fn.lines.some((l) => l.kind === "add" && l.newLine >= s.line && l.newLine <= s.endLine);
             if (touched && !LOOKS_OK(intentText(fn, nodes, s))) report("loopOverwrite", s.line, { var: o.var }, s.endLine);
           }
         }

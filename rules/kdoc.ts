@@ -17,7 +17,7 @@ const C_FILE = /\.(c|h)$/;
 
 /** True when the patch adds a line of the comment: only then can it hold a point. */
 function addsTo(doc: readonly CLine[]): boolean {
-  for (const l of doc) if (l.added) return true;
+  for (const l of doc) if (l.kind === "add") return true;
   return false;
 }
 

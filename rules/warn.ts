@@ -174,7 +174,7 @@ export default defineRule({
           }
           if (s.kind !== "if" || s.else !== null) continue;
           const range = [s.line, s.endLine];
-          const touches = fn.lines.some((l) => l.added && l.newLine >= (range[0] ?? 0) && l.newLine <= (range[1] ?? 0));
+          const touches = fn.lines.some((l) => l.kind === "add" && l.newLine >= (range[0] ?? 0) && l.newLine <= (range[1] ?? 0));
           if (!touches) continue;
           if (/WARN|BUG/.test(s.cond) || callsDeep(s.then).some((c) => WARN_CALL.test(c.name))) continue;
 

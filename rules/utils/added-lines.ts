@@ -29,7 +29,7 @@ class AddedLines implements ReadonlySet<number> {
       const l = lines[mid] as CLine;
       if (l.newLine < line) lo = mid + 1;
       else if (l.newLine > line) hi = mid - 1;
-      else return l.added;
+      else return l.kind === "add";
     }
     return false;
   }
@@ -61,7 +61,7 @@ class AddedLines implements ReadonlySet<number> {
   #asSet(): Set<number> {
     if (!this.#set) {
       const s = new Set<number>();
-      for (const l of this.#lines) if (l.added) s.add(l.newLine);
+      for (const l of this.#lines) if (l.kind === "add") s.add(l.newLine);
       this.#set = s;
     }
     return this.#set;

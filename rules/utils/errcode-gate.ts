@@ -154,7 +154,7 @@ function namesCode(doc: readonly CLine[]): boolean {
 
 /** True when the patch adds a line within [from, to] of `fn`. */
 function addsWithin(fn: CFunction, from: number, to: number): boolean {
-  for (const l of fn.lines) if (l.added && l.newLine >= from && l.newLine <= to) return true;
+  for (const l of fn.lines) if (l.kind === "add" && l.newLine >= from && l.newLine <= to) return true;
   return false;
 }
 

@@ -48,7 +48,7 @@ export function linesMayReport(fn: CFunction, file: FileDiff, kernel: boolean, p
     if (!bang && t.includes("!")) bang = true;
     const returns = t.includes("return") ? returnsOnLine(t) : 0;
     if (returns & RET_ZERO) returnsZero = true;
-    if (l.added) {
+    if (l.kind === "add") {
       // `return -1;` on an added line.
       if (returns & RET_MINUS_ONE) return true;
       addedReturns |= returns;

@@ -46,7 +46,7 @@ export function parseKdoc(lines: readonly CLine[]): Kdoc {
       const m = /^(?:(struct|union|enum)\s+)?([A-Za-z_]\w*)\s*(\(\s*\))?\s*(?:-|:)\s/.exec(trimmed + " ");
       if (m?.[2]) {
         const kind = m[1] === "struct" || m[1] === "union" || m[1] === "enum" ? m[1] : m[3] ? "function" : "other";
-        doc.header = { name: m[1] ? `${m[1]} ${m[2]}` : m[2], kind, line: l.newLine, added: l.added };
+        doc.header = { name: m[1] ? `${m[1]} ${m[2]}` : m[2], kind, line: l.newLine, added: l.kind === "add" };
         continue;
       }
     }
@@ -61,7 +61,7 @@ export function parseKdoc(lines: readonly CLine[]): Kdoc {
       doc.entries.push({
         name: entry[1],
         line: l.newLine,
-        added: l.added,
+        added: l.kind === "add",
         descColumn: hasDesc ? visualColumn(l.text, k) : -1,
         colonEnd: visualColumn(l.text, afterColon),
       });
@@ -69,11 +69,11 @@ export function parseKdoc(lines: readonly CLine[]): Kdoc {
     }
     if (/^\s*(Return|Returns|RETURNS|RETURN|Return value|Returns?\s+value)\s*:/i.test(t) && /^\s*R/i.test(t)) {
       inReturn = true;
-      doc.returns.push({ text: trimmed, line: l.newLine, added: l.added });
+      doc.returns.push({ text: trimmed, line: l.newLine, added: l.kind === "add" });
       continue;
     }
     if (/^\s*(Context|Note|NOTE|Locking|Example)\s*:/.test(t)) inReturn = false;
-    if (inReturn && trimmed) doc.returns.push({ text: trimmed, line: l.newLine, added: l.added });
+    if (inReturn && trimmed) doc.returns.push({ text: trimmed, line: l.newLine, added: l.kind === "add" });
   }
   return doc;
 }

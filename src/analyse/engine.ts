@@ -2,7 +2,7 @@ import { COMMIT_MSG } from "../model.js";
 import type { FileDiff, Finding, Patch, Series, Severity } from "../model.js";
 import { extractFunctions } from "../parse/c/functions.js";
 import { loadTreeView, touchedBy } from "../parse/c/tree.js";
-import type { CFunction } from "../parse/c/types.js";
+import type { CFunction, CLine } from "../parse/c/types.js";
 import { fingerprintOf } from "../report/fingerprint.js";
 import { lineIndexOf } from "./line-index.js";
 import type { LineIndex } from "./line-index.js";
@@ -189,8 +189,8 @@ function addsTo(fn: CFunction): boolean {
   return anyAdded(fn.lines) || (fn.kernelDoc !== null && anyAdded(fn.kernelDoc));
 }
 
-function anyAdded(lines: readonly { added: boolean }[]): boolean {
-  for (const l of lines) if (l.added) return true;
+function anyAdded(lines: readonly CLine[]): boolean {
+  for (const l of lines) if (l.kind === "add") return true;
   return false;
 }
 

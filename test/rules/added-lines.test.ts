@@ -8,7 +8,7 @@ import type { CFunction, CLine } from "../../src/parse/c/types.js";
  * a real set when they do not; both must agree with the lines' flags.
  */
 
-const line = (newLine: number, added: boolean): CLine => ({ newLine, text: "x;", added });
+const line = (newLine: number, added: boolean): CLine => ({ kind: added ? "add" : "ctx", newLine, text: "x;" });
 
 function fnWith(lines: CLine[]): CFunction {
   return { lines } as unknown as CFunction;

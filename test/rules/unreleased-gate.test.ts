@@ -80,7 +80,7 @@ new RuleTester().run(unreleased, {
 describe("textMayAcquire", () => {
   const index: PatchIndex = { identifiers: { has: () => false }, reachOf: () => undefined, functions: new Map() };
   const fnOf = (name: string, ...texts: string[]): CFunction =>
-    ({ name, lines: texts.map((text, i) => ({ newLine: i + 1, text, added: true })) }) as unknown as CFunction;
+    ({ name, lines: texts.map((text, i) => ({ kind: "add", newLine: i + 1, text })) }) as unknown as CFunction;
 
   it("passes over a function without acquiring calls", () => {
     expect(textMayAcquire(fnOf("f", "int f(int x)", "{", "\treturn memcmp(a, b, x);", "}"), index)).toBe(false);

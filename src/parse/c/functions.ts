@@ -1,4 +1,4 @@
-import type { FileDiff, Hunk } from "../../model.js";
+import type { DiffLine, FileDiff, Hunk } from "../../model.js";
 import { foldSpace, parseSignature } from "./signature.js";
 import type { Signature } from "./signature.js";
 import { parseStatements } from "./structure.js";
@@ -18,20 +18,21 @@ import type { CFunction, CLine } from "./types.js";
 const MAX_SIGNATURE_LINES = 12;
 
 /**
- * The hunk's new-side lines. Counted first and allocated at their final
- * size: grown by `push`, the list left two or three discarded copies of
- * itself behind, and this runs for every line of every C file.
+ * The hunk's new-side lines: the diff's own line objects (every line but a
+ * deletion), not copies. Counted first and allocated at their final size:
+ * grown by `push`, the list left two or three discarded copies of itself
+ * behind, and this runs for every line of every C file.
  */
-function newSideLines(hunk: Hunk): CLine[] {
+export function newSideLines(hunk: Hunk): CLine[] {
   let n = 0;
   for (const l of hunk.lines) if (l.newLine !== null) n++;
   const out = new Array<CLine>(n);
   let w = 0;
-  for (const l of hunk.lines) {
-    if (l.newLine !== null) out[w++] = { newLine: l.newLine, text: l.text, added: l.kind === "add" };
-  }
+  for (const l of hunk.lines) if (isNewSide(l)) out[w++] = l;
   return out;
 }
+
+const isNewSide = (l: DiffLine): l is DiffLine & CLine => l.newLine !== null;
 
 /** `lines[from, to)`: the list itself when that is all of it (a hunk inside one body), not a copy. */
 function range(lines: CLine[], from: number, to: number): CLine[] {
@@ -200,7 +201,8 @@ class ShownFunction implements CFunction {
   readonly hasStart: boolean;
   readonly hasEnd: boolean;
   readonly hasGaps: boolean;
-  readonly #piece: Piece;
+  /** Index in `lines` of the line with the opening brace (-1 for a partial start). */
+  readonly #braceLine: number;
   #parsed: Parsed | null = null;
 
   constructor(file: string, p: Piece) {
@@ -218,7 +220,7 @@ class ShownFunction implements CFunction {
     this.hasStart = p.hasStart;
     this.hasEnd = p.hasEnd;
     this.hasGaps = p.hasGaps;
-    this.#piece = p;
+    this.#braceLine = p.braceLine;
   }
 
   get body(): CFunction["body"] {
@@ -240,7 +242,7 @@ class ShownFunction implements CFunction {
     let v = this.#parsed;
     if (!v) {
       try {
-        const { code, comments } = bodyTokens(this.#piece);
+        const { code, comments } = bodyTokens(this, this.#braceLine);
         v = { body: parseStatements(code), comments };
       } finally {
         bodyScratch.release();
@@ -265,12 +267,12 @@ const parsedThisJob: ShownFunction[] = [];
  * The code tokens and the comments between the body's braces (as far as the
  * diff shows them), sorted out in one pass: preprocessor lines are neither.
  */
-function bodyTokens(p: Piece): { code: Tokens; comments: Parsed["comments"] } {
+function bodyTokens(p: Pick<CFunction, "lines" | "hasStart" | "hasEnd">, braceLine: number): { code: Tokens; comments: Parsed["comments"] } {
   const toks = tokenize(p.lines, undefined, bodyScratch);
   const texts = toks.text;
   let from = 0;
   if (p.hasStart) {
-    const braceLineNo = p.lines[p.braceLine]?.newLine ?? 0;
+    const braceLineNo = p.lines[braceLine]?.newLine ?? 0;
     from = toks.length;
     for (let k = 0; k < toks.length; k++) {
       if (texts[k] === "{" && (toks.line[k] as number) >= braceLineNo && toks.kind[k] === PUNCT) {

@@ -85,7 +85,7 @@ const ANNOTATION = /^__\w+$/;
  */
 function readSignature(text: string): Signature | null {
   try {
-    return readTokens(codeTokens(tokenize([{ newLine: 0, text, added: false }], undefined, scratch)));
+    return readTokens(codeTokens(tokenize([{ kind: "ctx", newLine: 0, text }], undefined, scratch)));
   } finally {
     scratch.release();
   }

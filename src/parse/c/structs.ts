@@ -1,4 +1,5 @@
 import type { FileDiff } from "../../model.js";
+import { newSideLines } from "./functions.js";
 import { codeTokens, ID, tokenize, Tokens } from "./tokenizer.js";
 import type { CLine } from "./types.js";
 
@@ -121,8 +122,7 @@ export function extractStructs(file: FileDiff): CStruct[] {
   for (const hunk of file.hunks) {
     // Most hunks open no definition: look before building their lines.
     if (!hunk.lines.some((l) => l.newLine !== null && opens(l.text))) continue;
-    const lines: CLine[] = [];
-    for (const l of hunk.lines) if (l.newLine !== null) lines.push({ newLine: l.newLine, text: l.text, added: l.kind === "add" });
+    const lines = newSideLines(hunk);
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i]?.text ?? "";
       const m = opens(text) ? OPEN.exec(text) : null;

@@ -3,14 +3,18 @@
  * diff shows (complete or partial), line by line. Built by ./functions.ts.
  */
 
-export interface CLine {
+import type { DiffLine } from "../../model.js";
+
+/**
+ * A new-side line of the C view: the diff's own `DiffLine` object (an `add`
+ * or `ctx` line), not a copy, so building the view allocates nothing per
+ * line. The same object is shared by the diff, the C view and the reply:
+ * nothing may modify it. `kind === "add"` says the patch adds the line.
+ */
+export type CLine = Readonly<Pick<DiffLine, "kind" | "text">> & {
   /** New-side line number. */
-  newLine: number;
-  /** The line without its diff prefix. */
-  text: string;
-  /** True when the patch adds this line. */
-  added: boolean;
-}
+  readonly newLine: number;
+};
 
 export interface CFunction {
   /** Path of the file in the patch. */

@@ -89,6 +89,37 @@ describe("extractFunctions", () => {
     expect(fns[0]?.hasEnd).toBe(true);
   });
 
+  it("shows the new side through the diff's own line objects and leaves the diff as it was", () => {
+    const ctx = "static int bar_probe(struct bar *bar)";
+    const patch = makePatch({
+      files: [
+        {
+          path: "drivers/bar.c",
+          hunks: [
+            { start: 5, lines: hunkLines(`\n ${ctx}\n {\n-\tint ret;\n+\tint ret = 0;\n \tbar->x = 1;`) },
+            { start: 60, fn: ctx, lines: hunkLines(`\n \treturn ret;\n }`) },
+          ],
+        },
+      ],
+    });
+    const file = patch.files[0];
+    if (!file) throw new Error("no file");
+    const before = file.hunks.map((h) => h.lines.map((l) => ({ ...l })));
+    const [fn] = extractFunctions(file);
+    const shown = file.hunks.flatMap((h) => h.lines.filter((l) => l.kind !== "del"));
+    expect(fn?.lines).toHaveLength(shown.length);
+    fn?.lines.forEach((l, i) => expect(l).toBe(shown[i]));
+    expect(fn?.lines.map((l) => `${l.newLine}${l.kind === "add" ? "+" : " "}${l.text}`)).toEqual([
+      `5 ${ctx}`,
+      "6 {",
+      "7+\tint ret = 0;",
+      "8 \tbar->x = 1;",
+      "60 \treturn ret;",
+      "61 }",
+    ]);
+    expect(file.hunks.map((h) => h.lines)).toEqual(before);
+  });
+
   it("keeps comments, strings and preprocessor lines out of the statements", () => {
     const [fn] = fnsOf([
       {

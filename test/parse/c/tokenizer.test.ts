@@ -3,7 +3,7 @@ import { codeTokens, tokenize, Tokens, tokensText } from "../../../src/parse/c/t
 import type { CLine } from "../../../src/parse/c/types.js";
 
 function texts(...lines: string[]): string[] {
-  const cl: CLine[] = lines.map((text, i) => ({ newLine: i + 1, text, added: true }));
+  const cl: CLine[] = lines.map((text, i) => ({ kind: "add", newLine: i + 1, text }));
   const toks = codeTokens(tokenize(cl));
   return toks.text.slice(0, toks.length);
 }
@@ -105,10 +105,10 @@ describe("tokenize", () => {
 
   it("reuses a kept token list without mixing one input into the next", () => {
     const kept = new Tokens();
-    const long = tokenize([{ newLine: 1, text: `x = ${Array.from({ length: 200 }, (_, i) => `a${i}`).join(" + ")};`, added: true }], undefined, kept);
+    const long = tokenize([{ kind: "add", newLine: 1, text: `x = ${Array.from({ length: 200 }, (_, i) => `a${i}`).join(" + ")};` }], undefined, kept);
     expect(long.length).toBe(402);
     const comments: { line: number; text: string }[] = [];
-    const cl: CLine[] = ["#define X 1", "\tret = f(); /* why */", "\treturn ret;"].map((text, i) => ({ newLine: i + 5, text, added: true }));
+    const cl: CLine[] = ["#define X 1", "\tret = f(); /* why */", "\treturn ret;"].map((text, i) => ({ kind: "add", newLine: i + 5, text }));
     const short = tokenize(cl, undefined, kept).keepCode(0, kept.length, comments);
     expect(short).toBe(kept);
     expect(tokensText(short)).toBe("ret = f(); return ret;");
@@ -120,7 +120,7 @@ describe("tokenize", () => {
   });
 
   it("joins tokens back into readable text", () => {
-    const toks = codeTokens(tokenize([{ newLine: 1, text: "ret = foo ( & obj -> hook , - EINVAL ) ;", added: true }]));
+    const toks = codeTokens(tokenize([{ kind: "add", newLine: 1, text: "ret = foo ( & obj -> hook , - EINVAL ) ;" }]));
     expect(tokensText(toks)).toBe("ret = foo(&obj->hook, -EINVAL);");
   });
 });
