@@ -17,6 +17,8 @@ import type { Patch, Series } from "../model.js";
  * A lone patch (total 1) is its own series unless a `0/1` cover names it.
  */
 export function groupSeries(items: readonly Patch[]): Series[] {
+  // Most groups a stream flushes are one lone patch: its own series, no sets to build.
+  if (items.length === 1 && items[0]) return [alone(items[0])];
   const byId = new Map<string, number>();
   items.forEach((p, i) => {
     if (!byId.has(p.mail.messageId)) byId.set(p.mail.messageId, i);
@@ -76,6 +78,18 @@ export function groupSeries(items: readonly Patch[]): Series[] {
     });
   }
   return out;
+}
+
+/** The series of one item on its own: a cover letter with no patches, or a patch. */
+function alone(p: Patch): Series {
+  const isCover = p.subject.index === 0;
+  return {
+    rootMessageId: p.mail.messageId,
+    version: p.subject.version,
+    total: p.subject.total,
+    cover: isCover ? p.mail : null,
+    patches: isCover ? [] : [p],
+  };
 }
 
 /** Union-find over string keys, with path halving; small and local on purpose. */

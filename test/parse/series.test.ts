@@ -51,6 +51,17 @@ const shape = (series: Series[]): unknown =>
   }));
 
 describe("groupSeries", () => {
+  it("makes one item alone its own series, a cover letter with no patches or a patch with no cover", () => {
+    const cover = p("[PATCH v3 0/2] livepatch: tidy the klp hooks", "c0", { irt: "old-thread" });
+    const part = p("[PATCH v3 2/2] livepatch: drop the unused hook", "c2", { irt: "c0" });
+    expect(shape(groupSeries([cover]))).toEqual([{ root: "<c0>", version: 3, total: 2, cover: "<c0>", patches: [] }]);
+    expect(shape(groupSeries([part]))).toEqual([{ root: "<c2>", version: 3, total: 2, cover: null, patches: ["<c2>"] }]);
+    // Alone or beside an unrelated patch, an item is grouped the same way.
+    const other = p("[PATCH] module: fix a typo", "m1", { from: "joe@example.com" });
+    expect(shape(groupSeries([part, other]).slice(0, 1))).toEqual(shape(groupSeries([part])));
+    expect(groupSeries([cover])[0]?.cover).toBe(cover.mail);
+  });
+
   it("groups a v2 0/3..3/3 thread and keeps an unrelated lone patch apart", async () => {
     const items = await patchesIn(seriesDir);
     // The reply in the directory is not a patch and never reaches grouping.
