@@ -53,19 +53,25 @@ export function readHeaderLines(block: Uint8Array): { headerLines: HeaderLine[];
   const headerLines: HeaderLine[] = [];
   const content = new Map<string, string>();
   const text = HEADER_UTF8.decode(block);
-  let field: string[] = [];
+  // The field being read is text[from, to): its lines as sent, CRs before each inner LF included.
+  let from = -1;
+  let to = -1;
+  let folded = false;
+  let crs = false;
   const flush = (): void => {
-    if (field.length === 0) return;
-    const line = field.join("\n");
+    if (from < 0) return;
+    // Each line's trailing CRs are cut, lines joined by LF: one slice when the field holds no CR before an LF.
+    const raw = text.slice(from, to);
+    const line = crs ? raw.replace(/\r+\n/g, "\n") : raw;
     const sep = line.indexOf(":");
     headerLines.push({ key: trimWsp(sep < 0 ? line : line.slice(0, sep)).toLowerCase(), line });
-    const unfolded = field.length === 1 ? line : field.join("");
+    const unfolded = folded ? line.replaceAll("\n", "") : line;
     const at = unfolded.indexOf(":");
     const key = trimWsp(at < 0 ? unfolded : unfolded.slice(0, at)).toLowerCase();
     if (CONTENT_KEYS.has(key) && !content.has(key)) {
       content.set(key, at < 0 ? "" : trimWsp(unfolded.slice(at + 1).replace(/[\r\n]+/g, " ")));
     }
-    field = [];
+    from = -1;
   };
   for (let start = 0; start < text.length;) {
     let nl = text.indexOf("\n", start);
@@ -74,8 +80,17 @@ export function readHeaderLines(block: Uint8Array): { headerLines: HeaderLine[];
     while (stop > start && text.charCodeAt(stop - 1) === 0x0d) stop--;
     if (stop === start) break;
     // A line opening with a blank continues the field before it (or, first of all, opens one).
-    if (!isWsp(text.charCodeAt(start))) flush();
-    field.push(text.slice(start, stop));
+    if (from >= 0 && isWsp(text.charCodeAt(start))) {
+      folded = true;
+      // The CRs cut from the line before now sit inside the field's slice.
+      if (to !== start - 1) crs = true;
+    } else {
+      flush();
+      from = start;
+      folded = false;
+      crs = false;
+    }
+    to = stop;
     start = nl + 1;
   }
   flush();
