@@ -42,21 +42,21 @@ function conjuncts(cond: string): string[] {
   const c = bareCond(cond);
   const out: string[] = [];
   let depth = 0;
-  let cur = "";
+  // Each part is cut once where it ends, not built up a character at a time.
+  let start = 0;
   for (let i = 0; i < c.length; i++) {
-    const ch = c.charAt(i);
-    if (ch === "(") depth++;
-    else if (ch === ")") depth--;
-    if (depth === 0 && ch === "&" && c[i + 1] === "&") {
-      out.push(cur.trim());
-      cur = "";
+    // Char codes: 40 "(", 41 ")", 38 "&", 124 "|".
+    const ch = c.charCodeAt(i);
+    if (ch === 40) depth++;
+    else if (ch === 41) depth--;
+    if (depth !== 0) continue;
+    if (ch === 38 && c.charCodeAt(i + 1) === 38) {
+      out.push(c.slice(start, i).trim());
       i++;
-      continue;
-    }
-    if (depth === 0 && ch === "|" && c[i + 1] === "|") return [c];
-    cur += ch;
+      start = i + 1;
+    } else if (ch === 124 && c.charCodeAt(i + 1) === 124) return [c];
   }
-  out.push(cur.trim());
+  out.push(c.slice(start).trim());
   return out;
 }
 

@@ -77,36 +77,51 @@ function callsOf(fn: CFunction): ReadonlySet<string> {
   return calls;
 }
 
+/** A name shown more than once: every function of that name and the part of each, in file order. */
+interface Repeat {
+  fns: CFunction[];
+  parts: number[];
+  /** The calls of them all, once asked. */
+  calls?: ReadonlySet<string>;
+}
+
 /**
  * The functions a list of file diffs shows, by name, with the calls each
  * name reaches. The same for every part of a series: which files come
  * first changes only which of two same-named functions `functions` picks.
+ * One map holds every name; only names shown twice get a list (most
+ * patches have none), and only a view over several parts notes parts.
  */
 class Shown {
-  /** Name -> every function of that name, in file order. */
-  readonly byName = new Map<string, CFunction[]>();
-  /** The part each of those functions comes from. */
-  private readonly partsOf = new Map<string, number[]>();
   /** Name -> the last complete function of that name, else the first, in file order. */
   readonly functions = new Map<string, CFunction>();
-  /** Names shown more than once: for those the order of the parts matters. */
-  private readonly repeated: string[] = [];
-  private readonly direct = new Map<string, ReadonlySet<string>>();
+  /** Names shown more than once, in the order they were first repeated. */
+  private readonly repeats = new Map<string, Repeat>();
+  /** For a view over several parts, name -> the part of the first function of that name. */
+  private readonly firstPart: Map<string, number> | null;
   private readonly reach = new Map<string, ReadonlySet<string>>();
 
   constructor(lists: readonly { fns: readonly CFunction[]; part: number }[]) {
+    const part0 = lists[0]?.part ?? 0;
+    this.firstPart = lists.some((l) => l.part !== part0) ? new Map<string, number>() : null;
     for (const { fns, part } of lists) {
       for (const fn of fns) {
-        const same = this.byName.get(fn.name);
-        if (same) {
-          if (same.length === 1) this.repeated.push(fn.name);
-          same.push(fn);
-          (this.partsOf.get(fn.name) as number[]).push(part);
-        } else {
-          this.byName.set(fn.name, [fn]);
-          this.partsOf.set(fn.name, [part]);
+        const name = fn.name;
+        const seen = this.functions.get(name);
+        if (seen === undefined) {
+          this.functions.set(name, fn);
+          this.firstPart?.set(name, part);
+          continue;
         }
-        if (!this.functions.has(fn.name) || fn.complete) this.functions.set(fn.name, fn);
+        const repeat = this.repeats.get(name);
+        if (repeat) {
+          repeat.fns.push(fn);
+          repeat.parts.push(part);
+        } else {
+          // Repeated for the first time: the one function seen so far is the one the map holds.
+          this.repeats.set(name, { fns: [seen, fn], parts: [this.firstPart?.get(name) ?? part0, part] });
+        }
+        if (fn.complete) this.functions.set(name, fn);
       }
     }
   }
@@ -116,9 +131,11 @@ class Shown {
    * a name it shows is also shown by an earlier part and the pick differs.
    */
   functionsFor(part: number): Map<string, CFunction> {
+    // Over one part, every part's own files are all the files.
+    if (!this.firstPart) return this.functions;
     let own: Map<string, CFunction> | null = null;
-    for (const name of this.repeated) {
-      const pick = this.pickFor(name, part);
+    for (const [name, repeat] of this.repeats) {
+      const pick = pickFor(repeat, part);
       if (pick === this.functions.get(name)) continue;
       if (!own) {
         // Copied by forEach: the Map constructor would build an entry pair per function.
@@ -131,36 +148,19 @@ class Shown {
     return own ?? this.functions;
   }
 
-  /** The last complete function named `name`, else the first, with `part`'s own ones first. */
-  private pickFor(name: string, part: number): CFunction {
-    const fns = this.byName.get(name) as CFunction[];
-    const parts = this.partsOf.get(name) as number[];
-    let first: CFunction | null = null;
-    let complete: CFunction | null = null;
-    // The part's own functions, then the others, each in file order.
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i < fns.length; i++) {
-        if ((parts[i] === part) !== (pass === 0)) continue;
-        const fn = fns[i] as CFunction;
-        first ??= fn;
-        if (fn.complete) complete = fn;
-      }
-    }
-    return (complete ?? first) as CFunction;
-  }
-
   /** The calls of every shown function named `name` (a series may show it twice). */
   private directOf(name: string): ReadonlySet<string> | undefined {
-    let calls = this.direct.get(name);
-    if (!calls) {
-      const fns = this.byName.get(name);
-      if (!fns) return undefined;
-      const set = new Set<string>();
-      for (const fn of fns) for (const c of callsOf(fn)) set.add(c);
-      calls = set;
-      this.direct.set(name, calls);
+    const repeat = this.repeats.get(name);
+    if (!repeat) {
+      const fn = this.functions.get(name);
+      return fn ? callsOf(fn) : undefined;
     }
-    return calls;
+    if (!repeat.calls) {
+      const set = new Set<string>();
+      for (const fn of repeat.fns) for (const c of callsOf(fn)) set.add(c);
+      repeat.calls = set;
+    }
+    return repeat.calls;
   }
 
   reachOf(name: string): ReadonlySet<string> | undefined {
@@ -169,22 +169,42 @@ class Shown {
     const calls = this.directOf(name);
     if (!calls) return undefined;
     const all = new Set(calls);
-    let frontier = [...calls];
-    for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
+    let frontier: Iterable<string> = calls;
+    for (let depth = 0; depth < 3; depth++) {
       const next: string[] = [];
       for (const c of frontier) {
-        for (const d of this.directOf(c) ?? []) {
+        const deeper = this.directOf(c);
+        if (!deeper) continue;
+        for (const d of deeper) {
           if (!all.has(d)) {
             all.add(d);
             next.push(d);
           }
         }
       }
+      if (next.length === 0) break;
       frontier = next;
     }
     this.reach.set(name, all);
     return all;
   }
+}
+
+/** The last complete function of a repeated name, else the first, with `part`'s own ones first. */
+function pickFor(repeat: Repeat, part: number): CFunction {
+  const { fns, parts } = repeat;
+  let first: CFunction | null = null;
+  let complete: CFunction | null = null;
+  // The part's own functions, then the others, each in file order.
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < fns.length; i++) {
+      if ((parts[i] === part) !== (pass === 0)) continue;
+      const fn = fns[i] as CFunction;
+      first ??= fn;
+      if (fn.complete) complete = fn;
+    }
+  }
+  return (complete ?? first) as CFunction;
 }
 
 /**

@@ -259,6 +259,13 @@ export class HandOver {
     return (this.patterns ??= patternsOf(this.acq.handle));
   }
 
+  /** True when one of `args` names the object as a whole word. */
+  private namedIn(args: readonly string[]): boolean {
+    const word = this.patternsOf().word;
+    for (const a of args) if (word.test(a)) return true;
+    return false;
+  }
+
   /** Notes what the statement at `i` hands over. */
   private scan(i: number): void {
     const s = (this.nodes[i] as FlatNode).stmt;
@@ -279,7 +286,7 @@ export class HandOver {
     }
     for (const c of s.calls) {
       if (c === this.acq.call) continue;
-      if (LINKS_OBJECT.test(c.name) && c.args.some((a) => this.patternsOf().word.test(a))) {
+      if (LINKS_OBJECT.test(c.name) && this.namedIn(c.args)) {
         this.firstSure = i;
         return;
       }

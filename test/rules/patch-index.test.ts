@@ -102,4 +102,33 @@ describe("patch index over a series", () => {
     expect(index.functions.get("ring_fill")).toBe(functions(lone.files[0] as FileDiff)[0]);
     expect(index.identifiers.has("ring_fill")).toBe(true);
   });
+
+  it("unites the calls of a function a lone patch shows twice, and follows them into the helpers it shows", () => {
+    const partial = `
+ 	int n;
++	n = ring_drain(r);
+ 	return n;`;
+    const pusher = `
++static int ring_push(struct ring *r, int v)
++{
++	return ring_kick(r, v);
++}`;
+    const lone = makePatch({
+      files: [
+        { path: "drivers/misc/ring.c", hunks: [{ start: 10, fn: "static int ring_fill(struct ring *r)", lines: hunkLines(partial) }] },
+        { path: "drivers/misc/ring-core.c", hunks: [{ start: 40, fn: "", lines: hunkLines(WHOLE_HELPER + pusher) }] },
+      ],
+    });
+    const functions = runFunctions();
+    const index = patchIndex(ctxFor(lone, null, functions));
+    const whole = functions(lone.files[1] as FileDiff)[0];
+    expect(whole?.complete).toBe(true);
+    expect(index.functions.get("ring_fill")).toBe(whole);
+    const reach = index.reachOf("ring_fill");
+    expect(reach?.has("ring_drain")).toBe(true);
+    expect(reach?.has("ring_push")).toBe(true);
+    // Through ring_push, which the patch shows too.
+    expect(reach?.has("ring_kick")).toBe(true);
+    expect(index.reachOf("ring_kick")).toBeUndefined();
+  });
 });
