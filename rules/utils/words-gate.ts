@@ -1,6 +1,7 @@
 import { DOUBLED, NOT_AFTER_AN, PHRASES } from "../data/typos-kernel.js";
 import type { ProseSpan } from "./words-c.js";
 import type { Dictionary } from "./words-dict.js";
+import { DOTTED_I, HASH_MASK, HASH_PRIME, HASH_SEED, hashOf, letterOf } from "./words-hash.js";
 
 /**
  * A cheap look at one block of prose before the careful word split: every
@@ -14,21 +15,9 @@ import type { Dictionary } from "./words-dict.js";
  *
  * Most blocks hold none, and most of their words are spelled right, so the
  * look allocates nothing per word: each letter run is hashed as it is read,
- * and only a run whose hash some list knows is cut out and looked up.
+ * the dictionary is asked about it in place by that hash, and only a run
+ * whose hash one of the short lists knows is cut out and looked up.
  */
-
-/** FNV-1a over the lower-cased char codes of a run. */
-const SEED = 0x811c9dc5 | 0;
-const PRIME = 0x01000193;
-
-/** Kept in small-integer range, so a Set of them holds no boxed numbers. */
-const SMALL = 0x3fffffff;
-
-function hashOf(word: string): number {
-  let h = SEED;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), PRIME);
-  return h & SMALL;
-}
 
 const hashesOf = (words: Iterable<string>): Set<number> => new Set(Array.from(words, hashOf));
 
@@ -38,52 +27,6 @@ const AN_HASH = hashOf("an");
 /** Middle words of PHRASES ("not"): the three-word lookup runs only after one. */
 export const PHRASE_MIDDLES: ReadonlySet<string> = new Set(Object.keys(PHRASES).map((p) => p.split(" ")[1] ?? ""));
 const PHRASE_MIDDLE_HASHES = hashesOf(PHRASE_MIDDLES);
-
-/**
- * The hashes of the dictionary's 87,000 words as a bit map on their high
- * bits: one array read rules out all but about 2% of the words that are not
- * in it, where a Set of numbers would hash each one again.
- */
-class HashFilter {
-  private readonly bits = new Uint32Array(1 << 17);
-
-  constructor(words: Iterable<string>) {
-    for (const w of words) {
-      const at = hashOf(w) >>> 8;
-      this.bits[at >>> 5] = (this.bits[at >>> 5] as number) | (1 << (at & 31));
-    }
-  }
-
-  mayHave(hash: number): boolean {
-    const at = hash >>> 8;
-    return ((this.bits[at >>> 5] as number) & (1 << (at & 31))) !== 0;
-  }
-}
-
-const dictFilters = new WeakMap<Dictionary, HashFilter>();
-
-function filterOf(dict: Dictionary): HashFilter {
-  let filter = dictFilters.get(dict);
-  if (!filter) {
-    filter = new HashFilter(dict.keys());
-    dictFilters.set(dict, filter);
-  }
-  return filter;
-}
-
-/** `toLowerCase()` turns two non-ASCII letters into ASCII ones: the Kelvin sign into "k", and "İ" into "i" and a combining dot. */
-const KELVIN = 0x212a;
-const DOTTED_I = 0x130;
-
-/** The lower-case ASCII letter `c` reads as in the lower-cased text, or -1. */
-function letterOf(c: number): number {
-  if (c >= 97 && c <= 122) return c;
-  if (c >= 65 && c <= 90) return c | 32;
-  if (c < 128) return -1;
-  if (c === KELVIN) return 107;
-  if (c === DOTTED_I) return 105;
-  return -1;
-}
 
 /** One letter run, as `text.toLowerCase().match(/[a-z]+/g)` would give it. */
 function runText(text: string, start: number, end: number): string {
@@ -118,10 +61,7 @@ class BlockLook implements BlockCandidates {
   private prev2Start = 0;
   private prev2End = 0;
 
-  constructor(
-    private readonly inDict: HashFilter,
-    private readonly dict: Dictionary,
-  ) {}
+  constructor(private readonly dict: Dictionary) {}
 
   /** Forgets the last block, to read the next. */
   reset(): void {
@@ -138,7 +78,7 @@ class BlockLook implements BlockCandidates {
 
   /** Takes the next run of the block. */
   next(text: string, start: number, end: number, hash: number): void {
-    if (this.inDict.mayHave(hash) && this.dict.has(runText(text, start, end))) this.dictHits.push(this.span, start);
+    if (this.dict.hasRun(text, start, end, hash)) this.dictHits.push(this.span, start);
     if (!this.sequence) this.sequence = this.endsSequence(text, start, end, hash);
     this.prev2Text = this.prevText;
     this.prev2Start = this.prevStart;
@@ -185,7 +125,7 @@ export class CandidateFinder {
   private readonly look: BlockLook;
 
   constructor(dict: Dictionary) {
-    this.look = new BlockLook(filterOf(dict), dict);
+    this.look = new BlockLook(dict);
   }
 
   find(spans: readonly ProseSpan[], from: number, to: number): BlockCandidates {
@@ -201,24 +141,24 @@ function readRuns(look: BlockLook, spans: readonly ProseSpan[], from: number, to
     const text = (spans[s] as ProseSpan).text;
     look.span = s;
     let start = -1;
-    let h = SEED;
+    let h = HASH_SEED;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       const l = letterOf(c);
       if (l >= 0) {
         if (start < 0) {
           start = i;
-          h = SEED;
+          h = HASH_SEED;
         }
-        h = Math.imul(h ^ l, PRIME);
+        h = Math.imul(h ^ l, HASH_PRIME);
         // The combining dot after "İ" ends the run.
         if (c !== DOTTED_I) continue;
-        look.next(text, start, i + 1, h & SMALL);
+        look.next(text, start, i + 1, h & HASH_MASK);
       } else if (start >= 0) {
-        look.next(text, start, i, h & SMALL);
+        look.next(text, start, i, h & HASH_MASK);
       }
       start = -1;
     }
-    if (start >= 0) look.next(text, start, text.length, h & SMALL);
+    if (start >= 0) look.next(text, start, text.length, h & HASH_MASK);
   }
 }
