@@ -4857,7 +4857,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -4877,7 +4877,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range;
+      scalar.range = range2;
       scalar.source = value;
       if (type)
         scalar.type = type;
@@ -6154,10 +6154,10 @@ var require_lexer = __commonJS({
             let ch2 = this.buffer[i2];
             if (ch2 === "\r")
               ch2 = this.buffer[--i2];
-            const lastChar = i2;
+            const lastChar2 = i2;
             while (ch2 === " ")
               ch2 = this.buffer[--i2];
-            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar2)
               nl = i2;
             else
               break;
@@ -7419,7 +7419,7 @@ var require_dist2 = __commonJS({
     var HTAB = 9;
     var SEMI = 59;
     var EQ = 61;
-    var DQUOTE = 34;
+    var DQUOTE2 = 34;
     var BSLASH = 92;
     var COMMA = 44;
     function parseParameters(header, type, index, len, stopChar) {
@@ -7439,12 +7439,12 @@ var require_dist2 = __commonJS({
             const keyEnd = trailingOWS(header, keyStart, index);
             const key = header.slice(keyStart, keyEnd).toLowerCase();
             index = skipOWS(header, index + 1, len);
-            if (index < len && header.charCodeAt(index) === DQUOTE) {
+            if (index < len && header.charCodeAt(index) === DQUOTE2) {
               index++;
               let value = "";
               while (index < len) {
                 const code2 = header.charCodeAt(index++);
-                if (code2 === DQUOTE) {
+                if (code2 === DQUOTE2) {
                   index = skipValue(header, index, len, stopChar);
                   if (parameters[key] === void 0)
                     parameters[key] = value;
@@ -7558,7 +7558,7 @@ var require_dist3 = __commonJS({
     var HTAB = 9;
     var SEMI = 59;
     var EQ = 61;
-    var DQUOTE = 34;
+    var DQUOTE2 = 34;
     var BSLASH = 92;
     var COMMA = 44;
     function parseParameters(header, type, index, len, stopChar) {
@@ -7578,12 +7578,12 @@ var require_dist3 = __commonJS({
             const keyEnd = trailingOWS(header, keyStart, index);
             const key = header.slice(keyStart, keyEnd).toLowerCase();
             index = skipOWS(header, index + 1, len);
-            if (index < len && header.charCodeAt(index) === DQUOTE) {
+            if (index < len && header.charCodeAt(index) === DQUOTE2) {
               index++;
               let value = "";
               while (index < len) {
                 const code2 = header.charCodeAt(index++);
-                if (code2 === DQUOTE) {
+                if (code2 === DQUOTE2) {
                   index = skipValue(header, index, len, stopChar);
                   if (parameters[key] === void 0)
                     parameters[key] = value;
@@ -8966,96 +8966,6 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/parse-diff/index.js
-var require_parse_diff = __commonJS({
-  "node_modules/parse-diff/index.js"(exports, module) {
-    module.exports = (n) => {
-      if (!n) return [];
-      if (typeof n != "string" || n.match(/^\s+$/)) return [];
-      const s = n.split(`
-`);
-      if (s.length === 0) return [];
-      const a = [];
-      let o = null, d = null, u = 0, m = 0, l = null;
-      const g = (e) => {
-        d?.changes.push({ type: "normal", normal: true, ln1: u++, ln2: m++, content: e }), l.oldLines--, l.newLines--;
-      }, p = (e) => {
-        const [t, r] = parseFiles(e) ?? [];
-        o = { chunks: [], deletions: 0, additions: 0, from: t, to: r }, a.push(o);
-      }, i = () => {
-        (!o || o.chunks.length) && p();
-      }, $ = (e, t) => {
-        i(), o.new = true, o.newMode = t[1], o.from = "/dev/null";
-      }, N = (e, t) => {
-        i(), o.deleted = true, o.oldMode = t[1], o.to = "/dev/null";
-      }, x = (e, t) => {
-        i(), o.oldMode = t[1];
-      }, F = (e, t) => {
-        i(), o.newMode = t[1];
-      }, S = (e, t) => {
-        i(), o.index = e.split(" ").slice(1), t[1] && (o.oldMode = o.newMode = t[1].trim());
-      }, k = (e) => {
-        i(), o.from = parseOldOrNewFile(e);
-      }, y = (e) => {
-        i(), o.to = parseOldOrNewFile(e);
-      }, f = (e) => +(e || 1), M = (e, t) => {
-        o || p(e);
-        const [r, c, w, L] = t.slice(1);
-        u = +r, m = +w, d = { content: e, changes: [], oldStart: +r, oldLines: f(c), newStart: +w, newLines: f(L) }, l = { oldLines: f(c), newLines: f(L) }, o.chunks.push(d);
-      }, R = (e) => {
-        d && (d.changes.push({ type: "del", del: true, ln: u++, content: e }), o.deletions++, l.oldLines--);
-      }, b = (e) => {
-        d && (d.changes.push({ type: "add", add: true, ln: m++, content: e }), o.additions++, l.newLines--);
-      }, h = (e) => {
-        if (!d) return;
-        const [t] = d.changes.slice(-1);
-        d.changes.push({ type: t.type, [t.type]: true, ln1: t.ln1, ln2: t.ln2, ln: t.ln, content: e });
-      }, _ = [[/^diff\s/, p], [/^new file mode (\d+)$/, $], [/^deleted file mode (\d+)$/, N], [/^old mode (\d+)$/, x], [/^new mode (\d+)$/, F], [/^index\s[\da-zA-Z]+\.\.[\da-zA-Z]+(\s(\d+))?$/, S], [/^---\s/, k], [/^\+\+\+\s/, y], [/^@@\s+-(\d+),?(\d+)?\s+\+(\d+),?(\d+)?\s@@/, M], [/^\\ No newline at end of file$/, h]], v = [[/^\\ No newline at end of file$/, h], [/^-/, R], [/^\+/, b], [/^\s*/, g]], C = (e) => {
-        for (const [t, r] of v) {
-          const c = e.match(t);
-          if (c) {
-            r(e, c);
-            break;
-          }
-        }
-        l.oldLines === 0 && l.newLines === 0 && (l = null);
-      }, H = (e) => {
-        for (const [t, r] of _) {
-          const c = e.match(t);
-          if (c) {
-            r(e, c);
-            break;
-          }
-        }
-      }, O = (e) => {
-        l ? C(e) : H(e);
-      };
-      for (const e of s) O(e);
-      return a;
-    };
-    var fileNameDiffRegex = /(a|i|w|c|o|1|2)\/.*(?=["']? ["']?(b|i|w|c|o|1|2)\/)|(b|i|w|c|o|1|2)\/.*$/g;
-    var gitFileHeaderRegex = /^(a|b|i|w|c|o|1|2)\//;
-    var parseFiles = (n) => n?.match(fileNameDiffRegex)?.map((a) => a.replace(gitFileHeaderRegex, "").replace(/("|')$/, ""));
-    var qoutedFileNameRegex = /^\\?['"]|\\?['"]$/g;
-    var parseOldOrNewFile = (n) => {
-      let s = leftTrimChars(n, "-+").trim();
-      return s = removeTimeStamp(s), s.replace(qoutedFileNameRegex, "").replace(gitFileHeaderRegex, "");
-    };
-    var leftTrimChars = (n, s) => {
-      if (n = makeString(n), !s && String.prototype.trimLeft) return n.trimLeft();
-      const a = formTrimmingString(s);
-      return n.replace(new RegExp(`^${a}+`), "");
-    };
-    var timeStampRegex = /\t.*|\d{4}-\d\d-\d\d\s\d\d:\d\d:\d\d(.\d+)?\s(\+|-)\d\d\d\d/;
-    var removeTimeStamp = (n) => {
-      const s = timeStampRegex.exec(n);
-      return s && (n = n.substring(0, s.index).trim()), n;
-    };
-    var formTrimmingString = (n) => n == null ? "\\s" : n instanceof RegExp ? n.source : `[${makeString(n).replace(/([.*+?^=!:${}()|[\]/\\])/g, "\\$1")}]`;
-    var makeString = (n) => `${n ?? ""}`;
-  }
-});
-
 // src/github/action.ts
 import { readFileSync as readFileSync4 } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -9084,25 +8994,372 @@ function oneLine(s) {
 // src/github/command.ts
 import { parseArgs } from "node:util";
 
+// src/limits.ts
+var DEFAULT_LIMITS = {
+  maxMessageBytes: 32 * 1024 * 1024,
+  maxDiffLines: 2e5,
+  maxLineLength: 4e3,
+  maxMessagesPerFile: 1e7,
+  maxGunzipBytes: 8 * 1024 * 1024 * 1024,
+  maxHeaderLength: 16 * 1024
+};
+var GITHUB_LIMITS = {
+  maxBodyChars: 6e4,
+  maxInlineComments: 50,
+  maxBodyPoints: 100
+};
+var ETIQUETTE_LIMITS = {
+  /** Characters of a thread reply's body kept in the store. */
+  maxThreadBodyChars: 256 * 1024,
+  /** `lkreview:` commands honoured from one mail. */
+  maxFeedbackCommands: 50
+};
+
+// src/parse/c/tokenizer.ts
+var ID = 0;
+var NUM = 1;
+var STR = 2;
+var CHAR = 3;
+var PUNCT = 4;
+var PP = 5;
+var COMMENT = 6;
+var Tokens = class {
+  length = 0;
+  kind = new Uint8Array(64);
+  /** Doubles, not 32-bit integers: a diff may number its lines past 2^31. */
+  line = new Float64Array(64);
+  text = [];
+  push(kind, text, line) {
+    const n = this.length;
+    if (n === this.kind.length) this.grow();
+    this.kind[n] = kind;
+    this.line[n] = line;
+    if (n < this.text.length) this.text[n] = text;
+    else this.text.push(text);
+    this.length = n + 1;
+  }
+  grow() {
+    const kind = new Uint8Array(this.kind.length * 2);
+    kind.set(this.kind);
+    this.kind = kind;
+    const line = new Float64Array(this.line.length * 2);
+    line.set(this.line);
+    this.line = line;
+  }
+  /**
+   * Forgets the tokens and lets go of their texts, so a kept `Tokens` does
+   * not hold the last input's strings alive (and into the old generation).
+   */
+  release() {
+    this.text.fill("", 0, this.length);
+    this.length = 0;
+  }
+  /**
+   * Keeps only the code tokens in [from, to), moved to the front (comments
+   * and preprocessor lines go; comments into `comments` when given). Works
+   * in place: the parse passes read the result and drop it.
+   */
+  keepCode(from, to, comments) {
+    const { kind: kinds, text: texts, line: lines } = this;
+    let w = 0;
+    for (let k = from; k < to; k++) {
+      const kind = kinds[k];
+      if (kind === COMMENT) {
+        comments?.push({ line: lines[k], text: texts[k] });
+      } else if (kind !== PP) {
+        kinds[w] = kind;
+        texts[w] = texts[k];
+        lines[w] = lines[k];
+        w++;
+      }
+    }
+    texts.fill("", w, this.length);
+    this.length = w;
+    return this;
+  }
+};
+function punctAt(text, i, c) {
+  const d = text.charCodeAt(i + 1);
+  switch (c) {
+    case 46:
+      return d === 46 && text.charCodeAt(i + 2) === 46 ? "..." : ".";
+    case 60:
+      if (d === 60) return text.charCodeAt(i + 2) === 61 ? "<<=" : "<<";
+      return d === 61 ? "<=" : "<";
+    case 62:
+      if (d === 62) return text.charCodeAt(i + 2) === 61 ? ">>=" : ">>";
+      return d === 61 ? ">=" : ">";
+    case 45:
+      return d === 62 ? "->" : d === 45 ? "--" : d === 61 ? "-=" : "-";
+    case 43:
+      return d === 43 ? "++" : d === 61 ? "+=" : "+";
+    case 38:
+      return d === 38 ? "&&" : d === 61 ? "&=" : "&";
+    case 124:
+      return d === 124 ? "||" : d === 61 ? "|=" : "|";
+    case 61:
+      return d === 61 ? "==" : "=";
+    case 33:
+      return d === 61 ? "!=" : "!";
+    case 42:
+      return d === 61 ? "*=" : "*";
+    case 47:
+      return d === 61 ? "/=" : "/";
+    case 37:
+      return d === 61 ? "%=" : "%";
+    case 94:
+      return d === 61 ? "^=" : "^";
+    case 35:
+      return d === 35 ? "##" : "#";
+    case 58:
+      return d === 58 ? "::" : ":";
+    default:
+      return text[i] ?? "";
+  }
+}
+function isIdStart(c) {
+  return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
+}
+function isIdPart(c) {
+  return isIdStart(c) || c >= 48 && c <= 57;
+}
+function isWordChar(c) {
+  return c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95;
+}
+function isDigit(c) {
+  return c >= 48 && c <= 57;
+}
+function firstNonBlank(text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return text.trimStart().charCodeAt(0);
+    if (c !== 32 && (c < 9 || c > 13)) return c;
+  }
+  return -1;
+}
+function startsInsideComment(text) {
+  const c = text.charCodeAt(0);
+  if (c !== 42 && c !== 32 && c !== 9 && c < 128) return false;
+  const t = text.trimStart();
+  if (t.startsWith("/*")) return false;
+  return t === "*" || t.startsWith("* ") || t.startsWith("*	") || t.startsWith("*/") || /^\*\s*@/.test(t);
+}
+function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength, into = null) {
+  const tokens = into ?? new Tokens();
+  tokens.release();
+  let inComment = lines.length > 0 && startsInsideComment(lines[0]?.text ?? "");
+  let commentText2 = "";
+  let commentLine = lines[0]?.newLine ?? 0;
+  let inPp = false;
+  let ppText = "";
+  let ppLine = 0;
+  for (const cl of lines) {
+    const text = cl.text.length > maxLineLength ? "" : cl.text;
+    const line = cl.newLine;
+    let i = 0;
+    const n = text.length;
+    if (inPp) {
+      ppText += " " + text;
+      if (!text.endsWith("\\")) {
+        tokens.push(PP, ppText, ppLine);
+        inPp = false;
+      }
+      continue;
+    }
+    if (!inComment && firstNonBlank(text) === 35) {
+      ppText = text.trim();
+      ppLine = line;
+      if (text.endsWith("\\")) inPp = true;
+      else tokens.push(PP, ppText, line);
+      continue;
+    }
+    while (i < n) {
+      if (inComment) {
+        const end = text.indexOf("*/", i);
+        if (end < 0) {
+          commentText2 += text.slice(i) + "\n";
+          i = n;
+        } else {
+          commentText2 += text.slice(i, end + 2);
+          tokens.push(COMMENT, commentText2, commentLine);
+          inComment = false;
+          commentText2 = "";
+          i = end + 2;
+        }
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+        i++;
+        continue;
+      }
+      if (c === 47 && text.charCodeAt(i + 1) === 42) {
+        inComment = true;
+        commentText2 = "/*";
+        commentLine = line;
+        i += 2;
+        continue;
+      }
+      if (c === 47 && text.charCodeAt(i + 1) === 47) {
+        tokens.push(COMMENT, text.slice(i), line);
+        i = n;
+        continue;
+      }
+      if (c === 34 || c === 39) {
+        let j = i + 1;
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (d === 92) {
+            j += 2;
+            continue;
+          }
+          if (d === c) break;
+          j++;
+        }
+        const end = Math.min(j + 1, n);
+        tokens.push(c === 34 ? STR : CHAR, text.slice(i, end), line);
+        i = end;
+        continue;
+      }
+      if (isIdStart(c)) {
+        let j = i + 1;
+        while (j < n && isIdPart(text.charCodeAt(j))) j++;
+        tokens.push(ID, text.slice(i, j), line);
+        i = j;
+        continue;
+      }
+      if (isDigit(c) || c === 46 && isDigit(text.charCodeAt(i + 1))) {
+        let j = i + 1;
+        while (j < n && (isIdPart(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+        tokens.push(NUM, text.slice(i, j), line);
+        i = j;
+        continue;
+      }
+      const op = punctAt(text, i, c);
+      tokens.push(PUNCT, op, line);
+      i += op.length;
+    }
+  }
+  if (inComment && commentText2) tokens.push(COMMENT, commentText2, commentLine);
+  if (inPp) tokens.push(PP, ppText, ppLine);
+  return tokens;
+}
+function codeTokens(tokens) {
+  return tokens.keepCode(0, tokens.length, null);
+}
+function tokensText(tokens, from = 0, to = tokens.length) {
+  const kinds = tokens.kind;
+  const texts = tokens.text;
+  let out = "";
+  let prevKind = -1;
+  let prev = "";
+  let unary = true;
+  const end = Math.min(to, tokens.length);
+  for (let i = Math.max(from, 0); i < end; i++) {
+    const kind = kinds[i];
+    const t = texts[i];
+    const glued = prevKind >= 0 && (prev === "-" || prev === "+") && unary;
+    if (prevKind >= 0 && !glued && needsSpace(prevKind, prev, kind, t)) out += " ";
+    out += t;
+    unary = (t === "-" || t === "+") && (prevKind < 0 || prevKind === PUNCT && prev !== ")" && prev !== "]" || prev === "return");
+    prevKind = kind;
+    prev = t;
+  }
+  return out;
+}
+function needsSpace(ak, a, bk, b) {
+  const aWord = ak <= CHAR;
+  const bWord = bk <= CHAR;
+  if (aWord && bWord) return true;
+  if (b === "(" || b === ")" || b === "[" || b === "]" || b === "," || b === ";") return false;
+  if (a === "(" || a === "[" || a === "!" || a === "~" || a === "->" || a === ".") return false;
+  if (b === "->" || b === "." || b === "++" || b === "--") return false;
+  if (a === "&" || a === "*") return false;
+  return a === "," || aWord !== bWord || ak === PUNCT;
+}
+
 // src/analyse/rule-api.ts
 function defineRule(rule) {
   return rule;
 }
 function formatMessage(template, data = {}) {
-  return template.replace(/\{(\w+)\}/g, (whole, key) => Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : whole);
+  let out = "";
+  let from = 0;
+  let open2 = template.indexOf("{");
+  while (open2 >= 0) {
+    let end = open2 + 1;
+    while (end < template.length && isWordChar(template.charCodeAt(end))) end++;
+    if (end > open2 + 1 && template.charCodeAt(end) === 125) {
+      const key = template.slice(open2 + 1, end);
+      if (Object.prototype.hasOwnProperty.call(data, key)) {
+        out += template.slice(from, open2) + String(data[key]);
+        from = end + 1;
+      }
+      open2 = template.indexOf("{", end + 1);
+    } else {
+      open2 = template.indexOf("{", open2 + 1);
+    }
+  }
+  return from === 0 ? template : out + template.slice(from);
 }
 
 // rules/utils/added-lines.ts
-var cache = /* @__PURE__ */ new WeakMap();
-function addedLines(fn) {
-  let set2 = cache.get(fn);
-  if (!set2) {
-    const s = /* @__PURE__ */ new Set();
-    for (const l of fn.lines) if (l.added) s.add(l.newLine);
-    set2 = s;
-    cache.set(fn, set2);
+var AddedLines = class {
+  #lines;
+  /** Null until asked; true when new-side numbers strictly ascend, so a binary search finds the one line of a number. */
+  #ascending = null;
+  #set = null;
+  constructor(lines) {
+    this.#lines = lines;
   }
-  return set2;
+  has(line) {
+    const lines = this.#lines;
+    if (this.#ascending === null) this.#ascending = ascending(lines);
+    if (!this.#ascending) return this.#asSet().has(line);
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo <= hi) {
+      const mid = lo + hi >>> 1;
+      const l = lines[mid];
+      if (l.newLine < line) lo = mid + 1;
+      else if (l.newLine > line) hi = mid - 1;
+      else return l.kind === "add";
+    }
+    return false;
+  }
+  get size() {
+    return this.#asSet().size;
+  }
+  forEach(callback, thisArg) {
+    this.#asSet().forEach((v) => callback.call(thisArg, v, v, this));
+  }
+  entries() {
+    return this.#asSet().entries();
+  }
+  keys() {
+    return this.#asSet().keys();
+  }
+  values() {
+    return this.#asSet().values();
+  }
+  [Symbol.iterator]() {
+    return this.#asSet().values();
+  }
+  #asSet() {
+    if (!this.#set) {
+      const s = /* @__PURE__ */ new Set();
+      for (const l of this.#lines) if (l.kind === "add") s.add(l.newLine);
+      this.#set = s;
+    }
+    return this.#set;
+  }
+};
+function ascending(lines) {
+  for (let i = 1; i < lines.length; i++) if (lines[i].newLine <= lines[i - 1].newLine) return false;
+  return true;
+}
+function addedLines(fn) {
+  return new AddedLines(fn.lines);
 }
 
 // rules/utils/c-flow.ts
@@ -9110,12 +9367,13 @@ function flatten(fn) {
   const body = fn.body;
   if (body === lastBody && lastNodes) return lastNodes;
   const out = [];
-  const root = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: [], body };
+  const root = { kind: "block", id: -1, line: fn.startLine, endLine: fn.endLine, calls: NO_CALLS, body };
   for (let i = 0; i < body.length; i++) visit(out, body[i], [{ parent: root, child: i }]);
   lastBody = body;
   lastNodes = out;
   return out;
 }
+var NO_CALLS = Object.freeze([]);
 var lastBody = null;
 var lastNodes = null;
 function visit(out, s, path) {
@@ -9160,28 +9418,29 @@ function encloses(outer, inner) {
 function isJumpOut(s) {
   return s.kind === "return" || s.kind === "goto";
 }
-var jumpCounts = /* @__PURE__ */ new WeakMap();
-var breakAt = /* @__PURE__ */ new WeakMap();
-function nextBreak(block, from) {
-  let next = breakAt.get(block);
-  if (!next) {
-    const n = block.body.length;
-    next = new Int32Array(n + 1).fill(n);
-    for (let k = n - 1; k >= 0; k--) next[k] = block.body[k]?.kind === "break" ? k : next[k + 1] ?? n;
-    breakAt.set(block, next);
+var blockTables = /* @__PURE__ */ new WeakMap();
+function tablesOf(block) {
+  let t = blockTables.get(block);
+  if (!t) {
+    const body = block.body;
+    const n = body.length;
+    t = new Int32Array(2 * (n + 1));
+    t[n] = n;
+    for (let k = n - 1; k >= 0; k--) t[k] = body[k]?.kind === "break" ? k : t[k + 1];
+    for (let k = 0; k < n; k++) t[n + 2 + k] = t[n + 1 + k] + (isJumpOut(body[k]) ? 1 : 0);
+    blockTables.set(block, t);
   }
-  return next[Math.max(0, Math.min(from, block.body.length))] ?? block.body.length;
+  return t;
+}
+function nextBreak(block, from) {
+  return tablesOf(block)[Math.max(0, Math.min(from, block.body.length))] ?? block.body.length;
 }
 function jumpsIn(block, lo, hi) {
   hi = Math.min(hi, nextBreak(block, lo));
   if (hi <= lo) return false;
-  let counts = jumpCounts.get(block);
-  if (!counts) {
-    counts = new Int32Array(block.body.length + 1);
-    block.body.forEach((c, k) => counts[k + 1] = (counts[k] ?? 0) + (isJumpOut(c) ? 1 : 0));
-    jumpCounts.set(block, counts);
-  }
-  return (counts[Math.min(hi, block.body.length)] ?? 0) - (counts[Math.max(0, lo)] ?? 0) > 0;
+  const t = tablesOf(block);
+  const counts = block.body.length + 1;
+  return (t[counts + Math.min(hi, block.body.length)] ?? 0) - (t[counts + Math.max(0, lo)] ?? 0) > 0;
 }
 function blocked(a, b) {
   if (exclusive(a, b)) return true;
@@ -9555,7 +9814,18 @@ function logsError(s) {
   return callsDeep(s).find(isErrorLog) ?? null;
 }
 function returnsErrno(fn) {
-  const t = fn.returnType.replace(
+  let known = errnoTypes.get(fn.returnType);
+  if (known === void 0) {
+    known = errnoType(fn.returnType);
+    if (errnoTypes.size >= MAX_KNOWN_TYPES) errnoTypes.clear();
+    errnoTypes.set(fn.returnType, known);
+  }
+  return known;
+}
+var errnoTypes = /* @__PURE__ */ new Map();
+var MAX_KNOWN_TYPES = 1024;
+function errnoType(returnType) {
+  const t = returnType.replace(
     /\b(static|inline|__always_inline|noinline|extern|__init|__exit|__cold|__must_check|notrace|asmlinkage|__weak|__maybe_unused|__ref|__sched)\b/g,
     " "
   ).trim();
@@ -9726,17 +9996,17 @@ function returnedAfter(nodes, loop, last, v) {
 var PRINT = /^(printk|pr_\w+|dev_\w+|netdev_\w+|\w+_(err|warn|info|notice|dbg|crit)(_ratelimited|_once)?)$/;
 function droppedCode(file2, guard, exit, added) {
   if (guard.kind !== "if") return null;
-  let hasExit = false;
+  let hasExit2 = false;
   let at;
   for (const x of branchStatements(guard.then)) {
     if (x === exit) {
-      hasExit = true;
+      hasExit2 = true;
       continue;
     }
     if (!(x.kind === "expr" && x.calls[0] !== void 0 && PRINT.test(x.calls[0].name) && x.text.startsWith(x.calls[0].name))) return null;
     if (at === void 0 && added.has(x.line)) at = x.line;
   }
-  if (!hasExit || at === void 0) return null;
+  if (!hasExit2 || at === void 0) return null;
   for (const h of file2.hunks) {
     let prev = null;
     for (const l of h.lines) {
@@ -10057,6 +10327,109 @@ var ITERATOR_REFS = /* @__PURE__ */ new Map([
   ["fwnode_for_each_available_child_node", { arg: 1, release: "fwnode_handle_put" }]
 ]);
 
+// rules/utils/errcode-text-gate.ts
+var RET_ZERO = 1;
+var RET_MINUS_ONE = 2;
+var RET_ERR_VAR = 4;
+var RET_ANY = RET_ZERO | RET_MINUS_ONE | RET_ERR_VAR;
+function linesMayReport(fn, file2, kernel, positiveOk, errno) {
+  let log = false;
+  let bang = false;
+  let returnsZero = false;
+  let addedIf = false;
+  let addedExit = false;
+  let addedReturns = 0;
+  for (const l of fn.lines) {
+    const t = l.text;
+    if (positiveOk && positiveOnLine(t) || kernel && t.includes("IS_ERR")) return true;
+    if (!errno) continue;
+    if (loopOnLine(t)) return true;
+    if (!log && mayHoldErrorLog(t)) log = true;
+    if (!bang && t.includes("!")) bang = true;
+    const returns = t.includes("return") ? returnsOnLine(t) : 0;
+    if (returns & RET_ZERO) returnsZero = true;
+    if (l.kind === "add") {
+      if (returns & RET_MINUS_ONE) return true;
+      addedReturns |= returns;
+      if (!addedIf && hasWord(t, "if")) addedIf = true;
+      if (!addedExit && hasWord(t, "goto")) addedExit = true;
+    }
+    if (returnsZero && (addedIf || addedReturns & RET_ZERO)) return true;
+    if ((addedExit || addedReturns & RET_ERR_VAR) && (log || bang)) return true;
+  }
+  return errno && (log || bang) && dropsErrorCode(file2);
+}
+function hasWord(t, word) {
+  for (let i = t.indexOf(word); i >= 0; i = t.indexOf(word, i + 1)) {
+    if ((i === 0 || !isWordChar(t.charCodeAt(i - 1))) && !isWordChar(t.charCodeAt(i + word.length))) return true;
+  }
+  return false;
+}
+function loopOnLine(t) {
+  return hasWord(t, "for") || hasWord(t, "while") || hasWord(t, "do") || t.includes("for_each") || t.includes("foreach");
+}
+function positiveOnLine(t) {
+  for (let i = t.indexOf("E"); i >= 0; i = t.indexOf("E", i + 1)) {
+    if (i > 0 && isWordChar(t.charCodeAt(i - 1))) continue;
+    let j = i + 1;
+    while (j < t.length && isUpperOrDigit(t.charCodeAt(j))) j++;
+    if (j === i + 1 || j < t.length && isWordChar(t.charCodeAt(j))) continue;
+    let k = i - 1;
+    while (k >= 0 && isSpace(t.charCodeAt(k))) k--;
+    if (k >= 0 && t.charCodeAt(k) === 45) continue;
+    if (ERRNO.has(t.slice(i, j))) return true;
+  }
+  return false;
+}
+function returnsOnLine(t) {
+  let out = 0;
+  for (let i = t.indexOf("return"); i >= 0; i = t.indexOf("return", i + 1)) {
+    if (i > 0 && isWordChar(t.charCodeAt(i - 1)) || isWordChar(t.charCodeAt(i + 6))) continue;
+    out |= returnedBy(t, skipSpace(t, i + 6));
+  }
+  return out;
+}
+function returnedBy(t, k) {
+  if (k >= t.length) return RET_ANY;
+  const c = t.charCodeAt(k);
+  if (c === 48 || c === 40) return RET_ZERO;
+  if (c === 45) {
+    const d = skipSpace(t, k + 1);
+    if (d >= t.length) return RET_MINUS_ONE;
+    const e = t.charCodeAt(d);
+    if (e === 49 && !isWordChar(t.charCodeAt(d + 1))) return RET_MINUS_ONE;
+    return e === 47 || e === 92 ? RET_ANY : 0;
+  }
+  if (c === 47 || c === 92) return RET_ANY;
+  if (!isWordChar(c)) return 0;
+  let j = k + 1;
+  while (j < t.length && isWordChar(t.charCodeAt(j))) j++;
+  return ERR_VAR.test(t.slice(k, j)) ? RET_ERR_VAR : 0;
+}
+function skipSpace(t, k) {
+  while (k < t.length && isSpace(t.charCodeAt(k))) k++;
+  return k;
+}
+var dropsCache = /* @__PURE__ */ new WeakMap();
+var DELETED_CODE = /^\s*(\w+)\s*=\s*-\s*E[A-Z]/;
+function dropsErrorCode(file2) {
+  let drops = dropsCache.get(file2);
+  if (drops === void 0) {
+    drops = false;
+    for (const h of file2.hunks) {
+      for (const l of h.lines) {
+        const m = l.kind === "del" ? DELETED_CODE.exec(l.text) : null;
+        if (m?.[1] && ERR_VAR.test(m[1])) drops = true;
+      }
+    }
+    dropsCache.set(file2, drops);
+  }
+  return drops;
+}
+function isUpperOrDigit(ch) {
+  return ch >= 65 && ch <= 90 || ch >= 48 && ch <= 57;
+}
+
 // rules/utils/errcode-gate.ts
 var POSITIVE_CODE = /^(?:ERR_PTR\s*\(\s*)?(E[A-Z0-9]+)\s*\)?$/;
 var POSITIVE_ASSIGN = /^(?:\w+\s+)?(?:ret|err|rc|error|retval)\s*=\s*(E[A-Z0-9]+)$/;
@@ -10109,30 +10482,45 @@ function assignsIn(s, v) {
 var ERR_VAR_ASSIGN = new RegExp(`(?<![\\w>.])${ERR_VAR.source.replace(/^\^|\$$/g, "")}\\s*(?==[^=]|\\+=|-=|\\|=)`, "g");
 var assignedCache = /* @__PURE__ */ new WeakMap();
 function assignedErrVars(fn) {
-  let set2 = assignedCache.get(fn);
-  if (!set2) {
-    const out = /* @__PURE__ */ new Set();
+  let names = assignedCache.get(fn);
+  if (!names) {
+    const out = [];
     const visit3 = (s) => {
-      if (s.kind === "expr") for (const m of s.text.matchAll(ERR_VAR_ASSIGN)) out.add(m[1]);
-      else if (s.kind === "block") s.body.forEach(visit3);
+      if (s.kind === "expr") {
+        if (!s.text.includes("=")) return;
+        ERR_VAR_ASSIGN.lastIndex = 0;
+        for (let m = ERR_VAR_ASSIGN.exec(s.text); m !== null; m = ERR_VAR_ASSIGN.exec(s.text)) {
+          const name = m[1];
+          if (!out.includes(name)) out.push(name);
+        }
+      } else if (s.kind === "block") s.body.forEach(visit3);
       else if (s.kind === "if") {
         visit3(s.then);
         if (s.else) visit3(s.else);
       } else if (s.kind === "loop" || s.kind === "switch" || s.kind === "macro") visit3(s.body);
     };
     fn.body.forEach(visit3);
-    set2 = out;
-    assignedCache.set(fn, set2);
+    names = out;
+    assignedCache.set(fn, names);
   }
-  return set2;
+  return names;
 }
 function mayReport(view) {
   const fn = view.fn;
-  if (fn.complete && fn.kernelDoc?.some((l) => l.text.includes("-E"))) return true;
+  if (fn.complete && fn.kernelDoc && namesCode(fn.kernelDoc)) return true;
+  if (!linesMayReport(fn, view.file, view.kernel, view.positiveOk, view.errno)) return false;
   const seen = { labelReturn0: false };
   const body = fn.body;
   for (let i = 0; i < body.length; i++) if (stmtMayReport(view, seen, body[i], null, false, body, i)) return true;
   return view.errno && seen.labelReturn0 && fn.lines.some((l) => l.text.includes("goto"));
+}
+function namesCode(doc) {
+  for (const l of doc) if (l.text.includes("-E")) return true;
+  return false;
+}
+function addsWithin(fn, from, to) {
+  for (const l of fn.lines) if (l.kind === "add" && l.newLine >= from && l.newLine <= to) return true;
+  return false;
 }
 function labelBefore(siblings, at) {
   if (!siblings) return false;
@@ -10180,10 +10568,7 @@ function ifMayReport(view, s, inLoop, siblings, at) {
   if (!onlyLogs(list)) return false;
   const next = siblings?.[at + 1];
   if (next?.kind === "return" && compactEquals(next.expr, "0") && (added.has(s.line) || added.has(next.line))) return true;
-  if (inLoop) {
-    for (const k of added) if (k >= s.line && k <= s.endLine) return true;
-  }
-  return false;
+  return inLoop && addsWithin(view.fn, s.line, s.endLine);
 }
 function exitMayReport(view, s, guard, returned) {
   if (guard?.kind !== "if") return false;
@@ -10220,7 +10605,7 @@ function parseKdoc(lines) {
       const m = /^(?:(struct|union|enum)\s+)?([A-Za-z_]\w*)\s*(\(\s*\))?\s*(?:-|:)\s/.exec(trimmed + " ");
       if (m?.[2]) {
         const kind = m[1] === "struct" || m[1] === "union" || m[1] === "enum" ? m[1] : m[3] ? "function" : "other";
-        doc.header = { name: m[1] ? `${m[1]} ${m[2]}` : m[2], kind, line: l.newLine, added: l.added };
+        doc.header = { name: m[1] ? `${m[1]} ${m[2]}` : m[2], kind, line: l.newLine, added: l.kind === "add" };
         continue;
       }
     }
@@ -10235,7 +10620,7 @@ function parseKdoc(lines) {
       doc.entries.push({
         name: entry[1],
         line: l.newLine,
-        added: l.added,
+        added: l.kind === "add",
         descColumn: hasDesc ? visualColumn(l.text, k) : -1,
         colonEnd: visualColumn(l.text, afterColon)
       });
@@ -10243,11 +10628,11 @@ function parseKdoc(lines) {
     }
     if (/^\s*(Return|Returns|RETURNS|RETURN|Return value|Returns?\s+value)\s*:/i.test(t) && /^\s*R/i.test(t)) {
       inReturn = true;
-      doc.returns.push({ text: trimmed, line: l.newLine, added: l.added });
+      doc.returns.push({ text: trimmed, line: l.newLine, added: l.kind === "add" });
       continue;
     }
     if (/^\s*(Context|Note|NOTE|Locking|Example)\s*:/.test(t)) inReturn = false;
-    if (inReturn && trimmed) doc.returns.push({ text: trimmed, line: l.newLine, added: l.added });
+    if (inReturn && trimmed) doc.returns.push({ text: trimmed, line: l.newLine, added: l.kind === "add" });
   }
   return doc;
 }
@@ -10333,9 +10718,6 @@ function positiveCodes(nodes) {
 }
 
 // rules/utils/mentions.ts
-function isWordChar(c) {
-  return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95;
-}
 function mentions(text, name) {
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     const after = at + name.length;
@@ -10348,7 +10730,8 @@ function mentions(text, name) {
 }
 
 // rules/utils/patch-index.ts
-var cache2 = /* @__PURE__ */ new WeakMap();
+var cache = /* @__PURE__ */ new WeakMap();
+var seriesViews = /* @__PURE__ */ new WeakMap();
 var C_FILE = /\.(c|h)$/;
 function filesOf(ctx) {
   const files = [...ctx.patch.files];
@@ -10381,25 +10764,121 @@ function callsOf(fn) {
   }
   return calls;
 }
-var LazyPatchIndex = class {
-  constructor(files, functionsOf) {
-    this.files = files;
-    for (const file2 of files) {
-      if (!C_FILE.test(file2.path)) continue;
-      for (const fn of functionsOf(file2)) {
-        const same = this.byName.get(fn.name);
-        if (same) same.push(fn);
-        else this.byName.set(fn.name, [fn]);
-        if (!this.functions.has(fn.name) || fn.complete) this.functions.set(fn.name, fn);
+var Shown = class {
+  /** Name -> the last complete function of that name, else the first, in file order. */
+  functions = /* @__PURE__ */ new Map();
+  /** Names shown more than once, in the order they were first repeated. */
+  repeats = /* @__PURE__ */ new Map();
+  /** For a view over several parts, name -> the part of the first function of that name. */
+  firstPart;
+  reach = /* @__PURE__ */ new Map();
+  constructor(lists) {
+    const part0 = lists[0]?.part ?? 0;
+    this.firstPart = lists.some((l) => l.part !== part0) ? /* @__PURE__ */ new Map() : null;
+    for (const { fns, part } of lists) {
+      for (const fn of fns) {
+        const name = fn.name;
+        const seen = this.functions.get(name);
+        if (seen === void 0) {
+          this.functions.set(name, fn);
+          this.firstPart?.set(name, part);
+          continue;
+        }
+        const repeat = this.repeats.get(name);
+        if (repeat) {
+          repeat.fns.push(fn);
+          repeat.parts.push(part);
+        } else {
+          this.repeats.set(name, { fns: [seen, fn], parts: [this.firstPart?.get(name) ?? part0, part] });
+        }
+        if (fn.complete) this.functions.set(name, fn);
       }
     }
   }
+  /**
+   * `functions` as a part sees it, its own files first: the same map unless
+   * a name it shows is also shown by an earlier part and the pick differs.
+   */
+  functionsFor(part) {
+    if (!this.firstPart) return this.functions;
+    let own2 = null;
+    for (const [name, repeat] of this.repeats) {
+      const pick2 = pickFor(repeat, part);
+      if (pick2 === this.functions.get(name)) continue;
+      if (!own2) {
+        const copy = /* @__PURE__ */ new Map();
+        this.functions.forEach((fn, key) => copy.set(key, fn));
+        own2 = copy;
+      }
+      own2.set(name, pick2);
+    }
+    return own2 ?? this.functions;
+  }
+  /** The calls of every shown function named `name` (a series may show it twice). */
+  directOf(name) {
+    const repeat = this.repeats.get(name);
+    if (!repeat) {
+      const fn = this.functions.get(name);
+      return fn ? callsOf(fn) : void 0;
+    }
+    if (!repeat.calls) {
+      const set2 = /* @__PURE__ */ new Set();
+      for (const fn of repeat.fns) for (const c of callsOf(fn)) set2.add(c);
+      repeat.calls = set2;
+    }
+    return repeat.calls;
+  }
+  reachOf(name) {
+    const hit = this.reach.get(name);
+    if (hit) return hit;
+    const calls = this.directOf(name);
+    if (!calls) return void 0;
+    const all = new Set(calls);
+    let frontier = calls;
+    for (let depth = 0; depth < 3; depth++) {
+      const next = [];
+      for (const c of frontier) {
+        const deeper = this.directOf(c);
+        if (!deeper) continue;
+        for (const d of deeper) {
+          if (!all.has(d)) {
+            all.add(d);
+            next.push(d);
+          }
+        }
+      }
+      if (next.length === 0) break;
+      frontier = next;
+    }
+    this.reach.set(name, all);
+    return all;
+  }
+};
+function pickFor(repeat, part) {
+  const { fns, parts } = repeat;
+  let first = null;
+  let complete = null;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < fns.length; i++) {
+      if (parts[i] === part !== (pass === 0)) continue;
+      const fn = fns[i];
+      first ??= fn;
+      if (fn.complete) complete = fn;
+    }
+  }
+  return complete ?? first;
+}
+var SeriesView = class {
+  /** `files` in order, `parts` the part of each. */
+  constructor(files, parts) {
+    this.files = files;
+    this.parts = parts;
+  }
   files;
-  functions = /* @__PURE__ */ new Map();
-  byName = /* @__PURE__ */ new Map();
-  direct = /* @__PURE__ */ new Map();
-  reach = /* @__PURE__ */ new Map();
+  parts;
   answers = /* @__PURE__ */ new Map();
+  /** The functions, and the function lists they were collected from (one per C file, in order). */
+  shown = null;
   /**
    * Asked a handful of times per patch (does the patch mention `foo_put`?),
    * so each question searches the text instead of every identifier of a
@@ -10415,48 +10894,92 @@ var LazyPatchIndex = class {
       return known;
     }
   };
-  /** The calls of every shown function named `name` (a series may show it twice). */
-  directOf(name) {
-    let calls = this.direct.get(name);
-    if (!calls) {
-      const fns = this.byName.get(name);
-      if (!fns) return void 0;
-      const set2 = /* @__PURE__ */ new Set();
-      for (const fn of fns) for (const c of callsOf(fn)) set2.add(c);
-      calls = set2;
-      this.direct.set(name, calls);
+  /**
+   * The functions as one run's `functionsOf` gives them: the ones collected
+   * before when the run gives the very same lists (the engine keeps one list
+   * per file diff), else null (a run with a tree view sees other functions).
+   */
+  shownFor(functionsOf) {
+    const lists = [];
+    const byPart = [];
+    for (let i = 0; i < this.files.length; i++) {
+      const file2 = this.files[i];
+      if (!C_FILE.test(file2.path)) continue;
+      const fns = functionsOf(file2);
+      lists.push(fns);
+      byPart.push({ fns, part: this.parts[i] ?? 0 });
     }
-    return calls;
+    if (this.shown) {
+      const before = this.shown.lists;
+      return before.length === lists.length && lists.every((l, i) => l === before[i]) ? this.shown.shown : null;
+    }
+    const shown = new Shown(byPart);
+    this.shown = { shown, lists };
+    return shown;
   }
-  reachOf(name) {
-    const hit = this.reach.get(name);
-    if (hit) return hit;
-    const calls = this.directOf(name);
-    if (!calls) return void 0;
-    const all = new Set(calls);
-    let frontier = [...calls];
-    for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
-      const next = [];
-      for (const c of frontier) {
-        for (const d of this.directOf(c) ?? []) {
-          if (!all.has(d)) {
-            all.add(d);
-            next.push(d);
-          }
-        }
-      }
-      frontier = next;
+  /** The functions of one run that cannot share (see shownFor). */
+  ownShown(functionsOf) {
+    const byPart = [];
+    for (let i = 0; i < this.files.length; i++) {
+      const file2 = this.files[i];
+      if (C_FILE.test(file2.path)) byPart.push({ fns: functionsOf(file2), part: this.parts[i] ?? 0 });
     }
-    this.reach.set(name, all);
-    return all;
+    return new Shown(byPart);
   }
 };
+var PartIndex = class {
+  constructor(view, part, functionsOf) {
+    this.view = view;
+    this.part = part;
+    this.functionsOf = functionsOf;
+    this.identifiers = view.identifiers;
+  }
+  view;
+  part;
+  functionsOf;
+  /** Worked out on first use: most patches only ever ask whether a name is mentioned. */
+  shown = null;
+  picked = null;
+  identifiers;
+  shownNow() {
+    return this.shown ??= this.view.shownFor(this.functionsOf) ?? this.view.ownShown(this.functionsOf);
+  }
+  get functions() {
+    return this.picked ??= this.shownNow().functionsFor(this.part);
+  }
+  reachOf(name) {
+    return this.shownNow().reachOf(name);
+  }
+};
+function viewOf(ctx) {
+  const series = ctx.series;
+  const part = series ? series.patches.indexOf(ctx.patch) : -1;
+  if (!series || part < 0 || series.patches.lastIndexOf(ctx.patch) !== part) {
+    const files = filesOf(ctx);
+    return { view: new SeriesView(files, new Array(files.length).fill(0)), part: 0 };
+  }
+  let view = seriesViews.get(series);
+  if (!view) {
+    const files = [];
+    const parts = [];
+    series.patches.forEach((p, i) => {
+      for (const f of p.files) {
+        files.push(f);
+        parts.push(i);
+      }
+    });
+    view = new SeriesView(files, parts);
+    seriesViews.set(series, view);
+  }
+  return { view, part };
+}
 function patchIndex(ctx) {
   const functions = ctx.functions;
-  const hit = cache2.get(ctx.patch);
+  const hit = cache.get(ctx.patch);
   if (hit?.functions === functions) return hit.index;
-  const index = new LazyPatchIndex(filesOf(ctx), functions);
-  cache2.set(ctx.patch, { functions, index });
+  const { view, part } = viewOf(ctx);
+  const index = new PartIndex(view, part, functions);
+  cache.set(ctx.patch, { functions, index });
   return index;
 }
 function callReaches(index, call, names) {
@@ -10522,13 +11045,10 @@ function looksDeliberate(text, log) {
 function errnoOrIsErr(text) {
   for (let i = text.indexOf("E"); i >= 0; i = text.indexOf("E", i + 1)) {
     const next = text.charCodeAt(i + 1);
-    if ((next >= 65 && next <= 90 || next >= 48 && next <= 57) && (i === 0 || !isWordChar2(text.charCodeAt(i - 1)))) return true;
+    if ((next >= 65 && next <= 90 || next >= 48 && next <= 57) && (i === 0 || !isWordChar(text.charCodeAt(i - 1)))) return true;
     if (i >= 3 && text.startsWith("IS_ERR", i - 3)) return true;
   }
   return false;
-}
-function isWordChar2(ch) {
-  return ch >= 48 && ch <= 57 || ch >= 65 && ch <= 90 || ch >= 97 && ch <= 122 || ch === 95;
 }
 var ZERO_IDS = /* @__PURE__ */ new Set(["loggedZero", "failedZero", "fallThrough", "stillZero", "stillZeroGoto", "stillZeroGotoUnseen"]);
 var errcode_default = defineRule({
@@ -10675,7 +11195,7 @@ var errcode_default = defineRule({
           }
           for (const o of loopOverwrites(nodes)) {
             const s = o.node.stmt;
-            const touched = fn.lines.some((l) => l.added && l.newLine >= s.line && l.newLine <= s.endLine);
+            const touched = fn.lines.some((l) => l.kind === "add" && l.newLine >= s.line && l.newLine <= s.endLine);
             if (touched && !LOOKS_OK(intentText(fn, nodes, s))) report("loopOverwrite", s.line, { var: o.var }, s.endLine);
           }
         }
@@ -10737,300 +11257,755 @@ function errVarOfOtherJumps(nodes, at, label) {
   return null;
 }
 
-// src/limits.ts
-var DEFAULT_LIMITS = {
-  maxMessageBytes: 32 * 1024 * 1024,
-  maxDiffLines: 2e5,
-  maxLineLength: 4e3,
-  maxMessagesPerFile: 1e7,
-  maxGunzipBytes: 8 * 1024 * 1024 * 1024,
-  maxHeaderLength: 16 * 1024
-};
-var GITHUB_LIMITS = {
-  maxBodyChars: 6e4,
-  maxInlineComments: 50,
-  maxBodyPoints: 100
-};
-var ETIQUETTE_LIMITS = {
-  /** Characters of a thread reply's body kept in the store. */
-  maxThreadBodyChars: 256 * 1024,
-  /** `lkreview:` commands honoured from one mail. */
-  maxFeedbackCommands: 50
-};
-
-// src/parse/c/tokenizer.ts
-var ID = 0;
-var NUM = 1;
-var STR = 2;
-var CHAR = 3;
-var PUNCT = 4;
-var PP = 5;
-var COMMENT = 6;
-var Tokens = class {
-  length = 0;
-  kind = new Uint8Array(64);
-  /** Doubles, not 32-bit integers: a diff may number its lines past 2^31. */
-  line = new Float64Array(64);
-  text = [];
-  push(kind, text, line) {
-    const n = this.length;
-    if (n === this.kind.length) this.grow();
-    this.kind[n] = kind;
-    this.line[n] = line;
-    if (n < this.text.length) this.text[n] = text;
-    else this.text.push(text);
-    this.length = n + 1;
-  }
-  grow() {
-    const kind = new Uint8Array(this.kind.length * 2);
-    kind.set(this.kind);
-    this.kind = kind;
-    const line = new Float64Array(this.line.length * 2);
-    line.set(this.line);
-    this.line = line;
-  }
-  /**
-   * Forgets the tokens and lets go of their texts, so a kept `Tokens` does
-   * not hold the last input's strings alive (and into the old generation).
-   */
-  release() {
-    this.text.fill("", 0, this.length);
-    this.length = 0;
-  }
-  /**
-   * Keeps only the code tokens in [from, to), moved to the front (comments
-   * and preprocessor lines go; comments into `comments` when given). Works
-   * in place: the parse passes read the result and drop it.
-   */
-  keepCode(from, to, comments) {
-    const { kind: kinds, text: texts, line: lines } = this;
-    let w = 0;
-    for (let k = from; k < to; k++) {
-      const kind = kinds[k];
-      if (kind === COMMENT) {
-        comments?.push({ line: lines[k], text: texts[k] });
-      } else if (kind !== PP) {
-        kinds[w] = kind;
-        texts[w] = texts[k];
-        lines[w] = lines[k];
-        w++;
-      }
-    }
-    texts.fill("", w, this.length);
-    this.length = w;
-    return this;
-  }
-};
-function punctAt(text, i, c) {
-  const d = text.charCodeAt(i + 1);
-  switch (c) {
-    case 46:
-      return d === 46 && text.charCodeAt(i + 2) === 46 ? "..." : ".";
-    case 60:
-      if (d === 60) return text.charCodeAt(i + 2) === 61 ? "<<=" : "<<";
-      return d === 61 ? "<=" : "<";
-    case 62:
-      if (d === 62) return text.charCodeAt(i + 2) === 61 ? ">>=" : ">>";
-      return d === 61 ? ">=" : ">";
-    case 45:
-      return d === 62 ? "->" : d === 45 ? "--" : d === 61 ? "-=" : "-";
-    case 43:
-      return d === 43 ? "++" : d === 61 ? "+=" : "+";
-    case 38:
-      return d === 38 ? "&&" : d === 61 ? "&=" : "&";
-    case 124:
-      return d === 124 ? "||" : d === 61 ? "|=" : "|";
-    case 61:
-      return d === 61 ? "==" : "=";
-    case 33:
-      return d === 61 ? "!=" : "!";
-    case 42:
-      return d === 61 ? "*=" : "*";
-    case 47:
-      return d === 61 ? "/=" : "/";
-    case 37:
-      return d === 61 ? "%=" : "%";
-    case 94:
-      return d === 61 ? "^=" : "^";
-    case 35:
-      return d === 35 ? "##" : "#";
-    case 58:
-      return d === 58 ? "::" : ":";
-    default:
-      return text[i] ?? "";
-  }
-}
-function isIdStart(c) {
-  return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
-}
-function isIdPart(c) {
-  return isIdStart(c) || c >= 48 && c <= 57;
-}
-function isDigit(c) {
-  return c >= 48 && c <= 57;
-}
-function firstNonBlank(text) {
+// src/parse/c/signature.ts
+function foldSpace(text) {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 128) return text.trimStart().charCodeAt(0);
-    if (c !== 32 && (c < 9 || c > 13)) return c;
+    const foldsHere = c === 32 ? isSpaceOrWide(text.charCodeAt(i + 1)) : c >= 9 && c <= 13 || c >= 128;
+    if (foldsHere) return text.replace(/\s+/g, " ");
+  }
+  return text;
+}
+function isSpaceOrWide(c) {
+  return c === 32 || c >= 9 && c <= 13 || c >= 128;
+}
+var signatures = /* @__PURE__ */ new Map();
+var MAX_REMEMBERED_SIGNATURES = 512;
+function parseSignature(text) {
+  const folded = foldSpace(text);
+  if (folded.length > DEFAULT_LIMITS.maxLineLength) return null;
+  const key = withoutBodyBrace(folded.trim());
+  const hit = signatures.get(key);
+  if (hit !== void 0) return hit;
+  if (signatures.size >= MAX_REMEMBERED_SIGNATURES) signatures.clear();
+  const sig = readSignature(key);
+  signatures.set(key, sig);
+  return sig;
+}
+function withoutBodyBrace(text) {
+  let i = text.length - 1;
+  if (text.charCodeAt(i) !== 123) return text;
+  i--;
+  while (i >= 0 && text.charCodeAt(i) === 32) i--;
+  return text.charCodeAt(i) === 41 ? text.slice(0, i + 1) : text;
+}
+var NOT_NAMES = /* @__PURE__ */ new Set(["if", "for", "while", "switch", "return", "sizeof"]);
+var ANNOTATION = /^__\w+$/;
+function readSignature(text) {
+  try {
+    return readTokens(codeTokens(tokenize([{ kind: "ctx", newLine: 0, text }], void 0, scratch)));
+  } finally {
+    scratch.release();
+  }
+}
+var scratch = new Tokens();
+function readTokens(toks) {
+  const texts = toks.text;
+  let open2 = -1;
+  for (let i = 1; i < toks.length && open2 < 0; i++) if (texts[i] === "(" && toks.kind[i - 1] === ID) open2 = i;
+  if (open2 < 1) return null;
+  const name = texts[open2 - 1] ?? "";
+  if (NOT_NAMES.has(name)) return null;
+  let hasVoid = false;
+  let hasStar = false;
+  for (let i = 0; i < open2 - 1; i++) {
+    const s = texts[i];
+    if (s === "=" || s === ";" || s === "{" || s === "(") return null;
+    if (s === "void") hasVoid = true;
+    else if (s === "*") hasStar = true;
+  }
+  const returnType = tokensText(toks, 0, open2 - 1);
+  let found = 0;
+  let count = 0;
+  let depth = 0;
+  let inBounds = false;
+  for (let i = open2 + 1; i < toks.length; i++) {
+    const t = texts[i];
+    if (t === "(" || t === "[") depth++;
+    else if (t === ")" || t === "]") {
+      if (depth === 0) break;
+      depth--;
+    } else if (t === "," && depth === 0) {
+      const param = count > 0 ? paramName(toks, paramScratch, count) : null;
+      if (param !== null) paramNames[found++] = param;
+      count = 0;
+      inBounds = false;
+      continue;
+    }
+    if (depth > 0 && inBounds) continue;
+    if (count === paramScratch.length) paramScratch = growInts(paramScratch);
+    paramScratch[count++] = i;
+    if (t === "[") inBounds = true;
+  }
+  const last = count > 0 ? paramName(toks, paramScratch, count) : null;
+  if (last !== null) paramNames[found++] = last;
+  const names = paramNames.slice(0, found);
+  paramNames.fill("", 0, found);
+  return { name, returnType, isVoid: hasVoid && !hasStar, params: names };
+}
+var paramNames = [];
+var paramScratch = new Int32Array(64);
+function growInts(a) {
+  const grown = new Int32Array(a.length * 2);
+  grown.set(a);
+  return grown;
+}
+function paramName(toks, current, length) {
+  const texts = toks.text;
+  let fnPtr = -1;
+  let variadic = false;
+  let ids = 0;
+  let named = 0;
+  let lastId = "";
+  let lastNamed = "";
+  for (let i = 0; i < length; i++) {
+    const k = current[i];
+    const t = texts[k];
+    if (fnPtr < 0 && t === "*" && i > 0 && texts[current[i - 1]] === "(") fnPtr = i;
+    if (t === "...") variadic = true;
+    if (toks.kind[k] !== ID) continue;
+    ids++;
+    lastId = t;
+    if (!ANNOTATION.test(t)) {
+      named++;
+      lastNamed = t;
+    }
+  }
+  if (variadic) return "...";
+  const count = named > 1 ? named : ids;
+  const nameTok = fnPtr >= 0 ? fnPtr + 1 < length ? texts[current[fnPtr + 1]] : void 0 : named > 1 ? lastNamed : lastId;
+  const only = length === 1 && texts[current[0]] === "void";
+  return !only && nameTok && count > 1 ? nameTok : null;
+}
+
+// src/parse/c/structure.ts
+var MAX_DEPTH = 64;
+var NOT_CALLS = /* @__PURE__ */ new Set([
+  "if",
+  "for",
+  "while",
+  "switch",
+  "return",
+  "sizeof",
+  "typeof",
+  "__typeof__",
+  "_Alignof",
+  "alignof",
+  "defined",
+  "__builtin_expect",
+  "do",
+  "else",
+  "case",
+  "goto"
+]);
+var STMT_KEYWORDS = /* @__PURE__ */ new Set(["if", "for", "while", "return", "goto", "switch", "break", "continue", "do", "else"]);
+var LOOP_MACRO = /(^|_)for_each(_|$)|foreach|_for_each_/;
+var matchScratch = new Int32Array(1024);
+var stackScratch = new Int32Array(1024);
+function matchBrackets(tokens) {
+  const n = tokens.length;
+  if (matchScratch.length < n) {
+    matchScratch = new Int32Array(Math.max(n, matchScratch.length * 2));
+    stackScratch = new Int32Array(matchScratch.length);
+  }
+  const match = matchScratch.fill(-1, 0, n);
+  const stack = stackScratch;
+  let top = 0;
+  let parens = 0;
+  let squares = 0;
+  let braces = 0;
+  for (let i = 0; i < n; i++) {
+    const s = tokens.text[i];
+    if (tokens.kind[i] !== PUNCT || s.length !== 1) continue;
+    const c = s.charCodeAt(0);
+    if (c === 40 || c === 91 || c === 123) {
+      stack[top++] = i;
+      if (c === 40) parens++;
+      else if (c === 91) squares++;
+      else braces++;
+      continue;
+    }
+    const want = c === 41 ? 40 : c === 93 ? 91 : c === 125 ? 123 : 0;
+    if (want === 0 || (want === 40 ? parens : want === 91 ? squares : braces) === 0) continue;
+    while (top > 0) {
+      const open2 = stack[--top];
+      const oc = tokens.text[open2].charCodeAt(0);
+      if (oc === 40) parens--;
+      else if (oc === 91) squares--;
+      else braces--;
+      if (oc === want) {
+        match[open2] = i;
+        match[i] = open2;
+        break;
+      }
+    }
+  }
+  return match.subarray(0, n);
+}
+function parseStatements(tokens) {
+  return new Parser(tokens).parseAll();
+}
+var NO_CALLS2 = Object.freeze([]);
+var stmtStack = [];
+var stackTop = 0;
+var NO_STMT = Object.freeze({ kind: "break", id: -1, line: 0, endLine: 0, calls: NO_CALLS2 });
+var callScratch = [];
+var argScratch = [];
+var NO_CALL = Object.freeze({ name: "", args: [], line: 0, assignedTo: null });
+var Parser = class {
+  constructor(t) {
+    this.t = t;
+    this.match = matchBrackets(t);
+    this.texts = t.text;
+    this.kinds = t.kind;
+    this.lines = t.line;
+  }
+  t;
+  match;
+  nextId = 0;
+  /** Position after the statement the last parse method returned. */
+  next = 0;
+  /** Inside of the bracket group the last `parens` call read. */
+  innerFrom = 0;
+  innerTo = 0;
+  texts;
+  kinds;
+  lines;
+  parseAll() {
+    return this.parseList(0, this.t.length, 0);
+  }
+  text(i) {
+    return this.texts[i] ?? "";
+  }
+  line(i) {
+    return this.lines[Math.min(Math.max(i, 0), this.t.length - 1)] ?? 0;
+  }
+  /** End (exclusive) of the bracket group opening at `i`, clamped to `to`. */
+  closeOf(i, to) {
+    const m = this.match[i] ?? -1;
+    return m < 0 || m >= to ? to : m + 1;
+  }
+  /**
+   * The statements of a block are gathered on one stack shared by every
+   * nesting level, each list taken off it at its final size: a list built
+   * by `push` from `[]` reserves room for 17 entries at its first push, and
+   * most blocks hold a few statements.
+   */
+  parseList(from, to, depth) {
+    const stack = stmtStack;
+    const base = stackTop;
+    let pos = from;
+    while (pos < to) {
+      const s = this.text(pos);
+      if (s === "}" || s === ";") {
+        pos++;
+        continue;
+      }
+      const stmt = this.parseStmt(pos, to, depth);
+      if (stmt) stack[stackTop++] = stmt;
+      pos = this.next > pos ? this.next : pos + 1;
+    }
+    const out = stack.slice(base, stackTop);
+    for (let k = base; k < stackTop; k++) stack[k] = NO_STMT;
+    stackTop = base;
+    return out;
+  }
+  /** Reads `( ... )` at `i` into innerFrom/innerTo; returns the position after it (`i` when there is none). */
+  parens(i, to) {
+    if (this.text(i) !== "(") {
+      this.innerFrom = i;
+      this.innerTo = i;
+      return i;
+    }
+    const end = this.closeOf(i, to);
+    this.innerFrom = i + 1;
+    this.innerTo = this.text(end - 1) === ")" ? end - 1 : end;
+    return end;
+  }
+  /** Parses the statement at `pos`; sets `next`. */
+  parseStmt(pos, to, depth) {
+    if (pos < 0 || pos >= this.t.length) {
+      this.next = to;
+      return null;
+    }
+    const tokText = this.texts[pos];
+    const tokLine = this.lines[pos];
+    const word = this.kinds[pos] === ID ? tokText : "";
+    if (tokText === "{") {
+      const end = this.closeOf(pos, to);
+      const innerEnd = this.text(end - 1) === "}" && end - 1 > pos ? end - 1 : end;
+      if (depth >= MAX_DEPTH)
+        return this.done({ kind: "expr", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS2, text: "{...}" }, end);
+      const id = this.nextId++;
+      const body = this.parseList(pos + 1, innerEnd, depth + 1);
+      return this.done({ kind: "block", id, line: tokLine, endLine: this.line(end - 1), calls: NO_CALLS2, body }, end);
+    }
+    if (depth >= MAX_DEPTH) return this.parseExpr(pos, to);
+    if (word === "if" || word === "while" || word === "switch" || word === "for") {
+      const id = this.nextId++;
+      const next = this.parens(pos + 1, to);
+      const cond = tokensText(this.t, this.innerFrom, this.innerTo);
+      const calls = this.callsIn(this.innerFrom, this.innerTo);
+      const body = this.parseBody(next, to, depth);
+      const after = this.next;
+      if (word === "if") {
+        let elseStmt = null;
+        let end = after;
+        if (this.text(after) === "else") {
+          elseStmt = this.parseBody(after + 1, to, depth);
+          end = this.next;
+        }
+        return this.done({ kind: "if", id, line: tokLine, endLine: this.line(end - 1), calls, cond, then: body, else: elseStmt }, end);
+      }
+      if (word === "switch") return this.done({ kind: "switch", id, line: tokLine, endLine: this.line(after - 1), calls, cond, body }, after);
+      return this.done({ kind: "loop", id, line: tokLine, endLine: this.line(after - 1), calls, loop: word, header: cond, body }, after);
+    }
+    if (word === "do") {
+      const id = this.nextId++;
+      const body = this.parseBody(pos + 1, to, depth);
+      const after = this.next;
+      let end = after;
+      let header = "";
+      let calls = NO_CALLS2;
+      if (this.text(after) === "while") {
+        const next = this.parens(after + 1, to);
+        header = tokensText(this.t, this.innerFrom, this.innerTo);
+        calls = this.callsIn(this.innerFrom, this.innerTo);
+        end = this.text(next) === ";" ? next + 1 : next;
+      }
+      return this.done({ kind: "loop", id, line: tokLine, endLine: this.line(end - 1), calls, loop: "do", header, body }, end);
+    }
+    if (word === "goto") {
+      const end = this.stmtEnd(pos, to);
+      return this.done({ kind: "goto", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS2, label: this.text(pos + 1) }, end);
+    }
+    if (word === "return") {
+      const end = this.stmtEnd(pos, to);
+      const exprEnd = this.text(end - 1) === ";" ? end - 1 : end;
+      return this.done(
+        {
+          kind: "return",
+          id: this.nextId++,
+          line: this.line(pos),
+          endLine: this.line(end - 1),
+          calls: this.callsIn(pos + 1, exprEnd),
+          expr: tokensText(this.t, pos + 1, exprEnd)
+        },
+        end
+      );
+    }
+    if (word === "break" || word === "continue") {
+      const end = this.text(pos + 1) === ";" ? pos + 2 : pos + 1;
+      return this.done({ kind: word, id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS2 }, end);
+    }
+    if (word === "case" || word === "default" && this.text(pos + 1) === ":") {
+      let i = pos + 1;
+      while (i < to && this.text(i) !== ":" && this.text(i) !== ";" && this.text(i) !== "{" && this.text(i) !== "}") i++;
+      const end = this.text(i) === ":" ? i + 1 : i;
+      return this.done({ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS2, name: "case" }, end);
+    }
+    if (word && this.text(pos + 1) === ":" && !STMT_KEYWORDS.has(word)) {
+      return this.done({ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(pos + 2 - 1), calls: NO_CALLS2, name: word }, pos + 2);
+    }
+    if (word && this.text(pos + 1) === "(" && !NOT_CALLS.has(word)) {
+      const next = this.parens(pos + 1, to);
+      const after = this.text(next);
+      if (next < to && after !== ";" && after !== "}" && after !== ")" && (after === "{" || LOOP_MACRO.test(word))) {
+        const id = this.nextId++;
+        const header = tokensText(this.t, this.innerFrom, this.innerTo);
+        const calls = this.callsIn(this.innerFrom, this.innerTo);
+        const body = this.parseBody(next, to, depth);
+        const end = this.next;
+        if (LOOP_MACRO.test(word)) return this.done({ kind: "loop", id, line: tokLine, endLine: this.line(end - 1), calls, loop: word, header, body }, end);
+        return this.done({ kind: "macro", id, line: tokLine, endLine: this.line(end - 1), calls, name: word, header, body }, end);
+      }
+    }
+    return this.parseExpr(pos, to);
+  }
+  /** Records where the statement ends and returns it. */
+  done(stmt, next) {
+    this.next = next;
+    return stmt;
+  }
+  /** The body of an if/loop: one statement (a block or a single statement); sets `next`. */
+  parseBody(pos, to, depth) {
+    if (pos >= to) return this.done({ kind: "block", id: this.nextId++, line: this.line(pos - 1), endLine: this.line(pos - 1), calls: NO_CALLS2, body: [] }, to);
+    if (this.text(pos) === ";")
+      return this.done({ kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: NO_CALLS2, body: [] }, pos + 1);
+    const stmt = this.parseStmt(pos, to, depth + 1);
+    const next = this.next > pos ? this.next : pos + 1;
+    return this.done(stmt ?? { kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: NO_CALLS2, body: [] }, next);
+  }
+  /** End (exclusive) of a simple statement: after its `;`, or before a token that cannot continue it. */
+  stmtEnd(pos, to) {
+    let i = pos;
+    while (i < to) {
+      const s = this.texts[i];
+      const kind = this.kinds[i];
+      if (kind === PUNCT) {
+        if (s === ";") return i + 1;
+        if (s === "}") return i;
+        if (s === "(" || s === "[" || s === "{") {
+          i = this.closeOf(i, to);
+          continue;
+        }
+      } else if (i > pos && kind === ID && STMT_KEYWORDS.has(s) && (this.lines[i - 1] ?? 0) !== this.lines[i]) {
+        return i;
+      }
+      i++;
+    }
+    return to;
+  }
+  /** An expression statement or declaration; sets `next`. */
+  parseExpr(pos, to) {
+    const end = this.stmtEnd(pos, to);
+    const stop = end > pos ? end : pos + 1;
+    const textEnd = this.text(stop - 1) === ";" ? stop - 1 : stop;
+    return this.done(
+      {
+        kind: "expr",
+        id: this.nextId++,
+        line: this.line(pos),
+        endLine: this.line(stop - 1),
+        calls: this.callsIn(pos, textEnd),
+        text: tokensText(this.t, pos, textEnd)
+      },
+      stop
+    );
+  }
+  /** Calls in tokens [from, to), nested ones included, in source order. */
+  callsIn(from, to) {
+    let found = 0;
+    for (let i = from; i < to; i++) {
+      const name = this.texts[i];
+      if (this.kinds[i] !== ID || this.text(i + 1) !== "(" || NOT_CALLS.has(name)) continue;
+      const close = this.closeOf(i + 1, to);
+      let argc = 0;
+      let start = i + 2;
+      const innerEnd = this.text(close - 1) === ")" ? close - 1 : close;
+      for (let j = start; j < innerEnd; j++) {
+        const s = this.text(j);
+        if (s === "(" || s === "[" || s === "{") {
+          j = this.closeOf(j, innerEnd) - 1;
+          continue;
+        }
+        if (s === ",") {
+          argScratch[argc++] = tokensText(this.t, start, j);
+          start = j + 1;
+        }
+      }
+      if (innerEnd > start) argScratch[argc++] = tokensText(this.t, start, innerEnd);
+      const args = argScratch.slice(0, argc);
+      for (let k = 0; k < argc; k++) argScratch[k] = "";
+      callScratch[found++] = { name, args, line: this.lines[i], assignedTo: this.assignedTo(from, i, close, to) };
+    }
+    if (found === 0) return NO_CALLS2;
+    const calls = callScratch.slice(0, found);
+    for (let k = 0; k < found; k++) callScratch[k] = NO_CALL;
+    return calls;
+  }
+  /** `lhs` when the call at `callAt` is the whole right-hand side of `lhs = call(...)`. */
+  assignedTo(from, callAt, close, to) {
+    let k = callAt - 1;
+    if (this.text(k) === ")" && (this.match[k] ?? -1) >= from) k = this.match[k] - 1;
+    if (this.text(k) !== "=") return null;
+    if (close < to && this.text(close) !== ";" && this.text(close) !== ")") return null;
+    let j = k - 1;
+    const parts = [];
+    while (j >= from) {
+      const s = this.text(j);
+      if (this.kinds[j] === ID || s === "->" || s === ".") {
+        parts.unshift(s);
+        j--;
+        continue;
+      }
+      if (s === "]" && (this.match[j] ?? -1) >= from) {
+        const open2 = this.match[j];
+        parts.unshift(tokensText(this.t, open2, j + 1));
+        j = open2 - 1;
+        continue;
+      }
+      break;
+    }
+    while (parts.length > 1 && parts[1] !== "->" && parts[1] !== "." && !(parts[1] ?? "").startsWith("[")) parts.shift();
+    return parts.length > 0 ? parts.join("") : null;
+  }
+};
+
+// src/parse/c/functions.ts
+var MAX_SIGNATURE_LINES = 12;
+function newSideLines(hunk) {
+  let n = 0;
+  for (const l of hunk.lines) if (l.newLine !== null) n++;
+  const out = new Array(n);
+  let w = 0;
+  for (const l of hunk.lines) if (isNewSide(l)) out[w++] = l;
+  return out;
+}
+var isNewSide = (l) => l.newLine !== null;
+function range(lines, from, to) {
+  return from === 0 && to === lines.length ? lines : lines.slice(from, to);
+}
+function isBlank(t) {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 128) return t.trim() === "";
+    if (c !== 32 && (c < 9 || c > 13)) return false;
+  }
+  return true;
+}
+var atColumn0 = (t) => t.length > 0 && !t.startsWith(" ") && !t.startsWith("	");
+var CLOSE_BRACE = /^}\s*(\/[/*].*)?$/;
+var TOP_COMMENT_LINE = /^ \*(\/|\s|$)/;
+var LABEL_LINE = /^[A-Za-z_]\w*:(\s|$)/;
+var OPEN_BRACE_LINE = /^\{\s*$/;
+var OPENS_AGGREGATE = /^(struct|union|enum)\s+\w+\s*\{/;
+var OPENS_AGGREGATE_INDENTED = /^\s*(struct|union|enum)\s+\w*\s*\{/;
+var ENDS_INITIALISER = /=\s*\{?\s*$/;
+var ENDS_DECLARATION = /[;=]\s*$/;
+var ENDS_SIGNATURE = /\)\s*\{\s*$/;
+var TRAILING_BRACE = /\{\s*$/;
+var COMMENTS = /\/\*.*?\*\/|\/\/.*$/g;
+var isCloseBrace = (t) => t.charCodeAt(0) === 125 && CLOSE_BRACE.test(t);
+var closesTopLevel = (t) => t.startsWith("}");
+var isTopLevelCommentLine = (t) => TOP_COMMENT_LINE.test(t);
+var isLabelLine = (t) => LABEL_LINE.test(t) && !t.startsWith("default:");
+function contextIsFunction(ctx) {
+  if (!ctx || ctx.startsWith("#") || !ctx.includes("(")) return false;
+  if (OPENS_AGGREGATE.test(ctx)) return false;
+  if (ENDS_INITIALISER.test(ctx)) return false;
+  return parseSignature(ctx) !== null;
+}
+function openingOf(lines) {
+  for (const l of lines) {
+    if (isBlank(l.text)) continue;
+    const t = l.text;
+    if (t.startsWith("#")) continue;
+    if (isTopLevelCommentLine(t)) return "comment";
+    if (!atColumn0(t) || isLabelLine(t) || isCloseBrace(t) || OPEN_BRACE_LINE.test(t)) return "block";
+    return "top";
+  }
+  return "top";
+}
+function leadingRegionEnd(lines) {
+  return lines.findIndex((l) => closesTopLevel(l.text));
+}
+function leadingCommentEnd(lines) {
+  return lines.findIndex((l) => l.text.includes("*/"));
+}
+function definitionAt(lines, i) {
+  const first = lines[i]?.text ?? "";
+  if (!atColumn0(first) || first.startsWith("#") || first.startsWith("/") || first.startsWith("*") || first.startsWith("}") || first.startsWith("{")) return -1;
+  if (isLabelLine(first)) return -1;
+  let text = "";
+  for (let k = i; k < lines.length && k < i + MAX_SIGNATURE_LINES; k++) {
+    const t = lines[k]?.text ?? "";
+    if (k > i && t.startsWith("{")) return text.includes("(") && parseSignature(text) ? k : -1;
+    text += " " + t.replace(COMMENTS, "");
+    if (ENDS_DECLARATION.test(t) || OPENS_AGGREGATE_INDENTED.test(t)) return -1;
+    if (ENDS_SIGNATURE.test(t)) return parseSignature(text) ? k : -1;
   }
   return -1;
 }
-function startsInsideComment(text) {
-  const t = text.trimStart();
-  if (t.startsWith("/*")) return false;
-  return t === "*" || t.startsWith("* ") || t.startsWith("*	") || t.startsWith("*/") || /^\*\s*@/.test(t);
+function kernelDocAbove(lines, i) {
+  const end = i - 1;
+  if (!(lines[end]?.text ?? "").trim().endsWith("*/")) return null;
+  for (let k = end; k >= 0 && k > end - 200; k--) {
+    const t = (lines[k]?.text ?? "").trim();
+    if (t.startsWith("/**")) return lines.slice(k, end + 1);
+    if (t.startsWith("/*")) return null;
+  }
+  return null;
 }
-function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength, into = null) {
-  const tokens = into ?? new Tokens();
-  tokens.release();
-  let inComment = lines.length > 0 && startsInsideComment(lines[0]?.text ?? "");
-  let commentText2 = "";
-  let commentLine = lines[0]?.newLine ?? 0;
-  let inPp = false;
-  let ppText = "";
-  let ppLine = 0;
-  for (const cl of lines) {
-    const text = cl.text.length > maxLineLength ? "" : cl.text;
-    const line = cl.newLine;
+var bodyScratch = new Tokens();
+var ShownFunction = class _ShownFunction {
+  file;
+  name;
+  signature;
+  returnType;
+  isVoid;
+  params;
+  lines;
+  complete;
+  startLine;
+  endLine;
+  kernelDoc;
+  hasStart;
+  hasEnd;
+  hasGaps;
+  /** Index in `lines` of the line with the opening brace (-1 for a partial start). */
+  #braceLine;
+  #parsed = null;
+  constructor(file2, p) {
+    this.file = file2;
+    this.name = p.sig.name;
+    this.signature = foldSpace(p.signatureText).trim();
+    this.returnType = p.sig.returnType;
+    this.isVoid = p.sig.isVoid;
+    this.params = p.sig.params;
+    this.lines = p.lines;
+    this.complete = p.hasStart && p.hasEnd && !p.hasGaps;
+    this.startLine = p.lines[0]?.newLine ?? 0;
+    this.endLine = p.lines[p.lines.length - 1]?.newLine ?? 0;
+    this.kernelDoc = p.kernelDoc;
+    this.hasStart = p.hasStart;
+    this.hasEnd = p.hasEnd;
+    this.hasGaps = p.hasGaps;
+    this.#braceLine = p.braceLine;
+  }
+  get body() {
+    return this.#parse().body;
+  }
+  get comments() {
+    return this.#parse().comments;
+  }
+  /** Every field, the parsed ones included, in their declared order (what JSON and test output show). */
+  toJSON() {
+    const { file: file2, name, signature, returnType, isVoid, params, lines, complete, startLine, endLine, kernelDoc, body, comments, hasStart, hasEnd, hasGaps } = this;
+    return { file: file2, name, signature, returnType, isVoid, params, lines, complete, startLine, endLine, kernelDoc, body, comments, hasStart, hasEnd, hasGaps };
+  }
+  #parse() {
+    let v = this.#parsed;
+    if (!v) {
+      try {
+        const { code, comments } = bodyTokens(this, this.#braceLine);
+        v = { body: parseStatements(code), comments };
+      } finally {
+        bodyScratch.release();
+      }
+      this.#parsed = v;
+      if (parsedThisJob.length === 0) queueMicrotask(() => _ShownFunction.#forgetParses());
+      parsedThisJob.push(this);
+    }
+    return v;
+  }
+  static #forgetParses() {
+    for (const fn of parsedThisJob) fn.#parsed = null;
+    parsedThisJob.length = 0;
+  }
+};
+var parsedThisJob = [];
+function bodyTokens(p, braceLine) {
+  const toks = tokenize(p.lines, void 0, bodyScratch);
+  const texts = toks.text;
+  let from = 0;
+  if (p.hasStart) {
+    const braceLineNo = p.lines[braceLine]?.newLine ?? 0;
+    from = toks.length;
+    for (let k = 0; k < toks.length; k++) {
+      if (texts[k] === "{" && toks.line[k] >= braceLineNo && toks.kind[k] === PUNCT) {
+        from = k + 1;
+        break;
+      }
+    }
+  }
+  let to = toks.length;
+  if (p.hasEnd) {
+    for (let k = toks.length - 1; k >= from; k--) {
+      if (texts[k] === "}") {
+        to = k;
+        break;
+      }
+    }
+  }
+  const comments = [];
+  const code = toks.keepCode(from, to, comments);
+  return { code, comments };
+}
+function extractFunctions(file2) {
+  const pieces = [];
+  let open2 = null;
+  for (const hunk of file2.hunks) {
+    const lines = newSideLines(hunk);
     let i = 0;
-    const n = text.length;
-    if (inPp) {
-      ppText += " " + text;
-      if (!text.endsWith("\\")) {
-        tokens.push(PP, ppText, ppLine);
-        inPp = false;
+    let stillOpen = null;
+    const opening = openingOf(lines);
+    if (opening === "comment") {
+      const end = leadingCommentEnd(lines);
+      i = end < 0 ? lines.length : end + 1;
+    } else if (opening === "block") {
+      let end = leadingRegionEnd(lines);
+      const hasEnd = end >= 0;
+      if (!hasEnd) end = lines.length - 1;
+      const closesFunction = !hasEnd || isCloseBrace(lines[end]?.text ?? "");
+      const ctxSig = closesFunction && contextIsFunction(hunk.functionContext) ? parseSignature(hunk.functionContext) : null;
+      const body = range(lines, 0, end + 1);
+      if (ctxSig && open2?.sig.name === ctxSig.name) {
+        open2.lines.push(...body);
+        open2.hasGaps = true;
+        open2.hasEnd = hasEnd;
+        if (!hasEnd) stillOpen = open2;
+      } else if (ctxSig) {
+        const opensBody = OPEN_BRACE_LINE.test(body.find((l) => !isBlank(l.text))?.text ?? "");
+        const braceLine = opensBody ? body.findIndex((l) => !isBlank(l.text)) : -1;
+        const piece = {
+          sig: ctxSig,
+          signatureText: hunk.functionContext,
+          lines: body,
+          braceLine,
+          hasStart: opensBody,
+          hasEnd,
+          hasGaps: false,
+          kernelDoc: null
+        };
+        pieces.push(piece);
+        if (!hasEnd) stillOpen = piece;
       }
-      continue;
+      i = end + 1;
     }
-    if (!inComment && firstNonBlank(text) === 35) {
-      ppText = text.trim();
-      ppLine = line;
-      if (text.endsWith("\\")) inPp = true;
-      else tokens.push(PP, ppText, line);
-      continue;
-    }
-    while (i < n) {
-      if (inComment) {
-        const end = text.indexOf("*/", i);
-        if (end < 0) {
-          commentText2 += text.slice(i) + "\n";
-          i = n;
-        } else {
-          commentText2 += text.slice(i, end + 2);
-          tokens.push(COMMENT, commentText2, commentLine);
-          inComment = false;
-          commentText2 = "";
-          i = end + 2;
-        }
-        continue;
-      }
-      const c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+    open2 = stillOpen;
+    while (i < lines.length) {
+      const brace = definitionAt(lines, i);
+      if (brace < 0) {
         i++;
         continue;
       }
-      if (c === 47 && text.charCodeAt(i + 1) === 42) {
-        inComment = true;
-        commentText2 = "/*";
-        commentLine = line;
-        i += 2;
-        continue;
-      }
-      if (c === 47 && text.charCodeAt(i + 1) === 47) {
-        tokens.push(COMMENT, text.slice(i), line);
-        i = n;
-        continue;
-      }
-      if (c === 34 || c === 39) {
-        let j = i + 1;
-        while (j < n) {
-          const d = text.charCodeAt(j);
-          if (d === 92) {
-            j += 2;
-            continue;
-          }
-          if (d === c) break;
-          j++;
+      const sigText = lines.slice(i, brace + 1).map((l) => l.text).join(" ").replace(TRAILING_BRACE, "");
+      const sig = parseSignature(sigText);
+      let end = -1;
+      for (let k = brace + 1; k < lines.length; k++) {
+        if (isCloseBrace(lines[k]?.text ?? "")) {
+          end = k;
+          break;
         }
-        const end = Math.min(j + 1, n);
-        tokens.push(c === 34 ? STR : CHAR, text.slice(i, end), line);
-        i = end;
-        continue;
       }
-      if (isIdStart(c)) {
-        let j = i + 1;
-        while (j < n && isIdPart(text.charCodeAt(j))) j++;
-        tokens.push(ID, text.slice(i, j), line);
-        i = j;
-        continue;
+      const hasEnd = end >= 0;
+      const last = hasEnd ? end : lines.length - 1;
+      if (sig) {
+        const piece = {
+          sig,
+          signatureText: sigText,
+          lines: range(lines, i, last + 1),
+          braceLine: brace - i,
+          hasStart: true,
+          hasEnd,
+          hasGaps: false,
+          kernelDoc: kernelDocAbove(lines, i)
+        };
+        pieces.push(piece);
+        if (!hasEnd) open2 = piece;
       }
-      if (isDigit(c) || c === 46 && isDigit(text.charCodeAt(i + 1))) {
-        let j = i + 1;
-        while (j < n && (isIdPart(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
-        tokens.push(NUM, text.slice(i, j), line);
-        i = j;
-        continue;
-      }
-      const op = punctAt(text, i, c);
-      tokens.push(PUNCT, op, line);
-      i += op.length;
+      i = last + 1;
     }
   }
-  if (inComment && commentText2) tokens.push(COMMENT, commentText2, commentLine);
-  if (inPp) tokens.push(PP, ppText, ppLine);
-  return tokens;
-}
-function codeTokens(tokens) {
-  return tokens.keepCode(0, tokens.length, null);
-}
-function tokensText(tokens, from = 0, to = tokens.length) {
-  const kinds = tokens.kind;
-  const texts = tokens.text;
-  let out = "";
-  let prevKind = -1;
-  let prev = "";
-  let unary = true;
-  const end = Math.min(to, tokens.length);
-  for (let i = Math.max(from, 0); i < end; i++) {
-    const kind = kinds[i];
-    const t = texts[i];
-    const glued = prevKind >= 0 && (prev === "-" || prev === "+") && unary;
-    if (prevKind >= 0 && !glued && needsSpace(prevKind, prev, kind, t)) out += " ";
-    out += t;
-    unary = (t === "-" || t === "+") && (prevKind < 0 || prevKind === PUNCT && prev !== ")" && prev !== "]" || prev === "return");
-    prevKind = kind;
-    prev = t;
-  }
-  return out;
-}
-function needsSpace(ak, a, bk, b) {
-  const aWord = ak <= CHAR;
-  const bWord = bk <= CHAR;
-  if (aWord && bWord) return true;
-  if (b === "(" || b === ")" || b === "[" || b === "]" || b === "," || b === ";") return false;
-  if (a === "(" || a === "[" || a === "!" || a === "~" || a === "->" || a === ".") return false;
-  if (b === "->" || b === "." || b === "++" || b === "--") return false;
-  if (a === "&" || a === "*") return false;
-  return a === "," || aWord !== bWord || ak === PUNCT;
+  return pieces.map((p) => new ShownFunction(file2.path, p));
 }
 
 // src/parse/c/structs.ts
 var OPEN = /^(?:typedef\s+)?(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{\s*(\/[/*].*)?$/;
 var CLOSE = /^}\s*[\w\s]*;/;
 var MACRO_NAME = /^[A-Z_0-9]+$/;
-var ANNOTATION = /^__\w+$/;
+var ANNOTATION2 = /^__\w+$/;
 function opens(text) {
   const c = text.charCodeAt(0);
   return (c === 115 || c === 117 || c === 101 || c === 116) && OPEN.test(text);
 }
-var scratch = new Tokens();
+var scratch2 = new Tokens();
 function fieldsOf(body, kind) {
   try {
-    return fieldsIn(codeTokens(tokenize(body, void 0, scratch)), kind);
+    return fieldsIn(codeTokens(tokenize(body, void 0, scratch2)), kind);
   } finally {
-    scratch.release();
+    scratch2.release();
   }
 }
 function fieldsIn(toks, kind) {
@@ -11073,7 +12048,7 @@ function fieldsIn(toks, kind) {
           if (last) out.push(last);
           last = null;
           skip = false;
-        } else if (depth === 0 && !skip && kinds[i] === ID && !ANNOTATION.test(t)) last = t;
+        } else if (depth === 0 && !skip && kinds[i] === ID && !ANNOTATION2.test(t)) last = t;
       }
       if (last) out.push(last);
     }
@@ -11102,8 +12077,7 @@ function extractStructs(file2) {
   const out = [];
   for (const hunk of file2.hunks) {
     if (!hunk.lines.some((l) => l.newLine !== null && opens(l.text))) continue;
-    const lines = [];
-    for (const l of hunk.lines) if (l.newLine !== null) lines.push({ newLine: l.newLine, text: l.text, added: l.kind === "add" });
+    const lines = newSideLines(hunk);
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i]?.text ?? "";
       const m = opens(text) ? OPEN.exec(text) : null;
@@ -11134,6 +12108,10 @@ function extractStructs(file2) {
 
 // rules/kdoc.ts
 var C_FILE2 = /\.(c|h)$/;
+function addsTo(doc) {
+  for (const l of doc) if (l.kind === "add") return true;
+  return false;
+}
 function mismatches(doc, names) {
   const documented = new Set(doc.entries.map((e) => e.name.split(".")[0] ?? e.name));
   const undocumented = names.filter((n) => !documented.has(n) && n !== "...");
@@ -11177,7 +12155,7 @@ var kdoc_default = defineRule({
     const report = (d) => ctx.report(d);
     return {
       cFunction(fn, file2) {
-        if (!fn.kernelDoc || !fn.hasStart) return;
+        if (!fn.kernelDoc || !fn.hasStart || !addsTo(fn.kernelDoc)) return;
         const doc = parseKdoc(fn.kernelDoc);
         const h = doc.header;
         if (h && h.added && (h.kind === "function" || h.kind === "other") && h.name !== fn.name && /^[a-z_]\w*$/.test(fn.name) && /^[a-z_]\w*$/.test(h.name)) {
@@ -11195,7 +12173,7 @@ var kdoc_default = defineRule({
       file(file2) {
         if (!C_FILE2.test(file2.path)) return;
         for (const st of extractStructs(file2)) {
-          if (!st.kernelDoc) continue;
+          if (!st.kernelDoc || !addsTo(st.kernelDoc)) continue;
           const doc = parseKdoc(st.kernelDoc);
           const full = `${st.kind} ${st.name}`;
           const h = doc.header;
@@ -11223,30 +12201,83 @@ var COMMIT_MSG = "COMMIT_MSG";
 
 // rules/utils/words-c.ts
 var LazyIdentifiers = class {
-  /** Each hunk's code, one line per fragment, as the scanner returned it. */
+  /** Each hunk's code (or a patch's), one line per fragment, as the scanners returned it. */
   hunks = [];
   text = null;
-  /** A misspelling tends to recur in a patch: each word is searched for once. */
-  answers = /* @__PURE__ */ new Map();
+  lower = null;
+  /** A misspelling tends to recur in a patch: each word is searched for once (made on the first question: most patches ask none). */
+  answers = null;
   add(fragments) {
     if (fragments.length > 0) this.hunks.push(fragments);
     this.text = null;
-    this.answers.clear();
+    this.lower = null;
+    this.answers = null;
   }
   has(word) {
+    this.answers ??= /* @__PURE__ */ new Map();
     let found = this.answers.get(word);
     if (found === void 0) {
-      this.text ??= joinLower(this.hunks);
-      found = word !== "" && mentions(this.text, word);
+      found = word !== "" && this.search(word);
       this.answers.set(word, found);
     }
     return found;
   }
+  /**
+   * The words of `words` that are whole identifiers, as `has` says of each:
+   * words of ASCII letters are looked for all in one search of the code.
+   */
+  found(words) {
+    const out = /* @__PURE__ */ new Set();
+    const ascii = [];
+    for (const w of words) {
+      if (ASCII_WORD.test(w)) ascii.push(w);
+      else if (this.has(w)) out.add(w);
+    }
+    if (ascii.length === 0) return out;
+    if (!this.asWritten()) {
+      for (const w of ascii) if (this.has(w)) out.add(w);
+      return out;
+    }
+    for (const w of tokensIgnoringCase(this.joined(), ascii)) out.add(w);
+    return out;
+  }
+  /** All the code, one fragment per line. */
+  joined() {
+    this.text ??= this.hunks.length === 1 ? this.hunks[0].join("\n") : this.hunks.map((h) => h.join("\n")).join("\n");
+    return this.text;
+  }
+  /**
+   * Whether a search of the code as written, ignoring case, finds the
+   * tokens a search of its lower-cased copy would: unless it holds one of
+   * the two characters that lower-case into ASCII. That spares the copy.
+   */
+  asWritten() {
+    return !FOLDS_INTO_ASCII.test(this.joined());
+  }
+  /** `mentions` in the lower-cased code. */
+  search(word) {
+    if (ASCII_WORD.test(word) && this.asWritten()) return tokensIgnoringCase(this.joined(), [word]).size > 0;
+    this.lower ??= this.joined().toLowerCase();
+    return mentions(this.lower, word);
+  }
 };
-function joinLower(hunks) {
-  const all = [];
-  for (const h of hunks) for (const fragment of h) all.push(fragment);
-  return all.join("\n").toLowerCase();
+var ASCII_WORD = /^[a-z]+$/;
+var FOLDS_INTO_ASCII = /[\u0130\u212a]/;
+var isWordChar2 = (c) => c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95;
+function isTokenAt(text, start, end) {
+  if (isWordChar2(text.charCodeAt(end))) return false;
+  let j = start - 1;
+  while (j >= 0 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j--;
+  return !isWordChar2(text.charCodeAt(j));
+}
+function tokensIgnoringCase(text, words) {
+  const out = /* @__PURE__ */ new Set();
+  const re = new RegExp([...words].sort((a, b) => b.length - a.length).join("|"), "gi");
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (isTokenAt(text, m.index, m.index + m[0].length)) out.add(m[0].toLowerCase());
+    re.lastIndex = m.index + 1;
+  }
+  return out;
 }
 var nextBlock = 1;
 function newBlock() {
@@ -11277,18 +12308,22 @@ var Specials = class {
   }
 };
 function isInclude(text) {
-  let i = 0;
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
-  return text.charCodeAt(i) === 35 && /^\s*#\s*include\b/.test(text);
+  const hash3 = text.indexOf("#");
+  return hash3 >= 0 && isBlank2(text, 0, hash3) && /^\s*#\s*include\b/.test(text);
 }
 function cleanStringLiteral(s) {
   let out = s.includes("\\") ? s.replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, " ") : s;
   if (out.includes("%")) out = out.replace(/%%|%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?(hh|ll|h|l|L|z|j|t|q)?(p[A-Za-z]+|[a-zA-Z])/g, " ");
   return out;
 }
+var SLASH = 47;
+var STAR = 42;
+var DQUOTE = 34;
+var SQUOTE = 39;
 function looksLikeCommentMiddle(text) {
-  const t = text.trim();
-  if (/^\*(\s|$|\/)/.test(t)) return true;
+  let i = 0;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) === STAR && (i + 1 === text.length || isSpace(text.charCodeAt(i + 1)) || text.charCodeAt(i + 1) === SLASH)) return true;
   const close = text.indexOf("*/");
   const open2 = text.indexOf("/*");
   return close >= 0 && (open2 < 0 || close < open2);
@@ -11307,89 +12342,98 @@ function commentText(s, atLineStart) {
   }
   return end === 0 ? s : " ".repeat(end) + s.slice(end);
 }
-function scanCLike(lines) {
-  const spans = [];
-  const codeOut = [];
-  const first = lines.find((l) => l.kind !== "del" && l.text.trim() !== "");
+function isBlank2(text, from = 0, to = text.length) {
+  for (let i = from; i < to; i++) if (!isSpace(text.charCodeAt(i))) return false;
+  return true;
+}
+function firstShown(lines) {
+  for (const l of lines) if (l.kind !== "del" && !isBlank2(l.text)) return l;
+  return void 0;
+}
+function emit(out, line, text, kind, block) {
+  if (hasAsciiLetter(text)) out.spans.push({ line, text, block, kind });
+}
+var specials = new Specials();
+function scanCLike(lines, out = { spans: [], code: [] }) {
+  const first = firstShown(lines);
   let inComment = first !== void 0 && looksLikeCommentMiddle(first.text);
   let block = newBlock();
   let lineCommentBlock = false;
-  const specials = new Specials();
-  let emitLine = null;
-  const push = (s, kind, b) => {
-    if (emitLine !== null && hasAsciiLetter(s)) spans.push({ line: emitLine, text: s, block: b, kind });
-  };
   for (const l of lines) {
     if (l.kind === "del") continue;
     const text = l.text;
-    emitLine = l.kind === "add" ? l.newLine : null;
+    const emitLine = l.kind === "add" ? l.newLine : null;
     if (isInclude(text)) {
       lineCommentBlock = false;
       continue;
     }
     specials.reset(text);
     let code = "";
+    let from = 0;
     let i = 0;
     let sawLineComment = false;
     let atLineStart = true;
     while (i < text.length) {
       if (inComment) {
         const end = text.indexOf("*/", i);
-        const piece = end < 0 ? text.slice(i) : text.slice(i, end);
-        push(commentText(piece, atLineStart), "comment", block);
+        if (emitLine !== null) emit(out, emitLine, commentText(end < 0 ? text.slice(i) : text.slice(i, end), atLineStart), "comment", block);
         if (end < 0) {
           i = text.length;
         } else {
           inComment = false;
           i = end + 2;
         }
+        from = i;
         atLineStart = false;
         continue;
       }
       const at = specials.next(i);
       if (at > i) {
-        code += text.slice(i, at);
         i = at;
         continue;
       }
-      const c = text.charAt(i);
-      const next = text[i + 1];
-      if (c === "/" && next === "/") {
-        if (!(lineCommentBlock && code.trim() === "")) block = newBlock();
-        push(text.slice(i + 2).replace(/^[/!]+/, ""), "comment", block);
-        sawLineComment = code.trim() === "";
-        i = text.length;
+      const c = text.charCodeAt(i);
+      const next = text.charCodeAt(i + 1);
+      if (c === SLASH && next === SLASH) {
+        code += text.slice(from, i);
+        if (!(lineCommentBlock && isBlank2(code))) block = newBlock();
+        if (emitLine !== null) emit(out, emitLine, text.slice(i + 2).replace(/^[/!]+/, ""), "comment", block);
+        sawLineComment = isBlank2(code);
+        i = from = text.length;
         continue;
       }
-      if (c === "/" && next === "*") {
+      if (c === SLASH && next === STAR) {
+        code += text.slice(from, i);
         block = newBlock();
         inComment = true;
-        i += 2;
+        i = from = i + 2;
         atLineStart = false;
         continue;
       }
-      if (c === '"') {
+      if (c === DQUOTE) {
+        code += text.slice(from, i);
         let j = i + 1;
-        while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
-        if (!(code.includes("MODULE_AUTHOR") && /MODULE_AUTHOR\s*\(\s*$/.test(code)))
-          push(cleanStringLiteral(text.slice(i + 1, Math.min(j, text.length))), "string", newBlock());
-        i = j + 1;
+        while (j < text.length && text.charCodeAt(j) !== DQUOTE) j += text.charCodeAt(j) === 92 ? 2 : 1;
+        if (emitLine !== null && !(code.includes("MODULE_AUTHOR") && /MODULE_AUTHOR\s*\(\s*$/.test(code)))
+          emit(out, emitLine, cleanStringLiteral(text.slice(i + 1, Math.min(j, text.length))), "string", newBlock());
+        i = from = j + 1;
         continue;
       }
-      if (c === "'") {
+      if (c === SQUOTE) {
         const close = text.indexOf("'", i + 1);
-        if (close > i && close - i <= 6 && (close - i === 2 || text[i + 1] === "\\")) {
-          i = close + 1;
+        if (close > i && close - i <= 6 && (close - i === 2 || next === 92)) {
+          code += text.slice(from, i);
+          i = from = close + 1;
           continue;
         }
       }
-      code += c;
       i++;
     }
+    if (from < text.length) code += text.slice(from);
     lineCommentBlock = sawLineComment;
-    if (code !== "") codeOut.push(code);
+    if (code !== "") out.code.push(code);
   }
-  return { spans, code: codeOut };
+  return out;
 }
 
 // rules/data/typos-kernel.ts
@@ -11792,35 +12836,15 @@ var PHRASES = {
   "can not longer": "can no longer"
 };
 
-// rules/utils/words-gate.ts
-var SEED = 2166136261 | 0;
-var PRIME = 16777619;
-var SMALL = 1073741823;
+// rules/utils/words-hash.ts
+var HASH_SEED = 2166136261 | 0;
+var HASH_PRIME = 16777619;
+var HASH_MASK = 1073741823;
 function hashOf(word) {
-  let h = SEED;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), PRIME);
-  return h & SMALL;
+  let h = HASH_SEED;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), HASH_PRIME);
+  return h & HASH_MASK;
 }
-var hashesOf = (words) => new Set(Array.from(words, hashOf));
-var DOUBLED_HASHES = hashesOf(DOUBLED);
-var NOT_AFTER_AN_HASHES = hashesOf(NOT_AFTER_AN);
-var AN_HASH = hashOf("an");
-var PHRASE_MIDDLES = new Set(Object.keys(PHRASES).map((p) => p.split(" ")[1] ?? ""));
-var PHRASE_MIDDLE_HASHES = hashesOf(PHRASE_MIDDLES);
-var HashFilter = class {
-  bits = new Uint32Array(1 << 17);
-  constructor(words) {
-    for (const w of words) {
-      const at = hashOf(w) >>> 8;
-      this.bits[at >>> 5] = this.bits[at >>> 5] | 1 << (at & 31);
-    }
-  }
-  mayHave(hash3) {
-    const at = hash3 >>> 8;
-    return (this.bits[at >>> 5] & 1 << (at & 31)) !== 0;
-  }
-};
-var dictFilters = /* @__PURE__ */ new WeakMap();
 var KELVIN = 8490;
 var DOTTED_I = 304;
 function letterOf(c) {
@@ -11831,17 +12855,23 @@ function letterOf(c) {
   if (c === DOTTED_I) return 105;
   return -1;
 }
+
+// rules/utils/words-gate.ts
+var hashesOf = (words) => new Set(Array.from(words, hashOf));
+var DOUBLED_HASHES = hashesOf(DOUBLED);
+var NOT_AFTER_AN_HASHES = hashesOf(NOT_AFTER_AN);
+var AN_HASH = hashOf("an");
+var PHRASE_MIDDLES = new Set(Object.keys(PHRASES).map((p) => p.split(" ")[1] ?? ""));
+var PHRASE_MIDDLE_HASHES = hashesOf(PHRASE_MIDDLES);
 function runText(text, start, end) {
   let out = "";
   for (let i = start; i < end; i++) out += String.fromCharCode(letterOf(text.charCodeAt(i)));
   return out;
 }
 var BlockLook = class {
-  constructor(inDict, dict) {
-    this.inDict = inDict;
+  constructor(dict) {
     this.dict = dict;
   }
-  inDict;
   dict;
   sequence = false;
   dictHits = [];
@@ -11854,9 +12884,21 @@ var BlockLook = class {
   prev2Text = "";
   prev2Start = 0;
   prev2End = 0;
+  /** Forgets the last block, to read the next. */
+  reset() {
+    this.sequence = false;
+    this.dictHits.length = 0;
+    this.prevText = "";
+    this.prevStart = 0;
+    this.prevEnd = 0;
+    this.prevHash = -1;
+    this.prev2Text = "";
+    this.prev2Start = 0;
+    this.prev2End = 0;
+  }
   /** Takes the next run of the block. */
   next(text, start, end, hash3) {
-    if (this.inDict.mayHave(hash3) && this.dict.has(runText(text, start, end))) this.dictHits.push(this.span, start);
+    if (this.dict.hasRun(text, start, end, hash3)) this.dictHits.push(this.span, start);
     if (!this.sequence) this.sequence = this.endsSequence(text, start, end, hash3);
     this.prev2Text = this.prevText;
     this.prev2Start = this.prevStart;
@@ -11885,37 +12927,41 @@ var BlockLook = class {
     return false;
   }
 };
-function findCandidates(spans, from, to, dict) {
-  let inDict = dictFilters.get(dict);
-  if (!inDict) {
-    inDict = new HashFilter(dict.keys());
-    dictFilters.set(dict, inDict);
+var CandidateFinder = class {
+  look;
+  constructor(dict) {
+    this.look = new BlockLook(dict);
   }
-  const look = new BlockLook(inDict, dict);
+  find(spans, from, to) {
+    this.look.reset();
+    readRuns(this.look, spans, from, to);
+    return this.look;
+  }
+};
+function readRuns(look, spans, from, to) {
   for (let s = from; s < to; s++) {
     const text = spans[s].text;
     look.span = s;
     let start = -1;
-    let h = SEED;
+    let h = HASH_SEED;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       const l = letterOf(c);
       if (l >= 0) {
         if (start < 0) {
           start = i;
-          h = SEED;
+          h = HASH_SEED;
         }
-        h = Math.imul(h ^ l, PRIME);
+        h = Math.imul(h ^ l, HASH_PRIME);
         if (c !== DOTTED_I) continue;
-        look.next(text, start, i + 1, h & SMALL);
+        look.next(text, start, i + 1, h & HASH_MASK);
       } else if (start >= 0) {
-        look.next(text, start, i, h & SMALL);
+        look.next(text, start, i, h & HASH_MASK);
       }
       start = -1;
     }
-    if (start >= 0) look.next(text, start, text.length, h & SMALL);
+    if (start >= 0) look.next(text, start, text.length, h & HASH_MASK);
   }
-  return look;
 }
 
 // rules/utils/words-check.ts
@@ -11941,13 +12987,12 @@ function checkMisspelling(word, line, span, input3, out) {
   const key = keyOf(word.toLowerCase());
   const right = input3.dict.get(key);
   if (right === void 0) return;
-  if (input3.identifiers.has(key)) return;
   if (span.kind === "message") {
     if (input3.removedWords?.has(key)) return;
     if (hasRun(span.text.toLowerCase(), right.toLowerCase())) return;
   }
   const bare = word.endsWith("'s") || word.endsWith("\u2019s") ? word.slice(0, -2) : word;
-  out.push({ kind: "misspelling", line, from: bare, to: applyCase(bare, right) });
+  out.push({ kind: "misspelling", line, from: bare, to: applyCase(bare, right), key });
 }
 function checkSequence({ words, lines, lower }, out) {
   for (let i = 1; i < words.length; i++) {
@@ -11975,25 +13020,42 @@ function checkSequence({ words, lines, lower }, out) {
     }
   }
 }
+var blockWords = { words: [], lines: [], lower: [] };
+var finder = new WordFinder();
+var finders = /* @__PURE__ */ new WeakMap();
+var NO_CANDIDATES = { sequence: false, dictHits: [] };
+function candidateFinder(dict) {
+  let found = finders.get(dict);
+  if (!found) {
+    found = new CandidateFinder(dict);
+    finders.set(dict, found);
+  }
+  return found;
+}
 function checkSpans(input3) {
   const out = [];
-  let blockWords = { words: [], lines: [], lower: [] };
+  blockWords.words.length = 0;
+  blockWords.lines.length = 0;
+  blockWords.lower.length = 0;
   let block = -1;
   let endClean = false;
   let blockEnd = -1;
-  let candidates = { sequence: false, dictHits: [] };
-  const finder = new WordFinder();
+  let candidates = NO_CANDIDATES;
+  const blocks = candidateFinder(input3.dict);
   let hit = 0;
   const flush = () => {
+    if (blockWords.words.length === 0) return;
     checkSequence(blockWords, out);
-    blockWords = { words: [], lines: [], lower: [] };
+    blockWords.words.length = 0;
+    blockWords.lines.length = 0;
+    blockWords.lower.length = 0;
   };
   for (let at = 0; at < input3.spans.length; at++) {
     const span = input3.spans[at];
     if (at >= blockEnd) {
       blockEnd = at + 1;
       while (blockEnd < input3.spans.length && input3.spans[blockEnd].block === span.block) blockEnd++;
-      candidates = findCandidates(input3.spans, at, blockEnd, input3.dict);
+      candidates = blocks.find(input3.spans, at, blockEnd);
       hit = 0;
     }
     const hits = candidates.dictHits;
@@ -12045,16 +13107,33 @@ var QUOTES = /["“”]/;
 function maskQuotes(line, open2) {
   if (!open2 && !QUOTES.test(line)) return { text: line, open: open2 };
   let out = "";
-  for (const c of line) {
-    if (c === '"' || c === "\u201C" || c === "\u201D") {
-      open2 = c === "\u201C" ? true : c === "\u201D" ? false : !open2;
-      out += MASK;
-      continue;
-    }
-    out += open2 ? MASK : c;
+  let from = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 34 && c !== 8220 && c !== 8221) continue;
+    out += open2 ? maskOf(line, from, i + 1) : line.slice(from, i) + MASK;
+    open2 = c === 8220 ? true : c === 8221 ? false : !open2;
+    from = i + 1;
   }
+  out += open2 ? maskOf(line, from, line.length) : line.slice(from);
   return { text: out, open: open2 };
 }
+function maskOf(line, from, to) {
+  let n = to - from;
+  for (let i = from; i + 1 < to; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 55296 && c <= 56319) {
+      const d = line.charCodeAt(i + 1);
+      if (d >= 56320 && d <= 57343) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return MASK.repeat(n);
+}
+var BLANK = /^\s*$/;
+var SEPARATOR = /^\s*-{3,}\s*$/;
 function scanCommitMessage(lines) {
   const spans = [];
   let block = newBlock();
@@ -12062,12 +13141,12 @@ function scanCommitMessage(lines) {
   let quoteOpen = false;
   lines.forEach((raw, i) => {
     const line = raw.replace(/\r$/, "");
-    if (line.trim() === "") {
+    if (BLANK.test(line)) {
       block = newBlock();
       quoteOpen = false;
       return;
     }
-    if (/^-{2,}\s*>8/.test(line) || /^-{3,}$/.test(line.trim())) inDiffstatOrChangelog = true;
+    if (/^-{2,}\s*>8/.test(line) || SEPARATOR.test(line)) inDiffstatOrChangelog = true;
     if (inDiffstatOrChangelog) return;
     if (/^[\s>|]/.test(line)) {
       block = newBlock();
@@ -12088,10 +13167,12 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 var cached = null;
+var SHORT = 4;
 var rows = [new Int32Array(64), new Int32Array(64)];
 function editDistance(a, b) {
   if (rows[0].length <= b.length) rows = [new Int32Array(b.length + 1), new Int32Array(b.length + 1)];
-  let [prev, cur] = rows;
+  let prev = rows[0];
+  let cur = rows[1];
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
@@ -12100,48 +13181,178 @@ function editDistance(a, b) {
       const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
       cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
     }
-    [prev, cur] = [cur, prev];
+    const done = prev;
+    prev = cur;
+    cur = done;
   }
   return prev[b.length];
 }
 function chooseCorrection(wrong, suggestions) {
   const key = wrong.toLowerCase();
   if (DENYLIST.has(key)) return null;
-  if (key.length <= 4 && !SHORT_KEEP.has(key)) return null;
-  const usable = suggestions.map((s) => s.trim()).filter((s) => s !== "" && !s.includes("'"));
-  if (usable.length === 0) return null;
-  if (usable.length === 1) return usable[0] ?? null;
-  if (key.length < 6) return null;
+  if (key.length <= SHORT && !SHORT_KEEP.has(key)) return null;
+  let first = null;
+  let usable = 0;
   let best = null;
   let bestDist = Infinity;
-  for (const s of usable) {
+  for (const raw of suggestions) {
+    const s = raw.trim();
+    if (s === "" || s.includes("'")) continue;
+    usable++;
+    first ??= s;
+    if (key.length < 6 || Math.abs(s.length - key.length) > 2) continue;
     const d = editDistance(key, s.toLowerCase());
     if (d < bestDist) {
       best = s;
       bestDist = d;
     }
   }
+  if (usable <= 1) return first;
   return bestDist <= 2 ? best : null;
 }
-function oneCorrection(wrong, right) {
-  const key = wrong.toLowerCase();
-  if (DENYLIST.has(key) || key.length <= 4 && !SHORT_KEEP.has(key)) return null;
-  return right === "" || right.includes("'") ? null : right;
-}
 function buildDictionary(entries) {
-  const dict = /* @__PURE__ */ new Map();
-  for (const entry of entries) {
-    const arrow = entry.indexOf("->");
-    if (arrow <= 0) continue;
-    const wrong = entry.slice(0, arrow).trim();
-    if (!/^[A-Za-z]+$/.test(wrong)) continue;
-    const rest = entry.slice(arrow + 2);
-    const fix = rest.includes(",") ? chooseCorrection(wrong, rest.split(",")) : oneCorrection(wrong, rest.trim());
-    if (fix !== null) dict.set(wrong.toLowerCase(), fix);
-  }
-  for (const [wrong, right] of Object.entries(KERNEL_TYPOS)) dict.set(wrong, right);
-  return dict;
+  return new LazyDictionary(entries, KERNEL_TYPOS);
 }
+var oneSuggestion = (right) => right === "" || right.includes("'") ? null : right;
+var LazyDictionary = class {
+  constructor(entries, ours) {
+    this.entries = entries;
+    this.firstOurs = entries.length;
+    for (const [wrong, right] of Object.entries(ours)) this.ours.push(`${wrong}->${right}`);
+    const n = entries.length + this.ours.length;
+    this.starts = new Int32Array(n);
+    this.ends = new Int32Array(n);
+    this.hashes = new Int32Array(n);
+    this.older = new Int32Array(n);
+    let bits = 4;
+    while (1 << bits < n * 2) bits++;
+    this.slots = new Int32Array(1 << bits);
+    this.shift = 32 - bits;
+    for (let i = 0; i < n; i++) this.add(i);
+  }
+  entries;
+  /** The file's entries, then ours (`wrong->right`, trusted as they are): entryAt numbers them all. */
+  ours = [];
+  firstOurs;
+  /** Per entry: where its trimmed misspelling starts and ends, and its hash (lower-cased). */
+  starts;
+  ends;
+  hashes;
+  /** Per entry: the entry before it with the same misspelling (index + 1), 0 for none. */
+  older;
+  /** The newest entry of each misspelling (index + 1), 0 for an empty slot; at most half full. */
+  slots;
+  shift;
+  /** The correction of a misspelling (by its newest entry) once worked out: null for none. */
+  fixes = /* @__PURE__ */ new Map();
+  get(word) {
+    const hash3 = hashOf(word);
+    for (let slot = this.slotOf(hash3), at = this.slots[slot]; at !== 0; slot = this.nextSlot(slot), at = this.slots[slot]) {
+      if (this.hashes[at - 1] === hash3 && this.keyIs(at - 1, word)) return this.fixOf(at - 1) ?? void 0;
+    }
+    return void 0;
+  }
+  has(word) {
+    return this.get(word) !== void 0;
+  }
+  hasRun(text, start, end, hash3) {
+    for (let slot = this.slotOf(hash3), at = this.slots[slot]; at !== 0; slot = this.nextSlot(slot), at = this.slots[slot]) {
+      if (this.hashes[at - 1] === hash3 && this.keyIsRun(at - 1, text, start, end)) return this.fixOf(at - 1) !== null;
+    }
+    return false;
+  }
+  keys() {
+    const out = [];
+    for (const at of this.slots) {
+      if (at !== 0 && this.fixOf(at - 1) !== null) out.push(this.keyOf(at - 1));
+    }
+    return out;
+  }
+  /** Files entry `i` under its misspelling's hash, in front of an older entry of the same misspelling. */
+  add(i) {
+    const entry = this.entryAt(i);
+    const arrow = entry.indexOf("->");
+    if (arrow <= 0) return;
+    let start = 0;
+    let end = arrow;
+    while (start < end && isSpace(entry.charCodeAt(start))) start++;
+    while (end > start && isSpace(entry.charCodeAt(end - 1))) end--;
+    if (start === end) return;
+    let h = HASH_SEED;
+    for (let k = start; k < end; k++) {
+      const c = entry.charCodeAt(k) | 32;
+      if (c < 97 || c > 122) return;
+      h = Math.imul(h ^ c, HASH_PRIME);
+    }
+    const hash3 = h & HASH_MASK;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.hashes[i] = hash3;
+    let slot = this.slotOf(hash3);
+    for (let at = this.slots[slot]; at !== 0; slot = this.nextSlot(slot), at = this.slots[slot]) {
+      if (this.hashes[at - 1] === hash3 && this.keyIsRun(at - 1, entry, start, end)) {
+        this.older[i] = at;
+        break;
+      }
+    }
+    this.slots[slot] = i + 1;
+  }
+  /**
+   * The correction of the misspelling whose newest entry is `newest`: the
+   * newest entry's own that is trusted, as setting the entries one by one
+   * into a Map (but only those with a correction) would leave it.
+   */
+  fixOf(newest) {
+    let fix = this.fixes.get(newest);
+    if (fix === void 0) {
+      fix = null;
+      for (let i = newest + 1; fix === null && i !== 0; i = this.older[i - 1]) fix = this.entryFix(i - 1);
+      this.fixes.set(newest, fix);
+    }
+    return fix;
+  }
+  /** What one entry offers: ours as written, the file's through its checks (chooseCorrection). */
+  entryFix(i) {
+    const entry = this.entryAt(i);
+    const arrow = entry.indexOf("->");
+    if (i >= this.firstOurs) return entry.slice(arrow + 2);
+    const wrong = entry.slice(this.starts[i], this.ends[i]);
+    const key = wrong.toLowerCase();
+    if (DENYLIST.has(key) || key.length <= SHORT && !SHORT_KEEP.has(key)) return null;
+    const rest = entry.slice(arrow + 2);
+    return rest.includes(",") ? chooseCorrection(wrong, rest.split(",")) : oneSuggestion(rest.trim());
+  }
+  /** Entry `i`'s misspelling, lower case. */
+  keyOf(i) {
+    return this.entryAt(i).slice(this.starts[i], this.ends[i]).toLowerCase();
+  }
+  /** Whether entry `i`'s misspelling, lower-cased, is `word`. */
+  keyIs(i, word) {
+    const entry = this.entryAt(i);
+    const start = this.starts[i];
+    if (word.length !== this.ends[i] - start) return false;
+    for (let k = 0; k < word.length; k++) if ((entry.charCodeAt(start + k) | 32) !== word.charCodeAt(k)) return false;
+    return true;
+  }
+  /** Whether entry `i`'s misspelling, lower-cased, reads as `text[from, to)` through letterOf. */
+  keyIsRun(i, text, from, to) {
+    const entry = this.entryAt(i);
+    const start = this.starts[i];
+    if (to - from !== this.ends[i] - start) return false;
+    for (let k = 0; k < to - from; k++) if ((entry.charCodeAt(start + k) | 32) !== letterOf(text.charCodeAt(from + k))) return false;
+    return true;
+  }
+  entryAt(i) {
+    return i < this.firstOurs ? this.entries[i] : this.ours[i - this.firstOurs];
+  }
+  /** Fibonacci hashing: the top bits of the product spread FNV's weaker low bits. */
+  slotOf(hash3) {
+    return Math.imul(hash3, 2654435761) >>> this.shift;
+  }
+  nextSlot(slot) {
+    return slot + 1 & this.slots.length - 1;
+  }
+};
 function dictionaryFile() {
   const beside = fileURLToPath(new URL("./dict-en.json", import.meta.url));
   try {
@@ -12152,15 +13363,16 @@ function dictionaryFile() {
     throw err;
   }
 }
+var isString = (e) => typeof e === "string";
 function loadDictionary() {
   if (cached) return cached;
   const data = JSON.parse(readFileSync(dictionaryFile(), "utf8"));
-  const entries = [];
+  let entries = [];
   for (const def of data.dictionaryDefinitions ?? []) {
     for (const list of [def.flagWords, def.suggestWords]) {
-      if (Array.isArray(list)) {
-        for (const e of list) if (typeof e === "string") entries.push(e);
-      }
+      if (!Array.isArray(list)) continue;
+      const strings = list.every(isString) ? list : list.filter(isString);
+      entries = entries.concat(strings);
     }
   }
   cached = buildDictionary(entries);
@@ -12179,8 +13391,8 @@ function isRuleLine(trimmed) {
   }
   return any2;
 }
-function scanDoc(lines) {
-  const spans = [];
+function scanDoc(lines, out = { spans: [], code: [] }) {
+  const spans = out.spans;
   let literalIndent = -1;
   let pendingLiteral = -1;
   let fenced = false;
@@ -12217,7 +13429,7 @@ function scanDoc(lines) {
       spans.push({ line: l.newLine, text, block, kind: "doc" });
     }
   }
-  return { spans, code: [] };
+  return out;
 }
 
 // rules/utils/words-script.ts
@@ -12244,9 +13456,8 @@ function hashCommentStart(text, makefile) {
   }
   return -1;
 }
-function scanHashComments(lines, makefile) {
-  const spans = [];
-  const code = [];
+function scanHashComments(lines, makefile, out = { spans: [], code: [] }) {
+  const { spans, code } = out;
   let block = newBlock();
   let prevWasComment = false;
   for (const l of lines) {
@@ -12267,13 +13478,12 @@ function scanHashComments(lines, makefile) {
       spans.push({ line: l.newLine, text: prose, block, kind: "comment" });
     }
   }
-  return { spans, code };
+  return out;
 }
 var KCONFIG_KEYWORD = /^(config|menuconfig|choice|endchoice|menu|endmenu|if|endif|source|rsource|osource|comment|mainmenu|bool|boolean|tristate|string|hex|int|prompt|default|def_bool|def_tristate|depends|select|imply|range|visible|option|modules|transitional|help|---help---)\b/;
 var KCONFIG_PROMPT = /^(bool|boolean|tristate|string|hex|int|prompt|comment|menu|mainmenu)\s+"((?:\\.|[^"\\])*)"/;
-function scanKconfig(lines) {
-  const spans = [];
-  const code = [];
+function scanKconfig(lines, out = { spans: [], code: [] }) {
+  const { spans, code } = out;
   const newSide = lines.filter((l) => l.kind !== "del");
   const first = newSide.find((l) => l.text.trim() !== "");
   let helpIndent = -1;
@@ -12284,7 +13494,7 @@ function scanKconfig(lines) {
   for (const l of newSide) {
     const text = l.text;
     const trimmed = text.trim();
-    const emit = (s, b) => {
+    const emit2 = (s, b) => {
       if (l.kind === "add" && l.newLine !== null && /[A-Za-z]/.test(s)) spans.push({ line: l.newLine, text: s, block: b, kind: "doc" });
     };
     if (helpIndent >= 0) {
@@ -12293,7 +13503,7 @@ function scanKconfig(lines) {
         continue;
       }
       if (indentOf(text) > helpIndent) {
-        emit(text, block);
+        emit2(text, block);
         continue;
       }
       helpIndent = -1;
@@ -12304,14 +13514,14 @@ function scanKconfig(lines) {
       continue;
     }
     if (trimmed.startsWith("#")) {
-      emit(trimmed.replace(/^#+/, ""), newBlock());
+      emit2(trimmed.replace(/^#+/, ""), newBlock());
       continue;
     }
     const prompt = KCONFIG_PROMPT.exec(trimmed);
-    if (prompt) emit(cleanStringLiteral(prompt[2] ?? ""), newBlock());
+    if (prompt) emit2(cleanStringLiteral(prompt[2] ?? ""), newBlock());
     code.push(trimmed.replace(/"(?:\\.|[^"\\])*"/g, " "));
   }
-  return { spans, code };
+  return out;
 }
 
 // rules/utils/words-prose.ts
@@ -12362,20 +13572,20 @@ function fileLanguage(file2) {
   const sample = base.includes(".") ? [] : shownLines(file2);
   return proseLanguage(file2.path, firstNewLine(file2), sample);
 }
-function scanHunk(hunk, language) {
+function scanHunk(hunk, language, out = { spans: [], code: [] }) {
   switch (language) {
     case "c":
-      return scanCLike(hunk.lines);
+      return scanCLike(hunk.lines, out);
     case "hash":
-      return scanHashComments(hunk.lines, false);
+      return scanHashComments(hunk.lines, false, out);
     case "make":
-      return scanHashComments(hunk.lines, true);
+      return scanHashComments(hunk.lines, true, out);
     case "kconfig":
-      return scanKconfig(hunk.lines);
+      return scanKconfig(hunk.lines, out);
     case "doc":
-      return scanDoc(hunk.lines);
+      return scanDoc(hunk.lines, out);
     case "none":
-      return { spans: [], code: [] };
+      return out;
   }
 }
 
@@ -12385,26 +13595,18 @@ var RemovedWords = class {
     this.patch = patch;
   }
   patch;
-  words = null;
+  text = null;
   /** Whether `word` is a whole run of `a`-`z` (what `/[a-z]+/g` matches) in a removed line, lower-cased. */
   has(word) {
-    this.words ??= lowerRuns(removedText(this.patch));
-    return this.words.has(word);
+    const text = this.text ??= removedText(this.patch);
+    for (let i = 0; i < word.length; i++) if (!isAsciiLower(word.charCodeAt(i))) return false;
+    if (word === "") return false;
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+      if (!isAsciiLower(text.charCodeAt(at - 1)) && !isAsciiLower(text.charCodeAt(at + word.length))) return true;
+    }
+    return false;
   }
 };
-function lowerRuns(text) {
-  const out = /* @__PURE__ */ new Set();
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    if (isAsciiLower(text.charCodeAt(i))) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      out.add(text.slice(start, i));
-      start = -1;
-    }
-  }
-  return out;
-}
 var isAsciiLower = (c) => c >= 97 && c <= 122;
 function removedText(patch) {
   const lines = [];
@@ -12438,33 +13640,33 @@ var typo_default = defineRule({
     return {
       patch(patch) {
         const dict = loadDictionary();
-        const identifiers = new LazyIdentifiers();
+        const code = [];
         const fileSpans = [];
         for (const file2 of patch.files) {
-          const spans = [];
           const language = fileLanguage(file2);
-          for (const hunk of file2.hunks) {
-            const res = scanHunk(hunk, language);
-            spans.push(...res.spans);
-            identifiers.add(res.code);
-          }
-          fileSpans.push({ path: file2.path, spans });
+          if (language === "none") continue;
+          const out = { spans: [], code };
+          for (const hunk of file2.hunks) scanHunk(hunk, language, out);
+          if (out.spans.length > 0) fileSpans.push({ path: file2.path, spans: out.spans });
         }
+        const identifiers = new LazyIdentifiers();
+        identifiers.add(code);
         const maxLineLength = DEFAULT_LIMITS.maxLineLength;
-        const report = (file2, slips) => {
-          for (const s of slips) {
-            ctx.report({
-              messageId: MESSAGE_ID[s.kind],
-              data: { from: s.from, to: s.to },
-              file: file2,
-              line: s.line,
-              fix: { from: s.from, to: s.to }
-            });
-          }
-        };
         const message = scanCommitMessage(patch.commitMessage);
-        report(COMMIT_MSG, checkSpans({ spans: message, dict, identifiers, maxLineLength, removedWords: new RemovedWords(patch) }));
-        for (const { path, spans } of fileSpans) report(path, checkSpans({ spans, dict, identifiers, maxLineLength }));
+        const slipsByFile = [
+          { file: COMMIT_MSG, slips: checkSpans({ spans: message, dict, maxLineLength, removedWords: new RemovedWords(patch) }) }
+        ];
+        for (const { path, spans } of fileSpans) slipsByFile.push({ file: path, slips: checkSpans({ spans, dict, maxLineLength }) });
+        const keys = /* @__PURE__ */ new Set();
+        for (const { slips } of slipsByFile) for (const s of slips) if (s.key !== void 0) keys.add(s.key);
+        const inCode = keys.size > 0 ? identifiers.found(keys) : keys;
+        for (const { file: file2, slips } of slipsByFile) {
+          for (const s of slips) {
+            if (s.key !== void 0 && inCode.has(s.key)) continue;
+            const fix = { from: s.from, to: s.to };
+            ctx.report({ messageId: MESSAGE_ID[s.kind], data: fix, file: file2, line: s.line, fix });
+          }
+        }
       }
     };
   }
@@ -12473,10 +13675,10 @@ var typo_default = defineRule({
 // rules/utils/acquire-gate.ts
 var pairCache = /* @__PURE__ */ new WeakMap();
 function pairsOf(index) {
-  let known = pairCache.get(index);
+  let known = pairCache.get(index.identifiers);
   if (!known) {
     known = /* @__PURE__ */ new Map();
-    pairCache.set(index, known);
+    pairCache.set(index.identifiers, known);
   }
   return known;
 }
@@ -12501,29 +13703,148 @@ function lookUp(known, name, index) {
 function pairOf(name, index) {
   return lookUp(pairsOf(index), name, index);
 }
-function isBlank(c) {
+function isBlank3(c) {
   return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
 }
+var MAX_ARGS_TEXT = 200;
+var NOT_ASSIGNED = 0;
+var INTO_MEMBER = 1;
+var MAYBE = 2;
 function textMayAcquire(fn, index) {
   const known = pairsOf(index);
-  for (const l of fn.lines) {
-    const text = l.text;
-    for (let p = text.indexOf("("); p >= 0; p = text.indexOf("(", p + 1)) if (callable(text, p, fn, known, index)) return true;
-    for (let p = text.indexOf("/"); p >= 0; p = text.indexOf("/", p + 1)) if (callable(text, p, fn, known, index)) return true;
-    if (callable(text, text.length, fn, known, index)) return true;
+  const lines = fn.lines;
+  let first = 0;
+  while (first < lines.length && !acquiresOn(lines, first, fn, known, index)) first++;
+  if (first === lines.length) return false;
+  let exitAfter = false;
+  let anchored = false;
+  for (let i = first; i < lines.length && !(exitAfter && anchored); i++) {
+    const l = lines[i];
+    const open2 = l.kind === "add" && !anchored;
+    if (exitAfter && !open2) continue;
+    const exit = hasExit(l.text);
+    if (exit) exitAfter = true;
+    if (open2) anchored = exit || l.text.includes("if") || acquiresOn(lines, i, fn, known, index);
+  }
+  if (!exitAfter && !exitInDoLoop(lines, first)) return false;
+  return anchored || anchoredBefore(lines, first) || !ascending2(lines);
+}
+function hasExit(text) {
+  return text.includes("return") || text.includes("goto");
+}
+function exitInDoLoop(lines, first) {
+  let exit = false;
+  for (let i = 0; i < first && !exit; i++) exit = hasExit(lines[i].text);
+  if (!exit) return false;
+  for (let i = 0; i <= first; i++) {
+    const text = lines[i].text;
+    for (let p = text.indexOf("do"); p >= 0; p = text.indexOf("do", p + 1)) {
+      if ((p === 0 || !isIdPart(text.charCodeAt(p - 1))) && !isIdPart(text.charCodeAt(p + 2))) return true;
+    }
   }
   return false;
 }
-function callable(text, at, fn, known, index) {
+function anchoredBefore(lines, first) {
+  for (let i = 0; i < first; i++) {
+    const l = lines[i];
+    if (l.kind === "add" && (l.text.includes("if") || hasExit(l.text))) return true;
+  }
+  return false;
+}
+function ascending2(lines) {
+  for (let i = 1; i < lines.length; i++) if (lines[i].newLine <= lines[i - 1].newLine) return false;
+  return true;
+}
+function acquiresOn(lines, i, fn, known, index) {
+  const text = lines[i].text;
+  for (let p = text.indexOf("("); p >= 0; p = text.indexOf("(", p + 1)) if (callable(lines, i, p, fn, known, index)) return true;
+  for (let p = text.indexOf("/"); p >= 0; p = text.indexOf("/", p + 1)) if (callable(lines, i, p, fn, known, index)) return true;
+  return callable(lines, i, text.length, fn, known, index);
+}
+function callable(lines, i, at, fn, known, index) {
+  const text = lines[i].text;
   let end = at;
-  while (end > 0 && isBlank(text.charCodeAt(end - 1))) end--;
+  while (end > 0 && isBlank3(text.charCodeAt(end - 1))) end--;
   let start = end;
   while (start > 0 && isIdPart(text.charCodeAt(start - 1))) start--;
   if (start === end || !isIdStart(text.charCodeAt(start))) return false;
   const name = text.slice(start, end);
   if (ITERATOR_REFS.has(name)) return true;
-  return name !== fn.name && lookUp(known, name, index) !== null;
+  if (name === fn.name) return false;
+  const info = lookUp(known, name, index);
+  return info !== null && tracked(info, fn, lines, i, start, at);
 }
+function tracked(info, fn, lines, i, start, at) {
+  if (info.kind === "lock" && fn.name.includes("lock")) return false;
+  if (info.release.includes(fn.name)) return false;
+  const ownerKeeps = info.kind !== "lock" && info.kind !== "register" && info.kind !== "enable";
+  const byResult = info.handle === "result";
+  if (!byResult && !ownerKeeps) return true;
+  const a = assignmentBefore(lines, i, start);
+  if (a === NOT_ASSIGNED) return !byResult;
+  if (a === MAYBE || !ownerKeeps) return true;
+  return !byResult && !endsExpression(lines[i].text, at);
+}
+function endsExpression(text, open2) {
+  if (text.charCodeAt(open2) !== 40) return false;
+  let depth = 0;
+  const stop = Math.min(text.length, open2 + MAX_ARGS_TEXT);
+  for (let p = open2; p < stop; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 34 || c === 39) return false;
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) {
+      let q = p + 1;
+      while (q < text.length && isBlank3(text.charCodeAt(q))) q++;
+      const d = text.charCodeAt(q);
+      return d === 59 || d === 41;
+    }
+  }
+  return false;
+}
+function assignmentBefore(lines, i, start) {
+  let text = lines[i].text;
+  let k = start;
+  while (k > 0 && isBlank3(text.charCodeAt(k - 1))) k--;
+  if (k === 0) {
+    const prev = lines[i - 1];
+    if (!prev || /[/"#\\]/.test(prev.text) || lastChar(lines[i - 2]?.text ?? "") === 92) return MAYBE;
+    text = prev.text;
+    k = text.length;
+    while (k > 0 && isBlank3(text.charCodeAt(k - 1))) k--;
+    if (k === 0) return MAYBE;
+  }
+  const c = text.charCodeAt(k - 1);
+  if (c === 41 || c === 47) return MAYBE;
+  if (c !== 61) return NOT_ASSIGNED;
+  if (k > 1 && isOperator(text.charCodeAt(k - 2))) return NOT_ASSIGNED;
+  return targetOf(text, k - 1);
+}
+function lastChar(text) {
+  let k = text.length;
+  while (k > 0 && isBlank3(text.charCodeAt(k - 1))) k--;
+  return text.charCodeAt(k - 1);
+}
+function isOperator(c) {
+  return c === 61 || c === 33 || c === 60 || c === 62 || c === 43 || c === 45 || c === 42 || c === 47 || c === 37 || c === 38 || c === 124 || c === 94;
+}
+function targetOf(text, eq) {
+  let j = eq;
+  while (j > 0 && isBlank3(text.charCodeAt(j - 1))) j--;
+  let s = j;
+  while (s > 0 && isIdPart(text.charCodeAt(s - 1))) s--;
+  if (s === j) return MAYBE;
+  while (s > 0 && isBlank3(text.charCodeAt(s - 1))) s--;
+  let op = s;
+  if (op > 0 && text.charCodeAt(op - 1) === 46) op--;
+  else if (op > 1 && text.charCodeAt(op - 1) === 62 && text.charCodeAt(op - 2) === 45) op -= 2;
+  else return MAYBE;
+  while (op > 0 && isBlank3(text.charCodeAt(op - 1))) op--;
+  let o = op;
+  while (o > 0 && isIdPart(text.charCodeAt(o - 1))) o--;
+  return o < op && isIdStart(text.charCodeAt(o)) && !STARTS_STATEMENT.has(text.slice(o, op)) ? INTO_MEMBER : MAYBE;
+}
+var STARTS_STATEMENT = /* @__PURE__ */ new Set(["else", "return", "do", "case", "goto", "default", "if", "while", "for", "switch", "sizeof"]);
 
 // rules/utils/hand-over.ts
 var MANAGED_ACTION = /^[a-z]\w*_add_action(_or_reset)?$/;
@@ -12640,14 +13961,16 @@ function undoesEarlier(nodes, call, info) {
   return false;
 }
 var aggregateCache = /* @__PURE__ */ new WeakMap();
+var LOCAL_STRUCT = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/;
+var LOCAL_ARRAY = /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/;
 function localAggregates(nodes) {
   const hit = aggregateCache.get(nodes);
   if (hit) return hit;
   const out = /* @__PURE__ */ new Set();
   aggregateCache.set(nodes, out);
-  for (const n of nodes) {
-    if (n.stmt.kind !== "expr") continue;
-    const m = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/.exec(n.stmt.text) ?? /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/.exec(n.stmt.text);
+  for (const { stmt: s } of nodes) {
+    if (s.kind !== "expr") continue;
+    const m = LOCAL_STRUCT.exec(s.text) ?? LOCAL_ARRAY.exec(s.text);
     if (m?.[1]) out.add(m[1]);
   }
   return out;
@@ -12655,45 +13978,133 @@ function localAggregates(nodes) {
 function ownedOf(acq) {
   return { handle: acq.handle, result: acq.call.assignedTo ?? "", release: acq.info.release, foreign: acq.foreign };
 }
-function handedOver(nodes, from, to, acq, view, depth = 0) {
-  if (acq.info.kind === "lock" || !acq.handle) return false;
-  const h = acq.handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const rhs = new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`);
-  const returned = new RegExp(`^&?${h}$`);
-  const word = new RegExp(`\\b${h}\\b`);
-  const locals = localAggregates(nodes);
-  const owned = ownedOf(acq);
-  const exit = nodes[to];
-  for (let i = from + 1; i <= to && i < nodes.length; i++) {
-    const s = nodes[i].stmt;
+function isHandle(expr, handle) {
+  if (expr.length === handle.length) return expr === handle;
+  return expr.length === handle.length + 1 && expr.charCodeAt(0) === 38 && expr.endsWith(handle);
+}
+var patternCache = /* @__PURE__ */ new Map();
+var PATTERN_CACHE_SIZE = 4096;
+function patternsOf(handle) {
+  let p = patternCache.get(handle);
+  if (!p) {
+    const h = handle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    p = { rhs: new RegExp(`^\\s*(\\([\\w\\s*]*\\)\\s*)?&?\\s*${h}\\s*$`), word: new RegExp(`\\b${h}\\b`) };
+    if (patternCache.size >= PATTERN_CACHE_SIZE) patternCache.clear();
+    patternCache.set(handle, p);
+  }
+  return p;
+}
+var LINKS_OBJECT = /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/;
+function assignmentAt(text) {
+  for (let i = 0; i + 2 < text.length; i++) {
+    if (text.charCodeAt(i + 1) !== 61 || text.charCodeAt(i + 2) === 61) continue;
+    const c = text.charCodeAt(i);
+    if (c !== 61 && c !== 33 && c !== 60 && c !== 62) return i;
+  }
+  return -1;
+}
+var NO_LOCALS = /* @__PURE__ */ new Set();
+var HandOver = class {
+  constructor(nodes, from, acq, view, depth = 0) {
+    this.nodes = nodes;
+    this.acq = acq;
+    this.view = view;
+    this.depth = depth;
+    this.scanned = from;
+    this.never = acq.info.kind === "lock" || !acq.handle;
+    this.owned = ownedOf(acq);
+    if (this.never) return;
+    this.locals = localAggregates(nodes);
+  }
+  nodes;
+  acq;
+  view;
+  depth;
+  /** Index of the last statement scanned. */
+  scanned;
+  /** Index of the first hand-over that holds for every later exit (Infinity: none scanned yet). */
+  firstSure = Infinity;
+  dependent = [];
+  never;
+  /** Built when first needed: most statements neither store nor link anything. */
+  patterns = null;
+  locals = NO_LOCALS;
+  owned;
+  /** True when the object is handed over between the acquisition and the statement at `to` (the exit). */
+  by(to) {
+    if (this.never) return false;
+    const last = Math.min(to, this.nodes.length - 1);
+    while (this.scanned < last && this.firstSure === Infinity) this.scan(++this.scanned);
+    if (this.firstSure <= to) return true;
+    const exit = this.nodes[to];
+    for (const d of this.dependent) {
+      if (d.at > to) break;
+      if (exit !== void 0 && onFailureOf(this.nodes, d.at, d.call, exit)) continue;
+      if (!d.link) return true;
+      if (this.keeps(d, d.link)) return true;
+      const view = this.view;
+      if (!view.index.functions.has(d.call.name) && ownershipComment(view.fn, d.call.line, exit?.stmt.line ?? d.call.line)) return true;
+    }
+    return false;
+  }
+  /** Whether the link's callee keeps the object (a shown one that stores it, an unseen one named for linking). */
+  keeps(d, link) {
+    if (d.keeps === void 0) {
+      const view = this.view;
+      const callee = view.index.functions.get(d.call.name);
+      d.keeps = callee ? this.depth < 2 && calleeKeeps(callee, link.objectArg, this.acq, view, this.depth) : linksByName(link);
+    }
+    return d.keeps;
+  }
+  patternsOf() {
+    return this.patterns ??= patternsOf(this.acq.handle);
+  }
+  /** True when one of `args` names the object as a whole word. */
+  namedIn(args) {
+    const word = this.patternsOf().word;
+    for (const a of args) if (word.test(a)) return true;
+    return false;
+  }
+  /** Notes what the statement at `i` hands over. */
+  scan(i) {
+    const s = this.nodes[i].stmt;
     if (s.kind === "expr") {
-      const eq = /[^=!<>]=[^=]/.exec(s.text);
-      if (eq) {
-        const lhs = s.text.slice(0, eq.index + 1).trim();
-        const root = /^\*?\s*(\w+)/.exec(lhs)?.[1] ?? "";
+      const eq = assignmentAt(s.text);
+      if (eq >= 0) {
+        const lhs = s.text.slice(0, eq + 1).trim();
         const intoObject = lhs.startsWith("*") || lhs.includes("->") || lhs.includes(".") || lhs.includes("]");
-        if (intoObject && rhs.test(s.text.slice(eq.index + 2)) && !locals.has(root)) return true;
+        if (intoObject && this.patternsOf().rhs.test(s.text.slice(eq + 2)) && !this.locals.has(/^\*?\s*(\w+)/.exec(lhs)?.[1] ?? "")) {
+          this.firstSure = i;
+          return;
+        }
       }
     }
-    if (s.kind === "return" && returned.test(s.expr)) return true;
+    if (s.kind === "return" && isHandle(s.expr, this.acq.handle)) {
+      this.firstSure = i;
+      return;
+    }
     for (const c of s.calls) {
-      if (c !== acq.call && /^(list_add\w*|hlist_add\w*|list_move\w*|\w+_set_drvdata|rcu_assign_pointer|xa_store|idr_replace|radix_tree_insert|kref_init|\w+_add_tail|kobject_init|kobject_init_and_add|device_initialize)$/.test(
-        c.name
-      ) && c.args.some((a) => word.test(a)))
-        return true;
-      if (!view || c === acq.call) continue;
-      const managed = managedAction(c, owned, view.index);
-      if (managed === "reset") return true;
-      if (managed === "plain" && !(exit !== void 0 && onFailureOf(nodes, i, c, exit))) return true;
-      const link = linkCall(c, owned, locals);
-      if (!link || exit !== void 0 && onFailureOf(nodes, i, c, exit)) continue;
-      const callee = view.index.functions.get(c.name);
-      if (callee) {
-        if (depth < 2 && calleeKeeps(callee, link.objectArg, acq, view, depth)) return true;
-      } else if (linksByName(link) || ownershipComment(view.fn, c.line, exit?.stmt.line ?? c.line)) return true;
+      if (c === this.acq.call) continue;
+      if (LINKS_OBJECT.test(c.name) && this.namedIn(c.args)) {
+        this.firstSure = i;
+        return;
+      }
+      if (!this.view) continue;
+      const managed = managedAction(c, this.owned, this.view.index);
+      if (managed === "reset") {
+        this.firstSure = i;
+        return;
+      }
+      if (managed === "plain") this.dependent.push({ at: i, call: c, link: null });
+      else {
+        const link = linkCall(c, this.owned, this.locals);
+        if (link) this.dependent.push({ at: i, call: c, link });
+      }
     }
   }
-  return false;
+};
+function handedOver(nodes, from, to, acq, view, depth = 0) {
+  return new HandOver(nodes, from, acq, view, depth).by(to);
 }
 function calleeKeeps(callee, arg, acq, view, depth) {
   const param = callee.params[arg];
@@ -12791,16 +14202,34 @@ function laterRelease(fn, nodes, index, acq, exit) {
   return null;
 }
 
-// rules/utils/not-held.ts
-function prefixes(handle) {
-  const out = [];
-  const parts = handle.split(/(->|\.)/);
-  let cur = "";
-  for (let i = 0; i < parts.length; i += 2) {
-    cur += (i > 0 ? parts[i - 1] ?? "" : "") + (parts[i] ?? "");
-    out.push(cur);
+// rules/utils/release-sites.ts
+var sitesCache = /* @__PURE__ */ new WeakMap();
+function releasesIn(nodes, index, acq, i) {
+  for (const c of nodes[i].stmt.calls) if (c !== acq.call && releases(index, c, acq)) return true;
+  return false;
+}
+function releaseSites(nodes, index, acq, lo, hi) {
+  let sites = sitesCache.get(acq);
+  if (!sites) {
+    sites = { lo, hi: lo - 1, at: [] };
+    sitesCache.set(acq, sites);
   }
-  return out;
+  if (lo < sites.lo) {
+    const before = [];
+    for (let i = lo; i < sites.lo; i++) if (releasesIn(nodes, index, acq, i)) before.push(i);
+    sites.at = before.concat(sites.at);
+    sites.lo = lo;
+  }
+  for (let i = sites.hi + 1; i <= hi; i++) if (releasesIn(nodes, index, acq, i)) sites.at.push(i);
+  if (hi > sites.hi) sites.hi = hi;
+  return sites.at;
+}
+
+// rules/utils/not-held.ts
+function hangsOff(handle, x) {
+  if (handle === x) return true;
+  if (!handle.startsWith(x)) return false;
+  return handle.startsWith("->", x.length) || handle.charCodeAt(x.length) === 46;
 }
 function provedNull(part) {
   const c = bareCond(part).replace(/\s+/g, "");
@@ -12816,33 +14245,50 @@ function conjuncts(cond) {
   const c = bareCond(cond);
   const out = [];
   let depth = 0;
-  let cur = "";
+  let start = 0;
   for (let i = 0; i < c.length; i++) {
-    const ch = c.charAt(i);
-    if (ch === "(") depth++;
-    else if (ch === ")") depth--;
-    if (depth === 0 && ch === "&" && c[i + 1] === "&") {
-      out.push(cur.trim());
-      cur = "";
+    const ch = c.charCodeAt(i);
+    if (ch === 40) depth++;
+    else if (ch === 41) depth--;
+    if (depth !== 0) continue;
+    if (ch === 38 && c.charCodeAt(i + 1) === 38) {
+      out.push(c.slice(start, i).trim());
       i++;
-      continue;
-    }
-    if (depth === 0 && ch === "|" && c[i + 1] === "|") return [c];
-    cur += ch;
+      start = i + 1;
+    } else if (ch === 124 && c.charCodeAt(i + 1) === 124) return [c];
   }
-  out.push(cur.trim());
+  out.push(c.slice(start).trim());
   return out;
+}
+var proofCache = /* @__PURE__ */ new WeakMap();
+function proofsOf(s) {
+  let p = proofCache.get(s);
+  if (!p) {
+    const parts = conjuncts(s.cond);
+    const nulls = [];
+    for (const part of parts) nulls.push(provedNull(part) ?? "");
+    p = { nulls, set: provedSet(s.cond) ?? "" };
+    proofCache.set(s, p);
+  }
+  return p;
+}
+function objectOf(handle) {
+  let i = 0;
+  while (i < handle.length && (handle.charCodeAt(i) === 38 || handle.charCodeAt(i) === 42)) i++;
+  return i === 0 ? handle : handle.slice(i);
 }
 function onlyWhenNull(exit, handle) {
   if (!handle) return false;
-  let objects = null;
+  let object2 = null;
   for (let k = exit.path.length - 1; k >= 0; k--) {
     const step = exit.path[k];
     const s = step.parent;
-    if (s.kind !== "if") continue;
-    const held = objects ??= new Set(prefixes(handle.replace(/^[&*]+/, "")));
-    if (step.child === 0 && conjuncts(s.cond).some((p) => held.has(provedNull(p) ?? ""))) return true;
-    if (step.child === 1 && held.has(provedSet(s.cond) ?? "")) return true;
+    if (s.kind !== "if" || step.child > 1) continue;
+    object2 ??= objectOf(handle);
+    const p = proofsOf(s);
+    if (step.child === 0) {
+      for (const x of p.nulls) if (hangsOff(object2, x)) return true;
+    } else if (hangsOff(object2, p.set)) return true;
   }
   return false;
 }
@@ -12881,6 +14327,8 @@ function whatOf(info, handle, acquire) {
 }
 
 // rules/unreleased.ts
+var LOCK_ANNOTATED = /__acquires|__releases/;
+var MEMBER = /->|\./;
 var ERROR_LABEL = /err|fail|bad|abort|unwind|undo|free|put|release|clean|unreg|destroy|rollback|remove|unmap|disable|unlock|drop|del|exit_|nomem|inval|fault/i;
 function argOrResult(call, info) {
   const first = handleOf(call.args[0]);
@@ -12936,10 +14384,12 @@ function partialCleanup(nodes, exit, acq) {
 }
 function releasedOn(fn, nodes, index, acq, from, exit) {
   if (gapBetween(fn, from.stmt.line, exit.stmt.line)) return null;
-  for (let i = from.index + 1; i <= exit.index; i++) {
-    const m = nodes[i];
-    if (i < exit.index && blocked(m, exit)) continue;
-    if (m.stmt.calls.some((c) => c !== acq.call && releases(index, c, acq))) return true;
+  if (from.index < exit.index) {
+    for (const i of releaseSites(nodes, index, acq, from.index + 1, exit.index)) {
+      if (i <= from.index) continue;
+      if (i > exit.index) break;
+      if (i === exit.index || !blocked(nodes[i], exit)) return true;
+    }
   }
   if (exit.stmt.kind === "goto") {
     const code = labelCode(fn, nodes, exit.stmt.label);
@@ -12948,6 +14398,21 @@ function releasedOn(fn, nodes, index, acq, from, exit) {
     return code.calls.some((c) => releases(index, c, acq));
   }
   return false;
+}
+function autoFreedOf(nodes) {
+  let out = null;
+  for (const { stmt: s } of nodes) {
+    if (s.kind !== "expr" || !s.text.includes("__free") && !s.text.includes("__cleanup")) continue;
+    for (const m of s.text.matchAll(/(\w+)\s+(?:__free|__cleanup)\s*\(/g)) if (m[1]) (out ??= /* @__PURE__ */ new Set()).add(m[1]);
+  }
+  return out;
+}
+function innermostLoop(node2) {
+  for (let i = node2.path.length - 1; i >= 0; i--) {
+    const parent = node2.path[i].parent;
+    if (parent.kind === "loop") return parent;
+  }
+  return void 0;
 }
 function lastInside(nodes, loop) {
   let last = loop.index;
@@ -13021,18 +14486,11 @@ var unreleased_default = defineRule({
   create(ctx) {
     return {
       cFunction(fn, file2) {
-        if (/__acquires|__releases/.test(fn.signature)) return;
+        if (LOCK_ANNOTATED.test(fn.signature)) return;
         const index = patchIndex(ctx);
         if (!textMayAcquire(fn, index)) return;
         const nodes = flatten(fn);
-        const view = { index, fn, callees: /* @__PURE__ */ new Map() };
-        const added = addedLines(fn);
-        const autoFreed = /* @__PURE__ */ new Set();
-        for (const n of nodes) {
-          if (n.stmt.kind !== "expr") continue;
-          if (!n.stmt.text.includes("__")) continue;
-          for (const m of n.stmt.text.matchAll(/(\w+)\s+(?:__free|__cleanup)\s*\(/g)) if (m[1]) autoFreed.add(m[1]);
-        }
+        const autoFreed = autoFreedOf(nodes);
         const acqs = [];
         for (const node2 of nodes) {
           for (const call of node2.stmt.calls) {
@@ -13043,11 +14501,15 @@ var unreleased_default = defineRule({
             if (!acquiresWith(info, call.args) || undoesEarlier(nodes, call, info)) continue;
             const handle = info.handle === "result" ? call.assignedTo ?? "" : info.handle === "arg" ? argOrResult(call, info) : "";
             if (info.handle === "result" && !call.assignedTo) continue;
-            if (call.assignedTo && autoFreed.has(call.assignedTo)) continue;
-            if (call.assignedTo && /->|\./.test(call.assignedTo) && info.kind !== "lock" && info.kind !== "register" && info.kind !== "enable") continue;
+            if (call.assignedTo && autoFreed?.has(call.assignedTo)) continue;
+            if (call.assignedTo && MEMBER.test(call.assignedTo) && info.kind !== "lock" && info.kind !== "register" && info.kind !== "enable") continue;
             acqs.push({ node: node2, call, info, handle, ownCheck: findOwnCheck(nodes, node2, call), foreign: /* @__PURE__ */ new Set() });
           }
         }
+        const iterators = iteratorRefs(nodes);
+        if (acqs.length === 0 && iterators.length === 0) return;
+        const view = { index, fn, callees: /* @__PURE__ */ new Map() };
+        const added = addedLines(fn);
         for (const acq of acqs) {
           for (const other of acqs) for (const r of other.info.release) if (!acq.info.release.includes(r)) acq.foreign.add(r);
         }
@@ -13090,7 +14552,8 @@ var unreleased_default = defineRule({
             endLine: e
           });
         };
-        for (const { acq, loop } of iteratorRefs(nodes)) {
+        for (const { acq, loop } of iterators) {
+          const handOver = new HandOver(nodes, loop.index, acq, view);
           for (const exit of nodes) {
             if (!encloses(loop, exit) || exit.stmt.kind !== "return" && exit.stmt.kind !== "goto") continue;
             if (!errorExit(exit, acq.info.kind === "lock")) continue;
@@ -13098,7 +14561,7 @@ var unreleased_default = defineRule({
               const label = exit.stmt.label;
               if (nodes.some((x) => x.stmt.kind === "label" && x.stmt.name === label && encloses(loop, x))) continue;
             }
-            if (handedOver(nodes, loop.index, exit.index, acq, view)) continue;
+            if (handOver.by(exit.index)) continue;
             if (releasedOn(fn, nodes, index, acq, loop, exit) !== false) continue;
             if (!added.has(exit.stmt.line) || reported.has(exit.stmt.line)) continue;
             reported.add(exit.stmt.line);
@@ -13111,12 +14574,14 @@ var unreleased_default = defineRule({
             break;
           }
         }
-        for (const acq of [...acqs].reverse()) {
-          const loop = enclosingLoops(acq.node)[0];
+        for (let a = acqs.length - 1; a >= 0; a--) {
+          const acq = acqs[a];
+          const loop = innermostLoop(acq.node);
           const loopNode = loop ? nodes.find((n) => n.stmt === loop) : void 0;
           const ownThen = acq.ownCheck?.stmt.kind === "if" ? acq.ownCheck : null;
           const perItemRelease = loopNode && nodes.some((n) => n.index > acq.node.index && encloses(loopNode, n) && n.stmt.calls.some((c) => acq.info.release.includes(c.name)));
           const accumulates = loopNode && !perItemRelease && !(acq.info.kind === "alloc" && /[[.>]/.test(acq.handle)) && acq.info.kind !== "lock";
+          let handOver = null;
           let pointMade = false;
           for (let x = acq.node.index + 1; x < nodes.length; x++) {
             const exit = nodes[x];
@@ -13125,14 +14590,14 @@ var unreleased_default = defineRule({
             const inOwn = ownThen !== null && (exit === ownThen || encloses(ownThen, exit));
             const inLoop = loopNode !== void 0 && encloses(loopNode, exit);
             if (acq.info.kind !== "lock" && onlyWhenNull(exit, acq.handle)) continue;
-            if (handedOver(nodes, acq.node.index, exit.index, acq, view)) break;
+            if ((handOver ??= new HandOver(nodes, acq.node.index, acq, view)).by(exit.index)) break;
             if (inOwn && !(accumulates && inLoop)) {
               if (!acq.info.releaseOnOwnFailure) continue;
               if (releasedOn(fn, nodes, index, acq, acq.node, exit) === false) report(acq, exit, "ownFailure", acq.call.name);
               break;
             }
             if (accumulates && inLoop) {
-              if (handedOver(nodes, acq.node.index, lastInside(nodes, loopNode), acq, view)) break;
+              if (handOver.by(lastInside(nodes, loopNode))) break;
               const done2 = releasedOn(fn, nodes, index, acq, loopNode, exit);
               if (done2 === false) report(acq, exit, "loop", failedCall(nodes, exit) ?? acq.call.name);
               else if (done2 && releasesOnlyCurrent(fn, nodes, index, acq, loopNode, exit))
@@ -13372,8 +14837,8 @@ var warn_default = defineRule({
             }
           }
           if (s.kind !== "if" || s.else !== null) continue;
-          const range = [s.line, s.endLine];
-          const touches = fn.lines.some((l) => l.added && l.newLine >= (range[0] ?? 0) && l.newLine <= (range[1] ?? 0));
+          const range2 = [s.line, s.endLine];
+          const touches = fn.lines.some((l) => l.kind === "add" && l.newLine >= (range2[0] ?? 0) && l.newLine <= (range2[1] ?? 0));
           if (!touches) continue;
           if (/WARN|BUG/.test(s.cond) || callsDeep(s.then).some((c) => WARN_CALL.test(c.name))) continue;
           const ends = onlyLogs2(s.then);
@@ -13408,692 +14873,6 @@ var warn_default = defineRule({
 
 // rules/index.ts
 var RULES = [errcode_default, kdoc_default, typo_default, unreleased_default, warn_default];
-
-// src/parse/c/signature.ts
-function foldSpace(text) {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const foldsHere = c === 32 ? isSpaceOrWide(text.charCodeAt(i + 1)) : c >= 9 && c <= 13 || c >= 128;
-    if (foldsHere) return text.replace(/\s+/g, " ");
-  }
-  return text;
-}
-function isSpaceOrWide(c) {
-  return c === 32 || c >= 9 && c <= 13 || c >= 128;
-}
-var signatures = /* @__PURE__ */ new Map();
-var MAX_REMEMBERED_SIGNATURES = 512;
-function parseSignature(text) {
-  const folded = foldSpace(text);
-  if (folded.length > DEFAULT_LIMITS.maxLineLength) return null;
-  const key = folded.trim();
-  const hit = signatures.get(key);
-  if (hit !== void 0) return hit;
-  if (signatures.size >= MAX_REMEMBERED_SIGNATURES) signatures.clear();
-  const sig = readSignature(key);
-  signatures.set(key, sig);
-  return sig;
-}
-var NOT_NAMES = /* @__PURE__ */ new Set(["if", "for", "while", "switch", "return", "sizeof"]);
-var ANNOTATION2 = /^__\w+$/;
-function readSignature(text) {
-  try {
-    return readTokens(codeTokens(tokenize([{ newLine: 0, text, added: false }], void 0, scratch2)));
-  } finally {
-    scratch2.release();
-  }
-}
-var scratch2 = new Tokens();
-function readTokens(toks) {
-  const texts = toks.text;
-  let open2 = -1;
-  for (let i = 1; i < toks.length && open2 < 0; i++) if (texts[i] === "(" && toks.kind[i - 1] === ID) open2 = i;
-  if (open2 < 1) return null;
-  const name = texts[open2 - 1] ?? "";
-  if (NOT_NAMES.has(name)) return null;
-  let hasVoid = false;
-  let hasStar = false;
-  for (let i = 0; i < open2 - 1; i++) {
-    const s = texts[i];
-    if (s === "=" || s === ";" || s === "{" || s === "(") return null;
-    if (s === "void") hasVoid = true;
-    else if (s === "*") hasStar = true;
-  }
-  const returnType = tokensText(toks, 0, open2 - 1);
-  const params = [];
-  let depth = 0;
-  const current = [];
-  let inBounds = false;
-  const flush = () => {
-    const param = current.length > 0 ? paramName(toks, current) : null;
-    if (param !== null) params.push(param);
-    current.length = 0;
-    inBounds = false;
-  };
-  for (let i = open2 + 1; i < toks.length; i++) {
-    const t = texts[i];
-    if (t === "(" || t === "[") depth++;
-    else if (t === ")" || t === "]") {
-      if (depth === 0) break;
-      depth--;
-    } else if (t === "," && depth === 0) {
-      flush();
-      continue;
-    }
-    if (depth > 0 && inBounds) continue;
-    current.push(i);
-    if (t === "[") inBounds = true;
-  }
-  flush();
-  return { name, returnType, isVoid: hasVoid && !hasStar, params };
-}
-function paramName(toks, current) {
-  const texts = toks.text;
-  let fnPtr = -1;
-  let variadic = false;
-  let ids = 0;
-  let named = 0;
-  let lastId = "";
-  let lastNamed = "";
-  for (let i = 0; i < current.length; i++) {
-    const k = current[i];
-    const t = texts[k];
-    if (fnPtr < 0 && t === "*" && i > 0 && texts[current[i - 1]] === "(") fnPtr = i;
-    if (t === "...") variadic = true;
-    if (toks.kind[k] !== ID) continue;
-    ids++;
-    lastId = t;
-    if (!ANNOTATION2.test(t)) {
-      named++;
-      lastNamed = t;
-    }
-  }
-  if (variadic) return "...";
-  const count = named > 1 ? named : ids;
-  const nameTok = fnPtr >= 0 ? fnPtr + 1 < current.length ? texts[current[fnPtr + 1]] : void 0 : named > 1 ? lastNamed : lastId;
-  const only = current.length === 1 && texts[current[0]] === "void";
-  return !only && nameTok && count > 1 ? nameTok : null;
-}
-
-// src/parse/c/structure.ts
-var MAX_DEPTH = 64;
-var NOT_CALLS = /* @__PURE__ */ new Set([
-  "if",
-  "for",
-  "while",
-  "switch",
-  "return",
-  "sizeof",
-  "typeof",
-  "__typeof__",
-  "_Alignof",
-  "alignof",
-  "defined",
-  "__builtin_expect",
-  "do",
-  "else",
-  "case",
-  "goto"
-]);
-var STMT_KEYWORDS = /* @__PURE__ */ new Set(["if", "for", "while", "return", "goto", "switch", "break", "continue", "do", "else"]);
-var LOOP_MACRO = /(^|_)for_each(_|$)|foreach|_for_each_/;
-var matchScratch = new Int32Array(1024);
-var stackScratch = new Int32Array(1024);
-function matchBrackets(tokens) {
-  const n = tokens.length;
-  if (matchScratch.length < n) {
-    matchScratch = new Int32Array(Math.max(n, matchScratch.length * 2));
-    stackScratch = new Int32Array(matchScratch.length);
-  }
-  const match = matchScratch.fill(-1, 0, n);
-  const stack = stackScratch;
-  let top = 0;
-  let parens = 0;
-  let squares = 0;
-  let braces = 0;
-  for (let i = 0; i < n; i++) {
-    const s = tokens.text[i];
-    if (tokens.kind[i] !== PUNCT || s.length !== 1) continue;
-    const c = s.charCodeAt(0);
-    if (c === 40 || c === 91 || c === 123) {
-      stack[top++] = i;
-      if (c === 40) parens++;
-      else if (c === 91) squares++;
-      else braces++;
-      continue;
-    }
-    const want = c === 41 ? 40 : c === 93 ? 91 : c === 125 ? 123 : 0;
-    if (want === 0 || (want === 40 ? parens : want === 91 ? squares : braces) === 0) continue;
-    while (top > 0) {
-      const open2 = stack[--top];
-      const oc = tokens.text[open2].charCodeAt(0);
-      if (oc === 40) parens--;
-      else if (oc === 91) squares--;
-      else braces--;
-      if (oc === want) {
-        match[open2] = i;
-        match[i] = open2;
-        break;
-      }
-    }
-  }
-  return match.subarray(0, n);
-}
-function parseStatements(tokens) {
-  return new Parser(tokens).parseAll();
-}
-var NO_CALLS = Object.freeze([]);
-var Parser = class {
-  constructor(t) {
-    this.t = t;
-    this.match = matchBrackets(t);
-    this.texts = t.text;
-    this.kinds = t.kind;
-    this.lines = t.line;
-  }
-  t;
-  match;
-  nextId = 0;
-  /** Position after the statement the last parse method returned. */
-  next = 0;
-  /** Inside of the bracket group the last `parens` call read. */
-  innerFrom = 0;
-  innerTo = 0;
-  texts;
-  kinds;
-  lines;
-  parseAll() {
-    return this.parseList(0, this.t.length, 0);
-  }
-  text(i) {
-    return this.texts[i] ?? "";
-  }
-  line(i) {
-    return this.lines[Math.min(Math.max(i, 0), this.t.length - 1)] ?? 0;
-  }
-  /** End (exclusive) of the bracket group opening at `i`, clamped to `to`. */
-  closeOf(i, to) {
-    const m = this.match[i] ?? -1;
-    return m < 0 || m >= to ? to : m + 1;
-  }
-  parseList(from, to, depth) {
-    const out = [];
-    let pos = from;
-    while (pos < to) {
-      const s = this.text(pos);
-      if (s === "}" || s === ";") {
-        pos++;
-        continue;
-      }
-      const stmt = this.parseStmt(pos, to, depth);
-      if (stmt) out.push(stmt);
-      pos = this.next > pos ? this.next : pos + 1;
-    }
-    return out;
-  }
-  /** Reads `( ... )` at `i` into innerFrom/innerTo; returns the position after it (`i` when there is none). */
-  parens(i, to) {
-    if (this.text(i) !== "(") {
-      this.innerFrom = i;
-      this.innerTo = i;
-      return i;
-    }
-    const end = this.closeOf(i, to);
-    this.innerFrom = i + 1;
-    this.innerTo = this.text(end - 1) === ")" ? end - 1 : end;
-    return end;
-  }
-  /** Parses the statement at `pos`; sets `next`. */
-  parseStmt(pos, to, depth) {
-    if (pos < 0 || pos >= this.t.length) {
-      this.next = to;
-      return null;
-    }
-    const tokText = this.texts[pos];
-    const tokLine = this.lines[pos];
-    const word = this.kinds[pos] === ID ? tokText : "";
-    if (tokText === "{") {
-      const end = this.closeOf(pos, to);
-      const innerEnd = this.text(end - 1) === "}" && end - 1 > pos ? end - 1 : end;
-      if (depth >= MAX_DEPTH)
-        return this.done({ kind: "expr", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, text: "{...}" }, end);
-      const id = this.nextId++;
-      const body = this.parseList(pos + 1, innerEnd, depth + 1);
-      return this.done({ kind: "block", id, line: tokLine, endLine: this.line(end - 1), calls: NO_CALLS, body }, end);
-    }
-    if (depth >= MAX_DEPTH) return this.parseExpr(pos, to);
-    if (word === "if" || word === "while" || word === "switch" || word === "for") {
-      const id = this.nextId++;
-      const next = this.parens(pos + 1, to);
-      const cond = tokensText(this.t, this.innerFrom, this.innerTo);
-      const calls = this.callsIn(this.innerFrom, this.innerTo);
-      const body = this.parseBody(next, to, depth);
-      const after = this.next;
-      if (word === "if") {
-        let elseStmt = null;
-        let end = after;
-        if (this.text(after) === "else") {
-          elseStmt = this.parseBody(after + 1, to, depth);
-          end = this.next;
-        }
-        return this.done({ kind: "if", id, line: tokLine, endLine: this.line(end - 1), calls, cond, then: body, else: elseStmt }, end);
-      }
-      if (word === "switch") return this.done({ kind: "switch", id, line: tokLine, endLine: this.line(after - 1), calls, cond, body }, after);
-      return this.done({ kind: "loop", id, line: tokLine, endLine: this.line(after - 1), calls, loop: word, header: cond, body }, after);
-    }
-    if (word === "do") {
-      const id = this.nextId++;
-      const body = this.parseBody(pos + 1, to, depth);
-      const after = this.next;
-      let end = after;
-      let header = "";
-      let calls = NO_CALLS;
-      if (this.text(after) === "while") {
-        const next = this.parens(after + 1, to);
-        header = tokensText(this.t, this.innerFrom, this.innerTo);
-        calls = this.callsIn(this.innerFrom, this.innerTo);
-        end = this.text(next) === ";" ? next + 1 : next;
-      }
-      return this.done({ kind: "loop", id, line: tokLine, endLine: this.line(end - 1), calls, loop: "do", header, body }, end);
-    }
-    if (word === "goto") {
-      const end = this.stmtEnd(pos, to);
-      return this.done({ kind: "goto", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, label: this.text(pos + 1) }, end);
-    }
-    if (word === "return") {
-      const end = this.stmtEnd(pos, to);
-      const exprEnd = this.text(end - 1) === ";" ? end - 1 : end;
-      return this.done(
-        {
-          kind: "return",
-          id: this.nextId++,
-          line: this.line(pos),
-          endLine: this.line(end - 1),
-          calls: this.callsIn(pos + 1, exprEnd),
-          expr: tokensText(this.t, pos + 1, exprEnd)
-        },
-        end
-      );
-    }
-    if (word === "break" || word === "continue") {
-      const end = this.text(pos + 1) === ";" ? pos + 2 : pos + 1;
-      return this.done({ kind: word, id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS }, end);
-    }
-    if (word === "case" || word === "default" && this.text(pos + 1) === ":") {
-      let i = pos + 1;
-      while (i < to && this.text(i) !== ":" && this.text(i) !== ";" && this.text(i) !== "{" && this.text(i) !== "}") i++;
-      const end = this.text(i) === ":" ? i + 1 : i;
-      return this.done({ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(end - 1), calls: NO_CALLS, name: "case" }, end);
-    }
-    if (word && this.text(pos + 1) === ":" && !STMT_KEYWORDS.has(word)) {
-      return this.done({ kind: "label", id: this.nextId++, line: this.line(pos), endLine: this.line(pos + 2 - 1), calls: NO_CALLS, name: word }, pos + 2);
-    }
-    if (word && this.text(pos + 1) === "(" && !NOT_CALLS.has(word)) {
-      const next = this.parens(pos + 1, to);
-      const after = this.text(next);
-      if (next < to && after !== ";" && after !== "}" && after !== ")" && (after === "{" || LOOP_MACRO.test(word))) {
-        const id = this.nextId++;
-        const header = tokensText(this.t, this.innerFrom, this.innerTo);
-        const calls = this.callsIn(this.innerFrom, this.innerTo);
-        const body = this.parseBody(next, to, depth);
-        const end = this.next;
-        if (LOOP_MACRO.test(word)) return this.done({ kind: "loop", id, line: tokLine, endLine: this.line(end - 1), calls, loop: word, header, body }, end);
-        return this.done({ kind: "macro", id, line: tokLine, endLine: this.line(end - 1), calls, name: word, header, body }, end);
-      }
-    }
-    return this.parseExpr(pos, to);
-  }
-  /** Records where the statement ends and returns it. */
-  done(stmt, next) {
-    this.next = next;
-    return stmt;
-  }
-  /** The body of an if/loop: one statement (a block or a single statement); sets `next`. */
-  parseBody(pos, to, depth) {
-    if (pos >= to) return this.done({ kind: "block", id: this.nextId++, line: this.line(pos - 1), endLine: this.line(pos - 1), calls: NO_CALLS, body: [] }, to);
-    if (this.text(pos) === ";")
-      return this.done({ kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: NO_CALLS, body: [] }, pos + 1);
-    const stmt = this.parseStmt(pos, to, depth + 1);
-    const next = this.next > pos ? this.next : pos + 1;
-    return this.done(stmt ?? { kind: "block", id: this.nextId++, line: this.line(pos), endLine: this.line(pos), calls: NO_CALLS, body: [] }, next);
-  }
-  /** End (exclusive) of a simple statement: after its `;`, or before a token that cannot continue it. */
-  stmtEnd(pos, to) {
-    let i = pos;
-    while (i < to) {
-      const s = this.texts[i];
-      const kind = this.kinds[i];
-      if (kind === PUNCT) {
-        if (s === ";") return i + 1;
-        if (s === "}") return i;
-        if (s === "(" || s === "[" || s === "{") {
-          i = this.closeOf(i, to);
-          continue;
-        }
-      } else if (i > pos && kind === ID && STMT_KEYWORDS.has(s) && (this.lines[i - 1] ?? 0) !== this.lines[i]) {
-        return i;
-      }
-      i++;
-    }
-    return to;
-  }
-  /** An expression statement or declaration; sets `next`. */
-  parseExpr(pos, to) {
-    const end = this.stmtEnd(pos, to);
-    const stop = end > pos ? end : pos + 1;
-    const textEnd = this.text(stop - 1) === ";" ? stop - 1 : stop;
-    return this.done(
-      {
-        kind: "expr",
-        id: this.nextId++,
-        line: this.line(pos),
-        endLine: this.line(stop - 1),
-        calls: this.callsIn(pos, textEnd),
-        text: tokensText(this.t, pos, textEnd)
-      },
-      stop
-    );
-  }
-  /** Calls in tokens [from, to), nested ones included, in source order. */
-  callsIn(from, to) {
-    let calls = NO_CALLS;
-    for (let i = from; i < to; i++) {
-      const name = this.texts[i];
-      if (this.kinds[i] !== ID || this.text(i + 1) !== "(" || NOT_CALLS.has(name)) continue;
-      const close = this.closeOf(i + 1, to);
-      const args = [];
-      let start = i + 2;
-      const innerEnd = this.text(close - 1) === ")" ? close - 1 : close;
-      for (let j = start; j < innerEnd; j++) {
-        const s = this.text(j);
-        if (s === "(" || s === "[" || s === "{") {
-          j = this.closeOf(j, innerEnd) - 1;
-          continue;
-        }
-        if (s === ",") {
-          args.push(tokensText(this.t, start, j));
-          start = j + 1;
-        }
-      }
-      if (innerEnd > start) args.push(tokensText(this.t, start, innerEnd));
-      if (calls === NO_CALLS) calls = [];
-      calls.push({ name, args, line: this.lines[i], assignedTo: this.assignedTo(from, i, close, to) });
-    }
-    return calls;
-  }
-  /** `lhs` when the call at `callAt` is the whole right-hand side of `lhs = call(...)`. */
-  assignedTo(from, callAt, close, to) {
-    let k = callAt - 1;
-    if (this.text(k) === ")" && (this.match[k] ?? -1) >= from) k = this.match[k] - 1;
-    if (this.text(k) !== "=") return null;
-    if (close < to && this.text(close) !== ";" && this.text(close) !== ")") return null;
-    let j = k - 1;
-    const parts = [];
-    while (j >= from) {
-      const s = this.text(j);
-      if (this.kinds[j] === ID || s === "->" || s === ".") {
-        parts.unshift(s);
-        j--;
-        continue;
-      }
-      if (s === "]" && (this.match[j] ?? -1) >= from) {
-        const open2 = this.match[j];
-        parts.unshift(tokensText(this.t, open2, j + 1));
-        j = open2 - 1;
-        continue;
-      }
-      break;
-    }
-    while (parts.length > 1 && parts[1] !== "->" && parts[1] !== "." && !(parts[1] ?? "").startsWith("[")) parts.shift();
-    return parts.length > 0 ? parts.join("") : null;
-  }
-};
-
-// src/parse/c/functions.ts
-var MAX_SIGNATURE_LINES = 12;
-function newSideLines(hunk) {
-  const out = [];
-  for (const l of hunk.lines) {
-    if (l.newLine !== null) out.push({ newLine: l.newLine, text: l.text, added: l.kind === "add" });
-  }
-  return out;
-}
-var isBlank2 = (t) => t.trim() === "";
-var atColumn0 = (t) => t.length > 0 && !t.startsWith(" ") && !t.startsWith("	");
-var CLOSE_BRACE = /^}\s*(\/[/*].*)?$/;
-var TOP_COMMENT_LINE = /^ \*(\/|\s|$)/;
-var LABEL_LINE = /^[A-Za-z_]\w*:(\s|$)/;
-var OPEN_BRACE_LINE = /^\{\s*$/;
-var OPENS_AGGREGATE = /^(struct|union|enum)\s+\w+\s*\{/;
-var OPENS_AGGREGATE_INDENTED = /^\s*(struct|union|enum)\s+\w*\s*\{/;
-var ENDS_INITIALISER = /=\s*\{?\s*$/;
-var ENDS_DECLARATION = /[;=]\s*$/;
-var ENDS_SIGNATURE = /\)\s*\{\s*$/;
-var TRAILING_BRACE = /\{\s*$/;
-var COMMENTS = /\/\*.*?\*\/|\/\/.*$/g;
-var isCloseBrace = (t) => t.charCodeAt(0) === 125 && CLOSE_BRACE.test(t);
-var closesTopLevel = (t) => t.startsWith("}");
-var isTopLevelCommentLine = (t) => TOP_COMMENT_LINE.test(t);
-var isLabelLine = (t) => LABEL_LINE.test(t) && !t.startsWith("default:");
-function contextIsFunction(ctx) {
-  if (!ctx || ctx.startsWith("#") || !ctx.includes("(")) return false;
-  if (OPENS_AGGREGATE.test(ctx)) return false;
-  if (ENDS_INITIALISER.test(ctx)) return false;
-  return parseSignature(ctx) !== null;
-}
-function openingOf(lines) {
-  for (const l of lines) {
-    if (isBlank2(l.text)) continue;
-    const t = l.text;
-    if (t.startsWith("#")) continue;
-    if (isTopLevelCommentLine(t)) return "comment";
-    if (!atColumn0(t) || isLabelLine(t) || isCloseBrace(t) || OPEN_BRACE_LINE.test(t)) return "block";
-    return "top";
-  }
-  return "top";
-}
-function leadingRegionEnd(lines) {
-  return lines.findIndex((l) => closesTopLevel(l.text));
-}
-function leadingCommentEnd(lines) {
-  return lines.findIndex((l) => l.text.includes("*/"));
-}
-function definitionAt(lines, i) {
-  const first = lines[i]?.text ?? "";
-  if (!atColumn0(first) || first.startsWith("#") || first.startsWith("/") || first.startsWith("*") || first.startsWith("}") || first.startsWith("{")) return -1;
-  if (isLabelLine(first)) return -1;
-  let text = "";
-  for (let k = i; k < lines.length && k < i + MAX_SIGNATURE_LINES; k++) {
-    const t = lines[k]?.text ?? "";
-    if (k > i && t.startsWith("{")) return text.includes("(") && parseSignature(text) ? k : -1;
-    text += " " + t.replace(COMMENTS, "");
-    if (ENDS_DECLARATION.test(t) || OPENS_AGGREGATE_INDENTED.test(t)) return -1;
-    if (ENDS_SIGNATURE.test(t)) return parseSignature(text) ? k : -1;
-  }
-  return -1;
-}
-function kernelDocAbove(lines, i) {
-  const end = i - 1;
-  if (!(lines[end]?.text ?? "").trim().endsWith("*/")) return null;
-  for (let k = end; k >= 0 && k > end - 200; k--) {
-    const t = (lines[k]?.text ?? "").trim();
-    if (t.startsWith("/**")) return lines.slice(k, end + 1);
-    if (t.startsWith("/*")) return null;
-  }
-  return null;
-}
-var bodyScratch = new Tokens();
-var ShownFunction = class _ShownFunction {
-  file;
-  name;
-  signature;
-  returnType;
-  isVoid;
-  params;
-  lines;
-  complete;
-  startLine;
-  endLine;
-  kernelDoc;
-  hasStart;
-  hasEnd;
-  hasGaps;
-  #piece;
-  #parsed = null;
-  constructor(file2, p) {
-    this.file = file2;
-    this.name = p.sig.name;
-    this.signature = foldSpace(p.signatureText).trim();
-    this.returnType = p.sig.returnType;
-    this.isVoid = p.sig.isVoid;
-    this.params = p.sig.params;
-    this.lines = p.lines;
-    this.complete = p.hasStart && p.hasEnd && !p.hasGaps;
-    this.startLine = p.lines[0]?.newLine ?? 0;
-    this.endLine = p.lines[p.lines.length - 1]?.newLine ?? 0;
-    this.kernelDoc = p.kernelDoc;
-    this.hasStart = p.hasStart;
-    this.hasEnd = p.hasEnd;
-    this.hasGaps = p.hasGaps;
-    this.#piece = p;
-  }
-  get body() {
-    return this.#parse().body;
-  }
-  get comments() {
-    return this.#parse().comments;
-  }
-  /** Every field, the parsed ones included, in their declared order (what JSON and test output show). */
-  toJSON() {
-    const { file: file2, name, signature, returnType, isVoid, params, lines, complete, startLine, endLine, kernelDoc, body, comments, hasStart, hasEnd, hasGaps } = this;
-    return { file: file2, name, signature, returnType, isVoid, params, lines, complete, startLine, endLine, kernelDoc, body, comments, hasStart, hasEnd, hasGaps };
-  }
-  #parse() {
-    let v = this.#parsed;
-    if (!v) {
-      try {
-        const { code, comments } = bodyTokens(this.#piece);
-        v = { body: parseStatements(code), comments };
-      } finally {
-        bodyScratch.release();
-      }
-      this.#parsed = v;
-      if (parsedThisJob.length === 0) queueMicrotask(() => _ShownFunction.#forgetParses());
-      parsedThisJob.push(this);
-    }
-    return v;
-  }
-  static #forgetParses() {
-    for (const fn of parsedThisJob) fn.#parsed = null;
-    parsedThisJob.length = 0;
-  }
-};
-var parsedThisJob = [];
-function bodyTokens(p) {
-  const toks = tokenize(p.lines, void 0, bodyScratch);
-  const texts = toks.text;
-  let from = 0;
-  if (p.hasStart) {
-    const braceLineNo = p.lines[p.braceLine]?.newLine ?? 0;
-    from = toks.length;
-    for (let k = 0; k < toks.length; k++) {
-      if (texts[k] === "{" && toks.line[k] >= braceLineNo && toks.kind[k] === PUNCT) {
-        from = k + 1;
-        break;
-      }
-    }
-  }
-  let to = toks.length;
-  if (p.hasEnd) {
-    for (let k = toks.length - 1; k >= from; k--) {
-      if (texts[k] === "}") {
-        to = k;
-        break;
-      }
-    }
-  }
-  const comments = [];
-  const code = toks.keepCode(from, to, comments);
-  return { code, comments };
-}
-function extractFunctions(file2) {
-  const pieces = [];
-  let open2 = null;
-  for (const hunk of file2.hunks) {
-    const lines = newSideLines(hunk);
-    let i = 0;
-    let stillOpen = null;
-    const opening = openingOf(lines);
-    if (opening === "comment") {
-      const end = leadingCommentEnd(lines);
-      i = end < 0 ? lines.length : end + 1;
-    } else if (opening === "block") {
-      let end = leadingRegionEnd(lines);
-      const hasEnd = end >= 0;
-      if (!hasEnd) end = lines.length - 1;
-      const closesFunction = !hasEnd || isCloseBrace(lines[end]?.text ?? "");
-      const ctxSig = closesFunction && contextIsFunction(hunk.functionContext) ? parseSignature(hunk.functionContext) : null;
-      const body = lines.slice(0, end + 1);
-      if (ctxSig && open2?.sig.name === ctxSig.name) {
-        open2.lines.push(...body);
-        open2.hasGaps = true;
-        open2.hasEnd = hasEnd;
-        if (!hasEnd) stillOpen = open2;
-      } else if (ctxSig) {
-        const opensBody = OPEN_BRACE_LINE.test(body.find((l) => !isBlank2(l.text))?.text ?? "");
-        const braceLine = opensBody ? body.findIndex((l) => !isBlank2(l.text)) : -1;
-        const piece = {
-          sig: ctxSig,
-          signatureText: hunk.functionContext,
-          lines: body,
-          braceLine,
-          hasStart: opensBody,
-          hasEnd,
-          hasGaps: false,
-          kernelDoc: null
-        };
-        pieces.push(piece);
-        if (!hasEnd) stillOpen = piece;
-      }
-      i = end + 1;
-    }
-    open2 = stillOpen;
-    while (i < lines.length) {
-      const brace = definitionAt(lines, i);
-      if (brace < 0) {
-        i++;
-        continue;
-      }
-      const sigText = lines.slice(i, brace + 1).map((l) => l.text).join(" ").replace(TRAILING_BRACE, "");
-      const sig = parseSignature(sigText);
-      let end = -1;
-      for (let k = brace + 1; k < lines.length; k++) {
-        if (isCloseBrace(lines[k]?.text ?? "")) {
-          end = k;
-          break;
-        }
-      }
-      const hasEnd = end >= 0;
-      const last = hasEnd ? end : lines.length - 1;
-      if (sig) {
-        const piece = {
-          sig,
-          signatureText: sigText,
-          lines: lines.slice(i, last + 1),
-          braceLine: brace - i,
-          hasStart: true,
-          hasEnd,
-          hasGaps: false,
-          kernelDoc: kernelDocAbove(lines, i)
-        };
-        pieces.push(piece);
-        if (!hasEnd) open2 = piece;
-      }
-      i = last + 1;
-    }
-  }
-  return pieces.map((p) => new ShownFunction(file2.path, p));
-}
 
 // src/parse/c/tree.ts
 import { execFileSync } from "node:child_process";
@@ -14177,7 +14956,7 @@ function wholeFileDiff(file2, lines) {
   };
   return { ...file2, hunks: [hunk] };
 }
-function viewOf(dir, patch, file2, series) {
+function viewOf2(dir, patch, file2, series) {
   const where = file2.path;
   if (!safePath(dir, file2.oldPath) || !safePath(dir, file2.path)) return `${where}: path outside the tree; judged on the hunks only`;
   let content = null;
@@ -14212,7 +14991,7 @@ function loadTreeView(dir, patch, series) {
   for (const file2 of patch.files) {
     if (!C_FILE3.test(file2.path) || file2.isNew || file2.isDeleted || file2.isBinary || file2.hunks.length === 0) continue;
     try {
-      const v = viewOf(dir, patch, file2, series);
+      const v = viewOf2(dir, patch, file2, series);
       if (typeof v === "string") view.notes.push(v);
       else view.files.set(file2, v);
     } catch (err) {
@@ -14365,31 +15144,43 @@ function functionsOfDiff(file2) {
   return fns;
 }
 function runRules(patch, series, options) {
-  const lines = /* @__PURE__ */ new Map();
+  let lines = null;
+  let lastPath2 = null;
+  let lastIndex = null;
   const linesFor = (path) => {
+    if (path === lastPath2 && lastIndex) return lastIndex;
+    lines ??= /* @__PURE__ */ new Map();
     let index = lines.get(path);
     if (!index) {
       index = lineIndexOf(patch, path);
       lines.set(path, index);
     }
+    lastPath2 = path;
+    lastIndex = index;
     return index;
   };
   const findings = [];
-  const seen = /* @__PURE__ */ new Set();
+  let seen = null;
   let offDiff = 0;
-  const fnCache = /* @__PURE__ */ new Map();
   const tree = options.tree ? loadTreeView(options.tree, patch, series) : null;
-  const functions = (file2) => {
-    let fns = fnCache.get(file2);
-    if (!fns) {
-      const whole = tree?.files.get(file2);
-      if (whole) fns = extractFunctions(whole);
-      else fns = functionsOfDiff(file2);
-      fnCache.set(file2, fns);
-    }
-    return fns;
-  };
-  const active = [];
+  let functions = functionsOfDiff;
+  if (tree) {
+    const fnCache = /* @__PURE__ */ new Map();
+    functions = (file2) => {
+      let fns = fnCache.get(file2);
+      if (!fns) {
+        const whole = tree.files.get(file2);
+        fns = whole ? extractFunctions(whole) : functionsOfDiff(file2);
+        fnCache.set(file2, fns);
+      }
+      return fns;
+    };
+  }
+  const patchVisitors = [];
+  const messageVisitors = [];
+  const fileVisitors = [];
+  const hunkVisitors = [];
+  const fnVisitors = [];
   for (const rule of options.rules) {
     const level2 = options.levels?.[rule.meta.id] ?? rule.meta.severity;
     if (level2 === "off") continue;
@@ -14400,21 +15191,26 @@ function runRules(patch, series, options) {
       const endLine = Math.max(d.line, d.endLine ?? d.line);
       const fileLines = linesFor(d.file);
       let touchesAdded = false;
-      const anchored = [];
       for (let k = 0; k <= endLine - d.line; k++) {
         const n = d.line + k;
-        const text = fileLines.textAt(n);
-        if (text === void 0) continue;
-        anchored.push(text);
-        if (fileLines.addedAt(n)) touchesAdded = true;
+        if (fileLines.textAt(n) !== void 0 && fileLines.addedAt(n)) {
+          touchesAdded = true;
+          break;
+        }
       }
       if (!touchesAdded) {
         offDiff++;
         return;
       }
-      const message = formatMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data);
-      const fingerprint = fingerprintOf(rule.meta.id, d.file, anchored.join("\n"), d.fix?.from ?? d.messageId);
+      let anchored = null;
+      for (let k = 0; k <= endLine - d.line; k++) {
+        const text = fileLines.textAt(d.line + k);
+        if (text !== void 0) anchored = anchored === null ? text : `${anchored}
+${text}`;
+      }
+      const fingerprint = fingerprintOf(rule.meta.id, d.file, anchored ?? "", d.fix?.from ?? d.messageId);
       const key = `${fingerprint}:${d.line}`;
+      seen ??= /* @__PURE__ */ new Set();
       if (seen.has(key)) return;
       seen.add(key);
       const finding = {
@@ -14424,7 +15220,7 @@ function runRules(patch, series, options) {
         file: d.file,
         line: d.line,
         endLine,
-        message,
+        message: formatMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data),
         source: "rule",
         messageId: d.messageId,
         fingerprint,
@@ -14434,21 +15230,28 @@ function runRules(patch, series, options) {
       findings.push(finding);
     };
     const ctx = { patch, series, options: ruleOptions, functions, report };
-    active.push({ rule, severity: level2, visitors: rule.create(ctx) });
+    const visitors = rule.create(ctx);
+    if (visitors.patch) patchVisitors.push(visitors);
+    if (visitors.commitMessage) messageVisitors.push(visitors);
+    if (visitors.file) fileVisitors.push(visitors);
+    if (visitors.hunk) hunkVisitors.push(visitors);
+    if (visitors.cFunction) fnVisitors.push(visitors);
   }
-  for (const { visitors } of active) visitors.patch?.(patch);
-  for (const { visitors } of active) visitors.commitMessage?.(patch.commitMessage);
+  for (const v of patchVisitors) v.patch?.(patch);
+  for (const v of messageVisitors) v.commitMessage?.(patch.commitMessage);
   for (const file2 of patch.files) {
-    for (const { visitors } of active) visitors.file?.(file2);
-    for (const hunk of file2.hunks) {
-      for (const { visitors } of active) visitors.hunk?.(hunk, file2);
+    for (const v of fileVisitors) v.file?.(file2);
+    if (hunkVisitors.length > 0) {
+      for (const hunk of file2.hunks) {
+        for (const v of hunkVisitors) v.hunk?.(hunk, file2);
+      }
     }
-    if (active.some((a) => a.visitors.cFunction !== void 0)) {
+    if (fnVisitors.length > 0) {
       const whole = tree?.files.has(file2) ?? false;
       for (const fn of functions(file2)) {
         if (whole && !touchedBy(file2, fn.startLine, fn.endLine)) continue;
-        if (!addsTo(fn)) continue;
-        for (const { visitors } of active) visitors.cFunction?.(fn, file2);
+        if (!addsTo2(fn)) continue;
+        for (const v of fnVisitors) v.cFunction?.(fn, file2);
       }
     }
   }
@@ -14456,8 +15259,12 @@ function runRules(patch, series, options) {
   if (tree && tree.notes.length > 0) result.notes = tree.notes;
   return result;
 }
-function addsTo(fn) {
-  return fn.lines.some((l) => l.added) || (fn.kernelDoc?.some((l) => l.added) ?? false);
+function addsTo2(fn) {
+  return anyAdded(fn.lines) || fn.kernelDoc !== null && anyAdded(fn.kernelDoc);
+}
+function anyAdded(lines) {
+  for (const l of lines) if (l.kind === "add") return true;
+  return false;
 }
 function sortFindings(findings, patch) {
   const order = /* @__PURE__ */ new Map([[COMMIT_MSG, -1]]);
@@ -22758,8 +23565,8 @@ function withDefiniteArticle(word) {
   if (!word)
     return "";
   const vowels = ["\u0561", "\u0565", "\u0568", "\u056B", "\u0578", "\u0578\u0582", "\u0585"];
-  const lastChar = word[word.length - 1];
-  return word + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
+  const lastChar2 = word[word.length - 1];
+  return word + (vowels.includes(lastChar2) ? "\u0576" : "\u0568");
 }
 var error24 = () => {
   const Sizable = {
@@ -33988,21 +34795,21 @@ function visit2(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache3 = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   function run(s) {
-    const cached3 = cache3.get(s);
+    const cached3 = cache2.get(s);
     if (cached3 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache3.get(s)
+        getter: () => cache2.get(s)
       });
     }
     if (cached3 !== void 0)
       return cached3;
-    cache3.set(s, RESOLVING);
+    cache2.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache3.set(s, mapped);
+    cache2.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -35092,12 +35899,12 @@ var serializeBigInts = (text) => {
   return text.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
-      const isString = match[0] === '"';
-      const isNoise = isString && noiseValueWithQuotes.test(match);
+      const isString2 = match[0] === '"';
+      const isNoise = isString2 && noiseValueWithQuotes.test(match);
       if (isNoise) return match.substring(0, match.length - 1) + 'n"';
       const hasFractionalOrExponential = fractional || exponential;
       const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
-      const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+      const isStandardValue = isString2 || hasFractionalOrExponential || isLessThanMaxSafeInt;
       if (isStandardValue) return match;
       return '"' + match + 'n"';
     }
@@ -38307,9 +39114,9 @@ var handler = {
   set(target, methodName, value) {
     return target.cache[methodName] = value;
   },
-  get({ octokit, scope, cache: cache3 }, methodName) {
-    if (cache3[methodName]) {
-      return cache3[methodName];
+  get({ octokit, scope, cache: cache2 }, methodName) {
+    if (cache2[methodName]) {
+      return cache2[methodName];
     }
     const method = endpointMethodsMap.get(scope).get(methodName);
     if (!method) {
@@ -38317,7 +39124,7 @@ var handler = {
     }
     const { endpointDefaults, decorations } = method;
     if (decorations) {
-      cache3[methodName] = decorate(
+      cache2[methodName] = decorate(
         octokit,
         scope,
         methodName,
@@ -38325,9 +39132,9 @@ var handler = {
         decorations
       );
     } else {
-      cache3[methodName] = octokit.request.defaults(endpointDefaults);
+      cache2[methodName] = octokit.request.defaults(endpointDefaults);
     }
-    return cache3[methodName];
+    return cache2[methodName];
   }
 };
 function endpointsToMethods(octokit) {
@@ -39109,8 +39916,232 @@ async function minimizeOutdated(client, ref, comments, current, warn = () => voi
   return hidden;
 }
 
+// src/parse/diff-walk.ts
+var DiffWalkError = class extends Error {
+};
+var NO_NEWLINE = "\\ No newline at end of file";
+var BACKSLASH = 92;
+var MINUS = 45;
+var PLUS = 43;
+var SLASH2 = 47;
+var SPACE = 32;
+var DIFF_LINE = /^diff\s/;
+var NEW_FILE = /^new file mode \d+$/;
+var DELETED_FILE = /^deleted file mode \d+$/;
+var MODE_LINE = /^(?:old|new) mode \d+$/;
+var INDEX_LINE = /^index\s[\da-zA-Z]+\.\.[\da-zA-Z]+(?:\s\d+)?$/;
+var OLD_MARKER = /^---\s/;
+var NEW_MARKER = /^\+\+\+\s/;
+var HUNK_HEADER = /^@@\s+-(\d+),?(\d*)\s+\+(\d+),?(\d*)\s@@/;
+var SEPARATOR2 = /[\n\r\u2028\u2029]/;
+var NAME_END = /\t|\d{4}-\d\d-\d\d\s\d\d:\d\d:\d\d(?:.\d+)?\s[+-]\d{4}/;
+function isSeparator(c) {
+  return c === 10 || c === 13 || c === 8232 || c === 8233;
+}
+function isQuote(c) {
+  return c === 34 || c === 39;
+}
+function isOldTag(c) {
+  return c === 97 || isSharedTag(c);
+}
+function isNewTag(c) {
+  return c === 98 || isSharedTag(c);
+}
+function isSharedTag(c) {
+  return c === 105 || c === 119 || c === 99 || c === 111 || c === 49 || c === 50;
+}
+function newNameAt(line, q) {
+  let r;
+  if (isQuote(line.charCodeAt(q)) && line.charCodeAt(q + 1) === SPACE) r = q + 2;
+  else if (line.charCodeAt(q) === SPACE) r = q + 1;
+  else return false;
+  if (isQuote(line.charCodeAt(r))) r++;
+  return isNewTag(line.charCodeAt(r)) && line.charCodeAt(r + 1) === SLASH2;
+}
+function cleanName(name) {
+  return isQuote(name.charCodeAt(name.length - 1)) ? name.slice(2, -1) : name.slice(2);
+}
+function namesOnDiffLine(line) {
+  const names = [];
+  const n = line.length;
+  let runEnd = -1;
+  let lastNewName = -1;
+  for (let p = 0; p + 1 < n && names.length < 2; ) {
+    if (p >= runEnd) {
+      if (isSeparator(line.charCodeAt(p))) {
+        p++;
+        continue;
+      }
+      runEnd = p;
+      while (runEnd < n && !isSeparator(line.charCodeAt(runEnd))) runEnd++;
+      lastNewName = -1;
+      for (let q = runEnd - 1; q >= p; q--) {
+        if (newNameAt(line, q)) {
+          lastNewName = q;
+          break;
+        }
+      }
+    }
+    if (line.charCodeAt(p + 1) === SLASH2) {
+      const c = line.charCodeAt(p);
+      if (isOldTag(c) && lastNewName >= p + 2) {
+        names.push(cleanName(line.slice(p, lastNewName)));
+        p = lastNewName;
+        continue;
+      }
+      if (isNewTag(c) && runEnd === n) {
+        names.push(cleanName(line.slice(p)));
+        break;
+      }
+    }
+    p++;
+  }
+  return [names[0], names[1]];
+}
+function nameOnMarkerLine(line) {
+  let s = 0;
+  while (line.charCodeAt(s) === MINUS || line.charCodeAt(s) === PLUS) s++;
+  let name = line.slice(s).trim();
+  const end = name.search(NAME_END);
+  if (end >= 0) name = name.slice(0, end).trim();
+  const n = name.length;
+  let from = 0;
+  if (name.charCodeAt(0) === BACKSLASH && isQuote(name.charCodeAt(1))) from = 2;
+  else if (isQuote(name.charCodeAt(0))) from = 1;
+  let to = n;
+  if (n - 2 >= from && name.charCodeAt(n - 2) === BACKSLASH && isQuote(name.charCodeAt(n - 1))) to = n - 2;
+  else if (n - 1 >= from && isQuote(name.charCodeAt(n - 1))) to = n - 1;
+  const bare = from === 0 && to === n ? name : name.slice(from, to);
+  const tagged = (isOldTag(bare.charCodeAt(0)) || bare.charCodeAt(0) === 98) && bare.charCodeAt(1) === SLASH2;
+  return tagged ? bare.slice(2) : bare;
+}
+function functionContextOf(header, closeEnd) {
+  const from = header.charCodeAt(closeEnd) === SPACE ? closeEnd + 1 : closeEnd;
+  if (from >= header.length) return "";
+  const rest = header.slice(from);
+  return SEPARATOR2.test(rest) ? "" : rest.trim();
+}
+function isPlusMarker(text, p) {
+  return text.charCodeAt(p + 1) === PLUS && text.charCodeAt(p + 2) === PLUS && text.charCodeAt(p + 3) === SPACE;
+}
+function countOf(digits) {
+  return digits ? Number(digits) : 1;
+}
+function walkDiff(diff, maxLineLength) {
+  const files = [];
+  const plusLines = [];
+  let file2 = null;
+  let hunk = null;
+  let hunkHasLines = false;
+  let inBody = false;
+  let oldDue = 0;
+  let newDue = 0;
+  let oldLine = 0;
+  let newLine = 0;
+  let lineNo = 0;
+  const startFile = (from, to) => {
+    const f = { from, to, created: false, deleted: false, hunks: [] };
+    files.push(f);
+    return f;
+  };
+  const currentFile = () => file2 === null || file2.hunks.length > 0 ? file2 = startFile(void 0, void 0) : file2;
+  for (let p = 0; p <= diff.length; ) {
+    const eol = diff.indexOf("\n", p);
+    const end = eol < 0 ? diff.length : eol;
+    lineNo++;
+    const c = p < end ? diff.charCodeAt(p) : -1;
+    if (inBody && hunk !== null) {
+      if (c === BACKSLASH && end - p === NO_NEWLINE.length && diff.startsWith(NO_NEWLINE, p)) {
+        if (!hunkHasLines) throw new DiffWalkError(`"${NO_NEWLINE}" right after the hunk header, line ${lineNo}`);
+      } else {
+        hunkHasLines = true;
+        let line = null;
+        if (c === MINUS) {
+          const raw = diff.slice(p, end);
+          line = { kind: "del", text: textOf(raw, maxLineLength), raw, newLine: null, oldLine: oldLine++ };
+          oldDue--;
+        } else if (c === PLUS) {
+          const raw = diff.slice(p, end);
+          line = { kind: "add", text: textOf(raw, maxLineLength), raw, newLine: newLine++, oldLine: null };
+          newDue--;
+          if (isPlusMarker(diff, p)) plusLines.push(raw);
+        } else {
+          if (c !== BACKSLASH) {
+            const raw = diff.slice(p, end);
+            line = { kind: "ctx", text: textOf(raw, maxLineLength), raw, newLine, oldLine };
+          }
+          oldLine++;
+          newLine++;
+          oldDue--;
+          newDue--;
+        }
+        if (line !== null) hunk.lines.push(line);
+      }
+      if (oldDue === 0 && newDue === 0) inBody = false;
+    } else if (c === 64) {
+      const header = diff.slice(p, end);
+      const m = HUNK_HEADER.exec(header);
+      if (m !== null) {
+        if (file2 === null) {
+          const [from, to] = namesOnDiffLine(header);
+          file2 = startFile(from, to);
+        }
+        oldLine = Number(m[1]);
+        newLine = Number(m[3]);
+        oldDue = countOf(m[2]);
+        newDue = countOf(m[4]);
+        hunk = {
+          header,
+          oldStart: oldLine,
+          oldLines: oldDue,
+          newStart: newLine,
+          newLines: newDue,
+          functionContext: functionContextOf(header, m[0].length),
+          lines: []
+        };
+        file2.hunks.push(hunk);
+        hunkHasLines = false;
+        inBody = true;
+      }
+    } else if (c === BACKSLASH) {
+      if (hunk !== null && !hunkHasLines && diff.startsWith(NO_NEWLINE, p) && end - p === NO_NEWLINE.length) {
+        throw new DiffWalkError(`"${NO_NEWLINE}" right after the hunk header, line ${lineNo}`);
+      }
+    } else if (c === 100 || c === 110 || c === 111 || c === 105 || c === MINUS || c === PLUS) {
+      const line = diff.slice(p, end);
+      headerLine(line);
+      if (c === PLUS && p > 0 && isPlusMarker(diff, p)) plusLines.push(line);
+    }
+    if (eol < 0) break;
+    p = eol + 1;
+  }
+  return { files, plusLines };
+  function headerLine(line) {
+    if (DIFF_LINE.test(line)) {
+      const [from, to] = namesOnDiffLine(line);
+      file2 = startFile(from, to);
+    } else if (NEW_FILE.test(line)) {
+      const f = currentFile();
+      f.created = true;
+      f.from = "/dev/null";
+    } else if (DELETED_FILE.test(line)) {
+      const f = currentFile();
+      f.deleted = true;
+      f.to = "/dev/null";
+    } else if (MODE_LINE.test(line) || INDEX_LINE.test(line)) {
+      currentFile();
+    } else if (OLD_MARKER.test(line)) {
+      currentFile().from = nameOnMarkerLine(line);
+    } else if (NEW_MARKER.test(line)) {
+      currentFile().to = nameOnMarkerLine(line);
+    }
+  }
+}
+function textOf(raw, maxLineLength) {
+  return raw.length - 1 > maxLineLength ? "" : raw.slice(1);
+}
+
 // src/parse/diff.ts
-var import_parse_diff = __toESM(require_parse_diff(), 1);
 var DIFF_START = /^(diff --git |diff -[a-zA-Z]* |--- (a\/|\/dev\/null)|Index: )/;
 var IN_BODY_HEADER = /^(From|Date|Subject):\s/;
 var LINE_END_CR = /\r(\n|$)/g;
@@ -39156,14 +40187,14 @@ function lineAt(text, start) {
   const eol = text.indexOf("\n", start);
   return text.slice(start, eol < 0 ? text.length : eol);
 }
-function plusLinesOf(diff) {
-  const plusLines = /* @__PURE__ */ new Map();
-  for (let nl = diff.indexOf("\n+++ "); nl >= 0; nl = diff.indexOf("\n+++ ", nl + 1)) {
-    const line = lineAt(diff, nl + 1);
-    const path = stripPrefix(line.slice(4).split("	")[0]?.trim());
-    if (!plusLines.has(path)) plusLines.set(path, line);
+function plusLinesByPath(lines) {
+  const byPath = /* @__PURE__ */ new Map();
+  for (const line of lines) {
+    const tab = line.indexOf("	", 4);
+    const path = stripPrefix((tab < 0 ? line.slice(4) : line.slice(4, tab)).trim());
+    if (!byPath.has(path)) byPath.set(path, line);
   }
-  return plusLines;
+  return byPath;
 }
 var BINARY_SECTION_LINE = /(?:^|\n)(?:diff --git |Binary files |GIT binary patch)/g;
 function binaryPathsOf(diff) {
@@ -39180,35 +40211,11 @@ function binaryPathsOf(diff) {
   }
   return binary;
 }
-function sectionsOf(diff) {
-  return { binary: binaryPathsOf(diff), plusLines: plusLinesOf(diff) };
-}
 function linesBeyond(diff, max) {
   if (diff.length <= max) return null;
   let count = diff.endsWith("\n") ? 0 : 1;
   for (let p = diff.indexOf("\n"); p >= 0; p = diff.indexOf("\n", p + 1)) count++;
   return count > max ? count : null;
-}
-function toHunk(chunk, maxLineLength) {
-  const lines = [];
-  for (const change of chunk.changes) {
-    const raw = change.content;
-    if (raw.startsWith("\\")) continue;
-    const text = raw.length - 1 > maxLineLength ? "" : raw.slice(1);
-    if (change.type === "add") lines.push({ kind: "add", text, raw, newLine: change.ln, oldLine: null });
-    else if (change.type === "del") lines.push({ kind: "del", text, raw, newLine: null, oldLine: change.ln });
-    else lines.push({ kind: "ctx", text, raw, newLine: change.ln2, oldLine: change.ln1 });
-  }
-  const ctxMatch = /^@@[^@]*@@ ?(.*)$/.exec(chunk.content);
-  return {
-    header: chunk.content,
-    oldStart: chunk.oldStart,
-    oldLines: chunk.oldLines,
-    newStart: chunk.newStart,
-    newLines: chunk.newLines,
-    functionContext: (ctxMatch?.[1] ?? "").trim(),
-    lines
-  };
 }
 function parsePatchBody(body, item = "patch", limits = DEFAULT_LIMITS) {
   const text = stripCarriageReturns(body);
@@ -39220,17 +40227,19 @@ function parsePatchBody(body, item = "patch", limits = DEFAULT_LIMITS) {
   if (lineCount !== null) {
     throw new LkreviewError("LIMIT", item, `diff of ${lineCount} lines exceeds limits.maxDiffLines (${limits.maxDiffLines}); not reviewed`);
   }
-  let parsed;
+  let walked;
   try {
-    parsed = (0, import_parse_diff.default)(diff);
+    walked = walkDiff(diff, limits.maxLineLength);
   } catch (err) {
+    if (!(err instanceof DiffWalkError)) throw err;
     throw new LkreviewError("BAD_DIFF", item, `unified diff could not be parsed: ${err.message}`, { cause: err });
   }
-  const { binary, plusLines } = sectionsOf(diff);
+  const binary = binaryPathsOf(diff);
+  const plusLines = plusLinesByPath(walked.plusLines);
   const files = [];
-  for (const f of parsed) {
-    const isNew = f.new === true || f.from === "/dev/null";
-    const isDeleted = f.deleted === true || f.to === "/dev/null";
+  for (const f of walked.files) {
+    const isNew = f.created || f.from === "/dev/null";
+    const isDeleted = f.deleted || f.to === "/dev/null";
     const newPath = stripPrefix(f.to);
     const oldPath = stripPrefix(f.from);
     const path = isDeleted ? oldPath : newPath || oldPath;
@@ -39242,7 +40251,7 @@ function parsePatchBody(body, item = "patch", limits = DEFAULT_LIMITS) {
       isDeleted,
       isBinary: binary.has(path),
       plusLine: plusLines.get(path) ?? `+++ b/${path}`,
-      hunks: f.chunks.map((c) => toHunk(c, limits.maxLineLength))
+      hunks: f.hunks
     });
   }
   return { commitMessage, files, hasDiff: files.length > 0 };
