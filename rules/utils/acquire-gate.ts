@@ -1,4 +1,4 @@
-import { isIdPart, isIdStart } from "../../src/parse/c/tokenizer.js";
+import { isBlankChar as isBlank, isIdPart, isIdStart } from "../../src/parse/c/tokenizer.js";
 import type { CFunction, CLine } from "../../src/parse/c/types.js";
 import { ITERATOR_REFS, pairFor } from "../data/pairs.js";
 import type { PairInfo } from "../data/pairs.js";
@@ -57,11 +57,6 @@ function lookUp(known: Map<string, PairInfo | null>, name: string, index: PatchI
 /** `pairFor()` remembered per name evidence (the answer depends on the identifiers the patch shows). */
 export function pairOf(name: string, index: PatchIndex): PairInfo | null {
   return lookUp(pairsOf(index), name, index);
-}
-
-/** The white space the tokenizer skips between tokens. */
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
 }
 
 /** How far `endsExpression()` reads for a call's closing parenthesis. */

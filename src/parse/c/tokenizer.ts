@@ -138,6 +138,11 @@ function punctAt(text: string, i: number, c: number): string {
   }
 }
 
+/** White space the tokenizer skips between tokens: space, tab, CR, form feed, vertical tab (LF never reaches it). */
+export function isBlankChar(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
+}
+
 /** A character that may start a C identifier (`$` included, as GCC allows). */
 export function isIdStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
@@ -232,7 +237,7 @@ export function tokenize(lines: readonly CLine[], maxLineLength = DEFAULT_LIMITS
         continue;
       }
       const c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+      if (isBlankChar(c)) {
         i++;
         continue;
       }
