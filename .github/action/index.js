@@ -9117,6 +9117,9 @@ function punctAt(text, i, c) {
       return text[i] ?? "";
   }
 }
+function isBlankChar(c) {
+  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
+}
 function isIdStart(c) {
   return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
 }
@@ -9189,7 +9192,7 @@ function tokenize(lines, maxLineLength = DEFAULT_LIMITS.maxLineLength, into = nu
         continue;
       }
       const c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+      if (isBlankChar(c)) {
         i++;
         continue;
       }
@@ -13703,9 +13706,6 @@ function lookUp(known, name, index) {
 function pairOf(name, index) {
   return lookUp(pairsOf(index), name, index);
 }
-function isBlank3(c) {
-  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
-}
 var MAX_ARGS_TEXT = 200;
 var NOT_ASSIGNED = 0;
 var INTO_MEMBER = 1;
@@ -13764,7 +13764,7 @@ function acquiresOn(lines, i, fn, known, index) {
 function callable(lines, i, at, fn, known, index) {
   const text = lines[i].text;
   let end = at;
-  while (end > 0 && isBlank3(text.charCodeAt(end - 1))) end--;
+  while (end > 0 && isBlankChar(text.charCodeAt(end - 1))) end--;
   let start = end;
   while (start > 0 && isIdPart(text.charCodeAt(start - 1))) start--;
   if (start === end || !isIdStart(text.charCodeAt(start))) return false;
@@ -13795,7 +13795,7 @@ function endsExpression(text, open2) {
     if (c === 40) depth++;
     else if (c === 41 && --depth === 0) {
       let q = p + 1;
-      while (q < text.length && isBlank3(text.charCodeAt(q))) q++;
+      while (q < text.length && isBlankChar(text.charCodeAt(q))) q++;
       const d = text.charCodeAt(q);
       return d === 59 || d === 41;
     }
@@ -13805,13 +13805,13 @@ function endsExpression(text, open2) {
 function assignmentBefore(lines, i, start) {
   let text = lines[i].text;
   let k = start;
-  while (k > 0 && isBlank3(text.charCodeAt(k - 1))) k--;
+  while (k > 0 && isBlankChar(text.charCodeAt(k - 1))) k--;
   if (k === 0) {
     const prev = lines[i - 1];
     if (!prev || /[/"#\\]/.test(prev.text) || lastChar(lines[i - 2]?.text ?? "") === 92) return MAYBE;
     text = prev.text;
     k = text.length;
-    while (k > 0 && isBlank3(text.charCodeAt(k - 1))) k--;
+    while (k > 0 && isBlankChar(text.charCodeAt(k - 1))) k--;
     if (k === 0) return MAYBE;
   }
   const c = text.charCodeAt(k - 1);
@@ -13822,7 +13822,7 @@ function assignmentBefore(lines, i, start) {
 }
 function lastChar(text) {
   let k = text.length;
-  while (k > 0 && isBlank3(text.charCodeAt(k - 1))) k--;
+  while (k > 0 && isBlankChar(text.charCodeAt(k - 1))) k--;
   return text.charCodeAt(k - 1);
 }
 function isOperator(c) {
@@ -13830,16 +13830,16 @@ function isOperator(c) {
 }
 function targetOf(text, eq) {
   let j = eq;
-  while (j > 0 && isBlank3(text.charCodeAt(j - 1))) j--;
+  while (j > 0 && isBlankChar(text.charCodeAt(j - 1))) j--;
   let s = j;
   while (s > 0 && isIdPart(text.charCodeAt(s - 1))) s--;
   if (s === j) return MAYBE;
-  while (s > 0 && isBlank3(text.charCodeAt(s - 1))) s--;
+  while (s > 0 && isBlankChar(text.charCodeAt(s - 1))) s--;
   let op = s;
   if (op > 0 && text.charCodeAt(op - 1) === 46) op--;
   else if (op > 1 && text.charCodeAt(op - 1) === 62 && text.charCodeAt(op - 2) === 45) op -= 2;
   else return MAYBE;
-  while (op > 0 && isBlank3(text.charCodeAt(op - 1))) op--;
+  while (op > 0 && isBlankChar(text.charCodeAt(op - 1))) op--;
   let o = op;
   while (o > 0 && isIdPart(text.charCodeAt(o - 1))) o--;
   return o < op && isIdStart(text.charCodeAt(o)) && !STARTS_STATEMENT.has(text.slice(o, op)) ? INTO_MEMBER : MAYBE;
