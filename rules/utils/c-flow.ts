@@ -42,8 +42,8 @@ export function flatten(fn: CFunction): FlatNode[] {
   return out;
 }
 
-/** The root's calls: none, shared and frozen. */
-const NO_CALLS: CCall[] = Object.freeze([] as CCall[]) as CCall[];
+/** The root's calls: none, shared, read-only by type (not frozen: see NO_CALLS in structure.ts). */
+const NO_CALLS: readonly CCall[] = [];
 
 /** The body flatten last walked, and its nodes (the root's line span comes from the function that owns the body). */
 let lastBody: readonly CStmt[] | null = null;

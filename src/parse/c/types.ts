@@ -64,7 +64,7 @@ interface StmtBase {
   line: number;
   endLine: number;
   /** Calls anywhere in the statement's own tokens (for compound statements: their header only). */
-  calls: CCall[];
+  calls: readonly CCall[];
 }
 
 export interface BlockStmt extends StmtBase {
