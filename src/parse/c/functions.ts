@@ -1,5 +1,6 @@
 import type { DiffLine, FileDiff, Hunk } from "../../model.js";
-import { foldSpace, parseSignature } from "./signature.js";
+import { atColumn0, contextSignature, definitionAt, isLabelLine, OPEN_BRACE_LINE, signatureOfFound, signatureTextOf } from "./definitions.js";
+import { foldSpace } from "./signature.js";
 import type { Signature } from "./signature.js";
 import { parseStatements } from "./structure.js";
 import { PUNCT, tokenize, Tokens } from "./tokenizer.js";
@@ -13,9 +14,6 @@ import type { CFunction, CLine } from "./types.js";
  * on the `@@` line) yields a partial function; two hunks of the same function
  * are joined, with `hasGaps` set because the lines between them are unseen.
  */
-
-/** How many lines a signature may span before we give up on it. */
-const MAX_SIGNATURE_LINES = 12;
 
 /**
  * The hunk's new-side lines: the diff's own line objects (every line but a
@@ -48,7 +46,6 @@ function isBlank(t: string): boolean {
   }
   return true;
 }
-const atColumn0 = (t: string): boolean => t.length > 0 && !t.startsWith(" ") && !t.startsWith("\t");
 /*
  * The line patterns below are module constants: a regex literal inside a
  * function is a new RegExp object on every call, and these run for every
@@ -56,15 +53,6 @@ const atColumn0 = (t: string): boolean => t.length > 0 && !t.startsWith(" ") && 
  */
 const CLOSE_BRACE = /^}\s*(\/[/*].*)?$/;
 const TOP_COMMENT_LINE = /^ \*(\/|\s|$)/;
-const LABEL_LINE = /^[A-Za-z_]\w*:(\s|$)/;
-const OPEN_BRACE_LINE = /^\{\s*$/;
-const OPENS_AGGREGATE = /^(struct|union|enum)\s+\w+\s*\{/;
-const OPENS_AGGREGATE_INDENTED = /^\s*(struct|union|enum)\s+\w*\s*\{/;
-const ENDS_INITIALISER = /=\s*\{?\s*$/;
-const ENDS_DECLARATION = /[;=]\s*$/;
-const ENDS_SIGNATURE = /\)\s*\{\s*$/;
-const TRAILING_BRACE = /\{\s*$/;
-const COMMENTS = /\/\*.*?\*\/|\/\/.*$/g;
 
 /** A `}` in column 0 with at most a comment after it; the first-character test spares the regex on every other line. */
 const isCloseBrace = (t: string): boolean => t.charCodeAt(0) === 125 && CLOSE_BRACE.test(t);
@@ -76,16 +64,6 @@ const isCloseBrace = (t: string): boolean => t.charCodeAt(0) === 125 && CLOSE_BR
 const closesTopLevel = (t: string): boolean => t.startsWith("}");
 /** A line inside a top-level block comment (` * text`, or its closing line): kernel style indents those by one space. */
 const isTopLevelCommentLine = (t: string): boolean => TOP_COMMENT_LINE.test(t);
-const isLabelLine = (t: string): boolean => LABEL_LINE.test(t) && !t.startsWith("default:");
-
-/** True when git's `@@` function context names a function (not a struct or an initializer). */
-function contextIsFunction(ctx: string): boolean {
-  if (!ctx || ctx.startsWith("#") || !ctx.includes("(")) return false;
-  if (OPENS_AGGREGATE.test(ctx)) return false;
-  // `static const u32 regs[ARRAY_SIZE(x)] = {`: an initialiser, whatever parentheses it holds.
-  if (ENDS_INITIALISER.test(ctx)) return false;
-  return parseSignature(ctx) !== null;
-}
 
 /** How a hunk begins: inside a block, inside a top-level comment, or at top level. */
 type Opening = "block" | "comment" | "top";
@@ -116,22 +94,6 @@ function leadingRegionEnd(lines: readonly CLine[]): number {
 /** Index of the line that ends a top-level comment the hunk opens inside, or -1. */
 function leadingCommentEnd(lines: readonly CLine[]): number {
   return lines.findIndex((l) => l.text.includes("*/"));
-}
-
-/** If a definition starts at `i`, the index of the line that holds its opening brace. */
-function definitionAt(lines: readonly CLine[], i: number): number {
-  const first = lines[i]?.text ?? "";
-  if (!atColumn0(first) || first.startsWith("#") || first.startsWith("/") || first.startsWith("*") || first.startsWith("}") || first.startsWith("{")) return -1;
-  if (isLabelLine(first)) return -1;
-  let text = "";
-  for (let k = i; k < lines.length && k < i + MAX_SIGNATURE_LINES; k++) {
-    const t = lines[k]?.text ?? "";
-    if (k > i && t.startsWith("{")) return text.includes("(") && parseSignature(text) ? k : -1;
-    text += " " + t.replace(COMMENTS, "");
-    if (ENDS_DECLARATION.test(t) || OPENS_AGGREGATE_INDENTED.test(t)) return -1;
-    if (ENDS_SIGNATURE.test(t)) return parseSignature(text) ? k : -1;
-  }
-  return -1;
 }
 
 /** The `/** ... *\/` comment ending right above line index `i`, if any. */
@@ -317,7 +279,7 @@ export function extractFunctions(file: FileDiff): CFunction[] {
       if (!hasEnd) end = lines.length - 1;
       // A scope closed by `};` or `},` is a definition or an initialiser, never a function body.
       const closesFunction = !hasEnd || isCloseBrace(lines[end]?.text ?? "");
-      const ctxSig = closesFunction && contextIsFunction(hunk.functionContext) ? parseSignature(hunk.functionContext) : null;
+      const ctxSig = closesFunction ? contextSignature(hunk.functionContext) : null;
       const body = range(lines, 0, end + 1);
       if (ctxSig && open?.sig.name === ctxSig.name) {
         open.lines.push(...body);
@@ -350,12 +312,8 @@ export function extractFunctions(file: FileDiff): CFunction[] {
         i++;
         continue;
       }
-      const sigText = lines
-        .slice(i, brace + 1)
-        .map((l) => l.text)
-        .join(" ")
-        .replace(TRAILING_BRACE, "");
-      const sig = parseSignature(sigText);
+      const sigText = signatureTextOf(lines, i, brace);
+      const sig = signatureOfFound(sigText);
       let end = -1;
       for (let k = brace + 1; k < lines.length; k++) {
         if (isCloseBrace(lines[k]?.text ?? "")) {

@@ -33,43 +33,16 @@ function isSpaceOrWide(c: number): boolean {
 }
 
 /**
- * Signatures already parsed, by their text with white space folded: a
- * definition's signature is read when it is found and again when it is built
- * (the two texts differ only in spacing), and git repeats the same `@@`
- * context on every hunk of a function. Cleared when it grows, so it stays
- * small on huge inputs.
+ * Parses a declaration `static int foo(struct bar *b, int n)` (possibly cut
+ * short). Not remembered: each definition's signature is read once (the
+ * callers pass on what they read), and the few texts that came back were not
+ * worth building and hashing a key for every text.
  */
-const signatures = new Map<string, Signature | null>();
-const MAX_REMEMBERED_SIGNATURES = 512;
-
-/** Parses a declaration `static int foo(struct bar *b, int n)` (possibly cut short). */
 export function parseSignature(text: string): Signature | null {
   const folded = foldSpace(text);
   // Too long to tokenize: no tokens, so no signature (whatever the spacing at its ends).
   if (folded.length > DEFAULT_LIMITS.maxLineLength) return null;
-  // Leading and trailing white space yields no token, so the trimmed text keys the same answer.
-  const key = withoutBodyBrace(folded.trim());
-  const hit = signatures.get(key);
-  if (hit !== undefined) return hit;
-  if (signatures.size >= MAX_REMEMBERED_SIGNATURES) signatures.clear();
-  const sig = readSignature(key);
-  signatures.set(key, sig);
-  return sig;
-}
-
-/**
- * `text` without the body's `{` when it ends in `) {`: that brace never
- * changes the answer (reading stops at the `)` that closes the parameters,
- * and a `{` is no name), and a definition is read once with it (while it is
- * being found) and once without (its signature text), so both share one
- * remembered answer.
- */
-function withoutBodyBrace(text: string): string {
-  let i = text.length - 1;
-  if (text.charCodeAt(i) !== 123 /* { */) return text;
-  i--;
-  while (i >= 0 && text.charCodeAt(i) === 32) i--;
-  return text.charCodeAt(i) === 41 /* ) */ ? text.slice(0, i + 1) : text;
+  return readSignature(folded);
 }
 
 /** Words that can stand before `(` without naming a function. */

@@ -89,6 +89,47 @@ describe("extractFunctions", () => {
     expect(fns[0]?.hasEnd).toBe(true);
   });
 
+  it("names every hunk after git's context, when consecutive hunks repeat it and when it changes", () => {
+    const ctx = "static int bar_probe(struct bar *bar)";
+    const body = hunkLines(`\n \tbar->x = 1;\n+\tbar->y = 2;\n \treturn 0;\n }`);
+    const first = fnsOf([{ start: 40, fn: ctx, lines: body }], "drivers/bar/a.c");
+    const again = fnsOf([{ start: 80, fn: ctx, lines: body }], "drivers/bar/b.c");
+    expect([...first, ...again].map((f) => [f.file, f.name, f.params, f.signature])).toEqual([
+      ["drivers/bar/a.c", "bar_probe", ["bar"], ctx],
+      ["drivers/bar/b.c", "bar_probe", ["bar"], ctx],
+    ]);
+    // An initialiser next: no function, though its context holds parentheses.
+    expect(fnsOf([{ start: 90, fn: "static const u32 regs[ARRAY_SIZE(x)] = {", lines: body }])).toEqual([]);
+    expect(fnsOf([{ start: 99, fn: ctx, lines: body }]).map((f) => f.name)).toEqual(["bar_probe"]);
+  });
+
+  it("reads a signature over several lines the same with comments in it or code after the brace", () => {
+    const fns = fnsOf([
+      {
+        lines: hunkLines(`
++static int foo_init(struct foo *foo,
++		    unsigned long flags)
++{
++	return 0;
++}
++static int foo_exit(struct foo *foo, /* may be NULL */
++		    unsigned long flags)
++{
++	return 0;
++}
++static int foo_reset(struct foo *foo, unsigned long flags)
++{	/* nothing to do */
++	return 0;
++}`),
+      },
+    ]);
+    expect(fns.map((f) => [f.name, f.returnType, f.params, f.signature])).toEqual([
+      ["foo_init", "static int", ["foo", "flags"], "static int foo_init(struct foo *foo, unsigned long flags)"],
+      ["foo_exit", "static int", ["foo", "flags"], "static int foo_exit(struct foo *foo, /* may be NULL */ unsigned long flags)"],
+      ["foo_reset", "static int", ["foo", "flags"], "static int foo_reset(struct foo *foo, unsigned long flags) { /* nothing to do */"],
+    ]);
+  });
+
   it("shows the new side through the diff's own line objects and leaves the diff as it was", () => {
     const ctx = "static int bar_probe(struct bar *bar)";
     const patch = makePatch({
