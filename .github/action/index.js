@@ -9376,7 +9376,7 @@ function flatten(fn) {
   lastNodes = out;
   return out;
 }
-var NO_CALLS = Object.freeze([]);
+var NO_CALLS = [];
 var lastBody = null;
 var lastNodes = null;
 function visit(out, s, path) {
@@ -11272,25 +11272,10 @@ function foldSpace(text) {
 function isSpaceOrWide(c) {
   return c === 32 || c >= 9 && c <= 13 || c >= 128;
 }
-var signatures = /* @__PURE__ */ new Map();
-var MAX_REMEMBERED_SIGNATURES = 512;
 function parseSignature(text) {
   const folded = foldSpace(text);
   if (folded.length > DEFAULT_LIMITS.maxLineLength) return null;
-  const key = withoutBodyBrace(folded.trim());
-  const hit = signatures.get(key);
-  if (hit !== void 0) return hit;
-  if (signatures.size >= MAX_REMEMBERED_SIGNATURES) signatures.clear();
-  const sig = readSignature(key);
-  signatures.set(key, sig);
-  return sig;
-}
-function withoutBodyBrace(text) {
-  let i = text.length - 1;
-  if (text.charCodeAt(i) !== 123) return text;
-  i--;
-  while (i >= 0 && text.charCodeAt(i) === 32) i--;
-  return text.charCodeAt(i) === 41 ? text.slice(0, i + 1) : text;
+  return readSignature(folded);
 }
 var NOT_NAMES = /* @__PURE__ */ new Set(["if", "for", "while", "switch", "return", "sizeof"]);
 var ANNOTATION = /^__\w+$/;
@@ -11381,6 +11366,68 @@ function paramName(toks, current, length) {
   return !only && nameTok && count > 1 ? nameTok : null;
 }
 
+// src/parse/c/definitions.ts
+var MAX_SIGNATURE_LINES = 12;
+var atColumn0 = (t) => t.length > 0 && !t.startsWith(" ") && !t.startsWith("	");
+var LABEL_LINE = /^[A-Za-z_]\w*:(\s|$)/;
+var OPEN_BRACE_LINE = /^\{\s*$/;
+var OPENS_AGGREGATE = /^(struct|union|enum)\s+\w+\s*\{/;
+var OPENS_AGGREGATE_INDENTED = /^\s*(struct|union|enum)\s+\w*\s*\{/;
+var ENDS_INITIALISER = /=\s*\{?\s*$/;
+var ENDS_DECLARATION = /[;=]\s*$/;
+var ENDS_SIGNATURE = /\)\s*\{\s*$/;
+var TRAILING_BRACE = /\{\s*$/;
+var COMMENTS = /\/\*.*?\*\/|\/\/.*$/g;
+var isLabelLine = (t) => LABEL_LINE.test(t) && !t.startsWith("default:");
+function contextSignature(ctx) {
+  if (ctx !== lastContext) {
+    lastContext = ctx;
+    lastContextSignature = readContext(ctx);
+  }
+  return lastContextSignature;
+}
+var lastContext = "";
+var lastContextSignature = null;
+function readContext(ctx) {
+  if (!ctx || ctx.startsWith("#") || !ctx.includes("(")) return null;
+  if (OPENS_AGGREGATE.test(ctx)) return null;
+  if (ENDS_INITIALISER.test(ctx)) return null;
+  return parseSignature(ctx);
+}
+var definitionSignature = null;
+function definitionAt(lines, i) {
+  definitionSignature = null;
+  const first = lines[i]?.text ?? "";
+  if (!atColumn0(first) || first.startsWith("#") || first.startsWith("/") || first.startsWith("*") || first.startsWith("}") || first.startsWith("{")) return -1;
+  if (isLabelLine(first)) return -1;
+  let same = isPlainAscii(first.charCodeAt(0));
+  let text = "";
+  for (let k = i; k < lines.length && k < i + MAX_SIGNATURE_LINES; k++) {
+    const t = lines[k]?.text ?? "";
+    if (k > i && t.startsWith("{")) return definitionFound(text.includes("(") ? parseSignature(text) : null, same && OPEN_BRACE_LINE.test(t), k);
+    const code = t.includes("/") ? t.replace(COMMENTS, "") : t;
+    if (code !== t) same = false;
+    text += " " + code;
+    if (ENDS_DECLARATION.test(t) || OPENS_AGGREGATE_INDENTED.test(t)) return -1;
+    if (ENDS_SIGNATURE.test(t)) return definitionFound(parseSignature(text), same, k);
+  }
+  return -1;
+}
+var isPlainAscii = (c) => c > 32 && c < 128;
+function signatureOfFound(sigText) {
+  return definitionSignature ?? parseSignature(sigText);
+}
+function definitionFound(sig, same, brace) {
+  if (!sig) return -1;
+  if (same) definitionSignature = sig;
+  return brace;
+}
+function signatureTextOf(lines, from, brace) {
+  let text = "";
+  for (let k = from; k < brace; k++) text += (lines[k]?.text ?? "") + " ";
+  return text + (lines[brace]?.text ?? "").replace(TRAILING_BRACE, "");
+}
+
 // src/parse/c/structure.ts
 var MAX_DEPTH = 64;
 var NOT_CALLS = /* @__PURE__ */ new Set([
@@ -11448,7 +11495,7 @@ function matchBrackets(tokens) {
 function parseStatements(tokens) {
   return new Parser(tokens).parseAll();
 }
-var NO_CALLS2 = Object.freeze([]);
+var NO_CALLS2 = [];
 var stmtStack = [];
 var stackTop = 0;
 var NO_STMT = Object.freeze({ kind: "break", id: -1, line: 0, endLine: 0, calls: NO_CALLS2 });
@@ -11736,7 +11783,6 @@ var Parser = class {
 };
 
 // src/parse/c/functions.ts
-var MAX_SIGNATURE_LINES = 12;
 function newSideLines(hunk) {
   let n = 0;
   for (const l of hunk.lines) if (l.newLine !== null) n++;
@@ -11757,28 +11803,11 @@ function isBlank(t) {
   }
   return true;
 }
-var atColumn0 = (t) => t.length > 0 && !t.startsWith(" ") && !t.startsWith("	");
 var CLOSE_BRACE = /^}\s*(\/[/*].*)?$/;
 var TOP_COMMENT_LINE = /^ \*(\/|\s|$)/;
-var LABEL_LINE = /^[A-Za-z_]\w*:(\s|$)/;
-var OPEN_BRACE_LINE = /^\{\s*$/;
-var OPENS_AGGREGATE = /^(struct|union|enum)\s+\w+\s*\{/;
-var OPENS_AGGREGATE_INDENTED = /^\s*(struct|union|enum)\s+\w*\s*\{/;
-var ENDS_INITIALISER = /=\s*\{?\s*$/;
-var ENDS_DECLARATION = /[;=]\s*$/;
-var ENDS_SIGNATURE = /\)\s*\{\s*$/;
-var TRAILING_BRACE = /\{\s*$/;
-var COMMENTS = /\/\*.*?\*\/|\/\/.*$/g;
 var isCloseBrace = (t) => t.charCodeAt(0) === 125 && CLOSE_BRACE.test(t);
 var closesTopLevel = (t) => t.startsWith("}");
 var isTopLevelCommentLine = (t) => TOP_COMMENT_LINE.test(t);
-var isLabelLine = (t) => LABEL_LINE.test(t) && !t.startsWith("default:");
-function contextIsFunction(ctx) {
-  if (!ctx || ctx.startsWith("#") || !ctx.includes("(")) return false;
-  if (OPENS_AGGREGATE.test(ctx)) return false;
-  if (ENDS_INITIALISER.test(ctx)) return false;
-  return parseSignature(ctx) !== null;
-}
 function openingOf(lines) {
   for (const l of lines) {
     if (isBlank(l.text)) continue;
@@ -11795,20 +11824,6 @@ function leadingRegionEnd(lines) {
 }
 function leadingCommentEnd(lines) {
   return lines.findIndex((l) => l.text.includes("*/"));
-}
-function definitionAt(lines, i) {
-  const first = lines[i]?.text ?? "";
-  if (!atColumn0(first) || first.startsWith("#") || first.startsWith("/") || first.startsWith("*") || first.startsWith("}") || first.startsWith("{")) return -1;
-  if (isLabelLine(first)) return -1;
-  let text = "";
-  for (let k = i; k < lines.length && k < i + MAX_SIGNATURE_LINES; k++) {
-    const t = lines[k]?.text ?? "";
-    if (k > i && t.startsWith("{")) return text.includes("(") && parseSignature(text) ? k : -1;
-    text += " " + t.replace(COMMENTS, "");
-    if (ENDS_DECLARATION.test(t) || OPENS_AGGREGATE_INDENTED.test(t)) return -1;
-    if (ENDS_SIGNATURE.test(t)) return parseSignature(text) ? k : -1;
-  }
-  return -1;
 }
 function kernelDocAbove(lines, i) {
   const end = i - 1;
@@ -11931,7 +11946,7 @@ function extractFunctions(file2) {
       const hasEnd = end >= 0;
       if (!hasEnd) end = lines.length - 1;
       const closesFunction = !hasEnd || isCloseBrace(lines[end]?.text ?? "");
-      const ctxSig = closesFunction && contextIsFunction(hunk.functionContext) ? parseSignature(hunk.functionContext) : null;
+      const ctxSig = closesFunction ? contextSignature(hunk.functionContext) : null;
       const body = range(lines, 0, end + 1);
       if (ctxSig && open2?.sig.name === ctxSig.name) {
         open2.lines.push(...body);
@@ -11963,8 +11978,8 @@ function extractFunctions(file2) {
         i++;
         continue;
       }
-      const sigText = lines.slice(i, brace + 1).map((l) => l.text).join(" ").replace(TRAILING_BRACE, "");
-      const sig = parseSignature(sigText);
+      const sigText = signatureTextOf(lines, i, brace);
+      const sig = signatureOfFound(sigText);
       let end = -1;
       for (let k = brace + 1; k < lines.length; k++) {
         if (isCloseBrace(lines[k]?.text ?? "")) {
