@@ -178,12 +178,17 @@ export async function* reviewStream(items: AsyncIterable<IngestItem>, deps: Batc
     maybeSend();
   };
 
-  /** Finishes groups whose rules are done, in dispatch order (the model layer sees them in a stable order). */
+  /**
+   * Finishes groups whose rules are done, in dispatch order (the model layer
+   * sees them in a stable order). Rules run in this thread are done when
+   * sent: their patches are finished at once rather than after the next
+   * message, so they die before the next collection of young objects.
+   */
   const finish = async (all: boolean): Promise<void> => {
     const limit = Math.max(2, runner.threads * 2);
     while (inflight.length > 0) {
       const head = inflight[0] as InFlight;
-      if (!all && !head.settled && inflight.length <= limit) return;
+      if (!all && runner.threads > 0 && !head.settled && inflight.length <= limit) return;
       inflight.shift();
       const outcomes = await head.outcomes;
       let i = 0;

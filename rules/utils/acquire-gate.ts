@@ -3,6 +3,7 @@ import type { CFunction, CLine } from "../../src/parse/c/types.js";
 import { ITERATOR_REFS, pairFor } from "../data/pairs.js";
 import type { PairInfo } from "../data/pairs.js";
 import type { NameEvidence, PatchIndex } from "./patch-index.js";
+import { JobCache } from "../../src/analyse/job-cache.js";
 
 /**
  * The first question `unreleased` asks of a function: can anything in it
@@ -16,7 +17,7 @@ import type { NameEvidence, PatchIndex } from "./patch-index.js";
  * Pair lookups per name evidence (a patch, or a series whose parts share
  * it): each function asks for each of its calls, and the names repeat.
  */
-const pairCache = new WeakMap<NameEvidence, Map<string, PairInfo | null>>();
+const pairCache = new JobCache<NameEvidence, Map<string, PairInfo | null>>();
 
 function pairsOf(index: PatchIndex): Map<string, PairInfo | null> {
   let known = pairCache.get(index.identifiers);

@@ -1,4 +1,5 @@
 import type { CCall, CFunction, CStmt, LabelStmt } from "../../src/parse/c/types.js";
+import { JobCache } from "../../src/analyse/job-cache.js";
 
 /**
  * Control-flow helpers over the structure the C pass builds: statements in
@@ -109,7 +110,7 @@ function isJumpOut(s: CStmt): boolean {
  * statements, and a sibling scan each time made long functions quadratic
  * (or worse) in their length.
  */
-const blockTables = new WeakMap<CStmt, Int32Array>();
+const blockTables = new JobCache<CStmt, Int32Array>();
 
 function tablesOf(block: CStmt & { kind: "block" }): Int32Array {
   let t = blockTables.get(block);
@@ -214,7 +215,7 @@ export function enclosingLoops(node: FlatNode): CStmt[] {
     .reverse();
 }
 
-const gapCache = new WeakMap<CFunction, readonly number[]>();
+const gapCache = new JobCache<CFunction, readonly number[]>();
 
 /** New-side line numbers right after an unseen gap (joined hunks); computed once per function. */
 export function gapLines(fn: CFunction): readonly number[] {
@@ -246,7 +247,7 @@ export interface LabelCode {
 }
 
 /** Answers of labelCode per flattened function and label: rules ask once per (acquisition, exit) pair. */
-const labelCache = new WeakMap<readonly FlatNode[], Map<string, LabelCode | null>>();
+const labelCache = new JobCache<readonly FlatNode[], Map<string, LabelCode | null>>();
 
 /** What runs after `goto name`: the code under the label and the labels it falls into. */
 export function labelCode(fn: CFunction, nodes: readonly FlatNode[], name: string, seen?: Set<string>): LabelCode | null {

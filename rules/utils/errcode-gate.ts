@@ -6,6 +6,7 @@ import { ERR_VAR, bareCond, branchStatements, callsDeep, compactEquals, failureS
 import { droppedCode } from "./errcode-shapes.js";
 import { linesMayReport } from "./errcode-text-gate.js";
 import type { NameEvidence } from "./patch-index.js";
+import { JobCache } from "../../src/analyse/job-cache.js";
 
 /**
  * A first look at a function for the `errcode` rule, before it flattens the
@@ -43,7 +44,7 @@ export function isAllocCall(name: string, identifiers: NameEvidence): boolean {
 /** Evidence of every name: what the patch shows only narrows which derived pairs count, never adds a kind. */
 const ANY_NAME: NameEvidence = { has: () => true };
 
-const allocTargetCache = new WeakMap<CFunction, ReadonlySet<string>>();
+const allocTargetCache = new JobCache<CFunction, ReadonlySet<string>>();
 
 /** The variables the function assigns from a call that may allocate (`p` in `p = kzalloc(...)`), whatever the patch shows. */
 function allocTargets(fn: CFunction): ReadonlySet<string> {
@@ -86,7 +87,7 @@ export function assignsIn(s: CStmt, v: string): boolean {
 /** An assignment to an error variable (ERR_VAR's names), as `lastAssignment` in the rule finds one; the name is group 1. */
 const ERR_VAR_ASSIGN = new RegExp(`(?<![\\w>.])${ERR_VAR.source.replace(/^\^|\$$/g, "")}\\s*(?==[^=]|\\+=|-=|\\|=)`, "g");
 
-const assignedCache = new WeakMap<CFunction, readonly string[]>();
+const assignedCache = new JobCache<CFunction, readonly string[]>();
 
 /** The error variables some expression statement of the function assigns: the only ones "still 0" can be said of. */
 function assignedErrVars(fn: CFunction): readonly string[] {

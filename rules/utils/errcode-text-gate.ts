@@ -4,6 +4,7 @@ import { ERRNO } from "../data/errno.js";
 import { ERR_VAR, mayHoldErrorLog } from "./c-errors.js";
 import { isSpace } from "./words-tokens.js";
 import { isWordChar } from "../../src/parse/c/tokenizer.js";
+import { JobCache } from "../../src/analyse/job-cache.js";
 
 /**
  * The `errcode` gate's look at a function's lines, before its body is
@@ -134,7 +135,7 @@ function skipSpace(t: string, k: number): number {
 }
 
 /** Per file: a deleted `err = -E...;` (the drop the `droppedCode` check looks for), or not. */
-const dropsCache = new WeakMap<FileDiff, boolean>();
+const dropsCache = new JobCache<FileDiff, boolean>();
 const DELETED_CODE = /^\s*(\w+)\s*=\s*-\s*E[A-Z]/;
 
 /** True when the patch deletes an error variable's `= -E...` somewhere in the file (a code a branch may no longer set). */

@@ -1,6 +1,7 @@
 import { bareCond } from "./c-errors.js";
 import type { CStmt, IfStmt } from "../../src/parse/c/types.js";
 import type { FlatNode, Step } from "./c-flow.js";
+import { JobCache } from "../../src/analyse/job-cache.js";
 
 /**
  * Exits on which a conditional acquisition holds nothing, for `unreleased`.
@@ -67,7 +68,7 @@ interface IfProofs {
 }
 
 /** Proofs per `if` statement: every (acquisition, exit) pair asks about the same few conditions. */
-const proofCache = new WeakMap<CStmt, IfProofs>();
+const proofCache = new JobCache<CStmt, IfProofs>();
 
 function proofsOf(s: IfStmt): IfProofs {
   let p = proofCache.get(s);

@@ -3,6 +3,7 @@ import type { FileDiff, Patch, Series } from "../../src/model.js";
 import type { CCall, CFunction } from "../../src/parse/c/types.js";
 import { callsDeep } from "./c-errors.js";
 import { mentions } from "./mentions.js";
+import { JobCache } from "../../src/analyse/job-cache.js";
 
 /**
  * What the whole patch (and its series) shows, for rules that judge one
@@ -26,10 +27,10 @@ export interface PatchIndex {
 }
 
 /** One index per patch and engine run: a run with a tree view sees other functions than one without. */
-const cache = new WeakMap<Patch, { functions: RuleContext<unknown>["functions"]; index: PatchIndex }>();
+const cache = new JobCache<Patch, { functions: RuleContext<unknown>["functions"]; index: PatchIndex }>();
 
 /** What the parts of a series see alike, shared by their indexes (each part used to build its own over all the parts). */
-const seriesViews = new WeakMap<Series, SeriesView>();
+const seriesViews = new JobCache<Series, SeriesView>();
 
 const C_FILE = /\.(c|h)$/;
 
@@ -41,12 +42,12 @@ function filesOf(ctx: RuleContext<unknown>): FileDiff[] {
 }
 
 /**
- * Per file diff and per function, kept while the parsed patch lives: each
- * part of a series builds its index over all the parts, so without these an
- * N-part series would scan its text N times over.
+ * Per file diff and per function, kept for the rule run (see JobCache):
+ * each part of a series builds its index over all the parts, so without
+ * these an N-part series would scan its text N times over.
  */
-const fileTexts = new WeakMap<FileDiff, string>();
-const functionCalls = new WeakMap<CFunction, ReadonlySet<string>>();
+const fileTexts = new JobCache<FileDiff, string>();
+const functionCalls = new JobCache<CFunction, ReadonlySet<string>>();
 
 /** Longer lines are generated data or hostile input, not code worth indexing. */
 const MAX_INDEXED_LINE = 4000;

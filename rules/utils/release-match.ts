@@ -7,6 +7,7 @@ import { initsByName, linkCall, linksByName, managedAction, onFailureOf, ownersh
 import type { LinkCall, Owned } from "./hand-over.js";
 import { callReaches } from "./patch-index.js";
 import type { PatchIndex } from "./patch-index.js";
+import { JobCache } from "../../src/analyse/job-cache.js";
 
 /**
  * Which calls undo which acquisition, for the `unreleased` rule: a release
@@ -89,7 +90,7 @@ export function undoesEarlier(nodes: readonly FlatNode[], call: CCall, info: Pai
 }
 
 /** localAggregates per flattened function: handedOver asks for every (acquisition, exit) pair. */
-const aggregateCache = new WeakMap<readonly FlatNode[], Set<string>>();
+const aggregateCache = new JobCache<readonly FlatNode[], Set<string>>();
 
 /** A struct or union declared by value: `struct foo bar`, `struct foo bars[2] = { ... }`. */
 const LOCAL_STRUCT = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/;

@@ -2,6 +2,7 @@ import type { FlatNode } from "./c-flow.js";
 import type { PatchIndex } from "./patch-index.js";
 import { releases } from "./release-match.js";
 import type { Acquisition } from "./release-match.js";
+import { JobCache } from "../../src/analyse/job-cache.js";
 
 /**
  * The statements (by index, ascending) with a call other than the
@@ -16,7 +17,7 @@ interface ReleaseSites {
   at: number[];
 }
 
-const sitesCache = new WeakMap<Acquisition, ReleaseSites>();
+const sitesCache = new JobCache<Acquisition, ReleaseSites>();
 
 function releasesIn(nodes: readonly FlatNode[], index: PatchIndex, acq: Acquisition, i: number): boolean {
   for (const c of (nodes[i] as FlatNode).stmt.calls) if (c !== acq.call && releases(index, c, acq)) return true;

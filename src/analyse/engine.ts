@@ -8,6 +8,7 @@ import { lineIndexOf } from "./line-index.js";
 import type { LineIndex } from "./line-index.js";
 import { formatMessage } from "./rule-api.js";
 import type { ReportDescriptor, Rule, RuleContext, RuleVisitors } from "./rule-api.js";
+import { JobCache } from "./job-cache.js";
 
 export type RuleLevel = Severity | "off";
 
@@ -34,11 +35,11 @@ export interface EngineResult {
 const C_FILE = /\.(c|h)$/;
 
 /**
- * The functions a file diff shows, kept as long as the parsed patch lives:
- * every part of a series is reviewed with the others in view, so without
- * this an N-part series would parse its C N times over.
+ * The functions a file diff shows, kept for the rule run (see JobCache):
+ * every part of a series is reviewed with the others in view, in one run,
+ * so without this an N-part series would parse its C N times over.
  */
-const diffFunctions = new WeakMap<FileDiff, CFunction[]>();
+const diffFunctions = new JobCache<FileDiff, CFunction[]>();
 
 function functionsOfDiff(file: FileDiff): CFunction[] {
   let fns = diffFunctions.get(file);
@@ -77,7 +78,7 @@ export function runRules(patch: Patch, series: Series | null, options: EngineOpt
   let seen: Set<string> | null = null;
   let offDiff = 0;
   const tree = options.tree ? loadTreeView(options.tree, patch, series) : null;
-  // Without a tree the functions are the diff's own, already kept per file diff by functionsOfDiff.
+  // Without a tree the functions are the diff's own, kept per file diff for the run by functionsOfDiff.
   let functions = functionsOfDiff;
   if (tree) {
     const fnCache = new Map<FileDiff, CFunction[]>();

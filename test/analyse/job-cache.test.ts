@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { JobCache } from "../../src/analyse/job-cache.js";
+
+describe("JobCache", () => {
+  it("keeps what a synchronous run put in it for the rest of that run", () => {
+    const cache = new JobCache<object, string>();
+    const key = {};
+    expect(cache.has(key)).toBe(false);
+    cache.set(key, "parsed once");
+    expect(cache.get(key)).toBe("parsed once");
+    expect(cache.has(key)).toBe(true);
+    expect(cache.get({})).toBeUndefined();
+  });
+
+  it("forgets every cache's entries once the run has ended", async () => {
+    const a = new JobCache<object, number>();
+    const b = new JobCache<object, number>();
+    const key = {};
+    a.set(key, 1);
+    b.set(key, 2);
+    await Promise.resolve();
+    expect(a.get(key)).toBeUndefined();
+    expect(b.has(key)).toBe(false);
+  });
+
+  it("serves the next run afresh, and forgets that run's entries too", async () => {
+    const cache = new JobCache<object, string>();
+    const first = {};
+    cache.set(first, "first run");
+    await Promise.resolve();
+    const second = {};
+    cache.set(second, "second run");
+    expect(cache.get(second)).toBe("second run");
+    expect(cache.get(first)).toBeUndefined();
+    await Promise.resolve();
+    expect(cache.get(second)).toBeUndefined();
+  });
+
+  it("can be emptied by hand in the middle of a run", () => {
+    const cache = new JobCache<object, string>();
+    const key = {};
+    cache.set(key, "x");
+    cache.clear();
+    expect(cache.get(key)).toBeUndefined();
+    cache.set(key, "y");
+    expect(cache.get(key)).toBe("y");
+  });
+});
