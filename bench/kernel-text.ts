@@ -1,15 +1,23 @@
 /**
  * Kernel-style C written by the benchmark generator: template functions with
- * allocations, locks, error paths, kernel-doc and comments (a few of them
- * misspelled), so the rules see the shapes they were built for. Everything
- * here is made up by the templates below; no real kernel source is used.
+ * allocations, locks, error paths, kernel-doc and comments, and now and
+ * then a typo or a bug (see Rng.slip), so the rules see the shapes they were
+ * built for. Everything here is made up by the templates below; no real
+ * kernel source is used.
  */
 
 /** A small deterministic PRNG (mulberry32), so a seed always yields the same corpus. */
 export class Rng {
   private state: number;
 
-  constructor(seed: number) {
+  /**
+   * @param slips how often authors slip, as a factor on each template's own
+   *   chance of a typo or a bug (see `slip`): 1 is the old all-slips mix.
+   */
+  constructor(
+    seed: number,
+    private readonly slips = 1,
+  ) {
     this.state = seed >>> 0;
   }
 
@@ -34,6 +42,11 @@ export class Rng {
   chance(p: number): boolean {
     return this.next() < p;
   }
+
+  /** A typo or a bug whose template chance is `p`, scaled by how often this archive's authors slip. */
+  slip(p: number): boolean {
+    return this.next() < Math.min(1, p * this.slips);
+  }
 }
 
 export const SUBSYSTEMS = [
@@ -53,21 +66,30 @@ const NOUNS = ["queue", "ring", "port", "chan", "buf", "ctx", "node", "entry", "
 const VERBS = ["init", "setup", "alloc", "register", "attach", "enable", "start", "config", "prepare", "load", "probe", "open"];
 export const FIELDS = ["count", "flags", "len", "state", "id", "size", "mask", "offset", "mode", "limit"];
 
-/** Comment sentences; some carry a typo the typo rule should catch. */
+/** Comment sentences as written with care. */
 const COMMENTS = [
   "Make sure the hardware is idle before we touch the ring.",
   "The lock protects the list against concurrent removal.",
   "Callers must hold the device lock when calling this.",
+  "Drop the reference taken in the lookup above.",
+  "The buffer is freed by the completion handler.",
+  "Nothing to do here when the feature is absent.",
+];
+
+/** Comment sentences with a typo the typo rule should catch. */
+const SLIPPED_COMMENTS = [
   "We recieve the interrupt only after the reset completes.",
   "This is neccessary because the firmware may still be running.",
   "Keep the seperate counters in sync with the hardware.",
   "Report sucess only when every queue came up.",
   "If an error occured, undo what was set up so far.",
-  "Drop the reference taken in the lookup above.",
-  "The buffer is freed by the completion handler.",
-  "Nothing to do here when the feature is absent.",
   "Wait for the the pending work to finish before freeing.",
 ];
+
+/** One sentence; half of them slipped in the old mix (`slips` 1). */
+function sentence(rng: Rng): string {
+  return rng.slip(0.5) ? rng.pick(SLIPPED_COMMENTS) : rng.pick(COMMENTS);
+}
 
 export interface Chunk {
   /** Lines without diff prefix. */
@@ -81,14 +103,14 @@ export function fnName(rng: Rng, sub: Subsystem): string {
 
 /** A comment at `indent`, one line or a block. */
 export function comment(rng: Rng, indent: string): string[] {
-  const text = rng.pick(COMMENTS);
+  const text = sentence(rng);
   return rng.chance(0.5) ? [`${indent}/* ${text} */`] : [`${indent}/*`, `${indent} * ${text}`, `${indent} */`];
 }
 
 function kdoc(rng: Rng, name: string, params: string[]): string[] {
   const out = ["/**", ` * ${name}() - ${rng.pick(["set up", "tear down", "look up", "allocate"])} the ${rng.pick(NOUNS)}`];
   for (const p of params) out.push(` * @${p}: the ${rng.pick(NOUNS)} to ${rng.pick(["use", "update", "fill", "check"])}`);
-  out.push(" *", ` * ${rng.pick(COMMENTS)}`, " *", " * Return: 0 on success or a negative error code.", " */");
+  out.push(" *", ` * ${sentence(rng)}`, " *", " * Return: 0 on success or a negative error code.", " */");
   return out;
 }
 
@@ -97,8 +119,8 @@ function ladderFn(rng: Rng, sub: Subsystem): string[] {
   const name = fnName(rng, sub);
   const st = `${sub.prefix}_${rng.pick(NOUNS)}`;
   const field = rng.pick(FIELDS);
-  const leak = rng.chance(0.15);
-  const wrongCode = rng.chance(0.1);
+  const leak = rng.slip(0.15);
+  const wrongCode = rng.slip(0.1);
   const out = [...(rng.chance(0.6) ? kdoc(rng, name, ["dev", "cfg"]) : [])];
   out.push(
     `int ${name}(struct device *dev, const struct ${st}_cfg *cfg)`,
@@ -137,7 +159,7 @@ function ladderFn(rng: Rng, sub: Subsystem): string[] {
 function lockFn(rng: Rng, sub: Subsystem): string[] {
   const name = fnName(rng, sub);
   const field = rng.pick(FIELDS);
-  const forget = rng.chance(0.15);
+  const forget = rng.slip(0.15);
   return [
     `static int ${name}(struct ${sub.prefix}_dev *d, unsigned int ${field})`,
     "{",
@@ -162,7 +184,7 @@ function lockFn(rng: Rng, sub: Subsystem): string[] {
 /** A teardown function; sometimes it only prints on a refcount bug (the warn rule). */
 function teardownFn(rng: Rng, sub: Subsystem): string[] {
   const name = `${sub.prefix}_${rng.pick(NOUNS)}_release`;
-  const bug = rng.chance(0.2);
+  const bug = rng.slip(0.2);
   return [
     `void ${name}(struct ${sub.prefix}_obj *obj)`,
     "{",
@@ -220,7 +242,7 @@ export function cFunction(rng: Rng, sub: Subsystem): string[] {
 export function prose(rng: Rng, sentences: number, sub?: Subsystem): string {
   const out: string[] = [];
   for (let i = 0; i < sentences; i++) {
-    const s = rng.pick(COMMENTS);
+    const s = sentence(rng);
     out.push(sub ? s.replace("We ", `The ${sub.prefix} driver `) : s);
   }
   return out.join(" ");

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { editDiff } from "../../bench/diff-shapes.js";
 import { generateMessages } from "../../bench/generate.js";
 import type { CorpusStats } from "../../bench/generate.js";
+import { ConfigSchema } from "../../src/config.js";
+import type { IngestItem } from "../../src/ingest/item.js";
 import { parsePatchBody } from "../../src/parse/diff.js";
+import { reviewBatch } from "../../src/pipeline.js";
 
 /** Each hunk's header counts against the lines it holds, by the rules of the unified format. */
 function hunkCountsAgree(diff: string[]): { hunks: number; wrong: string[] } {
@@ -84,5 +87,30 @@ describe("benchmark corpus generator", () => {
     expect(headers).toEqual(["@@ -1,9 +1,11 @@", "@@ -18,8 +20,6 @@"]);
     expect(hunkCountsAgree(d.lines).wrong).toEqual([]);
     expect([d.added, d.deleted]).toEqual([3, 3]);
+  });
+
+  /** The share of patches the rules-only review answers with a reply, over an archive of about `bytes`. */
+  async function replyShare(slips: number | undefined, bytes: number): Promise<{ share: number; rules: Set<string> }> {
+    const opts = slips === undefined ? { bytes, seed: 5 } : { bytes, seed: 5, slips };
+    const mails = [...generateMessages(opts, { messages: 0, patches: 0, bytes: 0, largestPatchLines: 0 })];
+    async function* items(): AsyncGenerator<IngestItem> {
+      for (const [i, m] of mails.entries()) yield { source: `generated#${i}`, raw: Buffer.from(m) };
+    }
+    const result = await reviewBatch(items(), { config: ConfigSchema.parse({}), model: null, jobs: 1, now: () => new Date(0) });
+    const patches = result.reviewed.filter((r) => r.patch.subject.index !== 0);
+    const rules = new Set(patches.flatMap((r) => r.review.findings.map((f) => f.rule)));
+    return { share: patches.filter((r) => r.review.reply !== null).length / patches.length, rules };
+  }
+
+  it("leaves most patches clean, as on a real list: about one in five draws a reply, and every defect class still occurs", async () => {
+    const { share, rules } = await replyShare(undefined, 3_000_000);
+    expect(share).toBeGreaterThan(0.1);
+    expect(share).toBeLessThan(0.35);
+    expect([...rules]).toEqual(expect.arrayContaining(["typo", "unreleased", "errcode", "warn"]));
+  });
+
+  it("still writes the old mix, where nearly every patch has a slip, at slips 1", async () => {
+    const { share } = await replyShare(1, 600_000);
+    expect(share).toBeGreaterThan(0.85);
   });
 });
