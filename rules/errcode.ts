@@ -175,6 +175,8 @@ export default defineRule({
         // Asked only on the way to a finding (allocation names, callers of a `-1` helper).
         let patchIdx: PatchIndex | undefined;
         const index = (): PatchIndex => (patchIdx ??= patchIndex(ctx));
+        // Whether a `-1` here reads as an errno: one answer for every `return -1;` of the function.
+        let minusOneErr: boolean | undefined;
         const seenLines = new Set<number>();
         const gaps = docGaps(fn, nodes);
         // A branch that returns 0 after an error is where the promised code went missing:
@@ -196,15 +198,8 @@ export default defineRule({
             if (code) report("positive", s.line, { code });
           }
           if (s.kind === "return" && !user && errnoFn && added.has(s.line) && compactEquals(s.expr, "-1")) {
-            const others = nodes
-              .filter((o) => o.stmt.kind === "return" && o !== n)
-              .map((o) => (o.stmt.kind === "return" ? o.stmt.expr.replace(/\s/g, "") : ""));
-            const plain = !others.some((e) => /^\d+$/.test(e) && e !== "0");
-            // Evidence the value is an errno whatever the name says: other returns are -E codes,
-            // or a caller in the patch passes it up as its own error.
-            const errnoUse = others.some((e) => /-E[A-Z]/.test(e)) || callersPassOn(index(), fn.name);
-            const byName = !NON_ERRNO_NAME.test(fn.name) && !others.some((e) => /^[a-z]\w*$/.test(e) && !ERR_VAR.test(e));
-            if (plain && (errnoUse || byName)) report("minusOne", s.line, {});
+            minusOneErr ??= minusOneIsError(fn, nodes, index);
+            if (minusOneErr) report("minusOne", s.line, {});
           }
           if (s.kind === "if" && !user) {
             const w = wrongPtrErr(nodes, n, s);
@@ -336,6 +331,22 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * True when a `return -1;` of `fn` hands out an errno: no other return is a
+ * positive number, and either the name does not say "index or comparison"
+ * with no other return of a plain non-error variable, or some other return
+ * is an -E code, or a caller in the patch passes the value up as its own
+ * error (the costly question, asked last). The `-1` itself counts for none
+ * of these, so the answer is the same for every `-1` of the function.
+ */
+function minusOneIsError(fn: CFunction, nodes: readonly FlatNode[], index: () => PatchIndex): boolean {
+  const returned: string[] = [];
+  for (const o of nodes) if (o.stmt.kind === "return") returned.push(o.stmt.expr.replace(/\s/g, ""));
+  if (returned.some((e) => /^\d+$/.test(e) && e !== "0")) return false;
+  const byName = !NON_ERRNO_NAME.test(fn.name) && !returned.some((e) => /^[a-z]\w*$/.test(e) && !ERR_VAR.test(e));
+  return byName || returned.some((e) => /-E[A-Z]/.test(e)) || callersPassOn(index(), fn.name);
+}
 
 /** A label's `return 0;` needs a jump to it and, to be reported, an added `return 0;`. */
 function mayZeroLabel(nodes: readonly FlatNode[], added: ReadonlySet<number>): boolean {

@@ -24,7 +24,9 @@ import { JobCache } from "../../src/analyse/job-cache.js";
 const RET_ZERO = 1;
 const RET_MINUS_ONE = 2;
 const RET_ERR_VAR = 4;
-const RET_ANY = RET_ZERO | RET_MINUS_ONE | RET_ERR_VAR;
+/** `return (...)`: the loop check strips one pair of parentheses, so `return (ret);` hands back `ret` to it. */
+const RET_PAREN = 8;
+const RET_ANY = RET_ZERO | RET_MINUS_ONE | RET_ERR_VAR | RET_PAREN;
 
 /**
  * False when the text of `fn` rules out every check; `kernel`, `positiveOk`
@@ -38,17 +40,22 @@ export function linesMayReport(fn: CFunction, file: FileDiff, kernel: boolean, p
   let addedIf = false;
   let addedExit = false;
   let addedReturns = 0;
+  let loop = false;
+  let returnsVar = false;
   for (const l of fn.lines) {
     const t = l.text;
     // `return ENOMEM;`, `ret = EIO;`; an IS_ERR() branch (PTR_ERR of another pointer, IS_ERR_OR_NULL).
-    if ((positiveOk && positiveOnLine(t)) || (kernel && t.includes("IS_ERR"))) return true;
+    if ((kernel || positiveOk) && codeOrIsErrOnLine(t, kernel, positiveOk)) return true;
     if (!errno) continue;
-    // A loop's `if (ret) pr_err(...);` overwritten by the next iteration (or `if (ret) ;`: a branch of no statements passes too).
-    if (loopOnLine(t)) return true;
+    if (!loop && loopOnLine(t)) loop = true;
     if (!log && mayHoldErrorLog(t)) log = true;
     if (!bang && t.includes("!")) bang = true;
     const returns = t.includes("return") ? returnsOnLine(t) : 0;
     if (returns & RET_ZERO) returnsZero = true;
+    if (returns & (RET_ERR_VAR | RET_PAREN)) returnsVar = true;
+    // A loop's `if (ret) pr_err(...);` (or `if (ret) ;`: a branch of no statements) overwritten by the next
+    // iteration counts only when the function then returns that error variable.
+    if (loop && returnsVar) return true;
     if (l.kind === "add") {
       // `return -1;` on an added line.
       if (returns & RET_MINUS_ONE) return true;
@@ -62,7 +69,7 @@ export function linesMayReport(fn: CFunction, file: FileDiff, kernel: boolean, p
     if ((addedExit || addedReturns & RET_ERR_VAR) && (log || bang)) return true;
   }
   // The same jump when the patch deleted the code its branch set (the exit itself unchanged).
-  return errno && (log || bang) && dropsErrorCode(file);
+  return errno && (log || bang) && dropsErrorCodeIn(fn, file);
 }
 
 /** True when `word` stands alone in `t` (no letter, digit or `_` on either side). */
@@ -75,17 +82,21 @@ function hasWord(t: string, word: string): boolean {
 
 /** A loop keyword or an iterator macro (`list_for_each_entry`, `xa_for_each`). */
 function loopOnLine(t: string): boolean {
-  return hasWord(t, "for") || hasWord(t, "while") || hasWord(t, "do") || t.includes("for_each") || t.includes("foreach");
+  // Asked of most lines, which hold none: the iterators' names hold `for` too, so one search rules out three.
+  if (t.includes("for") && (hasWord(t, "for") || t.includes("for_each") || t.includes("foreach"))) return true;
+  return hasWord(t, "while") || hasWord(t, "do");
 }
 
 /**
- * An errno name the positive-code check could match: `ENOMEM` standing alone
- * and not written `-ENOMEM` (the check wants the code at the start of the
- * statement, after `ERR_PTR(` or after `=`).
+ * `IS_ERR` anywhere (when `isErr`), or (when `positive`) an errno name the positive-code
+ * check could match: `ENOMEM` standing alone and not written `-ENOMEM` (the
+ * check wants the code at the start of the statement, after `ERR_PTR(` or
+ * after `=`). Both hold an `E`, so one hop from `E` to `E` answers both.
  */
-function positiveOnLine(t: string): boolean {
+function codeOrIsErrOnLine(t: string, isErr: boolean, positive: boolean): boolean {
   for (let i = t.indexOf("E"); i >= 0; i = t.indexOf("E", i + 1)) {
-    if (i > 0 && isWordChar(t.charCodeAt(i - 1))) continue;
+    if (isErr && i >= 3 && t.startsWith("IS_ERR", i - 3)) return true;
+    if (!positive || (i > 0 && isWordChar(t.charCodeAt(i - 1)))) continue;
     let j = i + 1;
     while (j < t.length && isUpperOrDigit(t.charCodeAt(j))) j++;
     // `ERR_PTR`, `EXT4_FOO`: a longer name, never a whole code.
@@ -113,7 +124,8 @@ function returnedBy(t: string, k: number): number {
   if (k >= t.length) return RET_ANY;
   const c = t.charCodeAt(k);
   // `return 0;`, `return (0);` (a label's `return (0);` counts as 0).
-  if (c === 48 || c === 40) return RET_ZERO;
+  if (c === 48) return RET_ZERO;
+  if (c === 40) return RET_ZERO | RET_PAREN;
   if (c === 45) {
     const d = skipSpace(t, k + 1);
     if (d >= t.length) return RET_MINUS_ONE;
@@ -134,24 +146,46 @@ function skipSpace(t: string, k: number): number {
   return k;
 }
 
-/** Per file: a deleted `err = -E...;` (the drop the `droppedCode` check looks for), or not. */
-const dropsCache = new JobCache<FileDiff, boolean>();
+/**
+ * Per file, where the patch deletes an error variable's `= -E...;` (the drop
+ * the `droppedCode` check looks for): the new-side number of the line kept
+ * or added before each such deletion, as `droppedCode` reads it.
+ */
+const dropsCache = new JobCache<FileDiff, readonly number[]>();
 const DELETED_CODE = /^\s*(\w+)\s*=\s*-\s*E[A-Z]/;
 
-/** True when the patch deletes an error variable's `= -E...` somewhere in the file (a code a branch may no longer set). */
-function dropsErrorCode(file: FileDiff): boolean {
-  let drops = dropsCache.get(file);
-  if (drops === undefined) {
-    drops = false;
+/**
+ * True when the patch deletes an error variable's `= -E...` inside `fn` (a
+ * code a branch may no longer set): `droppedCode` wants the line before the
+ * deletion between the branch's `if` and its exit, both lines of `fn`.
+ */
+function dropsErrorCodeIn(fn: CFunction, file: FileDiff): boolean {
+  let anchors = dropsCache.get(file);
+  if (anchors === undefined) {
+    const found: number[] = [];
     for (const h of file.hunks) {
+      let prev: number | null = null;
       for (const l of h.lines) {
-        const m = l.kind === "del" ? DELETED_CODE.exec(l.text) : null;
-        if (m?.[1] && ERR_VAR.test(m[1])) drops = true;
+        if (l.kind !== "del") prev = l.newLine;
+        else if (prev !== null) {
+          const m = DELETED_CODE.exec(l.text);
+          if (m?.[1] && ERR_VAR.test(m[1])) found.push(prev);
+        }
       }
     }
-    dropsCache.set(file, drops);
+    anchors = found;
+    dropsCache.set(file, anchors);
   }
-  return drops;
+  if (anchors.length === 0) return false;
+  // The lines' lowest and highest numbers, not the first and last: the C view does not promise their order.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const l of fn.lines) {
+    if (l.newLine < lo) lo = l.newLine;
+    if (l.newLine > hi) hi = l.newLine;
+  }
+  for (const a of anchors) if (a >= lo && a < hi) return true;
+  return false;
 }
 
 function isUpperOrDigit(ch: number): boolean {

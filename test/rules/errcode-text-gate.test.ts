@@ -67,6 +67,24 @@ new RuleTester().run(errcode, {
 +}`,
       errors: [{ messageId: "positive", line: 3, data: { code: "EIO" } }],
     },
+    {
+      name: "a loop's overwritten code returned in parentheses",
+      file: PATH,
+      code: `
++static int pwr_wake_all(struct pwr *p)
++{
++	struct pwr_dom *d;
++	int ret = 0;
++
++	list_for_each_entry(d, &p->doms, node) {
++		ret = pwr_dom_wake(d);
++		if (ret)
++			pr_err("wake of %s failed: %d\\n", d->name, ret);
++	}
++	return (ret);
++}`,
+      errors: [{ messageId: "loopOverwrite", line: 8, data: { var: "ret" } }],
+    },
   ],
 });
 
@@ -106,6 +124,75 @@ describe("linesMayReport", () => {
  	return 0;
  }`),
     ).toBe(true);
+  });
+
+  it("skips a loop that only logs when the function returns no error variable", () => {
+    expect(
+      gateOf(`
+ static int pwr_wake_all(struct pwr *p)
+ {
+ 	struct pwr_dom *d;
+ 	int ret;
+ 
+ 	list_for_each_entry(d, &p->doms, node) {
+ 		ret = pwr_dom_wake(d);
++		if (ret)
++			pr_err("wake failed\\n");
+ 	}
+ 	return p->woken;
+ }`),
+    ).toBe(false);
+  });
+
+  it("passes the same loop when the function returns the error variable", () => {
+    expect(
+      gateOf(`
+ static int pwr_wake_all(struct pwr *p)
+ {
+ 	struct pwr_dom *d;
+ 	int ret;
+ 
+ 	list_for_each_entry(d, &p->doms, node) {
+ 		ret = pwr_dom_wake(d);
++		if (ret)
++			pr_err("wake failed\\n");
+ 	}
+ 	return ret;
+ }`),
+    ).toBe(true);
+  });
+
+  it("skips a function whose file loses an `err = -E...;` only in another function", () => {
+    const code = `
+ static int pwr_on(struct pwr *p)
+ {
+ 	int err = 0;
+ 
+ 	p->buf = kzalloc(8, GFP_KERNEL);
+ 	if (!p->buf) {
+-		err = -ENOMEM;
++		pr_err("no buffer\\n");
+ 		goto out;
+ 	}
+ out:
+ 	return err;
+ }
+ 
+ static int pwr_off(struct pwr *p)
+ {
+ 	int err = 0;
+ 
+ 	if (!p->on)
+ 		goto out;
+ 	pwr_cut(p);
++	pwr_count(p);
+ out:
+ 	return err;
+ }`;
+    const file = makePatch({ files: [{ path: PATH, hunks: [{ lines: hunkLines(code) }] }] }).files[0];
+    const fns = file ? extractFunctions(file) : [];
+    if (!file || fns.length !== 2) throw new Error("want two functions");
+    expect(fns.map((fn) => linesMayReport(fn, file, true, true, true))).toEqual([true, false]);
   });
 
   it("passes a deleted `err = -E...;` whose branch keeps its exit (the dropped-code check)", () => {
