@@ -123,7 +123,8 @@ interface InFlight {
 export async function* reviewStream(items: AsyncIterable<IngestItem>, deps: BatchDeps): AsyncGenerator<BatchEvent> {
   const window = new SeriesWindow<Parsed>(deps.seriesWindow);
   const heap = heapGuard(deps.heapCeilingMb ?? DEFAULT_HEAP_CEILING_MB);
-  const ready = new Map<number, BatchEvent>();
+  // A fresh Map whenever it empties (see emit).
+  let ready = new Map<number, BatchEvent>();
   const inflight: InFlight[] = [];
   let runner: RuleRunner = inProcessRunner(deps.config);
   let pooled = false;
@@ -201,9 +202,20 @@ export async function* reviewStream(items: AsyncIterable<IngestItem>, deps: Batc
     }
   };
 
+  /**
+   * Yields the events that are next in input order. Once `ready` is empty it
+   * is replaced: a Map that lives long moves to the old generation with its
+   * table, and a table it has outgrown or compacted still points at the
+   * events it held. V8's young-generation collector takes every such
+   * pointer from the old generation as live, so those events' patches
+   * (their diff lines above all) were copied into the old generation and
+   * freed only by a full collection: 43 of 84 MB promoted per 10 MB of mbox,
+   * together with the series window's groups (SeriesWindow.take).
+   */
   function* emit(): Generator<BatchEvent> {
     for (let ev = ready.get(next); ev; ev = ready.get(next)) {
       ready.delete(next++);
+      if (ready.size === 0) ready = new Map<number, BatchEvent>();
       yield ev;
     }
   }

@@ -142,6 +142,7 @@ export class SeriesWindow<T> {
     for (const i of small.indices) big.indices.add(i);
     big.lastSeq = Math.max(big.lastSeq, small.lastSeq);
     this.open.delete(small);
+    small.entries.length = 0;
     return big;
   }
 
@@ -164,6 +165,11 @@ export class SeriesWindow<T> {
     }
     this.held -= group.entries.length;
     const entries = [...group.entries].sort((x, y) => x.seq - y.seq);
+    // The group is done with, but a table of byKey, refs or open that was
+    // outgrown may still point at it from the old generation, which V8's
+    // young-generation collector takes as live: without its entries it
+    // keeps no patch alive (see emit in pipeline.ts).
+    group.entries.length = 0;
     const seriesOf = new Map<WindowEntry<T>, Series | null>();
     const byPatch = new Map<Patch, Series>();
     for (const s of groupSeries(entries.map((e) => e.patch))) {
