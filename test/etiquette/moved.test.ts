@@ -36,6 +36,10 @@ describe("anchored lines", () => {
 });
 
 describe("tagMovedFindings", () => {
+  it("has nothing to tag when a patch that removes lines drew no finding", () => {
+    expect(tagMovedFindings(patch, [])).toEqual([]);
+  });
+
   it("tags a finding whose every added line the patch removes elsewhere, and no other", () => {
     const tagged = tagMovedFindings(patch, [finding(42, 43), finding(42, 44), finding(81), finding(40), finding(42, 43, ["pre-existing"])]);
     expect(tagged.map((f) => f.tags)).toEqual([["pre-existing"], [], ["pre-existing"], [], ["pre-existing"]]);
