@@ -9365,6 +9365,42 @@ function addedLines(fn) {
   return new AddedLines(fn.lines);
 }
 
+// src/analyse/job-cache.ts
+var filled = [];
+var endQueued = false;
+function endJob() {
+  endQueued = false;
+  for (const cache2 of filled) cache2.clear();
+  filled.length = 0;
+}
+var JobCache = class {
+  #map = null;
+  get(key) {
+    return this.#map === null ? void 0 : this.#map.get(key);
+  }
+  has(key) {
+    return this.#map !== null && this.#map.has(key);
+  }
+  set(key, value) {
+    let map2 = this.#map;
+    if (map2 === null) {
+      map2 = /* @__PURE__ */ new Map();
+      this.#map = map2;
+      filled.push(this);
+      if (!endQueued) {
+        endQueued = true;
+        queueMicrotask(endJob);
+      }
+    }
+    map2.set(key, value);
+    return this;
+  }
+  /** Forgets every entry now (the job's end does this for all caches). */
+  clear() {
+    this.#map = null;
+  }
+};
+
 // rules/utils/c-flow.ts
 function flatten(fn) {
   const body = fn.body;
@@ -9421,7 +9457,7 @@ function encloses(outer, inner) {
 function isJumpOut(s) {
   return s.kind === "return" || s.kind === "goto";
 }
-var blockTables = /* @__PURE__ */ new WeakMap();
+var blockTables = new JobCache();
 function tablesOf(block) {
   let t = blockTables.get(block);
   if (!t) {
@@ -9492,7 +9528,7 @@ function guardingIfs(node2) {
 function enclosingLoops(node2) {
   return node2.path.filter((s) => s.parent.kind === "loop").map((s) => s.parent).reverse();
 }
-var gapCache = /* @__PURE__ */ new WeakMap();
+var gapCache = new JobCache();
 function gapLines(fn) {
   const hit = gapCache.get(fn);
   if (hit) return hit;
@@ -9508,7 +9544,7 @@ function gapLines(fn) {
 function gapBetween(fn, from, to) {
   return gapLines(fn).some((g) => g > from && g <= to);
 }
-var labelCache = /* @__PURE__ */ new WeakMap();
+var labelCache = new JobCache();
 function labelCode(fn, nodes, name, seen) {
   if (seen) return labelCodeFrom(fn, nodes, name, seen);
   let byName = labelCache.get(nodes);
@@ -10334,7 +10370,8 @@ var ITERATOR_REFS = /* @__PURE__ */ new Map([
 var RET_ZERO = 1;
 var RET_MINUS_ONE = 2;
 var RET_ERR_VAR = 4;
-var RET_ANY = RET_ZERO | RET_MINUS_ONE | RET_ERR_VAR;
+var RET_PAREN = 8;
+var RET_ANY = RET_ZERO | RET_MINUS_ONE | RET_ERR_VAR | RET_PAREN;
 function linesMayReport(fn, file2, kernel, positiveOk, errno) {
   let log = false;
   let bang = false;
@@ -10342,15 +10379,19 @@ function linesMayReport(fn, file2, kernel, positiveOk, errno) {
   let addedIf = false;
   let addedExit = false;
   let addedReturns = 0;
+  let loop = false;
+  let returnsVar = false;
   for (const l of fn.lines) {
     const t = l.text;
-    if (positiveOk && positiveOnLine(t) || kernel && t.includes("IS_ERR")) return true;
+    if ((kernel || positiveOk) && codeOrIsErrOnLine(t, kernel, positiveOk)) return true;
     if (!errno) continue;
-    if (loopOnLine(t)) return true;
+    if (!loop && loopOnLine(t)) loop = true;
     if (!log && mayHoldErrorLog(t)) log = true;
     if (!bang && t.includes("!")) bang = true;
     const returns = t.includes("return") ? returnsOnLine(t) : 0;
     if (returns & RET_ZERO) returnsZero = true;
+    if (returns & (RET_ERR_VAR | RET_PAREN)) returnsVar = true;
+    if (loop && returnsVar) return true;
     if (l.kind === "add") {
       if (returns & RET_MINUS_ONE) return true;
       addedReturns |= returns;
@@ -10360,7 +10401,7 @@ function linesMayReport(fn, file2, kernel, positiveOk, errno) {
     if (returnsZero && (addedIf || addedReturns & RET_ZERO)) return true;
     if ((addedExit || addedReturns & RET_ERR_VAR) && (log || bang)) return true;
   }
-  return errno && (log || bang) && dropsErrorCode(file2);
+  return errno && (log || bang) && dropsErrorCodeIn(fn, file2);
 }
 function hasWord(t, word) {
   for (let i = t.indexOf(word); i >= 0; i = t.indexOf(word, i + 1)) {
@@ -10369,11 +10410,13 @@ function hasWord(t, word) {
   return false;
 }
 function loopOnLine(t) {
-  return hasWord(t, "for") || hasWord(t, "while") || hasWord(t, "do") || t.includes("for_each") || t.includes("foreach");
+  if (t.includes("for") && (hasWord(t, "for") || t.includes("for_each") || t.includes("foreach"))) return true;
+  return hasWord(t, "while") || hasWord(t, "do");
 }
-function positiveOnLine(t) {
+function codeOrIsErrOnLine(t, isErr, positive) {
   for (let i = t.indexOf("E"); i >= 0; i = t.indexOf("E", i + 1)) {
-    if (i > 0 && isWordChar(t.charCodeAt(i - 1))) continue;
+    if (isErr && i >= 3 && t.startsWith("IS_ERR", i - 3)) return true;
+    if (!positive || i > 0 && isWordChar(t.charCodeAt(i - 1))) continue;
     let j = i + 1;
     while (j < t.length && isUpperOrDigit(t.charCodeAt(j))) j++;
     if (j === i + 1 || j < t.length && isWordChar(t.charCodeAt(j))) continue;
@@ -10395,7 +10438,8 @@ function returnsOnLine(t) {
 function returnedBy(t, k) {
   if (k >= t.length) return RET_ANY;
   const c = t.charCodeAt(k);
-  if (c === 48 || c === 40) return RET_ZERO;
+  if (c === 48) return RET_ZERO;
+  if (c === 40) return RET_ZERO | RET_PAREN;
   if (c === 45) {
     const d = skipSpace(t, k + 1);
     if (d >= t.length) return RET_MINUS_ONE;
@@ -10413,21 +10457,34 @@ function skipSpace(t, k) {
   while (k < t.length && isSpace(t.charCodeAt(k))) k++;
   return k;
 }
-var dropsCache = /* @__PURE__ */ new WeakMap();
+var dropsCache = new JobCache();
 var DELETED_CODE = /^\s*(\w+)\s*=\s*-\s*E[A-Z]/;
-function dropsErrorCode(file2) {
-  let drops = dropsCache.get(file2);
-  if (drops === void 0) {
-    drops = false;
+function dropsErrorCodeIn(fn, file2) {
+  let anchors = dropsCache.get(file2);
+  if (anchors === void 0) {
+    const found = [];
     for (const h of file2.hunks) {
+      let prev = null;
       for (const l of h.lines) {
-        const m = l.kind === "del" ? DELETED_CODE.exec(l.text) : null;
-        if (m?.[1] && ERR_VAR.test(m[1])) drops = true;
+        if (l.kind !== "del") prev = l.newLine;
+        else if (prev !== null) {
+          const m = DELETED_CODE.exec(l.text);
+          if (m?.[1] && ERR_VAR.test(m[1])) found.push(prev);
+        }
       }
     }
-    dropsCache.set(file2, drops);
+    anchors = found;
+    dropsCache.set(file2, anchors);
   }
-  return drops;
+  if (anchors.length === 0) return false;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const l of fn.lines) {
+    if (l.newLine < lo) lo = l.newLine;
+    if (l.newLine > hi) hi = l.newLine;
+  }
+  for (const a of anchors) if (a >= lo && a < hi) return true;
+  return false;
 }
 function isUpperOrDigit(ch) {
   return ch >= 65 && ch <= 90 || ch >= 48 && ch <= 57;
@@ -10449,7 +10506,7 @@ function isAllocCall(name, identifiers) {
   return pairFor(name, identifiers)?.kind === "alloc" || /(^|_)(alloc|zalloc|dup|kmalloc|kzalloc|vmalloc)(_|$)/.test(name);
 }
 var ANY_NAME = { has: () => true };
-var allocTargetCache = /* @__PURE__ */ new WeakMap();
+var allocTargetCache = new JobCache();
 function allocTargets(fn) {
   let set2 = allocTargetCache.get(fn);
   if (!set2) {
@@ -10483,7 +10540,7 @@ function assignsIn(s, v) {
   return found;
 }
 var ERR_VAR_ASSIGN = new RegExp(`(?<![\\w>.])${ERR_VAR.source.replace(/^\^|\$$/g, "")}\\s*(?==[^=]|\\+=|-=|\\|=)`, "g");
-var assignedCache = /* @__PURE__ */ new WeakMap();
+var assignedCache = new JobCache();
 function assignedErrVars(fn) {
   let names = assignedCache.get(fn);
   if (!names) {
@@ -10733,16 +10790,16 @@ function mentions(text, name) {
 }
 
 // rules/utils/patch-index.ts
-var cache = /* @__PURE__ */ new WeakMap();
-var seriesViews = /* @__PURE__ */ new WeakMap();
+var cache = new JobCache();
+var seriesViews = new JobCache();
 var C_FILE = /\.(c|h)$/;
 function filesOf(ctx) {
   const files = [...ctx.patch.files];
   for (const p of ctx.series?.patches ?? []) if (p !== ctx.patch) files.push(...p.files);
   return files;
 }
-var fileTexts = /* @__PURE__ */ new WeakMap();
-var functionCalls = /* @__PURE__ */ new WeakMap();
+var fileTexts = new JobCache();
+var functionCalls = new JobCache();
 var MAX_INDEXED_LINE = 4e3;
 function indexedText(file2) {
   let text = fileTexts.get(file2);
@@ -11092,6 +11149,7 @@ var errcode_default = defineRule({
         const nodes = flatten(fn);
         let patchIdx;
         const index = () => patchIdx ??= patchIndex(ctx);
+        let minusOneErr;
         const seenLines = /* @__PURE__ */ new Set();
         const gaps = docGaps(fn, nodes);
         let zeroReported = false;
@@ -11109,11 +11167,8 @@ var errcode_default = defineRule({
             if (code) report("positive", s.line, { code });
           }
           if (s.kind === "return" && !user && errnoFn && added.has(s.line) && compactEquals(s.expr, "-1")) {
-            const others = nodes.filter((o) => o.stmt.kind === "return" && o !== n).map((o) => o.stmt.kind === "return" ? o.stmt.expr.replace(/\s/g, "") : "");
-            const plain = !others.some((e) => /^\d+$/.test(e) && e !== "0");
-            const errnoUse = others.some((e) => /-E[A-Z]/.test(e)) || callersPassOn(index(), fn.name);
-            const byName = !NON_ERRNO_NAME.test(fn.name) && !others.some((e) => /^[a-z]\w*$/.test(e) && !ERR_VAR.test(e));
-            if (plain && (errnoUse || byName)) report("minusOne", s.line, {});
+            minusOneErr ??= minusOneIsError(fn, nodes, index);
+            if (minusOneErr) report("minusOne", s.line, {});
           }
           if (s.kind === "if" && !user) {
             const w = wrongPtrErr(nodes, n, s);
@@ -11213,6 +11268,13 @@ var errcode_default = defineRule({
     };
   }
 });
+function minusOneIsError(fn, nodes, index) {
+  const returned = [];
+  for (const o of nodes) if (o.stmt.kind === "return") returned.push(o.stmt.expr.replace(/\s/g, ""));
+  if (returned.some((e) => /^\d+$/.test(e) && e !== "0")) return false;
+  const byName = !NON_ERRNO_NAME.test(fn.name) && !returned.some((e) => /^[a-z]\w*$/.test(e) && !ERR_VAR.test(e));
+  return byName || returned.some((e) => /-E[A-Z]/.test(e)) || callersPassOn(index(), fn.name);
+}
 function mayZeroLabel(nodes, added) {
   let jump = false;
   let ret0 = false;
@@ -13691,7 +13753,7 @@ var typo_default = defineRule({
 });
 
 // rules/utils/acquire-gate.ts
-var pairCache = /* @__PURE__ */ new WeakMap();
+var pairCache = new JobCache();
 function pairsOf(index) {
   let known = pairCache.get(index.identifiers);
   if (!known) {
@@ -13975,7 +14037,7 @@ function undoesEarlier(nodes, call, info) {
   }
   return false;
 }
-var aggregateCache = /* @__PURE__ */ new WeakMap();
+var aggregateCache = new JobCache();
 var LOCAL_STRUCT = /^(?:const\s+)?(?:struct|union)\s+\w+\s+(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?$/;
 var LOCAL_ARRAY = /^(?:const\s+)?\w+\s+(\w+)\s*\[[^\]]*\]/;
 function localAggregates(nodes) {
@@ -14218,7 +14280,7 @@ function laterRelease(fn, nodes, index, acq, exit) {
 }
 
 // rules/utils/release-sites.ts
-var sitesCache = /* @__PURE__ */ new WeakMap();
+var sitesCache = new JobCache();
 function releasesIn(nodes, index, acq, i) {
   for (const c of nodes[i].stmt.calls) if (c !== acq.call && releases(index, c, acq)) return true;
   return false;
@@ -14275,7 +14337,7 @@ function conjuncts(cond) {
   out.push(c.slice(start).trim());
   return out;
 }
-var proofCache = /* @__PURE__ */ new WeakMap();
+var proofCache = new JobCache();
 function proofsOf(s) {
   let p = proofCache.get(s);
   if (!p) {
@@ -15149,7 +15211,7 @@ function lineIndexOf(patch, path) {
 
 // src/analyse/engine.ts
 var C_FILE4 = /\.(c|h)$/;
-var diffFunctions = /* @__PURE__ */ new WeakMap();
+var diffFunctions = new JobCache();
 function functionsOfDiff(file2) {
   let fns = diffFunctions.get(file2);
   if (!fns) {
