@@ -9365,13 +9365,14 @@ function addedLines(fn) {
   return new AddedLines(fn.lines);
 }
 
-// src/analyse/job-cache.ts
-var filled = [];
-var endQueued = false;
+// src/job-cache.ts
+var atEnd = [];
 function endJob() {
-  endQueued = false;
-  for (const cache2 of filled) cache2.clear();
-  filled.length = 0;
+  for (const fn of atEnd.splice(0)) fn();
+}
+function whenJobEnds(fn) {
+  if (atEnd.length === 0) queueMicrotask(endJob);
+  atEnd.push(fn);
 }
 var JobCache = class {
   #map = null;
@@ -9386,11 +9387,7 @@ var JobCache = class {
     if (map2 === null) {
       map2 = /* @__PURE__ */ new Map();
       this.#map = map2;
-      filled.push(this);
-      if (!endQueued) {
-        endQueued = true;
-        queueMicrotask(endJob);
-      }
+      whenJobEnds(() => this.clear());
     }
     map2.set(key, value);
     return this;
@@ -11954,7 +11951,7 @@ var ShownFunction = class _ShownFunction {
         bodyScratch.release();
       }
       this.#parsed = v;
-      if (parsedThisJob.length === 0) queueMicrotask(() => _ShownFunction.#forgetParses());
+      if (parsedThisJob.length === 0) whenJobEnds(() => _ShownFunction.#forgetParses());
       parsedThisJob.push(this);
     }
     return v;

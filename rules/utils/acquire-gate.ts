@@ -3,7 +3,7 @@ import type { CFunction, CLine } from "../../src/parse/c/types.js";
 import { ITERATOR_REFS, pairFor } from "../data/pairs.js";
 import type { PairInfo } from "../data/pairs.js";
 import type { NameEvidence, PatchIndex } from "./patch-index.js";
-import { JobCache } from "../../src/analyse/job-cache.js";
+import { JobCache } from "../../src/job-cache.js";
 
 /**
  * The first question `unreleased` asks of a function: can anything in it

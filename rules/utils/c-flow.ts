@@ -1,5 +1,5 @@
 import type { CCall, CFunction, CStmt, LabelStmt } from "../../src/parse/c/types.js";
-import { JobCache } from "../../src/analyse/job-cache.js";
+import { JobCache } from "../../src/job-cache.js";
 
 /**
  * Control-flow helpers over the structure the C pass builds: statements in

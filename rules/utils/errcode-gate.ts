@@ -6,7 +6,7 @@ import { ERR_VAR, bareCond, branchStatements, callsDeep, compactEquals, failureS
 import { droppedCode } from "./errcode-shapes.js";
 import { linesMayReport } from "./errcode-text-gate.js";
 import type { NameEvidence } from "./patch-index.js";
-import { JobCache } from "../../src/analyse/job-cache.js";
+import { JobCache } from "../../src/job-cache.js";
 
 /**
  * A first look at a function for the `errcode` rule, before it flattens the

@@ -4,7 +4,7 @@ import { ERRNO } from "../data/errno.js";
 import { ERR_VAR, mayHoldErrorLog } from "./c-errors.js";
 import { isSpace } from "./words-tokens.js";
 import { isWordChar } from "../../src/parse/c/tokenizer.js";
-import { JobCache } from "../../src/analyse/job-cache.js";
+import { JobCache } from "../../src/job-cache.js";
 
 /**
  * The `errcode` gate's look at a function's lines, before its body is

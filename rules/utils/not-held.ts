@@ -1,7 +1,7 @@
 import { bareCond } from "./c-errors.js";
 import type { CStmt, IfStmt } from "../../src/parse/c/types.js";
 import type { FlatNode, Step } from "./c-flow.js";
-import { JobCache } from "../../src/analyse/job-cache.js";
+import { JobCache } from "../../src/job-cache.js";
 
 /**
  * Exits on which a conditional acquisition holds nothing, for `unreleased`.

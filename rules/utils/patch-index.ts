@@ -3,7 +3,7 @@ import type { FileDiff, Patch, Series } from "../../src/model.js";
 import type { CCall, CFunction } from "../../src/parse/c/types.js";
 import { callsDeep } from "./c-errors.js";
 import { mentions } from "./mentions.js";
-import { JobCache } from "../../src/analyse/job-cache.js";
+import { JobCache } from "../../src/job-cache.js";
 
 /**
  * What the whole patch (and its series) shows, for rules that judge one

@@ -7,7 +7,7 @@ import { initsByName, linkCall, linksByName, managedAction, onFailureOf, ownersh
 import type { LinkCall, Owned } from "./hand-over.js";
 import { callReaches } from "./patch-index.js";
 import type { PatchIndex } from "./patch-index.js";
-import { JobCache } from "../../src/analyse/job-cache.js";
+import { JobCache } from "../../src/job-cache.js";
 
 /**
  * Which calls undo which acquisition, for the `unreleased` rule: a release

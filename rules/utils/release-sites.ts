@@ -2,7 +2,7 @@ import type { FlatNode } from "./c-flow.js";
 import type { PatchIndex } from "./patch-index.js";
 import { releases } from "./release-match.js";
 import type { Acquisition } from "./release-match.js";
-import { JobCache } from "../../src/analyse/job-cache.js";
+import { JobCache } from "../../src/job-cache.js";
 
 /**
  * The statements (by index, ascending) with a call other than the

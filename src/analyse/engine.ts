@@ -8,7 +8,7 @@ import { lineIndexOf } from "./line-index.js";
 import type { LineIndex } from "./line-index.js";
 import { formatMessage } from "./rule-api.js";
 import type { ReportDescriptor, Rule, RuleContext, RuleVisitors } from "./rule-api.js";
-import { JobCache } from "./job-cache.js";
+import { JobCache } from "../job-cache.js";
 
 export type RuleLevel = Severity | "off";
 

@@ -5,6 +5,7 @@ import type { Signature } from "./signature.js";
 import { parseStatements } from "./structure.js";
 import { PUNCT, tokenize, Tokens } from "./tokenizer.js";
 import type { CFunction, CLine } from "./types.js";
+import { whenJobEnds } from "../../job-cache.js";
 
 /**
  * Reconstructs the functions the new side of a file diff shows, from the
@@ -210,7 +211,7 @@ class ShownFunction implements CFunction {
         bodyScratch.release();
       }
       this.#parsed = v;
-      if (parsedThisJob.length === 0) queueMicrotask(() => ShownFunction.#forgetParses());
+      if (parsedThisJob.length === 0) whenJobEnds(() => ShownFunction.#forgetParses());
       parsedThisJob.push(this);
     }
     return v;

@@ -16,14 +16,22 @@
  * young like the objects it holds, and dropped as a whole.
  */
 
-/** The caches that hold entries in the current job. */
-const filled: JobCache<object, unknown>[] = [];
-let endQueued = false;
+/** What is to run when the current job ends. */
+const atEnd: (() => void)[] = [];
 
 function endJob(): void {
-  endQueued = false;
-  for (const cache of filled) cache.clear();
-  filled.length = 0;
+  // Taken off first: a callback that asks for the next job's end queues it afresh.
+  for (const fn of atEnd.splice(0)) fn();
+}
+
+/**
+ * Runs `fn` when the current job ends (one microtask for all of a job's
+ * callbacks). Also what forgets the parsed bodies of a job's functions
+ * (src/parse/c/functions.ts).
+ */
+export function whenJobEnds(fn: () => void): void {
+  if (atEnd.length === 0) queueMicrotask(endJob);
+  atEnd.push(fn);
 }
 
 export class JobCache<K extends object, V> {
@@ -42,11 +50,7 @@ export class JobCache<K extends object, V> {
     if (map === null) {
       map = new Map<K, V>();
       this.#map = map;
-      filled.push(this);
-      if (!endQueued) {
-        endQueued = true;
-        queueMicrotask(endJob);
-      }
+      whenJobEnds(() => this.clear());
     }
     map.set(key, value);
     return this;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JobCache } from "../../src/analyse/job-cache.js";
+import { JobCache, whenJobEnds } from "../src/job-cache.js";
 
 describe("JobCache", () => {
   it("keeps what a synchronous run put in it for the rest of that run", () => {
@@ -44,5 +44,19 @@ describe("JobCache", () => {
     expect(cache.get(key)).toBeUndefined();
     cache.set(key, "y");
     expect(cache.get(key)).toBe("y");
+  });
+
+  it("runs what waits for the end of the run once the run is over, not before, and a later run's afresh", async () => {
+    const ran: string[] = [];
+    whenJobEnds(() => ran.push("first"));
+    whenJobEnds(() => {
+      ran.push("second");
+      whenJobEnds(() => ran.push("next run"));
+    });
+    expect(ran).toEqual([]);
+    await Promise.resolve();
+    expect(ran).toEqual(["first", "second"]);
+    await Promise.resolve();
+    expect(ran).toEqual(["first", "second", "next run"]);
   });
 });
