@@ -22,6 +22,28 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A stand-in for checkpatch.pl: records how it was called and answers in --terse form. */
+function standIn(name: string): { script: string; log: string } {
+  const log = join(dir, `${name}.log`);
+  const script = join(dir, `${name}.pl`);
+  writeFileSync(
+    script,
+    [
+      "use strict;",
+      `open(my $log, '>>', '${log}') or die;`,
+      'print $log join(" ", @ARGV), "\\n";',
+      "for my $f (grep { !/^--/ } @ARGV) {",
+      "  open(my $h, '<', $f) or die \"$f: $!\";",
+      "  my $subject = '';",
+      "  while (<$h>) { $subject = $1 if /^Subject: (.*)/; }",
+      '  print "$f:1: WARNING: checked $subject\\n";',
+      "}",
+      "exit 1;",
+    ].join("\n"),
+  );
+  return { script, log };
+}
+
 describe("throughput benchmark", () => {
   it("reviews a generated corpus and ends with the summary line", async () => {
     expect(stats.patches).toBeGreaterThan(10);
@@ -37,24 +59,7 @@ describe("throughput benchmark", () => {
   });
 
   it("runs the same patches through CHECKPATCH and prints the ratio", async () => {
-    // A stand-in for checkpatch.pl: records how it was called and answers in --terse form.
-    const log = join(dir, "calls.log");
-    const script = join(dir, "checkpatch.pl");
-    writeFileSync(
-      script,
-      [
-        "use strict;",
-        `open(my $log, '>>', '${log}') or die;`,
-        'print $log join(" ", @ARGV), "\\n";',
-        "for my $f (grep { !/^--/ } @ARGV) {",
-        "  open(my $h, '<', $f) or die \"$f: $!\";",
-        "  my $subject = '';",
-        "  while (<$h>) { $subject = $1 if /^Subject: (.*)/; }",
-        '  print "$f:1: WARNING: checked $subject\\n";',
-        "}",
-        "exit 1;",
-      ].join("\n"),
-    );
+    const { script, log } = standIn("sample");
     const report = await measureThroughput({ file: mbox, checkpatch: script, checkpatchLimit: 5 });
     expect(report.checkpatch?.patches).toBe(5);
     expect(report.checkpatch?.outputLines).toBe(5);
@@ -65,6 +70,15 @@ describe("throughput benchmark", () => {
     const lines = formatReport(report).trimEnd().split("\n");
     expect(lines.at(-2)).toMatch(/^ratio_vs_checkpatch=\d+\.\d$/);
     expect(lines.at(-1)).toMatch(SUMMARY);
+  });
+
+  it("sends every patch of a small archive to CHECKPATCH unless told otherwise", async () => {
+    const { script, log } = standIn("all");
+    const report = await measureThroughput({ file: mbox, checkpatch: script });
+    expect(report.checkpatch?.patches).toBe(stats.patches);
+    const again = await measureThroughput({ file: mbox, checkpatch: script, checkpatchLimit: 0 });
+    expect(again.checkpatch?.patches).toBe(stats.patches);
+    expect(readFileSync(log, "utf8").trim().split("\n")).toHaveLength(2 * Math.ceil(stats.patches / 100));
   });
 
   it("takes nearest-rank quantiles", () => {
