@@ -69,7 +69,12 @@ export interface DiffLine {
   kind: LineKind;
   /** The line without its diff prefix. */
   text: string;
-  /** The line exactly as sent, prefix included (what a reply quotes). */
+  /**
+   * The line exactly as sent, prefix included (what a reply quotes). The diff
+   * walk's lines work it out when read (a getter, see WalkedLine in
+   * parse/diff-walk.ts; JSON has it), so a spread copy (`{ ...line }`) does
+   * not carry it: name it (`{ ...line, raw: line.raw }`).
+   */
   raw: string;
   /** New-side line number for `add` and `ctx`; null for `del`. */
   newLine: number | null;

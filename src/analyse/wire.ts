@@ -1,3 +1,4 @@
+import { WalkedLine } from "../parse/diff-walk.js";
 import type { DiffLine, FileDiff, Hunk, Patch, Series } from "../model.js";
 import type { RuleTask } from "./workers.js";
 
@@ -56,7 +57,8 @@ function packHunk(h: Hunk, numbers: Float64Array, at: number): PackedHunk {
   h.lines.forEach((l, i) => {
     kinds += KIND[l.kind];
     texts.push(l.text);
-    if (l.raw !== PREFIX[l.kind] + l.text) raws.push([i, l.raw]);
+    const apart = WalkedLine.rawApart(l);
+    if (apart !== null) raws.push([i, apart]);
     numbers[at + 2 * i] = l.newLine ?? -1;
     numbers[at + 2 * i + 1] = l.oldLine ?? -1;
   });

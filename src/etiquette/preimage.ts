@@ -38,6 +38,8 @@ function reversed(hunks: readonly Hunk[]): Hunk[] {
     newLines: h.oldLines,
     lines: h.lines.map((l) => ({
       ...l,
+      // A walked line works its `raw` out when read, so a spread would not carry it.
+      raw: l.raw,
       kind: l.kind === "add" ? ("del" as const) : l.kind === "del" ? ("add" as const) : l.kind,
       newLine: l.oldLine,
       oldLine: l.newLine,

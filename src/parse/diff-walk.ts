@@ -1,10 +1,11 @@
-import type { DiffLine, Hunk } from "../model.js";
+import type { DiffLine, Hunk, LineKind } from "../model.js";
+import { hunkOfHeader, nameOnMarkerLine, namesOnDiffLine } from "./diff-headers.js";
 
 /**
  * A one-pass walk over the diff part of a patch mail, straight from the text
  * to our hunks and lines: `indexOf` finds line ends, the first character of a
  * line decides what it is, and only header lines (a few per file) are cut out
- * and matched by regex. It reads diffs exactly as parse-diff 0.12 did, quirks
+ * and read (diff-headers.ts). It reads diffs exactly as parse-diff 0.12 did, quirks
  * included (test/parse/diff-walk.test.ts checks that against parse-diff):
  *
  * - a hunk's body is as many lines as its `@@` counts say; when the lines run
@@ -47,7 +48,6 @@ const NO_NEWLINE = "\\ No newline at end of file";
 const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
 const PLUS = 0x2b;
-const SLASH = 0x2f;
 const SPACE = 0x20;
 
 const DIFF_LINE = /^diff\s/;
@@ -57,145 +57,23 @@ const MODE_LINE = /^(?:old|new) mode \d+$/;
 const INDEX_LINE = /^index\s[\da-zA-Z]+\.\.[\da-zA-Z]+(?:\s\d+)?$/;
 const OLD_MARKER = /^---\s/;
 const NEW_MARKER = /^\+\+\+\s/;
-/** A hunk header; a missing count is 1. Two spaces before the closing `@@` make it no header. */
-const HUNK_HEADER = /^@@\s+-(\d+),?(\d*)\s+\+(\d+),?(\d*)\s@@/;
-/** A line separator for a regex `.`: in a hunk header's function context it means there is none. */
-const SEPARATOR = /[\n\r\u2028\u2029]/;
-/** Where a `---`/`+++` name ends: at a tab, or at a diff(1) time stamp. */
-const NAME_END = /\t|\d{4}-\d\d-\d\d\s\d\d:\d\d:\d\d(?:.\d+)?\s[+-]\d{4}/;
-
-/** A line separator for a regex `.` (as SEPARATOR): a name on a `diff` line never spans one. */
-function isSeparator(c: number): boolean {
-  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
-}
-
-function isQuote(c: number): boolean {
-  return c === 0x22 || c === 0x27;
-}
-
-/** The prefixes git may put on an old-side name: a/, i/, w/, c/, o/, 1/, 2/. */
-function isOldTag(c: number): boolean {
-  return c === 0x61 || isSharedTag(c);
-}
-
-/** The prefixes git may put on a new-side name: b/, i/, w/, c/, o/, 1/, 2/. */
-function isNewTag(c: number): boolean {
-  return c === 0x62 || isSharedTag(c);
-}
-
-function isSharedTag(c: number): boolean {
-  return c === 0x69 || c === 0x77 || c === 0x63 || c === 0x6f || c === 0x31 || c === 0x32;
-}
-
-/** Whether a new-side name (` b/`, optionally quoted: `" "b/`) starts at `q`. */
-function newNameAt(line: string, q: number): boolean {
-  let r: number;
-  if (isQuote(line.charCodeAt(q)) && line.charCodeAt(q + 1) === SPACE) r = q + 2;
-  else if (line.charCodeAt(q) === SPACE) r = q + 1;
-  else return false;
-  if (isQuote(line.charCodeAt(r))) r++;
-  return isNewTag(line.charCodeAt(r)) && line.charCodeAt(r + 1) === SLASH;
-}
-
-/** A name cut from a `diff` line: its tag prefix and one closing quote removed. */
-function cleanName(name: string): string {
-  return isQuote(name.charCodeAt(name.length - 1)) ? name.slice(2, -1) : name.slice(2);
-}
-
-/**
- * The old and new names on a `diff` line (or on a stray `@@` line that opens
- * the diff): an old name runs from a tag (`a/`) to the last place in its run
- * of characters where a new name starts; a new name (`b/`) runs to the end of
- * the line. Each run is searched once from its end, so a hostile line of
- * `a/a/a/...` costs linear time.
- */
-function namesOnDiffLine(line: string): [string | undefined, string | undefined] {
-  const names: string[] = [];
-  const n = line.length;
-  let runEnd = -1;
-  let lastNewName = -1;
-  for (let p = 0; p + 1 < n && names.length < 2;) {
-    if (p >= runEnd) {
-      if (isSeparator(line.charCodeAt(p))) {
-        p++;
-        continue;
-      }
-      runEnd = p;
-      while (runEnd < n && !isSeparator(line.charCodeAt(runEnd))) runEnd++;
-      lastNewName = -1;
-      for (let q = runEnd - 1; q >= p; q--) {
-        if (newNameAt(line, q)) {
-          lastNewName = q;
-          break;
-        }
-      }
-    }
-    if (line.charCodeAt(p + 1) === SLASH) {
-      const c = line.charCodeAt(p);
-      if (isOldTag(c) && lastNewName >= p + 2) {
-        names.push(cleanName(line.slice(p, lastNewName)));
-        p = lastNewName;
-        continue;
-      }
-      if (isNewTag(c) && runEnd === n) {
-        names.push(cleanName(line.slice(p)));
-        break;
-      }
-    }
-    p++;
-  }
-  return [names[0], names[1]];
-}
-
-/** The name on a `---`/`+++` line: marker, time stamp, one pair of quotes and a tag prefix removed. */
-function nameOnMarkerLine(line: string): string {
-  let s = 0;
-  while (line.charCodeAt(s) === MINUS || line.charCodeAt(s) === PLUS) s++;
-  let name = line.slice(s).trim();
-  const end = name.search(NAME_END);
-  if (end >= 0) name = name.slice(0, end).trim();
-  const n = name.length;
-  let from = 0;
-  if (name.charCodeAt(0) === BACKSLASH && isQuote(name.charCodeAt(1))) from = 2;
-  else if (isQuote(name.charCodeAt(0))) from = 1;
-  let to = n;
-  if (n - 2 >= from && name.charCodeAt(n - 2) === BACKSLASH && isQuote(name.charCodeAt(n - 1))) to = n - 2;
-  else if (n - 1 >= from && isQuote(name.charCodeAt(n - 1))) to = n - 1;
-  const bare = from === 0 && to === n ? name : name.slice(from, to);
-  const tagged = (isOldTag(bare.charCodeAt(0)) || bare.charCodeAt(0) === 0x62) && bare.charCodeAt(1) === SLASH;
-  return tagged ? bare.slice(2) : bare;
-}
-
-/**
- * git's function context: what follows the header's closing `@@` (and one
- * space), trimmed; none when it holds a line separator.
- */
-function functionContextOf(header: string, closeEnd: number): string {
-  const from = header.charCodeAt(closeEnd) === SPACE ? closeEnd + 1 : closeEnd;
-  if (from >= header.length) return "";
-  const rest = header.slice(from);
-  return SEPARATOR.test(rest) ? "" : rest.trim();
-}
 
 /** Whether the line at `p` starts with `+++ ` (its first character known to be `+`). */
 function isPlusMarker(text: string, p: number): boolean {
   return text.charCodeAt(p + 1) === PLUS && text.charCodeAt(p + 2) === PLUS && text.charCodeAt(p + 3) === SPACE;
 }
 
-/** A hunk count as written; a missing one means 1. */
-function countOf(digits: string | undefined): number {
-  return digits ? Number(digits) : 1;
-}
-
 /**
- * Walks `diff` (the diff part of a body, `\r\n` already made `\n`) into file
- * sections. A line longer than `maxLineLength` characters after its prefix
- * keeps `raw` but gets `text` "".
+ * Walks the diff part of a body (`\r\n` already made `\n`), `diff` from
+ * offset `start` (a line start) on, into file sections. A line longer than
+ * `maxLineLength` characters after its prefix keeps `raw` but gets `text` "".
+ * Taking the whole body and an offset instead of a slice lets every line
+ * search and character test run on the body's own flat string.
  *
  * @throws DiffWalkError when `\ No newline at end of file` directly follows a
  *   hunk header: there is no line it could belong to.
  */
-export function walkDiff(diff: string, maxLineLength: number): DiffWalk {
+export function walkDiff(diff: string, maxLineLength: number, start = 0): DiffWalk {
   const files: WalkedFile[] = [];
   const plusLines: string[] = [];
   let file: WalkedFile | null = null;
@@ -208,6 +86,9 @@ export function walkDiff(diff: string, maxLineLength: number): DiffWalk {
   let oldLine = 0;
   let newLine = 0;
   let lineNo = 0;
+  // The current hunk's lines, gathered here and copied out at their final size when its body ends.
+  const scratch: WalkedLine[] = [];
+  let count = 0;
 
   const startFile = (from: string | undefined, to: string | undefined): WalkedFile => {
     const f: WalkedFile = { from, to, created: false, deleted: false, hunks: [] };
@@ -217,7 +98,7 @@ export function walkDiff(diff: string, maxLineLength: number): DiffWalk {
   // A header line after a file's hunks starts the next file.
   const currentFile = (): WalkedFile => (file === null || file.hunks.length > 0 ? (file = startFile(undefined, undefined)) : file);
 
-  for (let p = 0; p <= diff.length;) {
+  for (let p = start; p <= diff.length;) {
     const eol = diff.indexOf("\n", p);
     const end = eol < 0 ? diff.length : eol;
     lineNo++;
@@ -227,54 +108,48 @@ export function walkDiff(diff: string, maxLineLength: number): DiffWalk {
         if (!hunkHasLines) throw new DiffWalkError(`"${NO_NEWLINE}" right after the hunk header, line ${lineNo}`);
       } else {
         hunkHasLines = true;
-        let line: DiffLine | null = null;
+        // The line as sent is kept only when it is not its kind's prefix and its text: when over-long
+        // (text ""), or a context line sent without its space (blank, or mangled by a mailer).
+        const long = end - p - 1 > maxLineLength;
+        const text = long ? "" : diff.slice(p + 1, end);
+        const sent = long || (c !== SPACE && c !== MINUS && c !== PLUS) ? diff.slice(p, end) : null;
         if (c === MINUS) {
-          const raw = diff.slice(p, end);
-          line = { kind: "del", text: textOf(raw, maxLineLength), raw, newLine: null, oldLine: oldLine++ };
+          scratch[count++] = new WalkedLine("del", text, null, oldLine++, sent);
           oldDue--;
         } else if (c === PLUS) {
-          const raw = diff.slice(p, end);
-          line = { kind: "add", text: textOf(raw, maxLineLength), raw, newLine: newLine++, oldLine: null };
+          scratch[count++] = new WalkedLine("add", text, newLine++, null, sent);
           newDue--;
-          if (isPlusMarker(diff, p)) plusLines.push(raw);
+          if (isPlusMarker(diff, p)) plusLines.push(diff.slice(p, end));
         } else {
           // Any other line is context; one starting with `\` is a marker, not code, but still counts.
-          if (c !== BACKSLASH) {
-            const raw = diff.slice(p, end);
-            line = { kind: "ctx", text: textOf(raw, maxLineLength), raw, newLine, oldLine };
-          }
+          if (c !== BACKSLASH) scratch[count++] = new WalkedLine("ctx", text, newLine, oldLine, sent);
           oldLine++;
           newLine++;
           oldDue--;
           newDue--;
         }
-        if (line !== null) hunk.lines.push(line);
       }
-      if (oldDue === 0 && newDue === 0) inBody = false;
+      if (oldDue === 0 && newDue === 0) {
+        inBody = false;
+        hunk.lines = scratch.slice(0, count);
+      }
     } else if (c === 0x40 /* @ */) {
       const header = diff.slice(p, end);
-      const m = HUNK_HEADER.exec(header);
-      if (m !== null) {
+      const opened = hunkOfHeader(header);
+      if (opened !== null) {
         if (file === null) {
           const [from, to] = namesOnDiffLine(header);
           file = startFile(from, to);
         }
-        oldLine = Number(m[1]);
-        newLine = Number(m[3]);
-        oldDue = countOf(m[2]);
-        newDue = countOf(m[4]);
-        hunk = {
-          header,
-          oldStart: oldLine,
-          oldLines: oldDue,
-          newStart: newLine,
-          newLines: newDue,
-          functionContext: functionContextOf(header, m[0].length),
-          lines: [],
-        };
+        hunk = opened;
+        oldLine = opened.oldStart;
+        newLine = opened.newStart;
+        oldDue = opened.oldLines;
+        newDue = opened.newLines;
         file.hunks.push(hunk);
         hunkHasLines = false;
         inBody = true;
+        count = 0;
       }
     } else if (c === BACKSLASH) {
       // Between hunks the marker belongs to the hunk before; it changes nothing.
@@ -283,37 +158,91 @@ export function walkDiff(diff: string, maxLineLength: number): DiffWalk {
       }
     } else if (c === 0x64 /* d */ || c === 0x6e /* n */ || c === 0x6f /* o */ || c === 0x69 /* i */ || c === MINUS || c === PLUS) {
       const line = diff.slice(p, end);
-      headerLine(line);
-      if (c === PLUS && p > 0 && isPlusMarker(diff, p)) plusLines.push(line);
+      headerLine(line, c);
+      if (c === PLUS && p > start && isPlusMarker(diff, p)) plusLines.push(line);
     }
     if (eol < 0) break;
     p = eol + 1;
   }
+  // Lines ran out before the counts did: the hunk holds what there was.
+  if (inBody && hunk !== null) hunk.lines = scratch.slice(0, count);
   return { files, plusLines };
 
-  function headerLine(line: string): void {
-    if (DIFF_LINE.test(line)) {
-      const [from, to] = namesOnDiffLine(line);
-      file = startFile(from, to);
-    } else if (NEW_FILE.test(line)) {
-      const f = currentFile();
-      f.created = true;
-      f.from = "/dev/null";
-    } else if (DELETED_FILE.test(line)) {
-      const f = currentFile();
-      f.deleted = true;
-      f.to = "/dev/null";
-    } else if (MODE_LINE.test(line) || INDEX_LINE.test(line)) {
-      currentFile();
-    } else if (OLD_MARKER.test(line)) {
-      currentFile().from = nameOnMarkerLine(line);
+  /** A header line, `c` its first character: only the patterns that can start with it are tried. */
+  function headerLine(line: string, c: number): void {
+    if (c === 0x64 /* d */) {
+      if (DIFF_LINE.test(line)) {
+        const [from, to] = namesOnDiffLine(line);
+        file = startFile(from, to);
+      } else if (DELETED_FILE.test(line)) {
+        const f = currentFile();
+        f.deleted = true;
+        f.to = "/dev/null";
+      }
+    } else if (c === 0x6e /* n */) {
+      if (NEW_FILE.test(line)) {
+        const f = currentFile();
+        f.created = true;
+        f.from = "/dev/null";
+      } else if (MODE_LINE.test(line)) {
+        currentFile();
+      }
+    } else if (c === 0x6f /* o */) {
+      if (MODE_LINE.test(line)) currentFile();
+    } else if (c === 0x69 /* i */) {
+      if (INDEX_LINE.test(line)) currentFile();
+    } else if (c === MINUS) {
+      if (OLD_MARKER.test(line)) currentFile().from = nameOnMarkerLine(line);
     } else if (NEW_MARKER.test(line)) {
       currentFile().to = nameOnMarkerLine(line);
     }
   }
 }
 
-/** A line's text for the rules: without its prefix, or "" when over-long (kept as sent in `raw`). */
-function textOf(raw: string, maxLineLength: number): string {
-  return raw.length - 1 > maxLineLength ? "" : raw.slice(1);
+/**
+ * A diff line as the walk makes it. A line as sent is its prefix and its
+ * text, so `raw` is not kept as a second string cut from the mail (a reply
+ * quotes a few lines; the rules read `text`): it is put together when asked.
+ * Only a line that is not its prefix and text keeps its own. One class, so
+ * every line has one shape: kind, text, two line numbers, what was sent.
+ */
+export class WalkedLine implements DiffLine {
+  /** The line as sent when it is not its kind's prefix plus its text; else null. */
+  #sent: string | null;
+
+  constructor(
+    public kind: LineKind,
+    public text: string,
+    public newLine: number | null,
+    public oldLine: number | null,
+    sent: string | null,
+  ) {
+    this.#sent = sent;
+  }
+
+  /** The line exactly as sent, prefix included. */
+  get raw(): string {
+    return this.#sent ?? PREFIX[this.kind] + this.text;
+  }
+
+  set raw(value: string) {
+    this.#sent = value;
+  }
+
+  /**
+   * `line`'s `raw` when it is not its kind's prefix plus its text (an
+   * over-long or mangled line), else null: for packing lines without their
+   * raw texts. Asks a walked line without putting its `raw` together.
+   */
+  static rawApart(line: DiffLine): string | null {
+    if (#sent in line) return line.#sent;
+    return line.raw === PREFIX[line.kind] + line.text ? null : line.raw;
+  }
+
+  /** As JSON, a plain line with its `raw` (a held reply keeps its patch as JSON and quotes from it later). */
+  toJSON(): DiffLine {
+    return { kind: this.kind, text: this.text, raw: this.raw, newLine: this.newLine, oldLine: this.oldLine };
+  }
 }
+
+const PREFIX: Readonly<Record<LineKind, string>> = { add: "+", del: "-", ctx: " " };

@@ -173,7 +173,7 @@ export function parsePatchBody(body: string, item = "patch", limits: ParseLimits
   }
   let walked: DiffWalk;
   try {
-    walked = walkDiff(diff, limits.maxLineLength);
+    walked = walkDiff(text, limits.maxLineLength, diffStart);
   } catch (err) {
     if (!(err instanceof DiffWalkError)) throw err;
     throw new LkreviewError("BAD_DIFF", item, `unified diff could not be parsed: ${err.message}`, { cause: err });

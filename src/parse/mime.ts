@@ -143,7 +143,9 @@ function headerReader(email: ParsedMail, max: number): (key: string) => string |
     if (line === undefined) return null;
     const colon = line.indexOf(":");
     // Cap before unfolding and decoding, so a hostile header costs at most `max` work.
-    const value = line.slice(colon + 1, colon + 1 + max * 2).replace(/\r?\n/g, "");
+    const capped = line.slice(colon + 1, colon + 1 + max * 2);
+    // Only a folded field holds a line break: the others need no unfolding pass.
+    const value = capped.includes("\n") ? capped.replace(/\r?\n/g, "") : capped;
     return clean(value, max);
   };
 }

@@ -64,11 +64,14 @@ export function readHeaderLines(block: Uint8Array): { headerLines: HeaderLine[];
     const raw = text.slice(from, to);
     const line = crs ? raw.replace(/\r+\n/g, "\n") : raw;
     const sep = line.indexOf(":");
-    headerLines.push({ key: trimWsp(sep < 0 ? line : line.slice(0, sep)).toLowerCase(), line });
+    const lineKey = trimWsp(sep < 0 ? line : line.slice(0, sep)).toLowerCase();
+    headerLines.push({ key: lineKey, line });
+    // Unfolding changes the name only when the field is folded (a line break may come before its colon).
     const unfolded = folded ? line.replaceAll("\n", "") : line;
-    const at = unfolded.indexOf(":");
-    const key = trimWsp(at < 0 ? unfolded : unfolded.slice(0, at)).toLowerCase();
-    if (CONTENT_KEYS.has(key) && !content.has(key)) {
+    const at = folded ? unfolded.indexOf(":") : sep;
+    const key = folded ? trimWsp(at < 0 ? unfolded : unfolded.slice(0, at)).toLowerCase() : lineKey;
+    // Most fields are no Content-* field: a prefix test spares hashing their names.
+    if (key.startsWith("content-") && CONTENT_KEYS.has(key) && !content.has(key)) {
       content.set(key, at < 0 ? "" : trimWsp(unfolded.slice(at + 1).replace(/[\r\n]+/g, " ")));
     }
     from = -1;
