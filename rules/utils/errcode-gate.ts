@@ -7,6 +7,8 @@ import { droppedCode } from "./errcode-shapes.js";
 import { linesMayReport } from "./errcode-text-gate.js";
 import type { NameEvidence } from "./patch-index.js";
 import { JobCache } from "../../src/job-cache.js";
+import { isWordChar } from "../../src/parse/c/tokenizer.js";
+import { isSpace } from "./words-tokens.js";
 
 /**
  * A first look at a function for the `errcode` rule, before it flattens the
@@ -84,9 +86,6 @@ export function assignsIn(s: CStmt, v: string): boolean {
   return found;
 }
 
-/** An assignment to an error variable (ERR_VAR's names), as `lastAssignment` in the rule finds one; the name is group 1. */
-const ERR_VAR_ASSIGN = new RegExp(`(?<![\\w>.])${ERR_VAR.source.replace(/^\^|\$$/g, "")}\\s*(?==[^=]|\\+=|-=|\\|=)`, "g");
-
 const assignedCache = new JobCache<CFunction, readonly string[]>();
 
 /** The error variables some expression statement of the function assigns: the only ones "still 0" can be said of. */
@@ -95,15 +94,8 @@ function assignedErrVars(fn: CFunction): readonly string[] {
   if (!names) {
     const out: string[] = [];
     const visit = (s: CStmt): void => {
-      if (s.kind === "expr") {
-        // Every assignment holds an `=`; most statements are calls without one.
-        if (!s.text.includes("=")) return;
-        ERR_VAR_ASSIGN.lastIndex = 0;
-        for (let m = ERR_VAR_ASSIGN.exec(s.text); m !== null; m = ERR_VAR_ASSIGN.exec(s.text)) {
-          const name = m[1] as string;
-          if (!out.includes(name)) out.push(name);
-        }
-      } else if (s.kind === "block") s.body.forEach(visit);
+      if (s.kind === "expr") addAssignedErrVars(s.text, out);
+      else if (s.kind === "block") s.body.forEach(visit);
       else if (s.kind === "if") {
         visit(s.then);
         if (s.else) visit(s.else);
@@ -114,6 +106,33 @@ function assignedErrVars(fn: CFunction): readonly string[] {
     assignedCache.set(fn, names);
   }
   return names;
+}
+
+/**
+ * Adds to `out` the error variables (ERR_VAR's names) `text` assigns, as
+ * `lastAssignment` in the rule finds one: the whole name, not a member
+ * (`p->ret`, `s.err`), then `=` (not `==`), `+=`, `-=` or `|=`. Every
+ * assignment holds an `=`, so the scan hops from one `=` to the next and
+ * reads the name backwards; most statements are calls without one.
+ */
+function addAssignedErrVars(text: string, out: string[]): void {
+  for (let i = text.indexOf("="); i >= 0; i = text.indexOf("=", i + 1)) {
+    let j = i - 1;
+    const op = text.charCodeAt(j);
+    if (op === 43 || op === 45 || op === 124) j--;
+    else if (i + 1 >= text.length || text.charCodeAt(i + 1) === 61) {
+      // `==` (its second `=` is read next and finds no name before it) or a trailing `=`.
+      continue;
+    }
+    while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
+    const end = j + 1;
+    while (j >= 0 && isWordChar(text.charCodeAt(j))) j--;
+    if (end === j + 1) continue;
+    const before = text.charCodeAt(j);
+    if (before === 62 || before === 46) continue;
+    const name = text.slice(j + 1, end);
+    if (ERR_VAR.test(name) && !out.includes(name)) out.push(name);
+  }
 }
 
 /** What the rule judges in this function: the same flags the full pass tests. */
@@ -228,17 +247,39 @@ function ifMayReport(view: GateView, s: CStmt & { kind: "if" }, inLoop: boolean,
  */
 function exitMayReport(view: GateView, s: CStmt, guard: CStmt | null, returned: string | null): boolean {
   if (guard?.kind !== "if") return false;
-  if (returned !== null && guard.cond.includes(returned)) return false;
+  const cond = guard.cond;
+  if (returned !== null && cond.includes(returned)) return false;
   if (!view.added.has(s.line) && !droppedCode(view.file, guard, s, view.added)) return false;
+  // The check must look like an error. Asked before the walks over the whole body below: most exits are `if (ret) goto out;`.
+  const logged = cond.includes("IS_ERR") || logsDeep(guard.then);
+  // Else only a failed allocation of the tested pointer (`if (!p)` after `p = kzalloc(...)`) makes it an error path.
+  const subject = logged || !bareCond(cond).startsWith("!") ? null : failureSubject(cond);
+  if (!logged && subject === null) return false;
   // The code that goes back (`ret`, `err`) must be set before the check (so it can still be 0), and neither tested nor set by the branch.
   let carried = false;
   for (const v of assignedErrVars(view.fn)) {
-    if ((returned === null || returned === v) && !guard.cond.includes(v) && !assignsIn(guard.then, v)) carried = true;
+    if ((returned === null || returned === v) && !cond.includes(v) && !assignsIn(guard.then, v)) {
+      carried = true;
+      break;
+    }
   }
-  if (!carried) return false;
-  if (guard.cond.includes("IS_ERR") || callsDeep(guard.then).some(isErrorLog)) return true;
-  // Else only a failed allocation of the tested pointer (`if (!p)` after `p = kzalloc(...)`) makes it an error path.
-  if (!bareCond(guard.cond).startsWith("!")) return false;
-  const subject = failureSubject(guard.cond);
-  return subject !== null && allocTargets(view.fn).has(subject);
+  return carried && (logged || (subject !== null && allocTargets(view.fn).has(subject)));
+}
+
+/** True when `s` or a statement under it calls an error-level log (callsDeep(s).some(isErrorLog) without the list). */
+function logsDeep(s: CStmt): boolean {
+  for (const c of s.calls) if (isErrorLog(c)) return true;
+  switch (s.kind) {
+    case "block":
+      for (const x of s.body) if (logsDeep(x)) return true;
+      return false;
+    case "if":
+      return logsDeep(s.then) || (s.else !== null && logsDeep(s.else));
+    case "loop":
+    case "switch":
+    case "macro":
+      return logsDeep(s.body);
+    default:
+      return false;
+  }
 }

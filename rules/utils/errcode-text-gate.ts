@@ -30,32 +30,27 @@ const RET_ANY = RET_ZERO | RET_MINUS_ONE | RET_ERR_VAR | RET_PAREN;
 
 /**
  * False when the text of `fn` rules out every check; `kernel`, `positiveOk`
- * and `errno` are the gate's view of the function. Returns as soon as one
- * check's conditions are all seen, so most functions that pass are read in part.
+ * and `errno` are the gate's view of the function. Every flag only ever
+ * turns on as lines are read, so the answer is the same whichever line
+ * settles it: the searches that let most passing functions through run
+ * first and stop as soon as a check's conditions are all seen, the costlier
+ * ones (codes, loops, log calls) run only for what is still open after them.
  */
 export function linesMayReport(fn: CFunction, file: FileDiff, kernel: boolean, positiveOk: boolean, errno: boolean): boolean {
-  let log = false;
+  // `return ENOMEM;`, `ret = EIO;`; an IS_ERR() branch (PTR_ERR of another pointer, IS_ERR_OR_NULL).
+  if (!errno) return (kernel || positiveOk) && fn.lines.some((l) => codeOrIsErrOnLine(l.text, kernel, positiveOk));
   let bang = false;
   let returnsZero = false;
   let addedIf = false;
   let addedExit = false;
   let addedReturns = 0;
-  let loop = false;
   let returnsVar = false;
   for (const l of fn.lines) {
     const t = l.text;
-    // `return ENOMEM;`, `ret = EIO;`; an IS_ERR() branch (PTR_ERR of another pointer, IS_ERR_OR_NULL).
-    if ((kernel || positiveOk) && codeOrIsErrOnLine(t, kernel, positiveOk)) return true;
-    if (!errno) continue;
-    if (!loop && loopOnLine(t)) loop = true;
-    if (!log && mayHoldErrorLog(t)) log = true;
     if (!bang && t.includes("!")) bang = true;
     const returns = t.includes("return") ? returnsOnLine(t) : 0;
     if (returns & RET_ZERO) returnsZero = true;
     if (returns & (RET_ERR_VAR | RET_PAREN)) returnsVar = true;
-    // A loop's `if (ret) pr_err(...);` (or `if (ret) ;`: a branch of no statements) overwritten by the next
-    // iteration counts only when the function then returns that error variable.
-    if (loop && returnsVar) return true;
     if (l.kind === "add") {
       // `return -1;` on an added line.
       if (returns & RET_MINUS_ONE) return true;
@@ -65,11 +60,37 @@ export function linesMayReport(fn: CFunction, file: FileDiff, kernel: boolean, p
     }
     // A `return 0` after an error (anchored on it or on its `if`), or a label's added `return 0;`.
     if (returnsZero && (addedIf || addedReturns & RET_ZERO)) return true;
-    // A jump or `return ret` leaving the code 0 under a check that logs or tests `!p` (IS_ERR passed above).
-    if ((addedExit || addedReturns & RET_ERR_VAR) && (log || bang)) return true;
+    // A jump or `return ret` leaving the code 0 under a check that tests `!p` (or logs: below).
+    if (bang && (addedExit || addedReturns & RET_ERR_VAR)) return true;
   }
-  // The same jump when the patch deleted the code its branch set (the exit itself unchanged).
-  return errno && (log || bang) && dropsErrorCodeIn(fn, file);
+  const exit = addedExit || (addedReturns & RET_ERR_VAR) !== 0;
+  let log = false;
+  for (const l of fn.lines) {
+    const t = l.text;
+    if (codeOrIsErrOnLine(t, kernel, positiveOk)) return true;
+    // A loop's `if (ret) pr_err(...);` (or `if (ret) ;`: a branch of no statements) overwritten by the next
+    // iteration counts only when the function then returns that error variable.
+    if (returnsVar && loopOnLine(t)) return true;
+    // The jump's check may log instead of testing `!p`.
+    if (!bang && !log && mayHoldErrorLog(t)) {
+      if (exit) return true;
+      log = true;
+    }
+  }
+  // The same jump when the patch deleted the code its branch set and added a print in its place (the exit itself unchanged).
+  return (log || bang) && dropsErrorCodeIn(fn, file) && addsPrint(fn);
+}
+
+/**
+ * Every name `droppedCode` takes for a print (`pr_info`, `dev_warn`,
+ * `netdev_dbg`, `foo_err_once`) holds one of these parts.
+ */
+const PRINT_PART = /printk|pr_|dev_|_err|_warn|_info|_notice|_dbg|_crit/;
+
+/** True when an added line may start a print statement: `droppedCode` wants one added in the branch. */
+function addsPrint(fn: CFunction): boolean {
+  for (const l of fn.lines) if (l.kind === "add" && PRINT_PART.test(l.text)) return true;
+  return false;
 }
 
 /** True when `word` stands alone in `t` (no letter, digit or `_` on either side). */

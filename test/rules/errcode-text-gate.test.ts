@@ -188,4 +188,9 @@ describe("linesMayReport", () => {
   it("passes a deleted `err = -E...;` whose branch keeps its exit (the dropped-code check)", () => {
     expect(gateOf(pwrOn)).toBe(true);
   });
+
+  it("skips a deleted `err = -E...;` when no print is added in its place", () => {
+    // The dropped-code check wants the branch's other statements to be prints, one of them added.
+    expect(gateOf(pwrOn.replace('+\t\tpr_err("no buffer\\n");', "+\t\tp->failed = true;"))).toBe(false);
+  });
 });
