@@ -38,8 +38,12 @@ function provedSet(part: string): string | null {
   return m?.[1] ?? null;
 }
 
-/** The top-level `&&` parts of a condition: every one holds when the branch runs. */
-function conjuncts(cond: string): string[] {
+/**
+ * What each top-level `&&` part of a condition proves NULL (every part holds
+ * when the branch runs), "" for a part that proves nothing; the whole
+ * condition as one part when it has a top-level `||`.
+ */
+function nullsOf(cond: string): string[] {
   const c = bareCond(cond);
   const out: string[] = [];
   let depth = 0;
@@ -52,12 +56,13 @@ function conjuncts(cond: string): string[] {
     else if (ch === 41) depth--;
     if (depth !== 0) continue;
     if (ch === 38 && c.charCodeAt(i + 1) === 38) {
-      out.push(c.slice(start, i).trim());
+      out.push(provedNull(c.slice(start, i).trim()) ?? "");
       i++;
       start = i + 1;
-    } else if (ch === 124 && c.charCodeAt(i + 1) === 124) return [c];
+    } else if (ch === 124 && c.charCodeAt(i + 1) === 124) return [provedNull(c) ?? ""];
   }
-  out.push(c.slice(start).trim());
+  // Parts proved as they are cut: one list per condition, not a list of parts and one of proofs.
+  out.push(provedNull(c.slice(start).trim()) ?? "");
   return out;
 }
 
@@ -73,10 +78,7 @@ const proofCache = new JobCache<CStmt, IfProofs>();
 function proofsOf(s: IfStmt): IfProofs {
   let p = proofCache.get(s);
   if (!p) {
-    const parts = conjuncts(s.cond);
-    const nulls: string[] = [];
-    for (const part of parts) nulls.push(provedNull(part) ?? "");
-    p = { nulls, set: provedSet(s.cond) ?? "" };
+    p = { nulls: nullsOf(s.cond), set: provedSet(s.cond) ?? "" };
     proofCache.set(s, p);
   }
   return p;

@@ -24,7 +24,7 @@ export interface Acquisition {
   /** The `if` right after the acquisition that tests its result, when there is one. */
   ownCheck: FlatNode | null;
   /** Release names of the function's other acquisitions: calling one of them undoes that object, not this one. */
-  foreign: Set<string>;
+  foreign: ReadonlySet<string>;
 }
 
 /** Calls not shown by the patch that may well undo an acquisition: stay silent when one takes the object. */
@@ -120,7 +120,7 @@ export interface HandOverView {
    * exit) pair may ask about the same helper, but keeping them past the review
    * would keep their parsed bodies alive as long as the patch.
    */
-  callees: Map<CFunction, FlatNode[]>;
+  callees: Map<CFunction, FlatNode[]> | null;
 }
 
 function ownedOf(acq: Acquisition): Owned {
@@ -315,10 +315,12 @@ export function handedOver(nodes: readonly FlatNode[], from: number, to: number,
 function calleeKeeps(callee: CFunction, arg: number, acq: Acquisition, view: HandOverView, depth: number): boolean {
   const param = callee.params[arg];
   if (!param) return false;
-  let nodes = view.callees.get(callee);
-  if (!nodes) view.callees.set(callee, (nodes = flatten(callee)));
+  // Made on first use: few functions hand an object to a helper the patch shows.
+  const callees = (view.callees ??= new Map<CFunction, FlatNode[]>());
+  let nodes = callees.get(callee);
+  if (!nodes) callees.set(callee, (nodes = flatten(callee)));
   const inner: Acquisition = { ...acq, handle: param, call: { name: "", args: [], line: callee.startLine, assignedTo: null } };
-  return handedOver(nodes, -1, nodes.length - 1, inner, { index: view.index, fn: callee, callees: view.callees }, depth + 1);
+  return handedOver(nodes, -1, nodes.length - 1, inner, { index: view.index, fn: callee, callees }, depth + 1);
 }
 
 /**

@@ -45,7 +45,7 @@ describe("releaseSites", () => {
     info: { kind: "alloc", release: ["kfree"], handle: "result" },
     handle: "p->buf",
     ownCheck: null,
-    foreign: new Set(),
+    foreign: new Set<string>(),
   });
   const frees = nodes.filter((n) => n.stmt.calls.some((c) => c.name === "kfree" && c.args[0] === "p->buf")).map((n) => n.index);
 
