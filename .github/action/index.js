@@ -10370,25 +10370,19 @@ var RET_ERR_VAR = 4;
 var RET_PAREN = 8;
 var RET_ANY = RET_ZERO | RET_MINUS_ONE | RET_ERR_VAR | RET_PAREN;
 function linesMayReport(fn, file2, kernel, positiveOk, errno) {
-  let log = false;
+  if (!errno) return (kernel || positiveOk) && fn.lines.some((l) => codeOrIsErrOnLine(l.text, kernel, positiveOk));
   let bang = false;
   let returnsZero = false;
   let addedIf = false;
   let addedExit = false;
   let addedReturns = 0;
-  let loop = false;
   let returnsVar = false;
   for (const l of fn.lines) {
     const t = l.text;
-    if ((kernel || positiveOk) && codeOrIsErrOnLine(t, kernel, positiveOk)) return true;
-    if (!errno) continue;
-    if (!loop && loopOnLine(t)) loop = true;
-    if (!log && mayHoldErrorLog(t)) log = true;
     if (!bang && t.includes("!")) bang = true;
     const returns = t.includes("return") ? returnsOnLine(t) : 0;
     if (returns & RET_ZERO) returnsZero = true;
     if (returns & (RET_ERR_VAR | RET_PAREN)) returnsVar = true;
-    if (loop && returnsVar) return true;
     if (l.kind === "add") {
       if (returns & RET_MINUS_ONE) return true;
       addedReturns |= returns;
@@ -10396,9 +10390,25 @@ function linesMayReport(fn, file2, kernel, positiveOk, errno) {
       if (!addedExit && hasWord(t, "goto")) addedExit = true;
     }
     if (returnsZero && (addedIf || addedReturns & RET_ZERO)) return true;
-    if ((addedExit || addedReturns & RET_ERR_VAR) && (log || bang)) return true;
+    if (bang && (addedExit || addedReturns & RET_ERR_VAR)) return true;
   }
-  return errno && (log || bang) && dropsErrorCodeIn(fn, file2);
+  const exit = addedExit || (addedReturns & RET_ERR_VAR) !== 0;
+  let log = false;
+  for (const l of fn.lines) {
+    const t = l.text;
+    if (codeOrIsErrOnLine(t, kernel, positiveOk)) return true;
+    if (returnsVar && loopOnLine(t)) return true;
+    if (!bang && !log && mayHoldErrorLog(t)) {
+      if (exit) return true;
+      log = true;
+    }
+  }
+  return (log || bang) && dropsErrorCodeIn(fn, file2) && addsPrint(fn);
+}
+var PRINT_PART = /printk|pr_|dev_|_err|_warn|_info|_notice|_dbg|_crit/;
+function addsPrint(fn) {
+  for (const l of fn.lines) if (l.kind === "add" && PRINT_PART.test(l.text)) return true;
+  return false;
 }
 function hasWord(t, word) {
   for (let i = t.indexOf(word); i >= 0; i = t.indexOf(word, i + 1)) {
@@ -10536,21 +10546,14 @@ function assignsIn(s, v) {
   visit3(s);
   return found;
 }
-var ERR_VAR_ASSIGN = new RegExp(`(?<![\\w>.])${ERR_VAR.source.replace(/^\^|\$$/g, "")}\\s*(?==[^=]|\\+=|-=|\\|=)`, "g");
 var assignedCache = new JobCache();
 function assignedErrVars(fn) {
   let names = assignedCache.get(fn);
   if (!names) {
     const out = [];
     const visit3 = (s) => {
-      if (s.kind === "expr") {
-        if (!s.text.includes("=")) return;
-        ERR_VAR_ASSIGN.lastIndex = 0;
-        for (let m = ERR_VAR_ASSIGN.exec(s.text); m !== null; m = ERR_VAR_ASSIGN.exec(s.text)) {
-          const name = m[1];
-          if (!out.includes(name)) out.push(name);
-        }
-      } else if (s.kind === "block") s.body.forEach(visit3);
+      if (s.kind === "expr") addAssignedErrVars(s.text, out);
+      else if (s.kind === "block") s.body.forEach(visit3);
       else if (s.kind === "if") {
         visit3(s.then);
         if (s.else) visit3(s.else);
@@ -10561,6 +10564,24 @@ function assignedErrVars(fn) {
     assignedCache.set(fn, names);
   }
   return names;
+}
+function addAssignedErrVars(text, out) {
+  for (let i = text.indexOf("="); i >= 0; i = text.indexOf("=", i + 1)) {
+    let j = i - 1;
+    const op = text.charCodeAt(j);
+    if (op === 43 || op === 45 || op === 124) j--;
+    else if (i + 1 >= text.length || text.charCodeAt(i + 1) === 61) {
+      continue;
+    }
+    while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
+    const end = j + 1;
+    while (j >= 0 && isWordChar(text.charCodeAt(j))) j--;
+    if (end === j + 1) continue;
+    const before = text.charCodeAt(j);
+    if (before === 62 || before === 46) continue;
+    const name = text.slice(j + 1, end);
+    if (ERR_VAR.test(name) && !out.includes(name)) out.push(name);
+  }
 }
 function mayReport(view) {
   const fn = view.fn;
@@ -10629,17 +10650,36 @@ function ifMayReport(view, s, inLoop, siblings, at) {
 }
 function exitMayReport(view, s, guard, returned) {
   if (guard?.kind !== "if") return false;
-  if (returned !== null && guard.cond.includes(returned)) return false;
+  const cond = guard.cond;
+  if (returned !== null && cond.includes(returned)) return false;
   if (!view.added.has(s.line) && !droppedCode(view.file, guard, s, view.added)) return false;
+  const logged = cond.includes("IS_ERR") || logsDeep(guard.then);
+  const subject = logged || !bareCond(cond).startsWith("!") ? null : failureSubject(cond);
+  if (!logged && subject === null) return false;
   let carried = false;
   for (const v of assignedErrVars(view.fn)) {
-    if ((returned === null || returned === v) && !guard.cond.includes(v) && !assignsIn(guard.then, v)) carried = true;
+    if ((returned === null || returned === v) && !cond.includes(v) && !assignsIn(guard.then, v)) {
+      carried = true;
+      break;
+    }
   }
-  if (!carried) return false;
-  if (guard.cond.includes("IS_ERR") || callsDeep(guard.then).some(isErrorLog)) return true;
-  if (!bareCond(guard.cond).startsWith("!")) return false;
-  const subject = failureSubject(guard.cond);
-  return subject !== null && allocTargets(view.fn).has(subject);
+  return carried && (logged || subject !== null && allocTargets(view.fn).has(subject));
+}
+function logsDeep(s) {
+  for (const c of s.calls) if (isErrorLog(c)) return true;
+  switch (s.kind) {
+    case "block":
+      for (const x of s.body) if (logsDeep(x)) return true;
+      return false;
+    case "if":
+      return logsDeep(s.then) || s.else !== null && logsDeep(s.else);
+    case "loop":
+    case "switch":
+    case "macro":
+      return logsDeep(s.body);
+    default:
+      return false;
+  }
 }
 
 // rules/utils/kdoc.ts
@@ -14183,10 +14223,11 @@ function handedOver(nodes, from, to, acq, view, depth = 0) {
 function calleeKeeps(callee, arg, acq, view, depth) {
   const param = callee.params[arg];
   if (!param) return false;
-  let nodes = view.callees.get(callee);
-  if (!nodes) view.callees.set(callee, nodes = flatten(callee));
+  const callees = view.callees ??= /* @__PURE__ */ new Map();
+  let nodes = callees.get(callee);
+  if (!nodes) callees.set(callee, nodes = flatten(callee));
   const inner = { ...acq, handle: param, call: { name: "", args: [], line: callee.startLine, assignedTo: null } };
-  return handedOver(nodes, -1, nodes.length - 1, inner, { index: view.index, fn: callee, callees: view.callees }, depth + 1);
+  return handedOver(nodes, -1, nodes.length - 1, inner, { index: view.index, fn: callee, callees }, depth + 1);
 }
 function maybeLinked(nodes, from, to, acq, index) {
   if (acq.info.kind === "lock" || !acq.handle) return null;
@@ -14315,7 +14356,7 @@ function provedSet(part) {
   const m = /^([A-Za-z_][\w>.-]*)$/.exec(c) ?? /^([\w>.-]+)!=NULL$/.exec(c);
   return m?.[1] ?? null;
 }
-function conjuncts(cond) {
+function nullsOf(cond) {
   const c = bareCond(cond);
   const out = [];
   let depth = 0;
@@ -14326,22 +14367,19 @@ function conjuncts(cond) {
     else if (ch === 41) depth--;
     if (depth !== 0) continue;
     if (ch === 38 && c.charCodeAt(i + 1) === 38) {
-      out.push(c.slice(start, i).trim());
+      out.push(provedNull(c.slice(start, i).trim()) ?? "");
       i++;
       start = i + 1;
-    } else if (ch === 124 && c.charCodeAt(i + 1) === 124) return [c];
+    } else if (ch === 124 && c.charCodeAt(i + 1) === 124) return [provedNull(c) ?? ""];
   }
-  out.push(c.slice(start).trim());
+  out.push(provedNull(c.slice(start).trim()) ?? "");
   return out;
 }
 var proofCache = new JobCache();
 function proofsOf(s) {
   let p = proofCache.get(s);
   if (!p) {
-    const parts = conjuncts(s.cond);
-    const nulls = [];
-    for (const part of parts) nulls.push(provedNull(part) ?? "");
-    p = { nulls, set: provedSet(s.cond) ?? "" };
+    p = { nulls: nullsOf(s.cond), set: provedSet(s.cond) ?? "" };
     proofCache.set(s, p);
   }
   return p;
@@ -14469,7 +14507,8 @@ function releasedOn(fn, nodes, index, acq, from, exit) {
     const code = labelCode(fn, nodes, exit.stmt.label);
     if (!code?.known) return null;
     if (code.label.line < exit.stmt.line) return null;
-    return code.calls.some((c) => releases(index, c, acq));
+    for (const c of code.calls) if (releases(index, c, acq)) return true;
+    return false;
   }
   return false;
 }
@@ -14517,11 +14556,17 @@ function iteratorRefs(nodes) {
     if (!it || !v || !/^[A-Za-z_]\w*$/.test(v)) continue;
     const call = { name: n.stmt.loop, args: headerArgs(n.stmt.header), line: n.stmt.line, assignedTo: v };
     out.push({
-      acq: { node: n, call, info: { kind: "ref", release: [it.release], handle: "result" }, handle: v, ownCheck: null, foreign: /* @__PURE__ */ new Set() },
+      acq: { node: n, call, info: { kind: "ref", release: [it.release], handle: "result" }, handle: v, ownCheck: null, foreign: NO_FOREIGN },
       loop: n
     });
   }
   return out;
+}
+var NO_FOREIGN = /* @__PURE__ */ new Set();
+function foreignOf(acq, acqs) {
+  let out = null;
+  for (const other of acqs) for (const r of other.info.release) if (!acq.info.release.includes(r)) (out ??= /* @__PURE__ */ new Set()).add(r);
+  return out ?? NO_FOREIGN;
 }
 function failedCall(nodes, exit) {
   const guard = guardingIfs(exit)[0];
@@ -14566,8 +14611,11 @@ var unreleased_default = defineRule({
         const nodes = flatten(fn);
         const autoFreed = autoFreedOf(nodes);
         const acqs = [];
-        for (const node2 of nodes) {
-          for (const call of node2.stmt.calls) {
+        for (let n = 0; n < nodes.length; n++) {
+          const node2 = nodes[n];
+          const calls = node2.stmt.calls;
+          for (let c = 0; c < calls.length; c++) {
+            const call = calls[c];
             const info = pairOf(call.name, index);
             if (!info) continue;
             if (info.kind === "lock" && fn.name.includes("lock")) continue;
@@ -14577,33 +14625,32 @@ var unreleased_default = defineRule({
             if (info.handle === "result" && !call.assignedTo) continue;
             if (call.assignedTo && autoFreed?.has(call.assignedTo)) continue;
             if (call.assignedTo && MEMBER.test(call.assignedTo) && info.kind !== "lock" && info.kind !== "register" && info.kind !== "enable") continue;
-            acqs.push({ node: node2, call, info, handle, ownCheck: findOwnCheck(nodes, node2, call), foreign: /* @__PURE__ */ new Set() });
+            acqs.push({ node: node2, call, info, handle, ownCheck: findOwnCheck(nodes, node2, call), foreign: NO_FOREIGN });
           }
         }
         const iterators = iteratorRefs(nodes);
         if (acqs.length === 0 && iterators.length === 0) return;
-        const view = { index, fn, callees: /* @__PURE__ */ new Map() };
+        const view = { index, fn, callees: null };
         const added = addedLines(fn);
-        for (const acq of acqs) {
-          for (const other of acqs) for (const r of other.info.release) if (!acq.info.release.includes(r)) acq.foreign.add(r);
-        }
-        const errorExits = /* @__PURE__ */ new Map();
+        if (acqs.length > 1) for (const acq of acqs) acq.foreign = foreignOf(acq, acqs);
+        let errorExits = null;
         const errorExit = (e, lock) => {
           if (lock) return isErrorExit(e, true);
-          let v = errorExits.get(e);
-          if (v === void 0) {
-            v = isErrorExit(e, false);
-            errorExits.set(e, v);
+          errorExits ??= new Uint8Array(nodes.length);
+          let v = errorExits[e.index];
+          if (v === 0) {
+            v = isErrorExit(e, false) ? 2 : 1;
+            errorExits[e.index] = v;
           }
-          return v;
+          return v === 2;
         };
-        const reported = /* @__PURE__ */ new Set();
+        let reported = null;
         const report = (acq, exit, messageId, failed, from, extra = {}) => {
           const a = from ?? acq.call.line;
           const e = exit.stmt.line;
           if (!added.has(a) && !added.has(e)) return;
-          if (reported.has(e)) return;
-          reported.add(e);
+          if (reported?.has(e)) return;
+          (reported ??= /* @__PURE__ */ new Set()).add(e);
           const w = WORDING[acq.info.kind];
           const release = acq.info.release[0] ?? "";
           let id = failed ? messageId : messageId === "afterCall" ? "onExit" : messageId;
@@ -14637,8 +14684,8 @@ var unreleased_default = defineRule({
             }
             if (handOver.by(exit.index)) continue;
             if (releasedOn(fn, nodes, index, acq, loop, exit) !== false) continue;
-            if (!added.has(exit.stmt.line) || reported.has(exit.stmt.line)) continue;
-            reported.add(exit.stmt.line);
+            if (!added.has(exit.stmt.line) || reported?.has(exit.stmt.line)) continue;
+            (reported ??= /* @__PURE__ */ new Set()).add(exit.stmt.line);
             ctx.report({
               messageId: "iterator",
               data: { acquire: acq.call.name, var: acq.handle, release: acq.info.release[0] ?? "" },
@@ -39990,25 +40037,16 @@ async function minimizeOutdated(client, ref, comments, current, warn = () => voi
   return hidden;
 }
 
-// src/parse/diff-walk.ts
-var DiffWalkError = class extends Error {
-};
-var NO_NEWLINE = "\\ No newline at end of file";
+// src/parse/diff-headers.ts
 var BACKSLASH = 92;
 var MINUS = 45;
 var PLUS = 43;
 var SLASH2 = 47;
 var SPACE = 32;
-var DIFF_LINE = /^diff\s/;
-var NEW_FILE = /^new file mode \d+$/;
-var DELETED_FILE = /^deleted file mode \d+$/;
-var MODE_LINE = /^(?:old|new) mode \d+$/;
-var INDEX_LINE = /^index\s[\da-zA-Z]+\.\.[\da-zA-Z]+(?:\s\d+)?$/;
-var OLD_MARKER = /^---\s/;
-var NEW_MARKER = /^\+\+\+\s/;
-var HUNK_HEADER = /^@@\s+-(\d+),?(\d*)\s+\+(\d+),?(\d*)\s@@/;
-var SEPARATOR2 = /[\n\r\u2028\u2029]/;
+var HUNK_HEADER = /^@@\s+-(\d+),?(\d*)\s+\+(\d+),?(\d*)\s@@(?: ?([^\n\r\u2028\u2029]*)$)?/;
 var NAME_END = /\t|\d{4}-\d\d-\d\d\s\d\d:\d\d:\d\d(?:.\d+)?\s[+-]\d{4}/;
+var PLAIN_GIT_LINE = /^diff --git a\/([!#-&(-~]+) b\/([!#-&(-~]+)$/;
+var PLAIN_MARKER_LINE = /^(?:---|\+\+\+) [abiwco12]\/[!#-&(-~]+$/;
 function isSeparator(c) {
   return c === 10 || c === 13 || c === 8232 || c === 8233;
 }
@@ -40036,6 +40074,10 @@ function cleanName(name) {
   return isQuote(name.charCodeAt(name.length - 1)) ? name.slice(2, -1) : name.slice(2);
 }
 function namesOnDiffLine(line) {
+  const plain = PLAIN_GIT_LINE.exec(line);
+  return plain === null ? namesOnAnyDiffLine(line) : [plain[1], plain[2]];
+}
+function namesOnAnyDiffLine(line) {
   const names = [];
   const n = line.length;
   let runEnd = -1;
@@ -40073,6 +40115,7 @@ function namesOnDiffLine(line) {
   return [names[0], names[1]];
 }
 function nameOnMarkerLine(line) {
+  if (PLAIN_MARKER_LINE.test(line)) return line.slice(6);
   let s = 0;
   while (line.charCodeAt(s) === MINUS || line.charCodeAt(s) === PLUS) s++;
   let name = line.slice(s).trim();
@@ -40089,19 +40132,42 @@ function nameOnMarkerLine(line) {
   const tagged = (isOldTag(bare.charCodeAt(0)) || bare.charCodeAt(0) === 98) && bare.charCodeAt(1) === SLASH2;
   return tagged ? bare.slice(2) : bare;
 }
-function functionContextOf(header, closeEnd) {
-  const from = header.charCodeAt(closeEnd) === SPACE ? closeEnd + 1 : closeEnd;
-  if (from >= header.length) return "";
-  const rest = header.slice(from);
-  return SEPARATOR2.test(rest) ? "" : rest.trim();
-}
-function isPlusMarker(text, p) {
-  return text.charCodeAt(p + 1) === PLUS && text.charCodeAt(p + 2) === PLUS && text.charCodeAt(p + 3) === SPACE;
+function hunkOfHeader(header) {
+  const m = HUNK_HEADER.exec(header);
+  if (m === null) return null;
+  return {
+    header,
+    oldStart: Number(m[1]),
+    oldLines: countOf(m[2]),
+    newStart: Number(m[3]),
+    newLines: countOf(m[4]),
+    functionContext: m[5]?.trim() ?? "",
+    lines: []
+  };
 }
 function countOf(digits) {
   return digits ? Number(digits) : 1;
 }
-function walkDiff(diff, maxLineLength) {
+
+// src/parse/diff-walk.ts
+var DiffWalkError = class extends Error {
+};
+var NO_NEWLINE = "\\ No newline at end of file";
+var BACKSLASH2 = 92;
+var MINUS2 = 45;
+var PLUS2 = 43;
+var SPACE2 = 32;
+var DIFF_LINE = /^diff\s/;
+var NEW_FILE = /^new file mode \d+$/;
+var DELETED_FILE = /^deleted file mode \d+$/;
+var MODE_LINE = /^(?:old|new) mode \d+$/;
+var INDEX_LINE = /^index\s[\da-zA-Z]+\.\.[\da-zA-Z]+(?:\s\d+)?$/;
+var OLD_MARKER = /^---\s/;
+var NEW_MARKER = /^\+\+\+\s/;
+function isPlusMarker(text, p) {
+  return text.charCodeAt(p + 1) === PLUS2 && text.charCodeAt(p + 2) === PLUS2 && text.charCodeAt(p + 3) === SPACE2;
+}
+function walkDiff(diff, maxLineLength, start = 0) {
   const files = [];
   const plusLines = [];
   let file2 = null;
@@ -40113,107 +40179,143 @@ function walkDiff(diff, maxLineLength) {
   let oldLine = 0;
   let newLine = 0;
   let lineNo = 0;
+  const scratch3 = [];
+  let count = 0;
   const startFile = (from, to) => {
     const f = { from, to, created: false, deleted: false, hunks: [] };
     files.push(f);
     return f;
   };
   const currentFile = () => file2 === null || file2.hunks.length > 0 ? file2 = startFile(void 0, void 0) : file2;
-  for (let p = 0; p <= diff.length; ) {
+  for (let p = start; p <= diff.length; ) {
     const eol = diff.indexOf("\n", p);
     const end = eol < 0 ? diff.length : eol;
     lineNo++;
     const c = p < end ? diff.charCodeAt(p) : -1;
     if (inBody && hunk !== null) {
-      if (c === BACKSLASH && end - p === NO_NEWLINE.length && diff.startsWith(NO_NEWLINE, p)) {
+      if (c === BACKSLASH2 && end - p === NO_NEWLINE.length && diff.startsWith(NO_NEWLINE, p)) {
         if (!hunkHasLines) throw new DiffWalkError(`"${NO_NEWLINE}" right after the hunk header, line ${lineNo}`);
       } else {
         hunkHasLines = true;
-        let line = null;
-        if (c === MINUS) {
-          const raw = diff.slice(p, end);
-          line = { kind: "del", text: textOf(raw, maxLineLength), raw, newLine: null, oldLine: oldLine++ };
+        const long = end - p - 1 > maxLineLength;
+        const text = long ? "" : diff.slice(p + 1, end);
+        const sent = long || c !== SPACE2 && c !== MINUS2 && c !== PLUS2 ? diff.slice(p, end) : null;
+        if (c === MINUS2) {
+          scratch3[count++] = new WalkedLine("del", text, null, oldLine++, sent);
           oldDue--;
-        } else if (c === PLUS) {
-          const raw = diff.slice(p, end);
-          line = { kind: "add", text: textOf(raw, maxLineLength), raw, newLine: newLine++, oldLine: null };
+        } else if (c === PLUS2) {
+          scratch3[count++] = new WalkedLine("add", text, newLine++, null, sent);
           newDue--;
-          if (isPlusMarker(diff, p)) plusLines.push(raw);
+          if (isPlusMarker(diff, p)) plusLines.push(diff.slice(p, end));
         } else {
-          if (c !== BACKSLASH) {
-            const raw = diff.slice(p, end);
-            line = { kind: "ctx", text: textOf(raw, maxLineLength), raw, newLine, oldLine };
-          }
+          if (c !== BACKSLASH2) scratch3[count++] = new WalkedLine("ctx", text, newLine, oldLine, sent);
           oldLine++;
           newLine++;
           oldDue--;
           newDue--;
         }
-        if (line !== null) hunk.lines.push(line);
       }
-      if (oldDue === 0 && newDue === 0) inBody = false;
+      if (oldDue === 0 && newDue === 0) {
+        inBody = false;
+        hunk.lines = scratch3.slice(0, count);
+      }
     } else if (c === 64) {
       const header = diff.slice(p, end);
-      const m = HUNK_HEADER.exec(header);
-      if (m !== null) {
+      const opened = hunkOfHeader(header);
+      if (opened !== null) {
         if (file2 === null) {
           const [from, to] = namesOnDiffLine(header);
           file2 = startFile(from, to);
         }
-        oldLine = Number(m[1]);
-        newLine = Number(m[3]);
-        oldDue = countOf(m[2]);
-        newDue = countOf(m[4]);
-        hunk = {
-          header,
-          oldStart: oldLine,
-          oldLines: oldDue,
-          newStart: newLine,
-          newLines: newDue,
-          functionContext: functionContextOf(header, m[0].length),
-          lines: []
-        };
+        hunk = opened;
+        oldLine = opened.oldStart;
+        newLine = opened.newStart;
+        oldDue = opened.oldLines;
+        newDue = opened.newLines;
         file2.hunks.push(hunk);
         hunkHasLines = false;
         inBody = true;
+        count = 0;
       }
-    } else if (c === BACKSLASH) {
+    } else if (c === BACKSLASH2) {
       if (hunk !== null && !hunkHasLines && diff.startsWith(NO_NEWLINE, p) && end - p === NO_NEWLINE.length) {
         throw new DiffWalkError(`"${NO_NEWLINE}" right after the hunk header, line ${lineNo}`);
       }
-    } else if (c === 100 || c === 110 || c === 111 || c === 105 || c === MINUS || c === PLUS) {
+    } else if (c === 100 || c === 110 || c === 111 || c === 105 || c === MINUS2 || c === PLUS2) {
       const line = diff.slice(p, end);
-      headerLine(line);
-      if (c === PLUS && p > 0 && isPlusMarker(diff, p)) plusLines.push(line);
+      headerLine(line, c);
+      if (c === PLUS2 && p > start && isPlusMarker(diff, p)) plusLines.push(line);
     }
     if (eol < 0) break;
     p = eol + 1;
   }
+  if (inBody && hunk !== null) hunk.lines = scratch3.slice(0, count);
   return { files, plusLines };
-  function headerLine(line) {
-    if (DIFF_LINE.test(line)) {
-      const [from, to] = namesOnDiffLine(line);
-      file2 = startFile(from, to);
-    } else if (NEW_FILE.test(line)) {
-      const f = currentFile();
-      f.created = true;
-      f.from = "/dev/null";
-    } else if (DELETED_FILE.test(line)) {
-      const f = currentFile();
-      f.deleted = true;
-      f.to = "/dev/null";
-    } else if (MODE_LINE.test(line) || INDEX_LINE.test(line)) {
-      currentFile();
-    } else if (OLD_MARKER.test(line)) {
-      currentFile().from = nameOnMarkerLine(line);
+  function headerLine(line, c) {
+    if (c === 100) {
+      if (DIFF_LINE.test(line)) {
+        const [from, to] = namesOnDiffLine(line);
+        file2 = startFile(from, to);
+      } else if (DELETED_FILE.test(line)) {
+        const f = currentFile();
+        f.deleted = true;
+        f.to = "/dev/null";
+      }
+    } else if (c === 110) {
+      if (NEW_FILE.test(line)) {
+        const f = currentFile();
+        f.created = true;
+        f.from = "/dev/null";
+      } else if (MODE_LINE.test(line)) {
+        currentFile();
+      }
+    } else if (c === 111) {
+      if (MODE_LINE.test(line)) currentFile();
+    } else if (c === 105) {
+      if (INDEX_LINE.test(line)) currentFile();
+    } else if (c === MINUS2) {
+      if (OLD_MARKER.test(line)) currentFile().from = nameOnMarkerLine(line);
     } else if (NEW_MARKER.test(line)) {
       currentFile().to = nameOnMarkerLine(line);
     }
   }
 }
-function textOf(raw, maxLineLength) {
-  return raw.length - 1 > maxLineLength ? "" : raw.slice(1);
-}
+var WalkedLine = class {
+  constructor(kind, text, newLine, oldLine, sent) {
+    this.kind = kind;
+    this.text = text;
+    this.newLine = newLine;
+    this.oldLine = oldLine;
+    this.#sent = sent;
+  }
+  kind;
+  text;
+  newLine;
+  oldLine;
+  /** The line as sent when it is not its kind's prefix plus its text; else null. */
+  #sent;
+  /** The line exactly as sent, prefix included. */
+  get raw() {
+    return this.#sent ?? PREFIX[this.kind] + this.text;
+  }
+  set raw(value) {
+    this.#sent = value;
+  }
+  /**
+   * `line`'s `raw` when it is not its kind's prefix plus its text (an
+   * over-long or mangled line), else null: for packing lines without their
+   * raw texts. Asks a walked line without putting its `raw` together.
+   */
+  static rawApart(line) {
+    if (#sent in line) return line.#sent;
+    return line.raw === PREFIX[line.kind] + line.text ? null : line.raw;
+  }
+  /** As JSON, a plain line with its `raw` (a held reply keeps its patch as JSON and quotes from it later). */
+  toJSON() {
+    return { kind: this.kind, text: this.text, raw: this.raw, newLine: this.newLine, oldLine: this.oldLine };
+  }
+};
+var PREFIX = { add: "+", del: "-", ctx: " " };
 
 // src/parse/diff.ts
 var DIFF_START = /^(diff --git |diff -[a-zA-Z]* |--- (a\/|\/dev\/null)|Index: )/;
@@ -40303,7 +40405,7 @@ function parsePatchBody(body, item = "patch", limits = DEFAULT_LIMITS) {
   }
   let walked;
   try {
-    walked = walkDiff(diff, limits.maxLineLength);
+    walked = walkDiff(text, limits.maxLineLength, diffStart);
   } catch (err) {
     if (!(err instanceof DiffWalkError)) throw err;
     throw new LkreviewError("BAD_DIFF", item, `unified diff could not be parsed: ${err.message}`, { cause: err });
