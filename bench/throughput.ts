@@ -29,6 +29,40 @@ import type { CheckpatchRun } from "./checkpatch.js";
  */
 const DEFAULT_CHECKPATCH_LIMIT = 1000;
 
+/**
+ * The patches checkpatch.pl gets, evenly spread over an input of unknown
+ * length: every `step`-th patch is kept, and when more than twice the
+ * limit are held the step doubles and every other one goes. So a 1 GB run
+ * holds a couple of thousand ids, not one per patch (which grew the live
+ * heap and slowed the very run being measured).
+ */
+export class EvenSample {
+  private step = 1;
+  private kept: { patch: number; source: string }[] = [];
+
+  /** `limit` 0: every patch. */
+  constructor(private readonly limit: number) {}
+
+  /** Patch number `patch` (0, 1, 2, ... in input order) and its source. */
+  offer(patch: number, source: string): void {
+    if (patch % this.step !== 0) return;
+    this.kept.push({ patch, source });
+    if (this.limit > 0 && this.kept.length > 2 * this.limit) {
+      this.step *= 2;
+      this.kept = this.kept.filter((k) => k.patch % this.step === 0);
+    }
+  }
+
+  /** At most `limit` of the kept patches, evenly spread, in input order. */
+  picks(): { patch: number; source: string }[] {
+    const n = this.kept.length;
+    if (this.limit === 0 || n <= this.limit) return this.kept;
+    const out: { patch: number; source: string }[] = [];
+    for (let k = 0; k < this.limit; k++) out.push(this.kept[Math.floor((k * n) / this.limit)] as { patch: number; source: string });
+    return out;
+  }
+}
+
 export interface ThroughputOptions {
   file: string;
   /** Rule threads; 1 (the default) measures one core. */
@@ -85,8 +119,8 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
   let replyBytes = 0;
   let threads = 0;
   const largest = { lines: -1, ms: 0, messageId: "" };
-  const sources: string[] = [];
-  const wantSources = Boolean(opts.checkpatch);
+  const wanted = opts.checkpatchLimit ?? DEFAULT_CHECKPATCH_LIMIT;
+  const sample = opts.checkpatch ? new EvenSample(wanted) : null;
 
   const start = performance.now();
   for await (const ev of reviewStream(readInputs([opts.file], config.limits), { ...deps, onRunner: (t: number) => (threads = t) })) {
@@ -106,7 +140,7 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
     let lines = 0;
     for (const f of r.patch.files) for (const h of f.hunks) lines += h.lines.length;
     if (lines > largest.lines) Object.assign(largest, { lines, ms, messageId: r.review.messageId });
-    if (wantSources) sources.push(r.patch.mail.source);
+    sample?.offer(patches - 1, r.patch.mail.source);
   }
   const seconds = (performance.now() - start) / 1000;
   const sorted = times.slice(0, patches).sort();
@@ -128,14 +162,9 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
     replyBytes,
   };
   if (opts.checkpatch) {
-    const wanted = opts.checkpatchLimit ?? DEFAULT_CHECKPATCH_LIMIT;
-    const limit = wanted === 0 ? patches : Math.min(wanted, patches);
-    // An even sample across the whole input, not its first patches: those
-    // would weigh the archive's opening mix and our cold start (the first
-    // patches run before the JIT has compiled the rules) far too much.
-    const picked = new Set<number>();
-    for (let k = 0; k < limit; k++) picked.add(Math.floor((k * patches) / limit));
-    const chosen = [...picked].map((i) => sources[i] ?? "");
+    const kept = sample?.picks() ?? [];
+    const picked = new Set(kept.map((k) => k.patch));
+    const chosen = kept.map((k) => k.source);
     const run = await runCheckpatch(opts.checkpatch, opts.file, new Set(chosen), config);
     // Our whole run's time, prorated by the per-patch effort of the patches checkpatch saw.
     let part = 0;

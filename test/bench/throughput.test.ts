@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCorpus } from "../../bench/generate.js";
 import type { CorpusStats } from "../../bench/generate.js";
-import { formatReport, measureThroughput, quantile } from "../../bench/throughput.js";
+import { EvenSample, formatReport, measureThroughput, quantile } from "../../bench/throughput.js";
 
 const SUMMARY = /^throughput: patches_per_s=\d+\.\d mb_per_s=\d+\.\d peak_rss_mb=\d+\.\d$/;
 
@@ -79,6 +79,21 @@ describe("throughput benchmark", () => {
     const again = await measureThroughput({ file: mbox, checkpatch: script, checkpatchLimit: 0 });
     expect(again.checkpatch?.patches).toBe(stats.patches);
     expect(readFileSync(log, "utf8").trim().split("\n")).toHaveLength(2 * Math.ceil(stats.patches / 100));
+  });
+
+  it("samples patches evenly over an input of unknown length, holding few at a time", () => {
+    const sample = new EvenSample(100);
+    for (let i = 0; i < 100_000; i++) sample.offer(i, `m#${i}`);
+    const picks = sample.picks();
+    expect(picks).toHaveLength(100);
+    expect(picks[0]?.patch).toBe(0);
+    // Spread over the whole input: no gap more than twice the even one, the last pick in the last stretch.
+    for (let k = 1; k < picks.length; k++) expect((picks[k]?.patch ?? 0) - (picks[k - 1]?.patch ?? 0)).toBeLessThanOrEqual(2000);
+    expect(picks.at(-1)?.patch).toBeGreaterThan(100_000 - 2000);
+    expect(picks.every((p) => p.source === `m#${p.patch}`)).toBe(true);
+    const all = new EvenSample(0);
+    for (let i = 0; i < 5000; i++) all.offer(i, `m#${i}`);
+    expect(all.picks()).toHaveLength(5000);
   });
 
   it("takes nearest-rank quantiles", () => {
