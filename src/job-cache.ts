@@ -25,6 +25,16 @@ function endJob(): void {
 }
 
 /**
+ * Ends the current job now, for a synchronous run that holds several jobs:
+ * a worker's task runs many unrelated patches (and series) in one go, and
+ * without this every cache would keep all of them alive to the task's end.
+ * The microtask queued for the job finds nothing left to do.
+ */
+export function endJobNow(): void {
+  endJob();
+}
+
+/**
  * Runs `fn` when the current job ends (one microtask for all of a job's
  * callbacks). Also what forgets the parsed bodies of a job's functions
  * (src/parse/c/functions.ts).

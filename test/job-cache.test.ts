@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JobCache, whenJobEnds } from "../src/job-cache.js";
+import { endJobNow, JobCache, whenJobEnds } from "../src/job-cache.js";
 
 describe("JobCache", () => {
   it("keeps what a synchronous run put in it for the rest of that run", () => {
@@ -34,6 +34,22 @@ describe("JobCache", () => {
     expect(cache.get(first)).toBeUndefined();
     await Promise.resolve();
     expect(cache.get(second)).toBeUndefined();
+  });
+
+  it("ends a job in the middle of a synchronous run when told to (a worker's task of unrelated patches), and caches start afresh", async () => {
+    const cache = new JobCache<object, string>();
+    const ran: string[] = [];
+    const key = {};
+    cache.set(key, "first patch");
+    whenJobEnds(() => ran.push("first job ended"));
+    endJobNow();
+    expect(cache.get(key)).toBeUndefined();
+    expect(ran).toEqual(["first job ended"]);
+    cache.set(key, "second patch");
+    expect(cache.get(key)).toBe("second patch");
+    await Promise.resolve();
+    expect(cache.get(key)).toBeUndefined();
+    expect(ran).toEqual(["first job ended"]);
   });
 
   it("can be emptied by hand in the middle of a run", () => {

@@ -6,6 +6,7 @@ import type { Config } from "../config.js";
 import { describeError } from "../errors.js";
 import type { Patch, Series } from "../model.js";
 import { ruleOptionsFor } from "./analyse.js";
+import { endJobNow } from "../job-cache.js";
 import { runRules } from "./engine.js";
 import { packTask, transferables } from "./wire.js";
 import type { EngineResult } from "./engine.js";
@@ -39,7 +40,9 @@ export type RuleOutcome = { ok: true; result: EngineResult; ms: number } | { ok:
 export function runRuleTask(task: RuleTask, config: Config): RuleOutcome[] {
   const plain = ruleOptionsFor({ config });
   const cover = ruleOptionsFor({ config, coverLetter: true });
-  return task.items.map((item) => {
+  return task.items.map((item, i) => {
+    // A new lone patch or series is a new job: the rules' caches need not keep the one before alive.
+    if (i > 0 && (item.series < 0 || item.series !== task.items[i - 1]?.series)) endJobNow();
     const start = performance.now();
     try {
       const result = runRules(item.patch, task.series[item.series] ?? null, item.cover ? cover : plain);
