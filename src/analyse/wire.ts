@@ -47,7 +47,6 @@ export interface PackedTask {
   series: (Omit<Series, "patches"> & { patches: number[] })[];
 }
 
-const PREFIX: Record<DiffLine["kind"], string> = { add: "+", del: "-", ctx: " " };
 const KIND: Record<DiffLine["kind"], string> = { add: "a", del: "d", ctx: "c" };
 
 function packHunk(h: Hunk, numbers: Float64Array, at: number): PackedHunk {
@@ -75,7 +74,8 @@ function unpackHunk(p: PackedHunk, numbers: Float64Array): Hunk {
     const text = texts[i] ?? "";
     const n = numbers[p.at + 2 * i] ?? -1;
     const o = numbers[p.at + 2 * i + 1] ?? -1;
-    lines.push({ kind, text, raw: raws.get(i) ?? PREFIX[kind] + text, newLine: n < 0 ? null : n, oldLine: o < 0 ? null : o });
+    // The walk's own line class: no raw string put together per line, and the rules see one shape in every thread.
+    lines.push(new WalkedLine(kind, text, n < 0 ? null : n, o < 0 ? null : o, raws.get(i) ?? null));
   }
   const { kinds: _k, texts: _t, raws: _r, at: _a, ...rest } = p;
   return { ...rest, lines };

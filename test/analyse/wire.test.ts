@@ -54,11 +54,24 @@ function series(): { task: RuleTask; parts: Patch[] } {
   };
 }
 
+/** A patch's files with every line as a plain object of what it reads as. */
+function plainFiles(p: Patch): unknown {
+  return p.files.map((f) => ({
+    ...f,
+    hunks: f.hunks.map((h) => ({
+      ...h,
+      lines: h.lines.map((l) => ({ kind: l.kind, text: l.text, raw: l.raw, newLine: l.newLine, oldLine: l.oldLine })),
+    })),
+  }));
+}
+
 describe("rule task wire form", () => {
   it("rebuilds every line, number and raw text the rules and replies read, without the mail body", () => {
     const { task, parts } = series();
     const back = unpackTask(structuredClone(packTask(task)));
-    expect(back.items.map((i) => i.patch.files)).toEqual(parts.map((p) => p.files));
+    // Lines come back as the diff walk's own (raw worked out when read): compared as what they read as.
+    expect(back.items.map((i) => plainFiles(i.patch))).toEqual(parts.map(plainFiles));
+    expect(back.items[0]?.patch.files[0]?.hunks[0]?.lines[3]?.raw).toBe(`+${"x".repeat(6000)}`);
     expect(back.items.map((i) => i.patch.commitMessage)).toEqual(parts.map((p) => p.commitMessage));
     expect(back.items.map((i) => i.patch.mail.messageId)).toEqual(["<p1@example.org>", "<p2@example.org>"]);
     expect(back.items.map((i) => i.patch.mail.body)).toEqual(["", ""]);
