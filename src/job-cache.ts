@@ -19,19 +19,16 @@
 /** What is to run when the current job ends. */
 const atEnd: (() => void)[] = [];
 
-function endJob(): void {
-  // Taken off first: a callback that asks for the next job's end queues it afresh.
-  for (const fn of atEnd.splice(0)) fn();
-}
-
 /**
- * Ends the current job now, for a synchronous run that holds several jobs:
- * a worker's task runs many unrelated patches (and series) in one go, and
- * without this every cache would keep all of them alive to the task's end.
- * The microtask queued for the job finds nothing left to do.
+ * Ends the current job: queued once per job as a microtask, and called
+ * directly by a synchronous run that holds several jobs (a worker's task
+ * runs many unrelated patches and series in one go, and without this every
+ * cache would keep all of them alive to the task's end; the queued
+ * microtask then finds nothing left to do).
  */
 export function endJobNow(): void {
-  endJob();
+  // Taken off first: a callback that asks for the next job's end queues it afresh.
+  for (const fn of atEnd.splice(0)) fn();
 }
 
 /**
@@ -40,7 +37,7 @@ export function endJobNow(): void {
  * (src/parse/c/functions.ts).
  */
 export function whenJobEnds(fn: () => void): void {
-  if (atEnd.length === 0) queueMicrotask(endJob);
+  if (atEnd.length === 0) queueMicrotask(endJobNow);
   atEnd.push(fn);
 }
 
