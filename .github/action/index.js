@@ -9367,11 +9367,11 @@ function addedLines(fn) {
 
 // src/job-cache.ts
 var atEnd = [];
-function endJob() {
+function endJobNow() {
   for (const fn of atEnd.splice(0)) fn();
 }
 function whenJobEnds(fn) {
-  if (atEnd.length === 0) queueMicrotask(endJob);
+  if (atEnd.length === 0) queueMicrotask(endJobNow);
   atEnd.push(fn);
 }
 var JobCache = class {
